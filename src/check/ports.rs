@@ -1,0 +1,81 @@
+//! `invalid-port` (EL301) and `port-conflict` (EL302): server ports must be integers from 1 to
+//! 65535 (`int()` is applied, §2.3–2.5), and no two servers may listen on one port.
+
+use crate::check::catalog::{INVALID_PORT, PORT_CONFLICT};
+use crate::check::{with_origin, CheckContext};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::edgelake::config_keys::KeyRole;
+use crate::emit::servers::{int_of, Field, ServerPlan};
+use crate::resolve::reference::{references_in, Sigil};
+use crate::resolve::value::{Resolved, Value};
+use crate::syntax::policy::NodeKind;
+
+/// Reports ports that are not integers in range, and servers sharing a port.
+pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
+    for kv in ctx.keys.iter().filter(|k| k.role == KeyRole::Port) {
+        let Some(Resolved::Known(value)) = &kv.value else {
+            continue;
+        };
+        let span = kv.entry.value.span;
+        let written = kv.entry.value.as_str().unwrap_or("");
+        let variable = references_in(written)
+            .into_iter()
+            .find(|r| r.sigil == Sigil::Param)
+            .map(|r| r.name);
+        let problem = match value {
+            Value::Str(s) if s.is_empty() => None, // unset: the server is simply not started
+            Value::Bool(_) => Some(format!("`{}` is a boolean, not a port", kv.entry.key)),
+            _ => match int_of(&Field::Known(value.clone())) {
+                None => Some(format!(
+                    "`{}` is `{}`, which is not an integer",
+                    kv.entry.key,
+                    value.to_python_str()
+                )),
+                Some(Field::Known(Value::Int(n))) if !(1..=65535).contains(&n) => Some(format!(
+                    "`{}` is {n}, outside the port range 1–65535",
+                    kv.entry.key
+                )),
+                Some(_) => None,
+            },
+        };
+        let Some(message) = problem else { continue };
+        let mut d = Diagnostic::new(&INVALID_PORT, span, message)
+            .label("the node applies int() to this value")
+            .help("use a whole number from 1 to 65535, e.g. 32148")
+            .note("a port int() cannot convert stops the node's configuration with Wrong_port_value (221)");
+        if matches!(kv.entry.value.kind, NodeKind::Bool(_)) {
+            d = d.note("a JSON true/false is read as the port 1/0");
+        }
+        if let Some(name) = variable {
+            d = with_origin(d, ctx.scope, &name);
+        }
+        diags.push(d);
+    }
+
+    let plans: Vec<&ServerPlan> = ctx.servers.plans().collect();
+    for (i, later) in plans.iter().enumerate() {
+        let Field::Known(Value::Int(port)) = later.internal_port else {
+            continue;
+        };
+        if let Some(earlier) = plans[..i]
+            .iter()
+            .find(|p| p.internal_port == Field::Known(Value::Int(port)))
+        {
+            diags.push(
+                Diagnostic::new(
+                    &PORT_CONFLICT,
+                    later.origin,
+                    format!(
+                        "the {} server and the {} server both listen on port {port}",
+                        earlier.kind.as_str().to_uppercase(),
+                        later.kind.as_str().to_uppercase()
+                    ),
+                )
+                .label(format!("{} server on {port}", later.kind.as_str().to_uppercase()))
+                .with_secondary(earlier.origin, format!("{} server on {port}", earlier.kind.as_str().to_uppercase()))
+                .help("give each server its own port (EdgeLake's defaults are TCP 32148, REST 32149 for an operator)")
+                .note("the second server fails to bind its socket; the node keeps running without it"),
+            );
+        }
+    }
+}

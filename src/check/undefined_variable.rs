@@ -1,0 +1,113 @@
+//! `undefined-variable` (EL201) and `undefined-in-condition` (EL202): a `!name` that no env
+//! file, `--set` value, node variable or earlier script line defines (§3.4).
+
+use crate::check::catalog::{UNDEFINED_IN_CONDITION, UNDEFINED_VARIABLE};
+use crate::check::{known_names, CheckContext};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
+use crate::edgelake::profile;
+use crate::resolve::reference::{references_in, Sigil};
+use crate::resolve::script::RefContext;
+use crate::syntax::policy::NodeKind;
+
+/// Reports undefined references in the server keys and in every script line.
+pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
+    let names = known_names(ctx.scope);
+    let candidates = || names.iter().map(String::as_str);
+
+    // Server keys: a profile variable left unset is the normal way to disable a server, so
+    // only names nothing could ever define are reported here.
+    for kv in ctx.keys {
+        let NodeKind::Str(lit) = &kv.entry.value.kind else {
+            continue;
+        };
+        for r in references_in(&lit.value) {
+            if r.sigil != Sigil::Param
+                || ctx.scope.get(&r.name).is_some()
+                || profile::defined_names().any(|n| n == r.name)
+            {
+                continue;
+            }
+            let span = lit.span_of(kv.entry.value.span.file, r.range.clone());
+            diags.push(undefined(
+                span,
+                &r.name,
+                &format!("`{}` reads it", kv.entry.key),
+                candidates(),
+                false,
+            ));
+        }
+    }
+
+    for line in ctx.lines {
+        // `if !x then ... !x ...`: the command only runs when `!x` is set.
+        let guarded: Vec<&str> = line
+            .refs
+            .iter()
+            .filter(|u| u.context == RefContext::ConditionAlone)
+            .map(|u| u.name.as_str())
+            .collect();
+        for u in &line.refs {
+            if u.defined
+                || u.sigil != Sigil::Param
+                || u.context == RefContext::ConditionAlone
+                || (u.context == RefContext::Value && guarded.contains(&u.name.as_str()))
+            {
+                continue;
+            }
+            let known = profile::defined_names().any(|n| n == u.name);
+            if known {
+                // A profile variable that this env layering leaves unset.
+                if u.context == RefContext::Value && u.after_process.is_none() {
+                    diags.push(
+                        Diagnostic::new(&UNDEFINED_VARIABLE, u.span, format!("`!{}` is not set by these env files", u.name))
+                            .label("resolves to an empty value")
+                            .help("set its env key, or guard the line with `if !name then ...`")
+                            .note("in a where-clause an empty variable fails the command (\"Missing dictionary definition\")"),
+                    );
+                }
+                continue;
+            }
+            let in_condition = u.context == RefContext::ConditionCompared;
+            let mut d = undefined(u.span, &u.name, "", candidates(), in_condition);
+            if let Some(process) = u.after_process {
+                d = d.with_secondary(process, "unless the script processed here sets it");
+            }
+            diags.push(d);
+        }
+    }
+}
+
+fn undefined<'a>(
+    span: crate::source::Span,
+    name: &str,
+    context: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    in_condition: bool,
+) -> Diagnostic {
+    let rule = if in_condition {
+        &UNDEFINED_IN_CONDITION
+    } else {
+        &UNDEFINED_VARIABLE
+    };
+    let mut message = format!("`!{name}` is not defined");
+    if !context.is_empty() {
+        message.push_str(&format!(" ({context})"));
+    }
+    let mut d = Diagnostic::new(rule, span, message).label(if in_condition {
+        "compares as an empty string"
+    } else {
+        "no env file, --set value, node variable or earlier line defines this"
+    });
+    match did_you_mean(name, candidates) {
+        Some(best) => {
+            d = d
+                .help(format!("did you mean `{best}`?"))
+                .suggest(format!("replace with `!{best}`"), span, format!("!{best}"));
+        }
+        None => d = d.help("define it in an env file, pass --set NAME=VALUE, or assign it in an earlier script line"),
+    }
+    if in_condition {
+        d = d.note("an undefined variable resolves to \"\", so this condition is decided by an empty value");
+    }
+    d
+}

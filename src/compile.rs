@@ -1,0 +1,286 @@
+//! The pipeline: source → syntax → resolve → check → emit, in one direction.
+//!
+//! [`compile`] takes bytes the caller read (the library never touches the file system) and
+//! returns every output plus every diagnostic; it never panics on any input.
+
+use serde_json::{json, Value as Json};
+
+use crate::check::catalog::INVALID_INPUT;
+use crate::check::{self, CheckContext};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::edgelake::node::IMAGE_ENVIRONMENT;
+use crate::emit::commands::{command_list, Command};
+use crate::emit::json::{default_json, map_node, policy_json};
+use crate::emit::servers::{self, ServerSet};
+use crate::resolve::env_layers::EnvLayers;
+use crate::resolve::policy::{self, KeyValue};
+use crate::resolve::reference::resolve_word;
+use crate::resolve::scope::{Profile, Scope};
+use crate::resolve::script::{run_script, LineOutcome, ScriptLine};
+use crate::resolve::value::Resolved;
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::syntax::env::parse_env;
+use crate::syntax::policy::{parse_policy, Node, NodeKind};
+
+/// Largest input file elpc reads (policies are a few kB; a fleet's env file a few MB).
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// One input file, as bytes read by the caller.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// Display name (usually the path).
+    pub name: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl Input {
+    /// An input from text.
+    pub fn text(name: impl Into<String>, text: impl Into<String>) -> Input {
+        Input {
+            name: name.into(),
+            bytes: text.into().into_bytes(),
+        }
+    }
+}
+
+/// How to compile.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The env → variable mapping.
+    pub profile: Profile,
+    /// `--set NAME=VALUE` pairs, applied last (highest precedence).
+    pub sets: Vec<(String, String)>,
+}
+
+/// The outputs of a policy that parsed.
+#[derive(Clone, Debug)]
+pub struct CompiledPolicy {
+    /// Canonical strict JSON of the policy, references intact.
+    pub policy: Json,
+    /// The policy with every statically known reference replaced by its typed value.
+    pub resolved: Json,
+    /// The servers the node starts.
+    pub servers: ServerSet,
+    /// The commands the node runs, in order.
+    pub commands: Vec<Command>,
+    /// The script lines with what happens to each.
+    pub lines: Vec<ScriptLine>,
+}
+
+/// Everything one compilation produced.
+#[derive(Clone, Debug)]
+pub struct Compilation {
+    /// The policy (file 0) and env files (then in order).
+    pub sources: SourceMap,
+    /// Every finding, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The outputs, when the policy text had a usable structure.
+    pub output: Option<CompiledPolicy>,
+    /// The variables the policy was resolved in (before its script ran).
+    pub scope: Scope,
+}
+
+impl Compilation {
+    /// True when any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    }
+}
+
+/// Compiles a policy against env files layered in order (later wins).
+pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compilation {
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+
+    let (policy_id, policy_usable) = add_source(&mut sources, policy, &mut diags);
+    let mut layers = EnvLayers::new();
+    if options.profile == Profile::EdgeLake {
+        for (name, value) in IMAGE_ENVIRONMENT {
+            layers.set_base(name, value, "the EdgeLake Docker image");
+        }
+    }
+    let mut env_anchor = None;
+    for input in env_files {
+        let (id, usable) = add_source(&mut sources, input, &mut diags);
+        env_anchor.get_or_insert(Span::new(id, 0..0));
+        if usable {
+            let file = parse_env(id, sources.get(id).text(), &mut diags);
+            layers.add_file(&file, &mut diags);
+        }
+    }
+    let scope = Scope::build(
+        options.profile,
+        layers,
+        !env_files.is_empty(),
+        &options.sets,
+        &mut diags,
+        env_anchor,
+    );
+
+    let root = if policy_usable {
+        parse_policy(policy_id, sources.get(policy_id).text(), &mut diags)
+    } else {
+        None // unreadable input, already reported
+    };
+    let output = root
+        .as_ref()
+        .and_then(|root| compile_document(root, &scope, &mut diags));
+
+    diags.sort();
+    Compilation {
+        sources,
+        diagnostics: diags.into_vec(),
+        output,
+        scope,
+    }
+}
+
+fn compile_document(root: &Node, scope: &Scope, diags: &mut Diagnostics) -> Option<CompiledPolicy> {
+    let document = policy::document(root, diags)?;
+    let keys = policy::server_keys(document.body, scope);
+    let servers = servers::plan(&keys, document.body.span);
+    let mut script_scope = scope.clone();
+    let lines = match document.body.get("script") {
+        Some(entry) => run_script(&entry.value, &mut script_scope, diags),
+        None => Vec::new(),
+    };
+    check::run(
+        &CheckContext {
+            document: &document,
+            keys: &keys,
+            scope,
+            lines: &lines,
+            servers: &servers,
+        },
+        diags,
+    );
+    let object = match &root.kind {
+        NodeKind::Array(items) => items.first().unwrap_or(root),
+        _ => root,
+    };
+    let commands = command_list(&servers, &lines);
+    Some(CompiledPolicy {
+        policy: policy_json(object),
+        resolved: resolved_json(object, &keys, &lines, scope),
+        servers,
+        commands,
+        lines,
+    })
+}
+
+/// The policy with known references replaced: server keys by their typed values, script lines
+/// by the command they run, other `!`/`$` strings by their resolved value.
+fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: &Scope) -> Json {
+    map_node(object, &mut |path, node| {
+        if let [_, key] = path {
+            if let Some(kv) = policy::key(keys, key) {
+                return match &kv.value {
+                    Some(Resolved::Known(v)) => v.to_json(),
+                    _ => default_json(node),
+                };
+            }
+        }
+        if let [_, "script"] = path {
+            if let NodeKind::Str(lit) = &node.kind {
+                let line = lines.iter().find(|l| l.span == node.span);
+                return match line.map(|l| &l.outcome) {
+                    Some(LineOutcome::Runs(text)) => Json::String(text.clone()),
+                    _ => Json::String(lit.value.clone()),
+                };
+            }
+        }
+        match &node.kind {
+            NodeKind::Str(s) if s.value.starts_with('!') || s.value.starts_with('$') => {
+                match resolve_word(&s.value, scope) {
+                    Resolved::Known(v) => v.to_json(),
+                    Resolved::AtBoot { .. } => default_json(node),
+                }
+            }
+            _ => default_json(node),
+        }
+    })
+}
+
+/// Adds an input to the map, reporting input that is not usable text (then `false`). Unusable
+/// input keeps only its valid prefix, so the diagnostic can point where the problem starts.
+fn add_source(sources: &mut SourceMap, input: &Input, diags: &mut Diagnostics) -> (FileId, bool) {
+    let bytes = &input.bytes;
+    let problem = if bytes.len() > MAX_INPUT_BYTES {
+        Some((
+            0,
+            format!(
+                "`{}` is {} MiB; elpc reads files up to {} MiB",
+                input.name,
+                bytes.len() / (1024 * 1024),
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+            "policies are a few kilobytes: check that this is the file you meant",
+        ))
+    } else if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        Some((
+            at,
+            format!(
+                "`{}` is a binary file (NUL byte at offset {at})",
+                input.name
+            ),
+            "give a policy or env text file",
+        ))
+    } else if let Err(e) = std::str::from_utf8(bytes) {
+        Some((
+            e.valid_up_to(),
+            format!(
+                "`{}` is not UTF-8 text (invalid byte at offset {})",
+                input.name,
+                e.valid_up_to()
+            ),
+            "save the file as UTF-8",
+        ))
+    } else {
+        None
+    };
+    match problem {
+        None => (
+            sources.add(SourceFile::new(
+                &input.name,
+                String::from_utf8_lossy(bytes).into_owned(),
+            )),
+            true,
+        ),
+        Some((at, message, help)) => {
+            let keep = at.min(bytes.len()).min(64 * 1024);
+            let prefix = String::from_utf8_lossy(&bytes[..keep]).into_owned();
+            let len = prefix.len();
+            let id = sources.add(SourceFile::new(&input.name, prefix));
+            diags
+                .push(Diagnostic::new(&INVALID_INPUT, Span::new(id, len..len), message).help(help));
+            (id, false)
+        }
+    }
+}
+
+/// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics.
+pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
+    let sources = &compilation.sources;
+    match &compilation.output {
+        Some(out) => json!({
+            "policy": out.policy,
+            "resolved": out.resolved,
+            "servers": out.servers.to_json(),
+            "commands": out.commands.iter().map(|c| json!({
+                "command": c.command,
+                "origin": sources.location(c.origin),
+            })).collect::<Vec<_>>(),
+            "diagnostics": diagnostics,
+        }),
+        None => json!({
+            "policy": null,
+            "resolved": null,
+            "servers": {"tcp": null, "rest": null, "broker": null},
+            "commands": [],
+            "diagnostics": diagnostics,
+        }),
+    }
+}

@@ -1,0 +1,237 @@
+//! Diagnostics: one data type for every finding, rendered only at the edge.
+
+use crate::source::Span;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a run.
+    Note,
+    /// Probably wrong; fails a run only under `--deny warnings`.
+    Warning,
+    /// The node will not do what the policy says (or will fail).
+    Error,
+}
+
+impl Severity {
+    /// Lower-case name (`error`, `warning`, `note`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A rule: the stable identity every diagnostic carries.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable code such as `EL201`.
+    pub code: &'static str,
+    /// Stable kebab-case name such as `undefined-variable`.
+    pub name: &'static str,
+    /// Severity when nothing overrides it.
+    pub severity: Severity,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// The explanation page: why it matters, a bad and a good example (Markdown).
+    pub explain: &'static str,
+}
+
+/// A span with a message, pointing at the text a diagnostic talks about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What about it (may be empty).
+    pub message: String,
+}
+
+/// A machine-applicable fix: replace the text of `span` with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// What the fix does, in words.
+    pub message: String,
+    /// The text to replace.
+    pub span: Span,
+    /// The new text.
+    pub replacement: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule that found it.
+    pub rule: &'static Rule,
+    /// Effective severity (the rule's default unless configuration changed it).
+    pub severity: Severity,
+    /// What is wrong, in the user's words.
+    pub message: String,
+    /// The main place.
+    pub primary: Label,
+    /// Other places that explain it (the env line a value came from, ...).
+    pub secondary: Vec<Label>,
+    /// Extra facts.
+    pub notes: Vec<String>,
+    /// How to fix it, when known.
+    pub help: Option<String>,
+    /// Fixes a tool can apply.
+    pub suggestions: Vec<Suggestion>,
+}
+
+impl Diagnostic {
+    /// A diagnostic of `rule` at `span`, with the rule's default severity.
+    pub fn new(rule: &'static Rule, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            primary: Label {
+                span,
+                message: String::new(),
+            },
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            suggestions: Vec::new(),
+        }
+    }
+
+    /// Sets the primary label's text.
+    pub fn label(mut self, message: impl Into<String>) -> Diagnostic {
+        self.primary.message = message.into();
+        self
+    }
+
+    /// Adds a secondary label.
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.secondary.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a note.
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Sets the help text.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a machine-applicable replacement.
+    pub fn suggest(
+        mut self,
+        message: impl Into<String>,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Diagnostic {
+        self.suggestions.push(Suggestion {
+            message: message.into(),
+            span,
+            replacement: replacement.into(),
+        });
+        self
+    }
+
+    /// Overrides the severity.
+    pub fn severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+}
+
+/// The sink every stage writes its findings into.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty sink.
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    /// Records a finding.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// True when any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// The findings, in the order they were found.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Number of findings.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorts by file and position (stable for equal positions) and drops exact repeats.
+    pub fn sort(&mut self) {
+        self.items.sort_by_key(|d| {
+            (
+                d.primary.span.file,
+                d.primary.span.start,
+                d.primary.span.end,
+            )
+        });
+        self.items.dedup();
+    }
+
+    /// The findings, by value.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+/// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        if candidate == word {
+            continue;
+        }
+        let score = strsim::jaro_winkler(word, candidate);
+        let distance = strsim::damerau_levenshtein(word, candidate);
+        let close = score >= 0.88 || (distance <= 2 && word.len() > 3);
+        if close && best.is_none_or(|(s, c)| score > s || (score == s && candidate < c)) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["start_date", "enable_ha", "tcp_threads"];
+        assert_eq!(did_you_mean("start_data", names), Some("start_date"));
+        assert_eq!(did_you_mean("tcp_thread", names), Some("tcp_threads"));
+        assert_eq!(did_you_mean("completely_else", names), None);
+    }
+}

@@ -1,0 +1,6 @@
+//! What EdgeLake does, written down once as data. Section numbers refer to
+//! `edgelake-semantics.md`; rules and emitters read these tables instead of naming keys.
+
+pub mod config_keys;
+pub mod node;
+pub mod profile;

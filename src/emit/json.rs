@@ -1,0 +1,101 @@
+//! Canonical strict JSON: the form the node stores (§1.3 recommendation) — double quotes only,
+//! duplicate keys merged as the runtime merges them, non-ASCII escaped as `\uXXXX`.
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value as Json};
+
+use crate::syntax::policy::{Node, NodeKind, NumberValue};
+
+/// The policy tree as JSON, references left as written.
+pub fn policy_json(node: &Node) -> Json {
+    map_node(node, &mut |_, n| default_json(n))
+}
+
+/// Converts a tree, letting `leaf` decide each non-container value (`path` is the key path).
+pub fn map_node(node: &Node, leaf: &mut dyn FnMut(&[&str], &Node) -> Json) -> Json {
+    fn walk<'n>(
+        node: &'n Node,
+        path: &mut Vec<&'n str>,
+        leaf: &mut dyn FnMut(&[&str], &Node) -> Json,
+    ) -> Json {
+        match &node.kind {
+            NodeKind::Object(entries) => {
+                // Last value wins, at the position of the first occurrence (§1.3).
+                let mut merged: IndexMap<&str, &Node> = IndexMap::new();
+                for e in entries {
+                    merged.insert(&e.key, &e.value);
+                }
+                let mut map = Map::new();
+                for (k, v) in merged {
+                    path.push(k);
+                    map.insert(k.to_string(), walk(v, path, leaf));
+                    path.pop();
+                }
+                Json::Object(map)
+            }
+            NodeKind::Array(items) => {
+                Json::Array(items.iter().map(|i| walk(i, path, leaf)).collect())
+            }
+            _ => leaf(path, node),
+        }
+    }
+    walk(node, &mut Vec::new(), leaf)
+}
+
+/// A leaf as written: strings, numbers (integers beyond 64 bits as floats), booleans, null.
+pub fn default_json(node: &Node) -> Json {
+    match &node.kind {
+        NodeKind::Str(s) => Json::String(s.value.clone()),
+        NodeKind::BareRef(r) => Json::String(r.clone()),
+        NodeKind::Number(n) => match n.value {
+            NumberValue::Int(i) => Json::from(i),
+            NumberValue::UInt(u) => Json::from(u),
+            NumberValue::Float(f) => {
+                serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number)
+            }
+        },
+        NodeKind::Bool(b) => Json::Bool(*b),
+        NodeKind::Null | NodeKind::Error | NodeKind::Object(_) | NodeKind::Array(_) => Json::Null,
+    }
+}
+
+/// Serialises JSON with every non-ASCII character escaped as `\uXXXX` (surrogate pairs above
+/// U+FFFF), so the text survives the node's ASCII filter (§1.2) unchanged.
+pub fn to_ascii_json(value: &Json, pretty: bool) -> String {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    }
+    .unwrap_or_default();
+    escape_non_ascii(&text)
+}
+
+fn escape_non_ascii(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u16; 2];
+            for unit in c.encode_utf16(&mut buf) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_ascii_is_escaped() {
+        let v = serde_json::json!({"u": "é😀"});
+        assert_eq!(to_ascii_json(&v, false), r#"{"u":"\u00e9\ud83d\ude00"}"#);
+    }
+}

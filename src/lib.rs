@@ -1,0 +1,35 @@
+//! elpc — the EdgeLake policy compiler.
+//!
+//! Checks an EdgeLake / AnyLog node *config policy* against the env files of its deployment
+//! and compiles it into what the node will really do: typed JSON, the servers it starts and
+//! the command list it runs. Data flows one way:
+//! source → [`syntax`] → [`resolve`] → [`check`] → [`emit`].
+//!
+//! ```
+//! use elpc::compile::{compile, Input, Options};
+//!
+//! let policy = Input::text(
+//!     "node.policy",
+//!     "{'config': {'ip': '!external_ip', 'port': '!anylog_server_port.int', \
+//!       'script': ['run scheduler 1', 'if !enable_ha == true then run data distributor']}}",
+//! );
+//! let env = Input::text("base_configs.env", "NODE_TYPE=operator\nANYLOG_SERVER_PORT=32148\nENABLE_HA=false\n");
+//! let result = compile(&policy, &[env], &Options::default());
+//!
+//! assert!(!result.has_errors());
+//! let out = result.output.unwrap();
+//! assert_eq!(out.resolved["config"]["port"], 32148);
+//! let commands: Vec<&str> = out.commands.iter().map(|c| c.command.as_str()).collect();
+//! assert_eq!(commands[1], "run scheduler 1"); // the `if` on ENABLE_HA=false is folded away
+//! assert_eq!(commands.len(), 2);
+//! ```
+
+pub mod check;
+pub mod compile;
+pub mod diagnostic;
+pub mod edgelake;
+pub mod emit;
+pub mod render;
+pub mod resolve;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,353 @@
+//! Group evaluation (`test_condition`, `comarison`) and the two ways the node combines groups.
+
+use super::{inner_words, operand, Connector, Group, Truth, OPERATORS};
+use crate::resolve::cast::{py_float, py_int};
+use crate::resolve::value::{Value, Variables};
+
+fn fail(message: impl Into<String>) -> Truth {
+    Truth::RuntimeError {
+        message: message.into(),
+    }
+}
+
+fn truth(b: bool) -> Truth {
+    if b {
+        Truth::True
+    } else {
+        Truth::False
+    }
+}
+
+fn deps(t: &Truth) -> Vec<String> {
+    match t {
+        Truth::AtBoot { depends_on } => depends_on.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// Combine the outcomes for "the boot-time group is true" and "… is false".
+fn merge(a: Truth, b: Truth, group_deps: &[String]) -> Truth {
+    let same = matches!(
+        (&a, &b),
+        (Truth::True, Truth::True)
+            | (Truth::False, Truth::False)
+            | (Truth::RuntimeError { .. }, Truth::RuntimeError { .. })
+    );
+    if same {
+        return a;
+    }
+    let mut all: Vec<String> = group_deps.to_vec();
+    for d in deps(&a).into_iter().chain(deps(&b)) {
+        if !all.contains(&d) {
+            all.push(d);
+        }
+    }
+    Truth::AtBoot { depends_on: all }
+}
+
+/// Branch on a group outcome: `f` gives the result for a definite outcome.
+fn branch(g: &Truth, f: impl Fn(&Truth) -> Truth) -> Truth {
+    match g {
+        Truth::AtBoot { depends_on } => merge(f(&Truth::True), f(&Truth::False), depends_on),
+        definite => f(definite),
+    }
+}
+
+/// `test_condition`: one group of words.
+pub(super) fn test_condition(words: &[&str], vars: &dyn Variables) -> Truth {
+    match words {
+        [w] => truthy(w, vars, false),
+        ["not", w] => truthy(w, vars, true),
+        [a, _] => fail(format!(
+            "`{a} …`: a two-word condition has to be `not <word>`"
+        )),
+        [a, op, b] if *op != "not" && OPERATORS.contains(op) => compare(a, op, b, vars),
+        [_, op, _] => fail(format!(
+            "`{op}` is not a comparison operator the node knows"
+        )),
+        [a, o1, o2, b] => {
+            let op = format!("{o1}{o2}");
+            compare(a, &op, b, vars)
+        }
+        [] => fail("a condition is missing between the connectors"),
+        _ => fail(format!(
+            "`{}` is too many words for one condition; join them with `and`/`or`",
+            words.join(" ")
+        )),
+    }
+}
+
+fn truthy(word: &str, vars: &dyn Variables, negate: bool) -> Truth {
+    match operand(word, vars) {
+        Ok(v) => truth(v.is_truthy() != negate),
+        Err(depends_on) => Truth::AtBoot { depends_on },
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Str,
+    Int,
+    Float,
+    Bool,
+}
+
+fn ty(v: &Value) -> Ty {
+    match v {
+        Value::Str(_) => Ty::Str,
+        Value::Int(_) => Ty::Int,
+        Value::Float(_) => Ty::Float,
+        Value::Bool(_) => Ty::Bool,
+    }
+}
+
+fn compare(w1: &str, op: &str, w2: &str, vars: &dyn Variables) -> Truth {
+    let (v1, v2) = match (operand(w1, vars), operand(w2, vars)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => {
+            let mut d = a.err().unwrap_or_default();
+            for x in b.err().unwrap_or_default() {
+                if !d.contains(&x) {
+                    d.push(x);
+                }
+            }
+            return Truth::AtBoot { depends_on: d };
+        }
+    };
+    let (t1, t2) = (ty(&v1), ty(&v2));
+    let common = if t1 == t2 {
+        t1
+    } else if t1 == Ty::Float || t2 == Ty::Float {
+        Ty::Float
+    } else if t1 == Ty::Int || t2 == Ty::Int {
+        Ty::Int
+    } else {
+        Ty::Bool // one side bool, the other a string
+    };
+    match common {
+        Ty::Int => match (to_int(&v1), to_int(&v2)) {
+            (Some(a), Some(b)) => ordered(op, a.cmp(&b), w1, w2),
+            (None, _) => fail(format!("`{w1}` is `{v1}`, not a whole number, so the node cannot compare it as one")),
+            (_, None) => fail(format!("`{w2}` is `{v2}`, not a whole number, so the node cannot compare it as one")),
+        },
+        Ty::Float => match (to_float(&v1), to_float(&v2)) {
+            (Some(a), Some(b)) => match a.partial_cmp(&b) {
+                Some(o) => ordered(op, o, w1, w2),
+                None => match op {
+                    "!=" => Truth::True,
+                    _ => ordered(op, std::cmp::Ordering::Less, w1, w2).and_never(),
+                },
+            },
+            (None, _) => fail(format!("`{w1}` is `{v1}`, not a number")),
+            (_, None) => fail(format!("`{w2}` is `{v2}`, not a number")),
+        },
+        Ty::Bool => match (to_bool(&v1), to_bool(&v2)) {
+            (Some(a), Some(b)) => ordered(op, a.cmp(&b), w1, w2),
+            _ => fail(format!(
+                "`{w1} {op} {w2}` compares a `.bool` with something that is not exactly `true` or `false`"
+            )),
+        },
+        Ty::Str => compare_str(&v1.to_python_str(), op, &v2.to_python_str()),
+    }
+}
+
+trait NeverTrue {
+    fn and_never(self) -> Truth;
+}
+
+impl NeverTrue for Truth {
+    /// NaN compares false with every ordering operator (errors stay errors).
+    fn and_never(self) -> Truth {
+        match self {
+            Truth::True => Truth::False,
+            other => other,
+        }
+    }
+}
+
+/// Comparison of ints/floats/bools: ordering operators work; `contains`/`startswith`/`endswith`
+/// are false for non-strings; anything else makes the node fail.
+fn ordered(op: &str, o: std::cmp::Ordering, w1: &str, w2: &str) -> Truth {
+    use std::cmp::Ordering::*;
+    match op {
+        "==" | "=" => truth(o == Equal),
+        "!=" => truth(o != Equal),
+        "<" => truth(o == Less),
+        "<=" => truth(o != Greater),
+        ">" => truth(o == Greater),
+        ">=" => truth(o != Less),
+        "contains" | "startswith" | "endswith" => Truth::False,
+        "childfrom" => fail(format!(
+            "`childfrom` needs strings, but `{w1}`/`{w2}` were cast to numbers"
+        )),
+        _ => fail(format!("`{op}` is not an operator the node can apply")),
+    }
+}
+
+fn to_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(*i),
+        Value::Bool(b) => Some(i64::from(*b)),
+        Value::Str(s) => py_int(s),
+        Value::Float(_) => None,
+    }
+}
+
+fn to_float(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(f) => Some(*f),
+        Value::Int(i) => Some(*i as f64),
+        Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        Value::Str(s) => py_float(s),
+    }
+}
+
+/// A bool side as is; the string side must be exactly `true` or `false`.
+fn to_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Str(s) if s == "true" => Some(true),
+        Value::Str(s) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
+fn unquote(s: &str) -> &str {
+    if s.chars().count() > 2 && s.starts_with('\'') && s.ends_with('\'') {
+        &s[1..s.len() - 1]
+    } else {
+        s
+    }
+}
+
+fn compare_str(a: &str, op: &str, b: &str) -> Truth {
+    let a = unquote(a).to_lowercase();
+    let b = unquote(b).to_lowercase();
+    let o = a.cmp(&b);
+    match op {
+        "contains" => truth(a.contains(&b)),
+        "startswith" => truth(a.starts_with(&b)),
+        "endswith" => truth(a.ends_with(&b)),
+        "childfrom" => truth(childfrom(&a, &b)),
+        _ => ordered(op, o, "", ""),
+    }
+}
+
+/// `childfrom a b`: `a` starts with `b` (at least two characters, its last one the separator),
+/// is longer, and has at most one more separator, at its very end.
+fn childfrom(a: &str, b: &str) -> bool {
+    let Some(sep) = b.chars().next_back() else {
+        return false;
+    };
+    if b.chars().count() < 2 || !a.starts_with(b) || a.len() == b.len() {
+        return false;
+    }
+    match a[b.len()..].matches(sep).count() {
+        0 => true,
+        1 => a.ends_with(sep),
+        _ => false,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Conn {
+    And,
+    Or,
+    End,
+}
+
+/// `test_conditions_sequentially` over condition words (`then` appended when `terminated`):
+/// right-associative with short-circuit.
+pub(super) fn sequential(words: &[&str], terminated: bool, vars: &dyn Variables) -> Truth {
+    let mut list: Vec<&str> = words.to_vec();
+    if terminated {
+        list.push("then");
+    }
+    let mut segments: Vec<(Vec<&str>, Conn)> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for (i, w) in list.iter().enumerate() {
+        let last = i + 1 == list.len();
+        if *w == "or" {
+            segments.push((std::mem::take(&mut current), Conn::Or));
+        } else if *w == "then" || *w == "and" || last {
+            if last && *w != "then" {
+                current.push(w);
+            }
+            let conn = if *w == "and" && !last {
+                Conn::And
+            } else {
+                Conn::End
+            };
+            segments.push((std::mem::take(&mut current), conn));
+            if *w == "then" {
+                break;
+            }
+        } else {
+            current.push(w);
+        }
+    }
+    let mut next: Option<Truth> = None;
+    for (group, conn) in segments.iter().rev() {
+        let g = test_condition(group, vars);
+        let after = next.take();
+        let step = |g: &Truth| match (conn, g) {
+            (Conn::Or, Truth::True) => Truth::True,
+            (Conn::Or, _) | (Conn::And, Truth::True) => after.clone().unwrap_or_else(|| g.clone()),
+            _ => g.clone(),
+        };
+        next = Some(branch(&g, step));
+    }
+    next.unwrap_or_else(|| fail("the `if` has no condition"))
+}
+
+/// `process_analyzed_if` with parentheses: groups left to right, stopping at the first decisive
+/// one. Computed from the last group backwards for both possible previous outcomes.
+pub(super) fn scan_parenthesised(groups: &[Group], vars: &dyn Variables) -> Truth {
+    let values: Vec<Truth> = groups.iter().map(|g| group_value(g, vars)).collect();
+    // after[k]: the result from group i+1 on, when the previous outcome was True (0) / False (1).
+    let mut after = [Truth::True, Truth::False];
+    let mut first = fail("the `if` has no condition");
+    for (i, group) in groups.iter().enumerate().rev() {
+        let conn = group.connector;
+        let run = |prev: Option<bool>| -> Truth {
+            if group.words.is_empty() {
+                return fail("a condition is missing next to `and`/`or`");
+            }
+            match prev {
+                Some(true) if conn == Some(Connector::Or) => return Truth::True,
+                Some(false) if i > 0 && conn == Some(Connector::And) => return Truth::False,
+                _ => {}
+            }
+            branch(&values[i], |g| match g {
+                Truth::True if conn == Some(Connector::Or) => Truth::True,
+                Truth::True => after[0].clone(),
+                Truth::RuntimeError { .. } => g.clone(),
+                _ if i > 0 && conn == Some(Connector::And) => Truth::False,
+                _ => after[1].clone(),
+            })
+        };
+        if i == 0 {
+            first = run(None);
+        } else {
+            after = [run(Some(true)), run(Some(false))];
+        }
+    }
+    first
+}
+
+fn group_value(group: &Group, vars: &dyn Variables) -> Truth {
+    match group.words.as_slice() {
+        [] => fail("a condition is missing next to `and`/`or`"),
+        [one] => match inner_words(&one.text) {
+            Some(ws) => {
+                let ws: Vec<&str> = ws.iter().map(String::as_str).collect();
+                sequential(&ws, true, vars)
+            }
+            None => fail(format!("the node cannot split `{}` into words", one.text)),
+        },
+        many => {
+            let ws: Vec<&str> = many.iter().map(|w| w.text.as_str()).collect();
+            sequential(&ws, true, vars)
+        }
+    }
+}

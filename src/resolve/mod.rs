@@ -1,0 +1,13 @@
+//! Resolution stage: variables with provenance, reference evaluation and casts, three-valued
+//! conditions, the policy's keys and its script lines.
+
+pub mod cast;
+pub mod condition;
+pub mod env_layers;
+pub mod policy;
+pub mod reference;
+pub mod scope;
+pub mod script;
+#[cfg(test)]
+pub(crate) mod test_vars;
+pub mod value;

@@ -1,0 +1,282 @@
+//! The resolver `params.get_value_if_available` (spec §3.1–§3.3), three-valued: a result that
+//! only the node knows at boot is [`Resolved::AtBoot`].
+
+use std::ops::Range;
+
+use super::cast::{apply_cast, py_int, Cast};
+use super::value::{Lookup, Resolved, Value, Variables};
+
+/// Which namespace a reference reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sigil {
+    /// `!name`: the node's dictionary.
+    Param,
+    /// `$NAME`: the process environment.
+    Env,
+}
+
+/// One variable the resolver would look up for a word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// `!` or `$`.
+    pub sigil: Sigil,
+    /// The name looked up, without the sigil (for `!!name` this is `!name`, the key the node
+    /// really asks its dictionary for).
+    pub name: String,
+    /// Byte range of the name including the sigil, within the word.
+    pub range: Range<usize>,
+    /// The cast suffix of the word, which applies to the word's whole result.
+    pub cast: Option<Cast>,
+}
+
+/// Intermediate result: a value, or "only the node knows" with the references that decide it.
+enum Partial {
+    Val(Value),
+    Boot(Vec<String>),
+}
+
+fn text(s: impl Into<String>) -> Partial {
+    Partial::Val(Value::Str(s.into()))
+}
+
+/// What the word's key is after the cast suffix or slice is taken off (spec §3.1 steps 2–3).
+enum Shape<'a> {
+    Plain(&'a str),
+    Cast(&'a str, Cast),
+    /// `key[a:b]`; `bounds` is `None` when they are not integers (the un-sliced value is used).
+    Slice(&'a str, Option<(i64, Option<i64>)>),
+}
+
+fn shape(word: &str) -> Shape<'_> {
+    if let Some((key, cast)) = Cast::split(word) {
+        return Shape::Cast(key, cast);
+    }
+    if !word.ends_with(']') {
+        return Shape::Plain(word);
+    }
+    let Some(open) = word.find('[') else {
+        return Shape::Plain(word);
+    };
+    // Python compares the character index of the first `[`.
+    if word[..open].chars().count() <= 2 {
+        return Shape::Plain(word);
+    }
+    let Some(colon) = word[open + 1..].find(':').map(|c| c + open + 1) else {
+        return Shape::Plain(word);
+    };
+    let start = &word[open + 1..colon];
+    let end = &word[colon + 1..word.len() - 1];
+    let from = if start.is_empty() {
+        Some(0)
+    } else {
+        py_int(start)
+    };
+    let to = if end.is_empty() {
+        Some(None)
+    } else {
+        py_int(end).map(Some)
+    };
+    Shape::Slice(&word[..open], from.zip(to))
+}
+
+/// Resolve one word exactly as `get_value_if_available` does (spec §3.1–§3.3).
+///
+/// Undefined references give `""` (except `!!name`, which gives `!name`). When the result
+/// depends on a variable that is [`Lookup::AtBoot`], the result is [`Resolved::AtBoot`] listing
+/// those references as written, unless the result is decided anyway: a path with an undefined
+/// piece is `""` whatever the boot-time pieces hold.
+pub fn resolve_word(word: &str, vars: &dyn Variables) -> Resolved {
+    resolve_depth(word, vars, 0)
+}
+
+fn resolve_depth(word: &str, vars: &dyn Variables, depth: u8) -> Resolved {
+    if word.is_empty() {
+        return Resolved::str("");
+    }
+    let (key, post): (&str, Box<dyn Fn(Value) -> Value>) = match shape(word) {
+        Shape::Plain(k) => (k, Box::new(|v| v)),
+        Shape::Cast(k, cast) => (k, Box::new(move |v| apply_cast(cast, &v))),
+        Shape::Slice(k, None) => (k, Box::new(|v| v)),
+        Shape::Slice(k, Some((from, to))) => (
+            k,
+            Box::new(move |v: Value| Value::Str(py_slice(&v.to_python_str(), from, to))),
+        ),
+    };
+    match resolve_key(key, vars, depth) {
+        Partial::Val(v) => Resolved::Known(post(v)),
+        Partial::Boot(mut deps) => {
+            let mut seen = std::collections::HashSet::new();
+            deps.retain(|d| seen.insert(d.clone()));
+            Resolved::AtBoot { depends_on: deps }
+        }
+    }
+}
+
+fn resolve_key(key: &str, vars: &dyn Variables, depth: u8) -> Partial {
+    if let Some(name) = key.strip_prefix('!') {
+        return match vars.param(name) {
+            Lookup::Defined(v) if !v.is_empty() => text(v),
+            Lookup::AtBoot => Partial::Boot(vec![key.to_string()]),
+            _ if key.starts_with("!!") && key.len() > 2 => text(name),
+            _ => get_path(key, vars),
+        };
+    }
+    if let Some(name) = key.strip_prefix('$') {
+        let value = match vars.env(name) {
+            Lookup::Defined(v) if !v.is_empty() => text(v),
+            Lookup::AtBoot => return Partial::Boot(vec![key.to_string()]),
+            _ => get_path(key, vars),
+        };
+        // An environment value that is itself a reference is resolved again (with casts).
+        if let Partial::Val(Value::Str(s)) = &value {
+            if s.starts_with('!') && s.chars().count() > 1 && depth < 4 {
+                return match resolve_depth(s, vars, depth + 1) {
+                    Resolved::Known(v) => Partial::Val(v),
+                    Resolved::AtBoot { depends_on } => Partial::Boot(depends_on),
+                };
+            }
+        }
+        return value;
+    }
+    if let Some(inner) = escaped_reference(key) {
+        return match vars.param(inner) {
+            Lookup::Defined(v) => text(format!("\"{v}\"")),
+            Lookup::Undefined => text("\"\""),
+            Lookup::AtBoot => Partial::Boot(vec![format!("!{inner}")]),
+        };
+    }
+    text(key)
+}
+
+/// `\"!name\"` → `name` (no casts, no paths).
+fn escaped_reference(key: &str) -> Option<&str> {
+    (key.starts_with("\\\"!") && key.ends_with("\\\"") && key.chars().count() > 5)
+        .then(|| &key[3..key.len() - 2])
+}
+
+/// The pieces of a path reference: cut before every `!`, `$`, `.`, `/`, `\` except at 0
+/// (ranges are byte ranges in `key`; `\` counts as `/`).
+fn path_pieces(key: &str) -> Vec<Range<usize>> {
+    let mut cuts: Vec<usize> = key
+        .char_indices()
+        .filter(|(i, c)| *i > 0 && matches!(c, '!' | '$' | '.' | '/' | '\\'))
+        .map(|(i, _)| i)
+        .collect();
+    cuts.push(key.len());
+    let mut start = 0;
+    cuts.into_iter()
+        .map(|end| {
+            let r = start..end;
+            start = end;
+            r
+        })
+        .collect()
+}
+
+/// `params.get_path` (spec §3.3): any undefined variable piece makes the whole result `""`.
+fn get_path(key: &str, vars: &dyn Variables) -> Partial {
+    let local = key.replace('\\', "/");
+    let mut out = String::new();
+    let mut boot = Vec::new();
+    for r in path_pieces(&local) {
+        let piece = &local[r.clone()];
+        let lookup = if let Some(name) = piece.strip_prefix('!') {
+            vars.param(name)
+        } else if let Some(name) = piece.strip_prefix('$') {
+            vars.env(name)
+        } else {
+            out.push_str(piece);
+            continue;
+        };
+        match lookup {
+            Lookup::Defined(v) if !v.is_empty() => out.push_str(&v),
+            Lookup::AtBoot => boot.push(key[r].to_string()),
+            _ => return text(""),
+        }
+    }
+    if boot.is_empty() {
+        text(out)
+    } else {
+        Partial::Boot(boot)
+    }
+}
+
+/// Python `value[from:to]` on characters (`to == 0` or absent: to the end).
+fn py_slice(value: &str, from: i64, to: Option<i64>) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let n = chars.len() as i64;
+    let norm = |i: i64| if i < 0 { (i + n).max(0) } else { i.min(n) };
+    let a = norm(from);
+    let b = match to {
+        Some(t) if t != 0 => norm(t),
+        _ => n,
+    };
+    if a >= b {
+        return String::new();
+    }
+    chars[a as usize..b as usize].iter().collect()
+}
+
+/// Every variable the resolver would look up for `word`: the whole `!name`/`$NAME`, or the
+/// variable pieces of a path reference (`!local_scripts/x.al`, `!hostname.$DNS_DOMAIN`), the
+/// key of `!!name`, the name inside `\"!name\"`, the name of a slice `!name[a:b]`.
+///
+/// For a path reference the pieces are listed, not the whole-name lookup the node tries first
+/// (a dictionary name containing `.` or `/` is never set in practice). An environment value
+/// that itself holds a reference is not followed (that needs the variables).
+pub fn references_in(word: &str) -> Vec<Reference> {
+    let (key, cast) = match shape(word) {
+        Shape::Plain(k) => (k, None),
+        Shape::Cast(k, c) => (k, Some(c)),
+        Shape::Slice(k, _) => (k, None),
+    };
+    let sigil_of = |s: &str| match s.as_bytes().first() {
+        Some(b'!') => Some(Sigil::Param),
+        Some(b'$') => Some(Sigil::Env),
+        _ => None,
+    };
+    if let Some(inner) = escaped_reference(key) {
+        return vec![Reference {
+            sigil: Sigil::Param,
+            name: inner.to_string(),
+            range: 2..key.len() - 2,
+            cast: None,
+        }];
+    }
+    let Some(sigil) = sigil_of(key) else {
+        return Vec::new();
+    };
+    if key.starts_with("!!") && key.len() > 2 {
+        return vec![Reference {
+            sigil,
+            name: key[1..].to_string(),
+            range: 0..key.len(),
+            cast,
+        }];
+    }
+    let pieces = path_pieces(key);
+    if pieces.len() == 1 {
+        return vec![Reference {
+            sigil,
+            name: key[1..].to_string(),
+            range: 0..key.len(),
+            cast,
+        }];
+    }
+    pieces
+        .into_iter()
+        .filter_map(|r| {
+            let piece = &key[r.clone()];
+            sigil_of(piece).map(|sigil| Reference {
+                sigil,
+                name: piece[1..].to_string(),
+                range: r,
+                cast,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "reference_tests.rs"]
+mod tests;

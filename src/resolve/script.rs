@@ -1,0 +1,459 @@
+//! The policy's `script` list, run through the node's rules (§2.7, §3.6, §4): each line is
+//! tokenized, its `if` decided now or left for boot, its assignments applied to the scope for
+//! the lines after it, and its references recorded for the checks.
+
+use crate::check::catalog::SCRIPT_SYNTAX;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::resolve::condition::{evaluate, parse_if, Truth};
+use crate::resolve::reference::{references_in, resolve_word, Sigil};
+use crate::resolve::scope::{Provenance, Scope, VarValue};
+use crate::resolve::value::{Resolved, Value, Variables};
+use crate::source::{FileId, Span};
+use crate::syntax::policy::{Node, NodeKind, StrLit};
+use crate::syntax::script::{tokenize, Quote, Word};
+
+/// Where a reference is used, which decides how bad it is when nothing defines it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefContext {
+    /// Tested alone in an `if` (`if !operator_id then`): undefined simply means false.
+    ConditionAlone,
+    /// Compared in an `if`: undefined compares as `""`.
+    ConditionCompared,
+    /// A value the command needs (where-clause, `process` path, assignment): undefined fails
+    /// the line or silently empties it.
+    Value,
+}
+
+/// One use of a `!name` or `$NAME` in a script line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RefUse {
+    /// `!` or `$`.
+    pub sigil: Sigil,
+    /// The name without its sigil.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+    /// How it is used.
+    pub context: RefContext,
+    /// True when something defines it at this point (env, node, `--set`, an earlier line).
+    pub defined: bool,
+    /// The first `process` line before it, whose script might define it.
+    pub after_process: Option<Span>,
+}
+
+/// What happens to one script line.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LineOutcome {
+    /// Empty or a `#` comment: nothing runs.
+    Skipped,
+    /// Runs this command.
+    Runs(String),
+    /// An `if` decided false now: nothing runs.
+    FoldedAway,
+    /// An `if` that only the node can decide: the line runs as written.
+    DecidedAtBoot(Vec<String>),
+    /// The node's `if` itself fails on this line (and the rest of the list is skipped).
+    ConditionFails(String),
+    /// The line does not parse.
+    Invalid,
+}
+
+/// One entry of the `script` list after resolution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScriptLine {
+    /// Position in the list.
+    pub index: usize,
+    /// The string literal's span.
+    pub span: Span,
+    /// The line as the node reads it (stripped).
+    pub text: String,
+    /// What happens to it.
+    pub outcome: LineOutcome,
+    /// Every reference in it.
+    pub refs: Vec<RefUse>,
+}
+
+/// Maps offsets of a stripped line back into the policy source.
+struct LineMap<'a> {
+    lit: &'a StrLit,
+    file: FileId,
+    offset: usize,
+}
+
+impl LineMap<'_> {
+    fn span(&self, range: std::ops::Range<usize>) -> Span {
+        self.lit.span_of(
+            self.file,
+            range.start + self.offset..range.end + self.offset,
+        )
+    }
+}
+
+/// Runs every line of a `script` list value in order against `scope`.
+pub fn run_script(node: &Node, scope: &mut Scope, diags: &mut Diagnostics) -> Vec<ScriptLine> {
+    let NodeKind::Array(items) = &node.kind else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let NodeKind::Str(lit) = &item.kind else {
+            continue;
+        };
+        lines.push(run_line(index, item.span, lit, scope, diags));
+    }
+    lines
+}
+
+fn run_line(
+    index: usize,
+    span: Span,
+    lit: &StrLit,
+    scope: &mut Scope,
+    diags: &mut Diagnostics,
+) -> ScriptLine {
+    let raw = lit.value.as_str();
+    let trimmed_start = raw.len() - raw.trim_start().len();
+    let mut text = raw.trim();
+    let mut offset = trimmed_start;
+    if text.len() >= 2 && text.starts_with('\'') && text.ends_with('\'') {
+        text = &text[1..text.len() - 1];
+        offset += 1;
+    }
+    let map = LineMap {
+        lit,
+        file: span.file,
+        offset,
+    };
+    let mut line = ScriptLine {
+        index,
+        span,
+        text: text.to_string(),
+        outcome: LineOutcome::Skipped,
+        refs: Vec::new(),
+    };
+    if text.is_empty() || text.starts_with('#') {
+        return line;
+    }
+    let tokens = match tokenize(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let mut d =
+                Diagnostic::new(&SCRIPT_SYNTAX, map.span(e.range.clone()), e.message.clone());
+            if let Some(h) = e.help {
+                d = d.help(h);
+            }
+            diags.push(d);
+            line.outcome = LineOutcome::Invalid;
+            return line;
+        }
+    };
+    let words = tokens.words;
+    if words.is_empty() {
+        return line;
+    }
+    line.outcome = if words[0].text == "if" {
+        run_if(text, &words, &map, scope, &mut line.refs, diags)
+    } else {
+        record_refs(&words, &map, scope, &mut line.refs, |_| RefContext::Value);
+        run_command(text, &words, &map, scope, span, true)
+    };
+    line
+}
+
+fn run_if(
+    text: &str,
+    words: &[Word],
+    map: &LineMap,
+    scope: &mut Scope,
+    refs: &mut Vec<RefUse>,
+    diags: &mut Diagnostics,
+) -> LineOutcome {
+    let parsed = match parse_if(words) {
+        Ok(p) => p,
+        Err(e) => {
+            let mut d =
+                Diagnostic::new(&SCRIPT_SYNTAX, map.span(e.range.clone()), e.message.clone());
+            if let Some(h) = e.help {
+                d = d.help(h);
+            }
+            diags.push(d);
+            return LineOutcome::Invalid;
+        }
+    };
+    let then_start = parsed.then.as_ref().map_or(words.len(), |r| r.start);
+    let condition_end = then_start.saturating_sub(usize::from(parsed.then.is_some()));
+    let condition_words = &words[1..condition_end.max(1)];
+    record_refs(condition_words, map, scope, refs, |i| {
+        let is_op = |w: Option<&Word>| w.is_some_and(|w| is_comparison(&w.text));
+        if is_op(i.checked_sub(1).and_then(|j| condition_words.get(j)))
+            || is_op(condition_words.get(i + 1))
+        {
+            RefContext::ConditionCompared
+        } else {
+            RefContext::ConditionAlone
+        }
+    });
+    let then_words = parsed
+        .then
+        .as_ref()
+        .map(|r| &words[r.clone()])
+        .unwrap_or(&[]);
+    record_refs(then_words, map, scope, refs, |_| RefContext::Value);
+    let then_text = then_words
+        .first()
+        .map(|first| &text[first.range.start..words[words.len() - 1].range.end]);
+    match evaluate(&parsed.condition, scope) {
+        Truth::True => match then_text {
+            Some(t) => {
+                let rebased: Vec<Word> = then_words
+                    .iter()
+                    .map(|w| Word {
+                        range: w.range.start - then_words[0].range.start
+                            ..w.range.end - then_words[0].range.start,
+                        ..w.clone()
+                    })
+                    .collect();
+                let sub = LineMap {
+                    lit: map.lit,
+                    file: map.file,
+                    offset: map.offset + then_words[0].range.start,
+                };
+                run_command(t, &rebased, &sub, scope, map.span(0..text.len()), true)
+            }
+            None => LineOutcome::FoldedAway,
+        },
+        Truth::False => LineOutcome::FoldedAway,
+        Truth::AtBoot { depends_on } => {
+            // An assignment under a condition only the node decides may or may not happen.
+            if let Some(target) = assignment_target(then_words) {
+                scope.define(
+                    &target,
+                    VarValue::AtBoot(format!("set only if {}", depends_on.join(", "))),
+                    Provenance::Assignment {
+                        span: map.span(0..text.len()),
+                    },
+                );
+            }
+            if then_words.first().is_some_and(|w| w.text == "process") {
+                scope.mark_opaque(map.span(0..text.len()));
+            }
+            LineOutcome::DecidedAtBoot(depends_on)
+        }
+        Truth::RuntimeError { message } => LineOutcome::ConditionFails(message),
+    }
+}
+
+fn is_comparison(word: &str) -> bool {
+    matches!(
+        word,
+        "==" | "!="
+            | ">"
+            | ">="
+            | "<"
+            | "<="
+            | "contains"
+            | "startswith"
+            | "endswith"
+            | "childfrom"
+    )
+}
+
+fn assignment_target(words: &[Word]) -> Option<String> {
+    match words {
+        [name, eq, ..] if eq.text == "=" && words.len() >= 3 => Some(name.text.clone()),
+        [set, name, eq, _] if set.text == "set" && eq.text == "=" => Some(name.text.clone()),
+        _ => None,
+    }
+}
+
+fn record_refs(
+    words: &[Word],
+    map: &LineMap,
+    scope: &Scope,
+    out: &mut Vec<RefUse>,
+    context: impl Fn(usize) -> RefContext,
+) {
+    for (i, word) in words.iter().enumerate() {
+        if matches!(word.quoted, Quote::Single | Quote::Backtick | Quote::Brace) {
+            continue;
+        }
+        let base = word.range.start + usize::from(word.quoted == Quote::Double);
+        for r in references_in(&word.text) {
+            let defined = match r.sigil {
+                Sigil::Param => scope.get(&r.name).is_some(),
+                Sigil::Env => scope
+                    .env_layers()
+                    .get(&r.name)
+                    .is_some_and(|v| !v.value.is_empty()),
+            };
+            out.push(RefUse {
+                sigil: r.sigil,
+                name: r.name.clone(),
+                span: map.span(base + r.range.start..base + r.range.end),
+                context: context(i),
+                defined,
+                after_process: scope.opaque_after(),
+            });
+        }
+    }
+}
+
+/// Words that start a command whose result an assignment stores (decided at boot).
+const RESULT_COMMANDS: &[&str] = &[
+    "blockchain",
+    "get",
+    "sql",
+    "file",
+    "python",
+    "json",
+    "http",
+    "rest",
+    "system",
+    "run",
+];
+
+fn run_command(
+    text: &str,
+    words: &[Word],
+    map: &LineMap,
+    scope: &mut Scope,
+    line_span: Span,
+    apply: bool,
+) -> LineOutcome {
+    let provenance = Provenance::Assignment { span: line_span };
+    // `x = ...` (§3.6)
+    if words.len() >= 3 && words[1].text == "=" && apply {
+        let value = assignment_value(&words[2..], scope);
+        scope.define(&words[0].text, value, provenance);
+        return LineOutcome::Runs(text.to_string());
+    }
+    // `set x = v` (exactly 4 words)
+    if words.len() == 4 && words[0].text == "set" && words[2].text == "=" && apply {
+        let word = &words[3].text;
+        let value = if let Some(name) = word.strip_prefix('$') {
+            match Variables::env(scope, name) {
+                crate::resolve::value::Lookup::Defined(v) => VarValue::Known(v),
+                crate::resolve::value::Lookup::Undefined => VarValue::Known("None".into()),
+                crate::resolve::value::Lookup::AtBoot => {
+                    VarValue::AtBoot("an environment variable".into())
+                }
+            }
+        } else {
+            known_or_boot(resolve_word(word, scope))
+        };
+        scope.define(&words[1].text, value, provenance);
+        return LineOutcome::Runs(text.to_string());
+    }
+    if words[0].text == "process" {
+        let resolved = substitute(text, words, map, scope);
+        scope.mark_opaque(line_span);
+        return LineOutcome::Runs(resolved);
+    }
+    LineOutcome::Runs(substitute(text, words, map, scope))
+}
+
+fn known_or_boot(r: Resolved) -> VarValue {
+    match r {
+        Resolved::Known(v) => VarValue::Known(v.to_python_str()),
+        Resolved::AtBoot { depends_on } => {
+            VarValue::AtBoot(format!("computed from {}", depends_on.join(", ")))
+        }
+    }
+}
+
+/// The value an assignment stores (§3.6), after `add_param`'s extra dereference.
+fn assignment_value(value_words: &[Word], scope: &Scope) -> VarValue {
+    let value = if value_words.len() == 1 {
+        known_or_boot(resolve_word(&value_words[0].text, scope))
+    } else if value_words.get(1).is_some_and(|w| w.text == "+") {
+        let mut out = String::new();
+        for w in value_words.iter().step_by(2) {
+            if w.text.starts_with('!') || w.text.starts_with('$') {
+                match resolve_word(&w.text, scope) {
+                    Resolved::Known(v) => out.push_str(&v.to_python_str()),
+                    Resolved::AtBoot { depends_on } => {
+                        return VarValue::AtBoot(format!("computed from {}", depends_on.join(", ")))
+                    }
+                }
+            } else {
+                out.push_str(&w.text);
+            }
+        }
+        VarValue::Known(out)
+    } else if value_words[0].text == "if" {
+        VarValue::AtBoot("the result of an `if`".into())
+    } else if RESULT_COMMANDS.contains(&value_words[0].text.as_str()) {
+        VarValue::AtBoot(format!(
+            "the result of `{}` on the node",
+            value_words[0].text
+        ))
+    } else {
+        VarValue::Known(
+            value_words
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    };
+    match value {
+        VarValue::Known(v) if v.starts_with('!') || v.starts_with('$') => {
+            known_or_boot(resolve_word(&v, scope))
+        }
+        other => other,
+    }
+}
+
+/// The command with every reference the node resolves replaced by its known value.
+///
+/// Resolved positions: a leading `!word`, the argument of `process`, and where-clause values
+/// (a word after `=`). Everything after `task` in a `schedule` line runs later and is kept.
+/// Undefined references and values only the node knows stay as written.
+fn substitute(text: &str, words: &[Word], _map: &LineMap, scope: &Scope) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let stop = words
+        .iter()
+        .position(|w| w.text == "task")
+        .unwrap_or(words.len());
+    for (i, word) in words[..stop].iter().enumerate() {
+        if word.quoted != Quote::None || !(word.text.starts_with('!') || word.text.starts_with('$'))
+        {
+            continue;
+        }
+        let resolves = i == 0
+            || (i == 1 && words[0].text == "process")
+            || words.get(i.wrapping_sub(1)).is_some_and(|w| w.text == "=");
+        if !resolves {
+            continue;
+        }
+        let resolved = if i == 0 {
+            // Leading command words get a plain dictionary lookup, no casts (§3.4).
+            match scope.param(word.text.trim_start_matches('!')) {
+                crate::resolve::value::Lookup::Defined(v) => Some(v),
+                _ => None,
+            }
+        } else {
+            match resolve_word(&word.text, scope) {
+                Resolved::Known(Value::Str(s)) if s.is_empty() => None,
+                Resolved::Known(v) => Some(v.to_python_str()),
+                Resolved::AtBoot { .. } => None,
+            }
+        };
+        let Some(value) = resolved else { continue };
+        if value.contains('"') {
+            continue;
+        }
+        out.push_str(&text[last..word.range.start]);
+        if value.chars().any(char::is_whitespace) {
+            out.push('"');
+            out.push_str(&value);
+            out.push('"');
+        } else {
+            out.push_str(&value);
+        }
+        last = word.range.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}

@@ -1,0 +1,196 @@
+//! Value bodies: escapes, quotes and `$` interpolation (compose-go `template` semantics).
+
+use pest::iterators::Pairs;
+use pest::Parser as _;
+
+use super::grammar::{EnvGrammar, Rule as R};
+use super::{EnvParser, ValuePart, VarModifier, MAX_NESTING};
+
+impl EnvParser<'_, '_> {
+    /// Splits an unquoted (`double == false`) or double-quoted value body starting at `base`.
+    pub(super) fn template(&mut self, body: &str, base: usize, double: bool) -> Vec<ValuePart> {
+        let mut out = Parts::default();
+        if nesting(body) > MAX_NESTING {
+            self.error(
+                base,
+                base + body.len(),
+                format!("braces nested more than {MAX_NESTING} levels deep in one value"),
+                "too deeply nested",
+                "no real configuration needs this; simplify the `${...}` references",
+            );
+            out.lit(&normalize_newlines(body));
+            return out.0;
+        }
+        let rule = if double {
+            R::dq_template
+        } else {
+            R::uq_template
+        };
+        match EnvGrammar::parse(rule, body) {
+            Ok(pairs) => self.parts(pairs, base, &mut out),
+            Err(_) => out.lit(body),
+        }
+        out.0
+    }
+
+    fn parts(&mut self, pairs: Pairs<'_, R>, base: usize, out: &mut Parts) {
+        for p in pairs {
+            let (s, e) = (base + p.as_span().start(), base + p.as_span().end());
+            match p.as_rule() {
+                R::lit | R::arg_lit => out.lit(p.as_str()),
+                R::dq_lit | R::dq_arg_lit => out.lit(&normalize_newlines(p.as_str())),
+                R::escaped_dollar | R::lone_dollar => out.lit("$"),
+                R::escape => out.lit(&unescape(p.as_str())),
+                R::named => {
+                    let name = p.as_str().trim_start_matches('$').to_string();
+                    out.0.push(ValuePart::Var {
+                        name,
+                        span: self.span(s, e),
+                        modifier: None,
+                    });
+                }
+                R::uq_braced | R::dq_braced => {
+                    let mut name = String::new();
+                    let mut modifier = None;
+                    let mut op = None;
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            R::name => name = q.as_str().to_string(),
+                            R::modifier => op = modifier_of(q.as_str()),
+                            _ => {
+                                let mut arg = Parts::default();
+                                self.parts(q.into_inner(), base, &mut arg);
+                                modifier = op.map(|m| (m, arg.0));
+                            }
+                        }
+                    }
+                    out.0.push(ValuePart::Var {
+                        name,
+                        span: self.span(s, e),
+                        modifier,
+                    });
+                }
+                R::uq_group | R::dq_group => {
+                    out.lit("{");
+                    for q in p.into_inner() {
+                        self.parts(q.into_inner(), base, out);
+                    }
+                    out.lit("}");
+                }
+                R::bad_braced => {
+                    self.error(
+                        s,
+                        e,
+                        "`${` must be followed by a variable name and a closing `}`".into(),
+                        "not a valid `${...}` reference",
+                        "write `$${` for a literal `${`, or `${NAME}` / `${NAME:-default}`",
+                    );
+                    out.lit("${");
+                }
+                _ => self.parts(p.into_inner(), base, out),
+            }
+        }
+    }
+}
+
+/// Value parts under construction; adjacent literals are merged.
+#[derive(Default)]
+struct Parts(Vec<ValuePart>);
+
+impl Parts {
+    fn lit(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if let Some(ValuePart::Literal(last)) = self.0.last_mut() {
+            last.push_str(text);
+        } else {
+            self.0.push(ValuePart::Literal(text.to_string()));
+        }
+    }
+}
+
+fn normalize_newlines(text: &str) -> String {
+    text.replace("\r\n", "\n")
+}
+
+/// Deepest `{` nesting (an upper bound of `${` nesting).
+fn nesting(body: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in body.bytes() {
+        match b {
+            b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// A single-quoted body: literal except `\'`; any other backslash pair is kept whole.
+pub(super) fn single_quoted(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\'') => out.push('\''),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    normalize_newlines(&out)
+}
+
+/// One double-quoted escape as compose expands it (Go rune-literal rules for a fixed set).
+fn unescape(esc: &str) -> String {
+    let tail = esc.get(1..).unwrap_or("");
+    let c = match tail {
+        "a" => '\u{07}',
+        "b" => '\u{08}',
+        "f" => '\u{0C}',
+        "n" => '\n',
+        "r" => '\r',
+        "t" => '\t',
+        "v" => '\u{0B}',
+        "$" => '$',
+        "\"" => '"',
+        "\\" => '\\',
+        _ => {
+            // `\0` plus up to three digits: compose rewrites it to `\ddd`, which is a byte
+            // when it is exactly three octal digits up to 377; otherwise it stays as written.
+            let digits = tail.get(1..).unwrap_or("");
+            let octal = (digits.len() == 3)
+                .then(|| u32::from_str_radix(digits, 8).ok())
+                .flatten()
+                .filter(|&v| v <= 0o377)
+                .and_then(char::from_u32);
+            return match octal {
+                Some(c) => c.to_string(),
+                None => format!("\\{digits}"),
+            };
+        }
+    };
+    c.to_string()
+}
+
+fn modifier_of(op: &str) -> Option<VarModifier> {
+    Some(match op {
+        ":-" => VarModifier::DefaultIfUnsetOrEmpty,
+        "-" => VarModifier::DefaultIfUnset,
+        ":+" => VarModifier::AltIfSetNonEmpty,
+        "+" => VarModifier::AltIfSet,
+        ":?" => VarModifier::ErrorIfUnsetOrEmpty,
+        "?" => VarModifier::ErrorIfUnset,
+        _ => return None,
+    })
+}

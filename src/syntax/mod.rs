@@ -1,0 +1,5 @@
+//! Syntax stage: text → trees with spans, one pest grammar per input format.
+
+pub mod env;
+pub mod policy;
+pub mod script;

@@ -1,0 +1,523 @@
+//! Policy text → syntax tree with spans (`grammar/policy.pest`).
+//!
+//! Accepts Python-literal dictionaries and strict JSON. Recovers at dictionary entries and list
+//! items; refuses nesting deeper than [`MAX_DEPTH`] before the recursive parser sees the text.
+
+use pest::Parser as _;
+use pest_derive::Parser;
+
+use crate::check::catalog::{NESTING_TOO_DEEP, POLICY_SYNTAX};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, Span};
+
+#[derive(Parser)]
+#[grammar = "../grammar/policy.pest"]
+struct PolicyGrammar;
+
+/// Deepest bracket nesting accepted. Real policies use four levels.
+pub const MAX_DEPTH: usize = 64;
+
+/// A node of the policy tree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// What it is.
+    pub kind: NodeKind,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// The kinds of policy values.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    /// `{ key: value, ... }`, entries in text order (duplicates kept; see [`Node::get`]).
+    Object(Vec<Entry>),
+    /// `[ a, b ]`.
+    Array(Vec<Node>),
+    /// A string (adjacent literals joined), escapes decoded.
+    Str(StrLit),
+    /// A number as written.
+    Number(Number),
+    /// `True`/`true`, `False`/`false`.
+    Bool(bool),
+    /// `None`/`null`.
+    Null,
+    /// An unquoted `!name` that the node substitutes before parsing.
+    BareRef(String),
+    /// Text that did not parse (already reported).
+    Error,
+}
+
+/// One `key: value` entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The key text.
+    pub key: String,
+    /// Where the key is written (with its quotes).
+    pub key_span: Span,
+    /// The key's quote character (`'` or `"`).
+    pub key_quote: char,
+    /// The value.
+    pub value: Node,
+}
+
+/// A decoded string literal, with a map back to the source for spans inside it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrLit {
+    /// The decoded text.
+    pub value: String,
+    /// The quote character of the first literal (`'` or `"`).
+    pub quote: char,
+    /// `(offset in value, offset in source)` pairs; each run maps byte for byte until the next.
+    segments: Vec<(u32, u32)>,
+}
+
+impl StrLit {
+    /// The source span of `range` (byte offsets into [`StrLit::value`]).
+    pub fn span_of(&self, file: FileId, range: std::ops::Range<usize>) -> Span {
+        let map = |offset: usize| -> u32 {
+            let offset = offset as u32;
+            let i = self.segments.partition_point(|&(v, _)| v <= offset);
+            match i.checked_sub(1).and_then(|i| self.segments.get(i)) {
+                Some(&(v, s)) => s + (offset - v),
+                None => 0,
+            }
+        };
+        Span {
+            file,
+            start: map(range.start),
+            end: map(range.end).max(map(range.start)),
+        }
+    }
+}
+
+/// A number literal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Number {
+    /// As written.
+    pub text: String,
+    /// Its value as the runtime's JSON parser (orjson) reads it.
+    pub value: NumberValue,
+}
+
+/// The value of a number: integers beyond 64 bits become floats, as in orjson (§1.5).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NumberValue {
+    /// Fits in `i64`.
+    Int(i64),
+    /// In `(i64::MAX, u64::MAX]`.
+    UInt(u64),
+    /// Has a fraction or exponent, or is too large for an integer.
+    Float(f64),
+}
+
+impl Node {
+    /// The value of `key` in an object: the last occurrence wins, as in the runtime (§1.3).
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        match &self.kind {
+            NodeKind::Object(entries) => entries.iter().rev().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    /// The decoded string, when this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Str(s) => Some(&s.value),
+            _ => None,
+        }
+    }
+}
+
+/// Parses policy text. Always returns a tree (with [`NodeKind::Error`] where text did not
+/// parse) unless nothing at all could be recovered.
+pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
+    if let Some(offset) = too_deep_at(text) {
+        diags.push(
+            Diagnostic::new(
+                &NESTING_TOO_DEEP,
+                Span::new(file, offset..offset + 1),
+                format!("brackets are nested more than {MAX_DEPTH} levels deep"),
+            )
+            .label("this bracket is one level too deep")
+            .help("a config policy needs at most four levels: {'config': {'script': [...]}}"),
+        );
+        return None;
+    }
+    match PolicyGrammar::parse(Rule::document, text) {
+        Ok(mut pairs) => {
+            let document = pairs.next()?;
+            let mut builder = TreeBuilder { file, diags };
+            let mut root = None;
+            for pair in document.into_inner() {
+                match pair.as_rule() {
+                    Rule::EOI | Rule::trailing_comma => {}
+                    _ => root = Some(builder.node(pair)),
+                }
+            }
+            root
+        }
+        Err(error) => {
+            diags.push(whole_text_error(file, text, &error));
+            None
+        }
+    }
+}
+
+struct TreeBuilder<'d> {
+    file: FileId,
+    diags: &'d mut Diagnostics,
+}
+
+type Pair<'i> = pest::iterators::Pair<'i, Rule>;
+
+impl TreeBuilder<'_> {
+    fn span(&self, pair: &Pair) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start()..s.end())
+    }
+
+    fn node(&mut self, pair: Pair) -> Node {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::object => NodeKind::Object(
+                pair.into_inner()
+                    .filter_map(|p| match p.as_rule() {
+                        Rule::entry => Some(self.entry(p)),
+                        Rule::junk => {
+                            self.junk(&p, "a `'key': value` entry");
+                            None
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            Rule::array => NodeKind::Array(
+                pair.into_inner()
+                    .filter(|p| p.as_rule() != Rule::trailing_comma)
+                    .map(|p| self.node(p))
+                    .collect(),
+            ),
+            Rule::strings => NodeKind::Str(self.strings(pair)),
+            Rule::number => NodeKind::Number(number(pair.as_str())),
+            Rule::true_lit => NodeKind::Bool(true),
+            Rule::false_lit => NodeKind::Bool(false),
+            Rule::none_lit => NodeKind::Null,
+            Rule::bare_ref => NodeKind::BareRef(pair.as_str().to_string()),
+            Rule::junk => {
+                self.junk(&pair, "a value");
+                NodeKind::Error
+            }
+            _ => NodeKind::Error,
+        };
+        Node { kind, span }
+    }
+
+    fn entry(&mut self, pair: Pair) -> Entry {
+        let mut inner = pair.into_inner();
+        let (key, key_span, key_quote) = match inner.next() {
+            Some(k) => {
+                let span = self.span(&k);
+                let lit = self.strings(k);
+                (lit.value, span, lit.quote)
+            }
+            None => (String::new(), Span::new(self.file, 0..0), '\''),
+        };
+        let value = match inner.next() {
+            Some(v) => self.node(v),
+            None => Node {
+                kind: NodeKind::Error,
+                span: key_span,
+            },
+        };
+        Entry {
+            key,
+            key_span,
+            key_quote,
+            value,
+        }
+    }
+
+    fn strings(&mut self, pair: Pair) -> StrLit {
+        let mut out = StrLit {
+            value: String::new(),
+            quote: '\'',
+            segments: Vec::new(),
+        };
+        for (i, string) in pair.into_inner().enumerate() {
+            let raw = string.as_str();
+            if i == 0 {
+                out.quote = raw.chars().next().unwrap_or('\'');
+            }
+            if let Some(body) = string.into_inner().next() {
+                let start = body.as_span().start();
+                decode_into(body.as_str(), start, &mut out);
+            }
+        }
+        out
+    }
+
+    fn junk(&mut self, pair: &Pair, expected: &str) {
+        let span = self.span(pair);
+        let text = pair.as_str();
+        self.diags.push(junk_diagnostic(span, text, expected));
+    }
+}
+
+/// Decodes Python/JSON escapes of one literal body starting at source offset `start`.
+fn decode_into(body: &str, start: usize, out: &mut StrLit) {
+    let mut chars = body.char_indices().peekable();
+    let mut run_open = false;
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            if !run_open {
+                out.segments
+                    .push((out.value.len() as u32, (start + i) as u32));
+                run_open = true;
+            }
+            out.value.push(c);
+            continue;
+        }
+        run_open = false;
+        out.segments
+            .push((out.value.len() as u32, (start + i) as u32));
+        let Some((_, e)) = chars.next() else {
+            out.value.push('\\');
+            break;
+        };
+        let mut hex = |n: usize| -> Option<char> {
+            let mut code = 0u32;
+            for _ in 0..n {
+                let (_, h) = chars.peek().copied()?;
+                code = code * 16 + h.to_digit(16)?;
+                chars.next();
+            }
+            char::from_u32(code)
+        };
+        let decoded = match e {
+            'n' => Some('\n'),
+            't' => Some('\t'),
+            'r' => Some('\r'),
+            'b' => Some('\u{8}'),
+            'f' => Some('\u{c}'),
+            '0' => Some('\0'),
+            '\\' | '\'' | '"' | '/' => Some(e),
+            'x' => hex(2),
+            'u' => hex(4),
+            'U' => hex(8),
+            '\n' => None, // line continuation
+            _ => {
+                out.value.push('\\');
+                Some(e)
+            }
+        };
+        if let Some(d) = decoded {
+            out.value.push(d);
+        }
+    }
+}
+
+fn number(text: &str) -> Number {
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let is_int = !clean.contains(['.', 'e', 'E']);
+    let value = if is_int {
+        if let Ok(i) = clean.parse::<i64>() {
+            NumberValue::Int(i)
+        } else if let Ok(u) = clean.parse::<u64>() {
+            NumberValue::UInt(u)
+        } else {
+            NumberValue::Float(clean.parse().unwrap_or(f64::INFINITY))
+        }
+    } else {
+        NumberValue::Float(clean.parse().unwrap_or(f64::NAN))
+    };
+    Number {
+        text: text.to_string(),
+        value,
+    }
+}
+
+fn junk_diagnostic(span: Span, text: &str, expected: &str) -> Diagnostic {
+    let trimmed = text.trim_end();
+    let span = span.narrow(0..trimmed.len());
+    let unterminated = unterminated_quote(trimmed);
+    let (message, help) = if let Some(q) = unterminated {
+        (
+            format!("this string has no closing {q}"),
+            format!("close the string with {q}; a quote inside a string must be escaped (\\{q}) or the string written with the other quote"),
+        )
+    } else if trimmed.starts_with('\'') || trimmed.starts_with('"') {
+        (
+            format!("expected {expected}, found text after a closed string"),
+            "a quote inside a string ends it early: escape it (\\') or quote the string with \" instead; two entries need a comma between them".to_string(),
+        )
+    } else {
+        (
+            format!("expected {expected}, found `{}`", shorten(trimmed)),
+            "values are quoted strings, numbers, True/False/None, lists [...] or dictionaries {...}".to_string(),
+        )
+    };
+    Diagnostic::new(&POLICY_SYNTAX, span, message)
+        .label("does not parse")
+        .help(help)
+}
+
+/// The quote character left open in `text`, if any (a lexical scan that skips escapes).
+fn unterminated_quote(text: &str) -> Option<char> {
+    let mut open: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match open {
+            Some(q) if c == '\\' => {
+                let _ = q;
+                chars.next();
+            }
+            Some(q) if c == q || c == '\n' => open = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => open = Some(c),
+            None => {}
+        }
+    }
+    open
+}
+
+fn shorten(text: &str) -> String {
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.chars().count() > 40 {
+        format!("{}…", first_line.chars().take(40).collect::<String>())
+    } else {
+        first_line.to_string()
+    }
+}
+
+/// The offset of the first bracket that is nested deeper than [`MAX_DEPTH`], skipping strings.
+fn too_deep_at(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(_) if b == b'\\' => i += 1,
+            Some(q) if b == q || b == b'\n' => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'\'' | b'"' => quote = Some(b),
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'{' | b'[' | b'(' => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Some(i);
+                    }
+                }
+                b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A diagnostic for text whose structure could not be recovered at all.
+fn whole_text_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
+    let offset = match error.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    if text.trim().is_empty() {
+        return Diagnostic::new(&POLICY_SYNTAX, Span::new(file, 0..0), "the policy is empty")
+            .help("a config policy looks like {'config': {'name': ..., 'script': [...]}}");
+    }
+    if let Some((at, q)) = first_unterminated(text) {
+        return Diagnostic::new(
+            &POLICY_SYNTAX,
+            Span::new(file, at..at + 1),
+            format!("string opened here is never closed with {q}"),
+        )
+        .label("unterminated string")
+        .help(format!("add the closing {q}"));
+    }
+    if let Some((at, open)) = unclosed_bracket(text) {
+        let close = match open {
+            b'{' => '}',
+            b'[' => ']',
+            _ => ')',
+        };
+        return Diagnostic::new(
+            &POLICY_SYNTAX,
+            Span::new(file, at..at + 1),
+            format!("`{}` is never closed", open as char),
+        )
+        .label("opened here")
+        .help(format!("add the matching `{close}`"));
+    }
+    let end = text[offset..]
+        .char_indices()
+        .nth(1)
+        .map_or(text.len(), |(i, _)| offset + i);
+    let found = text[offset..].chars().next();
+    let message = match found {
+        None => "the policy ends too early".to_string(),
+        Some(c) if offset == 0 || text[..offset].trim().is_empty() => {
+            format!("a policy starts with `{{` (or `[{{`), found `{c}`")
+        }
+        Some(c) => format!("unexpected `{c}`"),
+    };
+    Diagnostic::new(&POLICY_SYNTAX, Span::new(file, offset..end), message)
+        .label("the policy stops making sense here")
+        .help("a config policy looks like {'config': {'name': ..., 'script': [...]}}")
+}
+
+fn first_unterminated(text: &str) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut open: Option<(usize, u8)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match open {
+            Some(_) if b == b'\\' => i += 1,
+            Some((_, q)) if b == q => open = None,
+            Some((at, q)) if b == b'\n' => return Some((at, q as char)),
+            Some(_) => {}
+            None if b == b'\'' || b == b'"' => open = Some((i, b)),
+            None if b == b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    open.map(|(at, q)| (at, q as char))
+}
+
+fn unclosed_bracket(text: &str) -> Option<(usize, u8)> {
+    let bytes = text.as_bytes();
+    let mut stack: Vec<(usize, u8)> = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(_) if b == b'\\' => i += 1,
+            Some(q) if b == q || b == b'\n' => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'\'' | b'"' => quote = Some(b),
+                b'{' | b'[' | b'(' => stack.push((i, b)),
+                b'}' | b']' | b')' => {
+                    stack.pop();
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    stack.first().copied()
+}
