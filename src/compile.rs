@@ -22,8 +22,10 @@ use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::env::parse_env;
 use crate::syntax::policy::{parse_policy, Node, NodeKind};
 
-/// Largest input file elpc reads (policies are a few kB; a fleet's env file a few MB).
-pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+/// Largest policy file elpc reads (real policies are a few kilobytes).
+pub const MAX_POLICY_BYTES: usize = 16 * 1024 * 1024;
+/// Largest env file elpc reads (a generated fleet file can hold a million keys).
+pub const MAX_ENV_BYTES: usize = 64 * 1024 * 1024;
 
 /// One input file, as bytes read by the caller.
 #[derive(Clone, Debug)]
@@ -95,17 +97,21 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
 
-    let (policy_id, policy_usable) = add_source(&mut sources, policy, &mut diags);
+    let (policy_id, policy_usable) = add_source(&mut sources, policy, MAX_POLICY_BYTES, &mut diags);
     let mut layers = EnvLayers::new();
     if options.profile == Profile::EdgeLake {
         for (name, value) in IMAGE_ENVIRONMENT {
             layers.set_base(name, value, "the EdgeLake Docker image");
         }
     }
+    // Where `node-type-missing` points; none when an env file could not be read at all, since
+    // its NODE_TYPE is then unknown rather than missing.
     let mut env_anchor = None;
+    let mut all_env_usable = true;
     for input in env_files {
-        let (id, usable) = add_source(&mut sources, input, &mut diags);
+        let (id, usable) = add_source(&mut sources, input, MAX_ENV_BYTES, &mut diags);
         env_anchor.get_or_insert(Span::new(id, 0..0));
+        all_env_usable &= usable;
         if usable {
             let file = parse_env(id, sources.get(id).text(), &mut diags);
             layers.add_file(&file, &mut diags);
@@ -117,7 +123,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
         !env_files.is_empty(),
         &options.sets,
         &mut diags,
-        env_anchor,
+        env_anchor.filter(|_| all_env_usable),
     );
 
     let root = if policy_usable {
@@ -206,18 +212,23 @@ fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: 
 
 /// Adds an input to the map, reporting input that is not usable text (then `false`). Unusable
 /// input keeps only its valid prefix, so the diagnostic can point where the problem starts.
-fn add_source(sources: &mut SourceMap, input: &Input, diags: &mut Diagnostics) -> (FileId, bool) {
+fn add_source(
+    sources: &mut SourceMap,
+    input: &Input,
+    max_bytes: usize,
+    diags: &mut Diagnostics,
+) -> (FileId, bool) {
     let bytes = &input.bytes;
-    let problem = if bytes.len() > MAX_INPUT_BYTES {
+    let problem = if bytes.len() > max_bytes {
         Some((
             0,
             format!(
                 "`{}` is {} MiB; elpc reads files up to {} MiB",
                 input.name,
                 bytes.len() / (1024 * 1024),
-                MAX_INPUT_BYTES / (1024 * 1024)
+                max_bytes / (1024 * 1024)
             ),
-            "policies are a few kilobytes: check that this is the file you meant",
+            "check that this is the file you meant",
         ))
     } else if let Some(at) = bytes.iter().position(|&b| b == 0) {
         Some((

@@ -39,9 +39,15 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
             },
         };
         let Some(message) = problem else { continue };
+        let nested_quotes =
+            written.len() > 2 && written.starts_with('\'') && written.ends_with('\'');
         let mut d = Diagnostic::new(&INVALID_PORT, span, message)
             .label("the node applies int() to this value")
-            .help("use a whole number from 1 to 65535, e.g. 32148")
+            .help(if nested_quotes {
+                "remove the inner quotes: a quoted reference is a literal string to the node, e.g. \"!anylog_server_port.int\""
+            } else {
+                "use a whole number from 1 to 65535, e.g. 32148"
+            })
             .note("a port int() cannot convert stops the node's configuration with Wrong_port_value (221)");
         if matches!(kv.entry.value.kind, NodeKind::Bool(_)) {
             d = d.note("a JSON true/false is read as the port 1/0");

@@ -67,6 +67,19 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                 }
                 continue;
             }
+            if !u
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                diags.push(
+                    Diagnostic::new(&UNDEFINED_VARIABLE, u.span, format!("`!{}` is read as a variable reference, not an operator", u.name))
+                        .label("an undefined reference: the command fails")
+                        .help("a where-clause value cannot contain a comparison; compute it with an `if` line first")
+                        .note("the tokenizer splits `!=` into its own word, and the where-clause resolves it like `!name`"),
+                );
+                continue;
+            }
             let in_condition = u.context == RefContext::ConditionCompared;
             let mut d = undefined(u.span, &u.name, "", candidates(), in_condition);
             if let Some(process) = u.after_process {

@@ -223,6 +223,17 @@ impl TreeBuilder<'_> {
             None => (String::new(), Span::new(self.file, 0..0), '\''),
         };
         let value = match inner.next() {
+            Some(v) if v.as_rule() == Rule::missing => {
+                self.diags.push(
+                    Diagnostic::new(&POLICY_SYNTAX, key_span, format!("`{key}` has no value"))
+                        .label("a value must follow the `:`")
+                        .help("write a value, or remove the entry"),
+                );
+                Node {
+                    kind: NodeKind::Error,
+                    span: self.span(&v),
+                }
+            }
             Some(v) => self.node(v),
             None => Node {
                 kind: NodeKind::Error,
@@ -339,26 +350,48 @@ fn number(text: &str) -> Number {
 fn junk_diagnostic(span: Span, text: &str, expected: &str) -> Diagnostic {
     let trimmed = text.trim_end();
     let span = span.narrow(0..trimmed.len());
-    let unterminated = unterminated_quote(trimmed);
-    let (message, help) = if let Some(q) = unterminated {
-        (
-            format!("this string has no closing {q}"),
-            format!("close the string with {q}; a quote inside a string must be escaped (\\{q}) or the string written with the other quote"),
-        )
-    } else if trimmed.starts_with('\'') || trimmed.starts_with('"') {
-        (
+    let first_quote = trimmed.chars().next().filter(|c| *c == '\'' || *c == '"');
+    let closes = first_quote.map(|q| closing_quote(trimmed, q).is_some());
+    let (message, help) = match (first_quote, closes) {
+        (Some(q), Some(false)) => unterminated_help(q),
+        (Some(_), _) => (
             format!("expected {expected}, found text after a closed string"),
             "a quote inside a string ends it early: escape it (\\') or quote the string with \" instead; two entries need a comma between them".to_string(),
-        )
-    } else {
-        (
-            format!("expected {expected}, found `{}`", shorten(trimmed)),
-            "values are quoted strings, numbers, True/False/None, lists [...] or dictionaries {...}".to_string(),
-        )
+        ),
+        (None, _) => match unterminated_quote(trimmed) {
+            Some(q) => unterminated_help(q),
+            None => (
+                format!("expected {expected}, found `{}`", shorten(trimmed)),
+                "values are quoted strings, numbers, True/False/None, lists [...] or dictionaries {...}".to_string(),
+            ),
+        },
     };
     Diagnostic::new(&POLICY_SYNTAX, span, message)
         .label("does not parse")
         .help(help)
+}
+
+fn unterminated_help(q: char) -> (String, String) {
+    (
+        format!("this string has no closing {q}"),
+        format!("close the string with {q}; a quote inside a string must be escaped (\\{q}) or the string written with the other quote"),
+    )
+}
+
+/// The byte offset of the quote that closes a string opened by `text`'s first character.
+fn closing_quote(text: &str, q: char) -> Option<usize> {
+    let mut chars = text.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '\n' => return None,
+            c if c == q => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The quote character left open in `text`, if any (a lexical scan that skips escapes).
