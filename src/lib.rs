@@ -26,6 +26,7 @@
 
 pub mod check;
 pub mod compile;
+pub mod config;
 pub mod diagnostic;
 pub mod edgelake;
 pub mod emit;

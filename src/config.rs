@@ -1,0 +1,163 @@
+//! `elpc.toml`: project configuration shared by the CLI and the language server.
+//!
+//! ```toml
+//! [lint]                       # rule levels (codes, names, or "warnings")
+//! deny  = ["warnings"]
+//! warn  = ["EL202"]
+//! allow = ["env-duplicate-key"]
+//!
+//! [[policies]]                 # which env files and variables go with which policies
+//! files   = ["policies/operator/*.policy"]        # glob patterns, relative to elpc.toml
+//! env     = ["policies/operator/base_configs.env", "policies/operator/advance_configs.env"]
+//! set     = { enable_ha = "true" }
+//! profile = "edgelake"         # or "plain"
+//! ```
+//!
+//! The library does not look for the file; [`Config::discover`] is a helper for front ends.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The name of the configuration file.
+pub const FILE_NAME: &str = "elpc.toml";
+
+/// A parsed `elpc.toml`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Rule levels.
+    #[serde(default)]
+    pub lint: LintLevels,
+    /// Policy groups, first match wins.
+    #[serde(default)]
+    pub policies: Vec<PolicyGroup>,
+}
+
+/// `--deny` / `--warn` / `--allow` lists: rule codes, rule names, or `warnings`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LintLevels {
+    /// Report these as errors.
+    #[serde(default)]
+    pub deny: Vec<String>,
+    /// Report these as warnings.
+    #[serde(default)]
+    pub warn: Vec<String>,
+    /// Do not report these.
+    #[serde(default)]
+    pub allow: Vec<String>,
+}
+
+/// Env files and variables for the policies matching `files`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyGroup {
+    /// Glob patterns of policy files, relative to the configuration file.
+    pub files: Vec<String>,
+    /// Env files in layering order, relative to the configuration file.
+    #[serde(default)]
+    pub env: Vec<String>,
+    /// `--set` values.
+    #[serde(default)]
+    pub set: std::collections::BTreeMap<String, String>,
+    /// `edgelake` (default) or `plain`.
+    #[serde(default)]
+    pub profile: Option<String>,
+}
+
+/// A configuration file that could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    /// The file.
+    pub path: PathBuf,
+    /// What is wrong, with line and column when known.
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl Config {
+    /// Parses configuration text.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })
+    }
+
+    /// Finds `elpc.toml` in `start` or its ancestors, and parses it.
+    pub fn discover(start: &Path) -> Result<Option<(PathBuf, Config)>, ConfigError> {
+        let start = if start.is_file() {
+            start.parent().unwrap_or(start)
+        } else {
+            start
+        };
+        let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+        for dir in absolute.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                let text = std::fs::read_to_string(&candidate).map_err(|e| ConfigError {
+                    path: candidate.clone(),
+                    message: e.to_string(),
+                })?;
+                return Config::parse(&text, &candidate).map(|c| Some((candidate, c)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The first policy group whose patterns match `policy` (a path relative to the
+    /// configuration file's directory).
+    pub fn group_for(&self, policy: &Path) -> Option<&PolicyGroup> {
+        self.policies.iter().find(|g| {
+            g.files.iter().any(|pattern| {
+                globset::Glob::new(pattern)
+                    .map(|glob| glob.compile_matcher().is_match(policy))
+                    .unwrap_or(false)
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_levels_and_groups_and_matches_globs() {
+        let text = r#"
+            [lint]
+            deny = ["warnings"]
+            allow = ["EL102"]
+            [[policies]]
+            files = ["policies/operator/*.policy"]
+            env = ["a.env", "b.env"]
+            set = { enable_ha = "true" }
+        "#;
+        let c = Config::parse(text, Path::new("elpc.toml")).unwrap();
+        assert_eq!(c.lint.deny, ["warnings"]);
+        let g = c
+            .group_for(Path::new("policies/operator/policy.policy"))
+            .unwrap();
+        assert_eq!(g.env, ["a.env", "b.env"]);
+        assert_eq!(g.set["enable_ha"], "true");
+        assert!(c
+            .group_for(Path::new("policies/master/policy.policy"))
+            .is_none());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_position() {
+        let e = Config::parse(
+            "[lint]\ndeny = [\"x\"]\nfrobnicate = 1\n",
+            Path::new("elpc.toml"),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("frobnicate"), "{}", e.message);
+    }
+}
