@@ -6,7 +6,8 @@
 use serde_json::{json, Value as Json};
 
 use crate::check::catalog::INVALID_INPUT;
-use crate::check::{self, CheckContext};
+use crate::check::{self, suppress, CheckContext};
+use crate::config::LintLevels;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::{command_list, Command};
@@ -20,7 +21,7 @@ use crate::resolve::script::{run_script, LineOutcome, ScriptLine};
 use crate::resolve::value::Resolved;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::env::parse_env;
-use crate::syntax::policy::{parse_policy, Node, NodeKind};
+use crate::syntax::policy::{parse_policy, Node, NodeKind, ParsedPolicy};
 
 /// Largest policy file elpc reads (real policies are a few kilobytes).
 pub const MAX_POLICY_BYTES: usize = 16 * 1024 * 1024;
@@ -53,6 +54,8 @@ pub struct Options {
     pub profile: Profile,
     /// `--set NAME=VALUE` pairs, applied last (highest precedence).
     pub sets: Vec<(String, String)>,
+    /// Rule levels (`--deny`, `--warn`, `--allow`, `[lint]` in elpc.toml).
+    pub levels: LintLevels,
 }
 
 /// The outputs of a policy that parsed.
@@ -108,6 +111,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     // its NODE_TYPE is then unknown rather than missing.
     let mut env_anchor = None;
     let mut all_env_usable = true;
+    let mut parsed_env = Vec::new();
     for input in env_files {
         let (id, usable) = add_source(&mut sources, input, MAX_ENV_BYTES, &mut diags);
         env_anchor.get_or_insert(Span::new(id, 0..0));
@@ -115,8 +119,18 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
         if usable {
             let file = parse_env(id, sources.get(id).text(), &mut diags);
             layers.add_file(&file, &mut diags);
+            parsed_env.push(file);
         }
     }
+    crate::check::run_env(
+        &crate::check::EnvContext {
+            sources: &sources,
+            env_files: &parsed_env,
+            layers: &layers,
+            profile: options.profile,
+        },
+        &mut diags,
+    );
     let scope = Scope::build(
         options.profile,
         layers,
@@ -131,20 +145,46 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     } else {
         None // unreadable input, already reported
     };
-    let output = root
-        .as_ref()
-        .and_then(|root| compile_document(root, &scope, &mut diags));
+    let output = root.as_ref().and_then(|parsed| {
+        let ctx = DocumentInputs {
+            sources: &sources,
+            env_files: &parsed_env,
+            profile: options.profile,
+        };
+        compile_document(parsed, &scope, &ctx, &mut diags)
+    });
 
-    diags.sort();
+    let mut diagnostics = suppress::apply(&sources, diags.into_vec(), &options.levels);
+    diagnostics.sort_by_key(|d| {
+        (
+            d.primary.span.file,
+            d.primary.span.start,
+            d.primary.span.end,
+        )
+    });
+    diagnostics.dedup();
     Compilation {
         sources,
-        diagnostics: diags.into_vec(),
+        diagnostics,
         output,
         scope,
     }
 }
 
-fn compile_document(root: &Node, scope: &Scope, diags: &mut Diagnostics) -> Option<CompiledPolicy> {
+/// What the check stage needs besides the policy itself.
+struct DocumentInputs<'a> {
+    sources: &'a SourceMap,
+    env_files: &'a [crate::syntax::env::EnvFile],
+    profile: Profile,
+}
+
+fn compile_document(
+    parsed: &ParsedPolicy,
+    scope: &Scope,
+    inputs: &DocumentInputs,
+    diags: &mut Diagnostics,
+) -> Option<CompiledPolicy> {
+    let root = &parsed.root;
     let document = policy::document(root, diags)?;
     let keys = policy::server_keys(document.body, scope);
     let servers = servers::plan(&keys, document.body.span);
@@ -155,6 +195,10 @@ fn compile_document(root: &Node, scope: &Scope, diags: &mut Diagnostics) -> Opti
     };
     check::run(
         &CheckContext {
+            sources: inputs.sources,
+            env_files: inputs.env_files,
+            profile: inputs.profile,
+            trailing_commas: &parsed.trailing_commas,
             document: &document,
             keys: &keys,
             scope,
@@ -169,12 +213,31 @@ fn compile_document(root: &Node, scope: &Scope, diags: &mut Diagnostics) -> Opti
     };
     let commands = command_list(&servers, &lines);
     Some(CompiledPolicy {
-        policy: policy_json(object),
+        policy: with_computed_id(policy_json(object)),
         resolved: resolved_json(object, &keys, &lines, scope),
         servers,
         commands,
         lines,
     })
+}
+
+/// Adds the `id` the node computes (§1.5) when the policy has none, at the end of the inner
+/// object where `blockchain insert` puts it, so `policy` is what the node would store (minus
+/// the `date` and `ledger` it adds at insert time).
+fn with_computed_id(mut policy: Json) -> Json {
+    let id = crate::emit::policy_id::compute_id(&policy);
+    if let (Some(id), Some(inner)) = (
+        id,
+        policy
+            .as_object_mut()
+            .and_then(|o| o.values_mut().next())
+            .and_then(|v| v.as_object_mut()),
+    ) {
+        if !inner.contains_key("id") {
+            inner.insert("id".into(), Json::String(id));
+        }
+    }
+    policy
 }
 
 /// The policy with known references replaced: server keys by their typed values, script lines

@@ -97,6 +97,11 @@ impl Config {
         } else {
             start
         };
+        let start = if start.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            start
+        };
         let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
         for dir in absolute.ancestors() {
             let candidate = dir.join(FILE_NAME);

@@ -203,24 +203,34 @@ impl Diagnostics {
     }
 }
 
-/// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
+/// The closest of `candidates` to `word`, if one is close enough to be a likely typo: at most
+/// one edit per five characters (transpositions count as one), ties broken by similarity.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let mut best: Option<(f64, &str)> = None;
+    let allowed = (word.chars().count() / 5).max(1);
+    let mut best: Option<(usize, f64, &str)> = None;
     for candidate in candidates {
         if candidate == word {
             continue;
         }
-        let score = strsim::jaro_winkler(word, candidate);
         let distance = strsim::damerau_levenshtein(word, candidate);
-        let close = score >= 0.88 || (distance <= 2 && word.len() > 3);
-        if close && best.is_none_or(|(s, c)| score > s || (score == s && candidate < c)) {
-            best = Some((score, candidate));
+        if distance > allowed {
+            continue;
+        }
+        let score = strsim::jaro_winkler(word, candidate);
+        let better = match best {
+            None => true,
+            Some((d, s, c)) => {
+                distance < d || (distance == d && (score > s || (score == s && candidate < c)))
+            }
+        };
+        if better {
+            best = Some((distance, score, candidate));
         }
     }
-    best.map(|(_, c)| c)
+    best.map(|(_, _, c)| c)
 }
 
 #[cfg(test)]
@@ -233,5 +243,15 @@ mod tests {
         assert_eq!(did_you_mean("start_data", names), Some("start_date"));
         assert_eq!(did_you_mean("tcp_thread", names), Some("tcp_threads"));
         assert_eq!(did_you_mean("completely_else", names), None);
+        assert_eq!(did_you_mean("operator_id", ["operator_threads"]), None);
+        assert_eq!(did_you_mean("ENABLE_NOSQL", ["ENABLE_DNS"]), None);
+        assert_eq!(
+            did_you_mean("CLUTSER_NAME", ["CLUSTER_NAME"]),
+            Some("CLUSTER_NAME")
+        );
+        assert_eq!(
+            did_you_mean("rest_prot", ["rest_port", "port"]),
+            Some("rest_port")
+        );
     }
 }

@@ -8,11 +8,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use elpc::check::catalog;
+use elpc::check::{catalog, suppress};
 use elpc::compile::{compile, output_json, Compilation, Input, Options};
+use elpc::config::{Config, LintLevels};
 use elpc::emit::commands::to_al_script;
 use elpc::emit::json::to_ascii_json;
-use elpc::render::{human, json::diagnostics_json, json::FORMAT_VERSION};
+use elpc::render::sarif::{sarif, SarifInput};
+use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
 use elpc::resolve::scope::Profile;
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
@@ -50,6 +52,10 @@ enum Command {
         policies: Vec<PathBuf>,
         #[command(flatten)]
         inputs: InputArgs,
+        /// Check against a named env layering, e.g. operator=base.env,advance.env; repeat to
+        /// check each policy against several layerings in one run.
+        #[arg(long = "env-set", value_name = "NAME=FILE[,FILE...]", value_parser = parse_env_set)]
+        env_sets: Vec<(String, Vec<PathBuf>)>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
@@ -72,8 +78,20 @@ struct InputArgs {
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     sets: Vec<(String, String)>,
     /// How env keys become node variables.
-    #[arg(long, value_enum, default_value_t = ProfileArg::Edgelake)]
-    profile: ProfileArg,
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
+    /// Report these rules (codes or names, comma-separated) as errors; `warnings` for all warnings.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    deny: Vec<String>,
+    /// Report these rules as warnings.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    warn: Vec<String>,
+    /// Do not report these rules.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    allow: Vec<String>,
+    /// Also show note-level findings in human and GitHub output.
+    #[arg(long)]
+    notes: bool,
 }
 
 #[derive(clap::Args)]
@@ -91,12 +109,16 @@ enum CompileFormat {
     Al,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum CheckFormat {
     /// Rendered diagnostics with source snippets.
     Human,
     /// A versioned JSON document.
     Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -112,6 +134,21 @@ enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+fn parse_env_set(s: &str) -> Result<(String, Vec<PathBuf>), String> {
+    let (name, files) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not NAME=FILE[,FILE...]"))?;
+    let files: Vec<PathBuf> = files
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(PathBuf::from)
+        .collect();
+    if name.is_empty() || files.is_empty() {
+        return Err(format!("`{s}` needs a name and at least one file"));
+    }
+    Ok((name.to_string(), files))
 }
 
 fn parse_set(s: &str) -> Result<(String, String), String> {
@@ -151,10 +188,16 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             quiet,
             color,
         } => {
-            let compilation = compile_file(&policy, &inputs)?;
+            let plan = Plan::for_policy(&policy, &inputs, None)?;
+            let compilation = plan.compile(&policy)?;
             let use_color = color.color.enabled(std::io::stderr().is_terminal());
             if !quiet {
-                print_human(&compilation, use_color, &mut std::io::stderr());
+                print_human(
+                    &compilation,
+                    use_color,
+                    inputs.notes,
+                    &mut std::io::stderr(),
+                );
             }
             let text = match format {
                 CompileFormat::Json => {
@@ -185,39 +228,87 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
         Command::Check {
             policies,
             inputs,
+            env_sets,
             format,
             color,
         } => {
             let use_color = color.color.enabled(std::io::stdout().is_terminal());
             let mut failed = false;
-            let mut documents = Vec::new();
-            let mut stdout = std::io::stdout();
+            let mut runs: Vec<(Option<String>, Compilation)> = Vec::new();
             for policy in &policies {
-                let compilation = compile_file(policy, &inputs)?;
-                failed |= compilation.has_errors();
-                match format {
-                    CheckFormat::Human => {
-                        print_human(&compilation, use_color, &mut stdout);
-                        let _ = writeln!(
-                            stdout,
-                            "{}: {}",
-                            policy.display(),
-                            human::summary(&compilation.diagnostics)
-                        );
-                    }
-                    CheckFormat::Json => documents.extend(
-                        diagnostics_json(&compilation.sources, &compilation.diagnostics)
-                            .as_array()
-                            .cloned()
-                            .unwrap_or_default(),
-                    ),
+                let sets: Vec<Option<&(String, Vec<PathBuf>)>> = if env_sets.is_empty() {
+                    vec![None]
+                } else {
+                    env_sets.iter().map(Some).collect()
+                };
+                for set in sets {
+                    let plan = Plan::for_policy(policy, &inputs, set.map(|s| s.1.as_slice()))?;
+                    let compilation = plan.compile(policy)?;
+                    failed |= compilation.has_errors();
+                    runs.push((set.map(|s| s.0.clone()), compilation));
                 }
             }
-            if let CheckFormat::Json = format {
-                let doc =
-                    serde_json::json!({ "version": FORMAT_VERSION, "diagnostics": documents });
-                print_stdout(&format!("{}\n", to_ascii_json(&doc, true)))?;
+            let mut out = String::new();
+            match format {
+                CheckFormat::Human => {
+                    for ((set, c), policy) in runs.iter().zip(
+                        policies
+                            .iter()
+                            .flat_map(|p| std::iter::repeat_n(p, env_sets.len().max(1))),
+                    ) {
+                        let mut buf = Vec::new();
+                        print_human(c, use_color, inputs.notes, &mut buf);
+                        out.push_str(&String::from_utf8_lossy(&buf));
+                        let label = match set {
+                            Some(s) => format!("{} [{s}]", policy.display()),
+                            None => policy.display().to_string(),
+                        };
+                        out.push_str(&format!("{label}: {}\n", human::summary(&c.diagnostics)));
+                    }
+                }
+                CheckFormat::Json => {
+                    let mut all = Vec::new();
+                    for (set, c) in &runs {
+                        for mut d in diagnostics_json(&c.sources, &c.diagnostics)
+                            .as_array()
+                            .cloned()
+                            .unwrap_or_default()
+                        {
+                            if let Some(set) = set {
+                                d["env_set"] = serde_json::json!(set);
+                            }
+                            all.push(d);
+                        }
+                    }
+                    let doc = serde_json::json!({ "version": FORMAT_VERSION, "diagnostics": all });
+                    out = format!("{}\n", to_ascii_json(&doc, true));
+                }
+                CheckFormat::Sarif => {
+                    let inputs: Vec<SarifInput> = runs
+                        .iter()
+                        .map(|(set, c)| SarifInput {
+                            sources: &c.sources,
+                            diagnostics: &c.diagnostics,
+                            env_set: set.as_deref(),
+                        })
+                        .collect();
+                    out = format!("{}\n", to_ascii_json(&sarif(&inputs), true));
+                }
+                CheckFormat::Github => {
+                    for (set, c) in &runs {
+                        let shown: Vec<_> = c
+                            .diagnostics
+                            .iter()
+                            .filter(|d| {
+                                inputs.notes || d.severity != elpc::diagnostic::Severity::Note
+                            })
+                            .cloned()
+                            .collect();
+                        out.push_str(&github::annotations(&c.sources, &shown, set.as_deref()));
+                    }
+                }
             }
+            print_stdout(&out)?;
             Ok(exit_for(failed))
         }
         Command::Explain { rule } => explain(rule.as_deref()),
@@ -282,25 +373,106 @@ fn read(path: &Path) -> Result<Input, UsageError> {
         .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
 }
 
-fn compile_file(policy: &Path, inputs: &InputArgs) -> Result<Compilation, UsageError> {
-    let policy = read(policy)?;
-    let env: Vec<Input> = inputs
-        .env
-        .iter()
-        .map(|p| read(p))
-        .collect::<Result<_, _>>()?;
-    let options = Options {
-        profile: match inputs.profile {
-            ProfileArg::Edgelake => Profile::EdgeLake,
-            ProfileArg::Plain => Profile::Plain,
-        },
-        sets: inputs.sets.clone(),
-    };
-    Ok(compile(&policy, &env, &options))
+/// What one policy is compiled with: env files, `--set` values, profile and rule levels, from
+/// the command line and the nearest `elpc.toml`.
+struct Plan {
+    env: Vec<PathBuf>,
+    options: Options,
 }
 
-fn print_human(compilation: &Compilation, color: bool, out: &mut dyn Write) {
-    for d in &compilation.diagnostics {
+impl Plan {
+    fn for_policy(
+        policy: &Path,
+        inputs: &InputArgs,
+        env_set: Option<&[PathBuf]>,
+    ) -> Result<Plan, UsageError> {
+        let found = Config::discover(policy).map_err(|e| UsageError(e.to_string()))?;
+        let mut levels = LintLevels::default();
+        let mut env = inputs.env.clone();
+        let mut sets: Vec<(String, String)> = Vec::new();
+        let mut profile = None;
+        if let Some((path, config)) = &found {
+            levels = config.lint.clone();
+            let root = path.parent().unwrap_or(Path::new("."));
+            let absolute = std::path::absolute(policy).unwrap_or_else(|_| policy.to_path_buf());
+            let relative = absolute
+                .strip_prefix(std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()))
+                .unwrap_or(policy);
+            if let Some(group) = config.group_for(relative) {
+                if env.is_empty() && env_set.is_none() {
+                    env = group.env.iter().map(|e| root.join(e)).collect();
+                }
+                sets.extend(group.set.iter().map(|(k, v)| (k.clone(), v.clone())));
+                profile = match group.profile.as_deref() {
+                    None => None,
+                    Some("edgelake") => Some(Profile::EdgeLake),
+                    Some("plain") => Some(Profile::Plain),
+                    Some(other) => {
+                        return Err(UsageError(format!(
+                            "{}: unknown profile `{other}` (edgelake or plain)",
+                            path.display()
+                        )))
+                    }
+                };
+            }
+        }
+        if let Some(files) = env_set {
+            env = files.to_vec();
+        }
+        // Command-line levels override the configuration file for the rules they name.
+        let named_on_cli: Vec<&String> = inputs
+            .deny
+            .iter()
+            .chain(&inputs.warn)
+            .chain(&inputs.allow)
+            .collect();
+        for list in [&mut levels.deny, &mut levels.warn, &mut levels.allow] {
+            list.retain(|r| !named_on_cli.iter().any(|c| c.eq_ignore_ascii_case(r)));
+        }
+        levels.deny.extend(inputs.deny.iter().cloned());
+        levels.warn.extend(inputs.warn.iter().cloned());
+        levels.allow.extend(inputs.allow.iter().cloned());
+        let unknown = suppress::unknown_rule_names(&levels);
+        if !unknown.is_empty() {
+            return Err(UsageError(format!(
+                "unknown rule{} {}; `elpc explain` lists them",
+                if unknown.len() == 1 { "" } else { "s" },
+                unknown
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        sets.extend(inputs.sets.iter().cloned());
+        let profile = match inputs.profile {
+            Some(ProfileArg::Edgelake) => Profile::EdgeLake,
+            Some(ProfileArg::Plain) => Profile::Plain,
+            None => profile.unwrap_or_default(),
+        };
+        Ok(Plan {
+            env,
+            options: Options {
+                profile,
+                sets,
+                levels,
+            },
+        })
+    }
+
+    fn compile(&self, policy: &Path) -> Result<Compilation, UsageError> {
+        let policy = read(policy)?;
+        let env: Vec<Input> = self.env.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
+        Ok(compile(&policy, &env, &self.options))
+    }
+}
+
+fn print_human(compilation: &Compilation, color: bool, notes: bool, out: &mut dyn Write) {
+    for d in compilation
+        .diagnostics
+        .iter()
+        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note)
+    {
         let _ = write!(out, "{}", human::render(&compilation.sources, d, color));
     }
 }

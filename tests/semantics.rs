@@ -18,7 +18,7 @@ fn s1_3_python_literal_forms_parse_to_canonical_json() {
     );
     assert!(!c.has_errors(), "{:?}", codes(&c));
     assert_eq!(
-        c.output.unwrap().policy,
+        without_id(c.output.unwrap().policy),
         json!({"config": {"name": "ab", "on": true, "off": false, "none": null, "n": 1.5, "script": ["run scheduler 1"]}})
     );
 }
@@ -43,10 +43,27 @@ fn s1_3_strict_json_and_list_wrapped_display_form() {
 #[test]
 fn s1_3_duplicate_keys_last_value_wins_at_first_position() {
     let c = compile_with("{'config': {'a': 1, 'b': 2, 'a': 3}}", &[]);
-    let policy = c.output.unwrap().policy;
+    let policy = without_id(c.output.unwrap().policy);
     assert_eq!(policy, json!({"config": {"a": 3, "b": 2}}));
     let keys: Vec<&String> = policy["config"].as_object().unwrap().keys().collect();
     assert_eq!(keys, ["a", "b"]);
+}
+
+fn without_id(mut policy: serde_json::Value) -> serde_json::Value {
+    policy["config"].as_object_mut().unwrap().remove("id");
+    policy
+}
+
+#[test]
+fn s1_5_compile_adds_the_id_the_node_computes_at_the_end() {
+    let c = compile_with(
+        r#"{"config": {"name": "operator-new_company-configs", "company": "New Company", "node_type": "operator", "port": "!anylog_server_port.int", "script": ["run scheduler 1"]}}"#,
+        &[OPERATOR_ENV],
+    );
+    let policy = c.output.unwrap().policy;
+    let keys: Vec<&String> = policy["config"].as_object().unwrap().keys().collect();
+    assert_eq!(keys.last().unwrap().as_str(), "id");
+    assert_eq!(policy["config"]["id"], "80555cc8b3467cade31eb5b2fd8d744f");
 }
 
 #[test]
@@ -572,7 +589,8 @@ fn diagnostic_env_syntax_errors_recover_per_line() {
         "{'config': {}}",
         &["NODE_TYPE=operator\nBAD KEY=1\nset X=1\nGOOD=1"],
     );
-    assert_eq!(codes(&c), ["EL002", "EL002"]);
+    let syntax: Vec<_> = codes(&c).into_iter().filter(|c| *c == "EL002").collect();
+    assert_eq!(syntax, ["EL002", "EL002"]);
     assert!(c.scope.env_layers().get("GOOD").is_some());
 }
 

@@ -33,16 +33,50 @@ rules! {
     NESTING_TOO_DEEP = "EL005", "nesting-too-deep", Error, "brackets nested deeper than any policy needs";
     /// The document is not one object with one policy type.
     POLICY_SHAPE = "EL006", "policy-shape", Error, "policy that is not one object with one root key holding an object";
+    /// Text `blockchain prepare/insert` would refuse or corrupt (§1.2–1.4).
+    RUNTIME_REJECTS_TEXT = "EL007", "runtime-rejects-text", Warning, "policy text the node refuses or corrupts at `blockchain insert` (use the canonical JSON)";
+    /// An `id` that is not the one the node computes for the content (§1.5).
+    ID_MISMATCH = "EL008", "id-mismatch", Warning, "policy `id` that is not the md5 the node computes for its content";
+    /// The root key is not `config`.
+    POLICY_TYPE_NOT_CONFIG = "EL009", "policy-type-not-config", Warning, "policy whose root key is not `config`";
+    /// `# elpc: ignore[...]` that silences nothing.
+    UNUSED_SUPPRESSION = "EL010", "unused-suppression", Warning, "suppression comment that silences nothing";
+    /// `# elpc: ignore[...]` without a reason.
+    SUPPRESSION_WITHOUT_REASON = "EL011", "suppression-without-reason", Error, "suppression comment without a reason";
     /// `$VAR` in an env file whose variable is not set.
     ENV_UNSET_INTERPOLATION = "EL101", "env-unset-interpolation", Warning, "`$VAR` in an env value that no earlier line or file sets";
     /// The same key twice in one env file.
     ENV_DUPLICATE_KEY = "EL102", "env-duplicate-key", Warning, "env key defined twice in one file; the last one wins";
     /// The env layering sets no `NODE_TYPE`: the deployment scripts stop before setting anything.
     NODE_TYPE_MISSING = "EL103", "node-type-missing", Error, "env files without `NODE_TYPE` (the deployment scripts stop early)";
+    /// An env key no deployment script reads.
+    ENV_KEY_UNREAD = "EL104", "env-key-unread", Warning, "env key that no deployment script reads";
+    /// `LOCAL_SCRIPTS` pointing at the legacy `node-deployment` layout (§5.6, LINT-28).
+    LOCAL_SCRIPTS_LEGACY_LAYOUT = "EL105", "local-scripts-legacy-layout", Error, "`LOCAL_SCRIPTS` set to the legacy `.../node-deployment` directory";
+    /// A password-like env value starting with `!` or `$` (LINT-29).
+    SECRET_DEREFERENCED = "EL106", "secret-dereferenced", Warning, "secret env value starting with `!` or `$`, which the node dereferences";
+    /// A thread count or port in an env file that is not an integer (LINT-30).
+    ENV_NOT_INTEGER = "EL107", "env-not-integer", Warning, "thread count or port in an env file that is not a whole number";
+    /// A duration or size env value the commands cannot read (LINT-31).
+    ENV_BAD_DURATION_OR_SIZE = "EL108", "env-bad-duration-or-size", Warning, "duration not `N unit` or size not `N[KB|MB|GB|TB]`";
+    /// A quoted env value or `KEY = value` that other env-file readers treat differently (LINT-22).
+    ENV_NOT_PORTABLE = "EL109", "env-not-portable", Note, "env line that `docker run --env-file` or compose v1 reads differently";
+    /// A key the Makefile reads from one file, set in another (LINT-23).
+    MAKEFILE_KEY_MOVED = "EL110", "makefile-key-moved", Warning, "key the docker-compose Makefile reads from a specific env file, set elsewhere";
     /// A `!name` no env file, `--set`, node or earlier line defines.
     UNDEFINED_VARIABLE = "EL201", "undefined-variable", Error, "reference to a variable that nothing defines";
     /// The same, inside an `if` comparison, where it only makes the condition false.
     UNDEFINED_IN_CONDITION = "EL202", "undefined-in-condition", Warning, "`if` compares a variable that nothing defines";
+    /// A literal value ending in a cast suffix, which the node casts (LINT-04).
+    LITERAL_CAST_SUFFIX = "EL203", "literal-cast-suffix", Warning, "literal value ending in `.int`, `.name`, ... that the node casts";
+    /// `if !a > 9`: compared as strings although a number was meant (§4.3).
+    COMPARISON_AS_STRING = "EL204", "comparison-as-string", Warning, "`if` that compares numbers as strings";
+    /// `and` and `or` in one condition (§4.4, LINT-19).
+    MIXED_AND_OR = "EL205", "mixed-and-or", Warning, "`if` condition that mixes `and` and `or`";
+    /// `set x = $UNSET` stores the string "None" (LINT-15).
+    SET_UNSET_ENV = "EL206", "set-unset-env", Warning, "`set x = $VAR` with VAR unset stores the string \"None\"";
+    /// `x = if ...` stores "True"/"False" (LINT-16).
+    IF_RESULT_STRING = "EL207", "if-result-string", Warning, "`x = if ...` stores \"True\"/\"False\", and \"False\".bool is true";
     /// A port that is not an integer in 1–65535.
     INVALID_PORT = "EL301", "invalid-port", Error, "server port that is not an integer from 1 to 65535";
     /// Two servers on the same port.
@@ -55,6 +89,14 @@ rules! {
     BIND_FLAG_CASING = "EL305", "bind-flag-casing", Warning, "bind flag string other than lower-case \"true\" (the node reads it as false)";
     /// A REST or broker port with neither its own IP nor `ip`.
     SERVER_MISSING_IP = "EL307", "server-missing-ip", Error, "REST or broker port set without `rest_ip`/`broker_ip` or `ip`";
+    /// A port that resolves to nothing: the server silently does not start (LINT-08).
+    PORT_RESOLVES_EMPTY = "EL308", "port-resolves-empty", Error, "server port that resolves to an empty value, so the server silently does not start";
+    /// A bind flag that can be true without the server's own IP: binds the public `ip` (LINT-09).
+    BIND_TO_PUBLIC_IP = "EL309", "bind-to-public-ip", Warning, "`rest_bind`/`broker_bind` true without `rest_ip`/`broker_ip`";
+    /// `ip`/`local_ip`/`rest_ip`/`broker_ip` that is not a string.
+    ADDRESS_NOT_STRING = "EL310", "address-not-string", Error, "server address that is not a string";
+    /// `local_port` without `port` (221).
+    LOCAL_PORT_WITHOUT_PORT = "EL311", "local-port-without-port", Error, "`local_ip`/`local_port` without `port`";
     /// A policy key the runtime never reads.
     IGNORED_KEY = "EL306", "ignored-key", Warning, "policy key that `config from policy` never reads";
 }

@@ -3,9 +3,23 @@
 
 pub mod catalog;
 
+pub mod suppress;
+
+mod assignments;
 mod bind_flags;
+mod conditions;
+mod env_deployment;
+mod env_keys;
+mod env_portability;
+pub mod env_secrets;
+mod env_values;
 mod ignored_keys;
+mod literal_cast;
+mod policy_id;
+mod policy_type;
 mod ports;
+mod runtime_text;
+mod server_keys;
 mod server_missing_ip;
 mod threads;
 mod undefined_variable;
@@ -16,9 +30,19 @@ use crate::resolve::env_layers::EnvOrigin;
 use crate::resolve::policy::{KeyValue, PolicyDocument};
 use crate::resolve::scope::{Provenance, Scope};
 use crate::resolve::script::ScriptLine;
+use crate::source::{SourceMap, Span};
+use crate::syntax::env::EnvFile;
 
 /// Everything a rule may read.
 pub struct CheckContext<'a, 't> {
+    /// Every source file (the policy is file 0).
+    pub sources: &'a SourceMap,
+    /// The env files, parsed, in layering order.
+    pub env_files: &'a [EnvFile],
+    /// Which profile mapped env keys to variables.
+    pub profile: crate::resolve::scope::Profile,
+    /// Trailing commas inside objects and lists.
+    pub trailing_commas: &'a [Span],
     /// The policy document.
     pub document: &'a PolicyDocument<'t>,
     /// The server and thread keys, resolved.
@@ -31,8 +55,36 @@ pub struct CheckContext<'a, 't> {
     pub servers: &'a ServerSet,
 }
 
-/// Runs every rule.
+/// What the env-file rules read; they run even when the policy does not parse.
+pub struct EnvContext<'a> {
+    /// Every source file.
+    pub sources: &'a SourceMap,
+    /// The env files, parsed, in layering order.
+    pub env_files: &'a [EnvFile],
+    /// The layered values.
+    pub layers: &'a crate::resolve::env_layers::EnvLayers,
+    /// Which profile maps env keys to variables.
+    pub profile: crate::resolve::scope::Profile,
+}
+
+/// Runs every env-file rule.
+pub fn run_env(ctx: &EnvContext, diags: &mut Diagnostics) {
+    env_keys::check(ctx, diags);
+    env_values::check(ctx, diags);
+    env_deployment::check(ctx, diags);
+    env_secrets::check(ctx, diags);
+    env_portability::check(ctx, diags);
+}
+
+/// Runs every policy rule.
 pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
+    runtime_text::check(ctx, diags);
+    policy_id::check(ctx, diags);
+    policy_type::check(ctx, diags);
+    literal_cast::check(ctx, diags);
+    conditions::check(ctx, diags);
+    assignments::check(ctx, diags);
+    server_keys::check(ctx, diags);
     undefined_variable::check(ctx, diags);
     ports::check(ctx, diags);
     threads::check(ctx, diags);
@@ -55,6 +107,19 @@ pub(crate) fn with_origin(diag: Diagnostic, scope: &Scope, name: &str) -> Diagno
         Some(Provenance::CommandLine) => diag.note(format!("`{name}` is set with --set")),
         _ => diag,
     }
+}
+
+/// An env entry's value as written, references kept as `$NAME` (for format checks).
+pub(crate) fn entry_text(entry: &crate::syntax::env::EnvEntry) -> String {
+    use crate::syntax::env::ValuePart;
+    entry
+        .value
+        .iter()
+        .map(|p| match p {
+            ValuePart::Literal(s) => s.clone(),
+            ValuePart::Var { name, .. } => format!("${name}"),
+        })
+        .collect()
 }
 
 /// The variable names a reference could have meant.

@@ -69,6 +69,7 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
             }
             if !u
                 .name
+                .trim_start_matches('!')
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_')
             {
@@ -83,7 +84,10 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
             let in_condition = u.context == RefContext::ConditionCompared;
             let mut d = undefined(u.span, &u.name, "", candidates(), in_condition);
             if let Some(process) = u.after_process {
-                d = d.with_secondary(process, "unless the script processed here sets it");
+                let line = ctx.sources.get(process.file).line_col(process.start).line;
+                d = d.note(format!(
+                    "unless a script processed earlier (from line {line}) sets it"
+                ));
             }
             diags.push(d);
         }

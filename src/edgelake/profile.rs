@@ -878,3 +878,49 @@ pub fn defined_names() -> impl Iterator<Item = &'static str> {
         .chain(FIXED.iter().map(|f| f.0))
         .chain(["master_configs", "is_relay", "debug_mode"])
 }
+
+/// Env keys the deployment scripts or the runtime read outside the mapping table
+/// (`main.al`, `set_params.al`, `api/etherip_client.py`, Open Horizon scripts).
+pub static ALSO_READ: &[&str] = &[
+    "ENABLE_TRACEBACK",
+    "TRACE_LEVEL",
+    "DISABLE_CLI",
+    "DNS_DOMAIN",
+    "ENABLE_AUTH",
+    "NODE_PASSWORD",
+    "USERNAME",
+    "USER_PASSWORD",
+    "IS_VM",
+    "SIMULATOR_MODE",
+    "EDGELAKE_HOME",
+    "LICENSE_KEY",
+];
+
+/// Keys docker compose or the Makefile read; they never reach EdgeLake on purpose (§5.4).
+pub static COMPOSE_KEYS: &[&str] = &["INIT_TYPE", "IMAGE", "CONN_IP", "CLI_PORT"];
+
+/// Env keys found in shipped env files under a name the scripts do not read, with the name
+/// they do read (§5.4, §8 "Environment files").
+pub static RENAMED_KEYS: &[(&str, &str)] = &[
+    ("BLOCKCHAIN_DESTINATION", "DESTINATION"),
+    ("MONITOR_NODES", "NODE_MONITORING"),
+    ("BLOBS_DBMS", "BLOBS_STORAGE"),
+    ("SYNC_TIME", "BLOCKCHAIN_SYNC"),
+    ("TCP_THREAD_POOL", "TCP_THREADS"),
+];
+
+/// True when some deployment script, the runtime or compose reads this env key.
+pub fn env_key_is_read(key: &str) -> bool {
+    key.starts_with("HZN_")
+        || ALSO_READ.contains(&key)
+        || COMPOSE_KEYS.contains(&key)
+        || MAPPINGS.iter().any(|m| m.env.contains(&key))
+}
+
+/// Every env key the profile reads, for suggestions.
+pub fn read_env_keys() -> impl Iterator<Item = &'static str> {
+    MAPPINGS
+        .iter()
+        .flat_map(|m| m.env.iter().copied())
+        .chain(ALSO_READ.iter().copied())
+}

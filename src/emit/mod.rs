@@ -3,4 +3,5 @@
 
 pub mod commands;
 pub mod json;
+pub mod policy_id;
 pub mod servers;

@@ -73,10 +73,8 @@ impl Report {
                 });
             }
         }
-        let mut help_lines: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
-        if let Some(h) = &d.help {
-            help_lines.push(h.clone());
-        }
+        let mut help_lines: Vec<String> = d.help.iter().cloned().collect();
+        help_lines.extend(d.notes.iter().map(|n| format!("note: {n}")));
         Report {
             message: d.message.clone(),
             code: format!("{}({})", d.rule.code, d.rule.name),

@@ -71,6 +71,17 @@ pub struct ScriptLine {
     pub outcome: LineOutcome,
     /// Every reference in it.
     pub refs: Vec<RefUse>,
+    /// Its words as the node's tokenizer splits them, with their place in the policy.
+    pub words: Vec<LineWord>,
+}
+
+/// One word of a script line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineWord {
+    /// The word as the node sees it.
+    pub text: String,
+    /// Where it is written in the policy.
+    pub span: Span,
 }
 
 /// Maps offsets of a stripped line back into the policy source.
@@ -130,6 +141,7 @@ fn run_line(
         text: text.to_string(),
         outcome: LineOutcome::Skipped,
         refs: Vec::new(),
+        words: Vec::new(),
     };
     if text.is_empty() || text.starts_with('#') {
         return line;
@@ -151,6 +163,13 @@ fn run_line(
     if words.is_empty() {
         return line;
     }
+    line.words = words
+        .iter()
+        .map(|w| LineWord {
+            text: w.text.clone(),
+            span: map.span(w.range.clone()),
+        })
+        .collect();
     line.outcome = if words[0].text == "if" {
         run_if(text, &words, &map, scope, &mut line.refs, diags)
     } else {
@@ -280,7 +299,8 @@ fn record_refs(
         let base = word.range.start + usize::from(word.quoted == Quote::Double);
         for r in references_in(&word.text) {
             let defined = match r.sigil {
-                Sigil::Param => scope.get(&r.name).is_some(),
+                // `!!name` in a where-clause is resolved twice, so `name` is what must exist.
+                Sigil::Param => scope.get(r.name.trim_start_matches('!')).is_some(),
                 Sigil::Env => scope
                     .env_layers()
                     .get(&r.name)

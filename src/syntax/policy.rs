@@ -67,6 +67,8 @@ pub struct StrLit {
     pub value: String,
     /// The quote character of the first literal (`'` or `"`).
     pub quote: char,
+    /// How many adjacent literals were joined (`'a' 'b'` is 2).
+    pub literals: usize,
     /// `(offset in value, offset in source)` pairs; each run maps byte for byte until the next.
     segments: Vec<(u32, u32)>,
 }
@@ -128,9 +130,19 @@ impl Node {
     }
 }
 
-/// Parses policy text. Always returns a tree (with [`NodeKind::Error`] where text did not
-/// parse) unless nothing at all could be recovered.
-pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
+/// A parsed policy document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedPolicy {
+    /// The tree.
+    pub root: Node,
+    /// Trailing commas inside objects and lists (the node rejects them, §1.3; one after the
+    /// whole document is accepted and not listed).
+    pub trailing_commas: Vec<Span>,
+}
+
+/// Parses policy text. Returns a tree (with [`NodeKind::Error`] where text did not parse)
+/// unless nothing at all could be recovered.
+pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<ParsedPolicy> {
     if let Some(offset) = too_deep_at(text) {
         diags.push(
             Diagnostic::new(
@@ -146,7 +158,11 @@ pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
     match PolicyGrammar::parse(Rule::document, text) {
         Ok(mut pairs) => {
             let document = pairs.next()?;
-            let mut builder = TreeBuilder { file, diags };
+            let mut builder = TreeBuilder {
+                file,
+                diags,
+                trailing_commas: Vec::new(),
+            };
             let mut root = None;
             for pair in document.into_inner() {
                 match pair.as_rule() {
@@ -154,7 +170,10 @@ pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
                     _ => root = Some(builder.node(pair)),
                 }
             }
-            root
+            root.map(|root| ParsedPolicy {
+                root,
+                trailing_commas: builder.trailing_commas,
+            })
         }
         Err(error) => {
             diags.push(whole_text_error(file, text, &error));
@@ -166,6 +185,7 @@ pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
 struct TreeBuilder<'d> {
     file: FileId,
     diags: &'d mut Diagnostics,
+    trailing_commas: Vec<Span>,
 }
 
 type Pair<'i> = pest::iterators::Pair<'i, Rule>;
@@ -187,14 +207,26 @@ impl TreeBuilder<'_> {
                             self.junk(&p, "a `'key': value` entry");
                             None
                         }
+                        Rule::trailing_comma => {
+                            let span = self.span(&p);
+                            self.trailing_commas.push(span);
+                            None
+                        }
                         _ => None,
                     })
                     .collect(),
             ),
             Rule::array => NodeKind::Array(
                 pair.into_inner()
-                    .filter(|p| p.as_rule() != Rule::trailing_comma)
-                    .map(|p| self.node(p))
+                    .filter_map(|p| {
+                        if p.as_rule() == Rule::trailing_comma {
+                            let span = self.span(&p);
+                            self.trailing_commas.push(span);
+                            None
+                        } else {
+                            Some(self.node(p))
+                        }
+                    })
                     .collect(),
             ),
             Rule::strings => NodeKind::Str(self.strings(pair)),
@@ -252,9 +284,11 @@ impl TreeBuilder<'_> {
         let mut out = StrLit {
             value: String::new(),
             quote: '\'',
+            literals: 0,
             segments: Vec::new(),
         };
         for (i, string) in pair.into_inner().enumerate() {
+            out.literals += 1;
             let raw = string.as_str();
             if i == 0 {
                 out.quote = raw.chars().next().unwrap_or('\'');

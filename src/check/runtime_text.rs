@@ -1,0 +1,136 @@
+//! `runtime-rejects-text` (EL007): policy text that `blockchain prepare/insert` refuses or
+//! corrupts (§1.2–1.4, LINT-01–03). The fix is the canonical JSON `elpc compile` prints.
+
+use crate::check::catalog::RUNTIME_REJECTS_TEXT;
+use crate::check::CheckContext;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::emit::json::{policy_json, to_ascii_json};
+use crate::source::Span;
+use crate::syntax::policy::{Node, NodeKind};
+
+/// Reports each kind of problem at its first few places; the first diagnostic carries the
+/// whole-document fix.
+pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
+    let mut found: Vec<(Span, String, &'static str)> = Vec::new();
+    let doc = ctx.document;
+    if doc.list_wrapped {
+        found.push((doc.root.span, "a list-wrapped policy `[{...}]` is not a policy".into(), "the node rejects it (error 87 or \"not a json object\"); `[{...}]` is only how `blockchain get` displays results"));
+    }
+    for comma in ctx.trailing_commas {
+        found.push((
+            *comma,
+            "trailing comma inside an object or list".into(),
+            "the node's parser rejects it (only one comma after the whole policy is tolerated)",
+        ));
+    }
+    walk(doc.root, &mut |node| {
+        let source = ctx.sources.get(node.span.file).slice(node.span);
+        match &node.kind {
+            NodeKind::Null if source == "None" => {
+                found.push((
+                    node.span,
+                    "`None` is not JSON".into(),
+                    "the node lower-cases it to `none` and rejects the policy; write null",
+                ));
+            }
+            NodeKind::Str(lit) if lit.quote == '\'' => {
+                if let Some(at) = injected_reference(&lit.value) {
+                    let span = lit.span_of(node.span.file, at..at + 1);
+                    found.push((span, "`!` reference inside a single-quoted string".into(), "blockchain insert substitutes ` !name` even inside single quotes, injecting a double-quoted value: the policy no longer parses (error 87)"));
+                }
+                if lit.value.contains('"') {
+                    found.push((node.span, "`\"` inside a single-quoted string".into(), "the node's quote conversion tracks double quotes only; this string breaks it"));
+                }
+                if lit.literals > 1 {
+                    found.push((
+                        node.span,
+                        "adjacent single-quoted strings".into(),
+                        "Python joins them, the node's parser rejects them",
+                    ));
+                }
+            }
+            _ => {}
+        }
+    });
+    let text = ctx.sources.get(doc.root.span.file).text();
+    if let Some(at) = text.find('|') {
+        let span = Span::new(doc.root.span.file, at..at + 1);
+        found.push((span, "`|` in policy text".into(), "the node replaces every `|` with `\"` before parsing, which breaks the policy (shell pipes included)"));
+    }
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|&(_, c)| !c.is_ascii() || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
+    {
+        let span = Span::new(doc.root.span.file, at..at + c.len_utf8());
+        found.push((span, format!("non-ASCII or control character {c:?}"), "the node replaces it with a space before storing the policy and computing its id; write it as \\uXXXX"));
+    }
+    found.sort_by_key(|f| f.0.start);
+    let canonical = to_ascii_json(&policy_json(object_of(doc.root)), true);
+    // One diagnostic per kind of problem: the first place is primary, the next few secondary.
+    let mut kinds: Vec<&String> = Vec::new();
+    for (_, message, _) in &found {
+        if !kinds.contains(&message) {
+            kinds.push(message);
+        }
+    }
+    for (i, kind) in kinds.into_iter().enumerate() {
+        let places: Vec<&(Span, String, &str)> = found.iter().filter(|f| &f.1 == kind).collect();
+        let (span, message, note) = places[0];
+        let mut d = Diagnostic::new(
+            &RUNTIME_REJECTS_TEXT,
+            *span,
+            format!("{message}: the node refuses or corrupts this text"),
+        )
+        .label("not accepted by blockchain insert")
+        .note(*note)
+        .help("submit the canonical JSON instead: the `policy` field of `elpc compile`");
+        for other in places.iter().skip(1).take(MORE_PLACES) {
+            d = d.with_secondary(other.0, "here too");
+        }
+        if places.len() > MORE_PLACES + 1 {
+            d = d.note(format!(
+                "{} more places like this",
+                places.len() - MORE_PLACES - 1
+            ));
+        }
+        if i == 0 {
+            d = d.suggest(
+                "replace the policy with its canonical JSON",
+                doc.root.span,
+                canonical.clone(),
+            );
+        }
+        diags.push(d);
+    }
+}
+
+/// How many further places of one kind a diagnostic shows.
+const MORE_PLACES: usize = 4;
+
+/// The offset of a `!` the node would substitute: preceded by a space, `:`, `[` or `{` (§1.2).
+fn injected_reference(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (1..bytes.len()).find(|&i| {
+        bytes[i] == b'!'
+            && matches!(bytes[i - 1], b' ' | b':' | b'[' | b'{')
+            && bytes
+                .get(i + 1)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    })
+}
+
+fn object_of(root: &Node) -> &Node {
+    match &root.kind {
+        NodeKind::Array(items) if items.len() == 1 => &items[0],
+        _ => root,
+    }
+}
+
+fn walk<'n>(node: &'n Node, f: &mut dyn FnMut(&'n Node)) {
+    f(node);
+    match &node.kind {
+        NodeKind::Object(entries) => entries.iter().for_each(|e| walk(&e.value, f)),
+        NodeKind::Array(items) => items.iter().for_each(|i| walk(i, f)),
+        _ => {}
+    }
+}

@@ -1,0 +1,168 @@
+//! The policy `id` the node computes (§1.5): md5 of Python's `repr` of the policy without
+//! `id`, `date` and `ledger` — or, for `table` and `cluster` policies, of a field list.
+
+use md5::{Digest, Md5};
+use serde_json::Value as Json;
+
+use crate::resolve::value::python_float_repr;
+
+/// Keys the node adds and leaves out of the hash.
+const NOT_HASHED: [&str; 3] = ["id", "date", "ledger"];
+
+/// The id the node would compute for `policy` (a one-key object holding an object), or `None`
+/// when the shape is not a policy.
+pub fn compute_id(policy: &Json) -> Option<String> {
+    let root = policy.as_object()?;
+    if root.len() != 1 {
+        return None;
+    }
+    let (policy_type, inner) = root.iter().next()?;
+    let inner = inner.as_object()?;
+    let text = match hash_fields(policy_type) {
+        Some(fields) => {
+            let mut s = format!("{policy_type}:");
+            for f in fields.iter().filter_map(|f| inner.get(*f).map(|v| (f, v))) {
+                s.push_str(&format!("{}:{}:", f.0, python_str(f.1)));
+            }
+            s
+        }
+        None => {
+            let mut stripped = serde_json::Map::new();
+            for (k, v) in inner {
+                if !NOT_HASHED.contains(&k.as_str()) {
+                    stripped.insert(k.clone(), v.clone());
+                }
+            }
+            let mut outer = serde_json::Map::new();
+            outer.insert(policy_type.clone(), Json::Object(stripped));
+            python_repr(&Json::Object(outer))
+        }
+    };
+    let digest = Md5::digest(text.as_bytes());
+    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn hash_fields(policy_type: &str) -> Option<&'static [&'static str]> {
+    match policy_type {
+        "table" => Some(&["company", "name", "dbms"]),
+        "cluster" => Some(&["company", "name", "parent", "table"]),
+        _ => None,
+    }
+}
+
+/// Python `str(value)` (a string without quotes, everything else as `repr`).
+fn python_str(value: &Json) -> String {
+    match value {
+        Json::String(s) => s.clone(),
+        other => python_repr(other),
+    }
+}
+
+/// Python `repr()` of the value the node holds after parsing this JSON.
+pub fn python_repr(value: &Json) -> String {
+    match value {
+        Json::Null => "None".into(),
+        Json::Bool(true) => "True".into(),
+        Json::Bool(false) => "False".into(),
+        Json::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.to_string()
+            } else if let Some(u) = n.as_u64() {
+                u.to_string()
+            } else {
+                python_float_repr(n.as_f64().unwrap_or(f64::NAN))
+            }
+        }
+        Json::String(s) => python_str_repr(s),
+        Json::Array(items) => format!(
+            "[{}]",
+            items.iter().map(python_repr).collect::<Vec<_>>().join(", ")
+        ),
+        Json::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{}: {}", python_str_repr(k), python_repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Python `repr(str)`: single quotes unless the text has `'` and no `"`; escapes as CPython.
+pub fn python_str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_printable(c) => out.push(c),
+            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// An approximation of Python's `str.isprintable` (no control, format or separator characters
+/// other than the ASCII space).
+fn is_printable(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    !(c.is_control()
+        || c.is_whitespace()
+        || matches!(c as u32, 0xAD | 0x600..=0x605 | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x2064 | 0xFEFF | 0xFFF9..=0xFFFB | 0xE000..=0xF8FF))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn s1_5_worked_example_one() {
+        let p = json!({"config": {"name": "operator-new_company-configs", "company": "New Company", "node_type": "operator", "port": "!anylog_server_port.int", "script": ["run scheduler 1"]}});
+        assert_eq!(
+            python_repr(&p),
+            "{'config': {'name': 'operator-new_company-configs', 'company': 'New Company', 'node_type': 'operator', 'port': '!anylog_server_port.int', 'script': ['run scheduler 1']}}"
+        );
+        assert_eq!(compute_id(&p).unwrap(), "80555cc8b3467cade31eb5b2fd8d744f");
+    }
+
+    #[test]
+    fn s1_5_worked_example_two_quotes_floats_none_unicode() {
+        let p: Json = serde_json::from_str(r#"{"config": {"name": "it's \"q\"", "n": 1.0, "big": 1e16, "small": 0.00001, "b": true, "z": null, "l": [1, "a"], "u": "\u00e9", "t": "a\tb"}}"#).unwrap();
+        assert_eq!(
+            python_repr(&p),
+            r#"{'config': {'name': 'it\'s "q"', 'n': 1.0, 'big': 1e+16, 'small': 1e-05, 'b': True, 'z': None, 'l': [1, 'a'], 'u': 'é', 't': 'a\tb'}}"#
+        );
+        assert_eq!(compute_id(&p).unwrap(), "0c7497163043f177ea914cf0ac47314d");
+    }
+
+    #[test]
+    fn s1_5_table_policy_uses_its_field_list() {
+        let p = json!({"table": {"name": "syslog", "dbms": "monitoring", "ledger": "global"}});
+        assert_eq!(compute_id(&p).unwrap(), "011886bb90df2d265ab9a0854eddf07f");
+    }
+
+    #[test]
+    fn s1_5_id_date_and_ledger_are_not_hashed() {
+        let with = json!({"config": {"name": "x", "id": "abc", "date": "d", "ledger": "global"}});
+        let without = json!({"config": {"name": "x"}});
+        assert_eq!(compute_id(&with), compute_id(&without));
+    }
+}

@@ -1,0 +1,141 @@
+//! Every rule, tested on its own cases: `tests/cases/<rule-name>/bad-*.policy` must raise the
+//! rule, `good-*.policy` must not. A case may have an env file beside it (`<case>.env`), or be
+//! a directory with `policy.policy`, env files and `env.list` (their layering order). The
+//! findings of each rule's cases are snapshotted.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use elpc::check::catalog;
+use elpc::compile::{compile, Compilation, Input, Options};
+
+struct Case {
+    name: String,
+    policy: PathBuf,
+    env: Vec<PathBuf>,
+}
+
+fn input(root: &Path, path: &Path) -> Input {
+    Input {
+        name: path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string(),
+        bytes: std::fs::read(path).unwrap(),
+    }
+}
+
+fn cases(dir: &Path) -> Vec<Case> {
+    let mut out = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            let list = std::fs::read_to_string(path.join("env.list")).unwrap_or_default();
+            out.push(Case {
+                name,
+                policy: path.join("policy.policy"),
+                env: list
+                    .lines()
+                    .filter(|l| !l.is_empty())
+                    .map(|l| path.join(l))
+                    .collect(),
+            });
+        } else if path.extension().is_some_and(|e| e == "policy") {
+            let env = path.with_extension("env");
+            out.push(Case {
+                name,
+                policy: path.clone(),
+                env: if env.exists() { vec![env] } else { vec![] },
+            });
+        }
+    }
+    out
+}
+
+fn run(root: &Path, case: &Case) -> Compilation {
+    let env: Vec<Input> = case.env.iter().map(|p| input(root, p)).collect();
+    compile(&input(root, &case.policy), &env, &Options::default())
+}
+
+#[test]
+fn every_rule_fires_on_its_bad_cases_and_only_there() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut covered = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let rule_name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let rule = catalog::find(&rule_name)
+            .unwrap_or_else(|| panic!("tests/cases/{rule_name}: no such rule"));
+        covered.push(rule.code);
+        let mut report = String::new();
+        let (mut bad, mut good) = (0, 0);
+        for case in cases(&dir) {
+            let c = run(&root, &case);
+            let fired = c.diagnostics.iter().any(|d| d.rule.name == rule.name);
+            if case.name.starts_with("bad") {
+                bad += 1;
+                assert!(
+                    fired,
+                    "{rule_name}/{}: expected {}, got {:?}",
+                    case.name,
+                    rule.code,
+                    codes(&c)
+                );
+            } else {
+                good += 1;
+                assert!(
+                    !fired,
+                    "{rule_name}/{}: {} fired on a good case",
+                    case.name, rule.code
+                );
+            }
+            writeln!(report, "## {}", case.name).unwrap();
+            for d in &c.diagnostics {
+                let file = c.sources.get(d.primary.span.file);
+                let at = file.line_col(d.primary.span.start);
+                writeln!(
+                    report,
+                    "{} {} {}:{}:{} {}",
+                    d.rule.code,
+                    d.severity.as_str(),
+                    file.name(),
+                    at.line,
+                    at.column,
+                    d.message
+                )
+                .unwrap();
+                if let Some(h) = &d.help {
+                    writeln!(report, "    help: {h}").unwrap();
+                }
+            }
+        }
+        assert!(
+            bad >= 1 && good >= 1,
+            "{rule_name}: needs at least one bad and one good case"
+        );
+        insta::assert_snapshot!(rule_name, report);
+    }
+    for rule in catalog::ALL {
+        assert!(
+            covered.contains(&rule.code),
+            "{} ({}) has no cases in tests/cases",
+            rule.name,
+            rule.code
+        );
+    }
+}
+
+fn codes(c: &Compilation) -> Vec<&str> {
+    c.diagnostics.iter().map(|d| d.rule.code).collect()
+}
