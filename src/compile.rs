@@ -8,10 +8,12 @@ use serde_json::{json, Value as Json};
 use crate::check::catalog::INVALID_INPUT;
 use crate::check::{self, CheckContext};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::edgelake::commands::Target;
 use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::{command_list, Command};
 use crate::emit::json::{default_json, map_node, policy_json};
 use crate::emit::servers::{self, ServerSet};
+use crate::path_map::PathMap;
 use crate::resolve::env_layers::EnvLayers;
 use crate::resolve::policy::{self, KeyValue};
 use crate::resolve::reference::resolve_word;
@@ -53,6 +55,10 @@ pub struct Options {
     pub profile: Profile,
     /// `--set NAME=VALUE` pairs, applied last (highest precedence).
     pub sets: Vec<(String, String)>,
+    /// The runtime the policy is for (`--target`): decides which commands exist.
+    pub target: Target,
+    /// Where node directories live on this machine (`--path-map`), to check `process` paths.
+    pub path_map: PathMap,
 }
 
 /// The outputs of a policy that parsed.
@@ -133,7 +139,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     };
     let output = root
         .as_ref()
-        .and_then(|root| compile_document(root, &scope, &mut diags));
+        .and_then(|root| compile_document(root, &scope, options, &mut diags));
 
     diags.sort();
     Compilation {
@@ -144,7 +150,12 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     }
 }
 
-fn compile_document(root: &Node, scope: &Scope, diags: &mut Diagnostics) -> Option<CompiledPolicy> {
+fn compile_document(
+    root: &Node,
+    scope: &Scope,
+    options: &Options,
+    diags: &mut Diagnostics,
+) -> Option<CompiledPolicy> {
     let document = policy::document(root, diags)?;
     let keys = policy::server_keys(document.body, scope);
     let servers = servers::plan(&keys, document.body.span);
@@ -160,6 +171,7 @@ fn compile_document(root: &Node, scope: &Scope, diags: &mut Diagnostics) -> Opti
             scope,
             lines: &lines,
             servers: &servers,
+            options,
         },
         diags,
     );
@@ -167,7 +179,7 @@ fn compile_document(root: &Node, scope: &Scope, diags: &mut Diagnostics) -> Opti
         NodeKind::Array(items) => items.first().unwrap_or(root),
         _ => root,
     };
-    let commands = command_list(&servers, &lines);
+    let commands = command_list(&servers, &lines, scope);
     Some(CompiledPolicy {
         policy: policy_json(object),
         resolved: resolved_json(object, &keys, &lines, scope),
@@ -283,6 +295,8 @@ pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
             "commands": out.commands.iter().map(|c| json!({
                 "command": c.command,
                 "origin": sources.location(c.origin),
+                "catalog": c.catalog,
+                "args": c.args,
             })).collect::<Vec<_>>(),
             "diagnostics": diagnostics,
         }),

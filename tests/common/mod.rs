@@ -27,6 +27,7 @@ pub fn compile_opts(
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+        ..Options::default()
     };
     compile(&Input::text("test.policy", policy), &env_inputs, &options)
 }
