@@ -182,10 +182,17 @@ pub fn parse_command(
     let spec = lookup(words.iter().map(|w| w.text.as_str()));
     let name_len = spec.map_or_else(
         || {
+            // The leading plain words (`run schedular` of `run schedular 1`), at most three.
             words
                 .iter()
                 .take(3)
-                .position(|w| w.text == "where" || w.text == "=")
+                .position(|w| {
+                    matches!(w.text.as_str(), "where" | "=" | "and")
+                        || !w
+                            .text
+                            .chars()
+                            .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-')
+                })
                 .unwrap_or(words.len().min(3))
                 .max(1)
         },
@@ -402,7 +409,10 @@ impl Parser<'_, '_> {
                 if let Some(first) = task_words.first() {
                     let range = first.range.start..task_words[task_words.len() - 1].range.end;
                     let text = rhs_text(task_words);
-                    if lookup(task_words.iter().map(|w| w.text.as_str())).is_none() {
+                    let known = first.text == "if"
+                        || task_words.get(1).is_some_and(|w| w.text == "=")
+                        || lookup(task_words.iter().map(|w| w.text.as_str())).is_some();
+                    if !known {
                         self.problem(
                             ProblemKind::UnknownTask,
                             first.range.clone(),
