@@ -13,3 +13,4 @@ pub mod script;
 #[cfg(test)]
 pub(crate) mod test_vars;
 pub mod value;
+mod where_clause;
