@@ -9,10 +9,12 @@ use crate::check::catalog::INVALID_INPUT;
 use crate::check::{self, suppress, CheckContext};
 use crate::config::LintLevels;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::edgelake::commands::Target;
 use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::{command_list, Command};
 use crate::emit::json::{default_json, map_node, policy_json};
 use crate::emit::servers::{self, ServerSet};
+use crate::path_map::PathMap;
 use crate::resolve::env_layers::EnvLayers;
 use crate::resolve::policy::{self, KeyValue};
 use crate::resolve::reference::resolve_word;
@@ -56,6 +58,10 @@ pub struct Options {
     pub sets: Vec<(String, String)>,
     /// Rule levels (`--deny`, `--warn`, `--allow`, `[lint]` in elpc.toml).
     pub levels: LintLevels,
+    /// The runtime the policy is for (`--target`): decides which commands exist.
+    pub target: Target,
+    /// Where node directories live on this machine (`--path-map`), to check `process` paths.
+    pub path_map: PathMap,
 }
 
 /// The outputs of a policy that parsed.
@@ -149,7 +155,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
         let ctx = DocumentInputs {
             sources: &sources,
             env_files: &parsed_env,
-            profile: options.profile,
+            options,
         };
         compile_document(parsed, &scope, &ctx, &mut diags)
     });
@@ -175,7 +181,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
 struct DocumentInputs<'a> {
     sources: &'a SourceMap,
     env_files: &'a [crate::syntax::env::EnvFile],
-    profile: Profile,
+    options: &'a Options,
 }
 
 fn compile_document(
@@ -185,6 +191,7 @@ fn compile_document(
     diags: &mut Diagnostics,
 ) -> Option<CompiledPolicy> {
     let root = &parsed.root;
+    let options = inputs.options;
     let document = policy::document(root, diags)?;
     let keys = policy::server_keys(document.body, scope);
     let servers = servers::plan(&keys, document.body.span);
@@ -197,13 +204,14 @@ fn compile_document(
         &CheckContext {
             sources: inputs.sources,
             env_files: inputs.env_files,
-            profile: inputs.profile,
+            profile: options.profile,
             trailing_commas: &parsed.trailing_commas,
             document: &document,
             keys: &keys,
             scope,
             lines: &lines,
             servers: &servers,
+            options,
         },
         diags,
     );
@@ -211,7 +219,7 @@ fn compile_document(
         NodeKind::Array(items) => items.first().unwrap_or(root),
         _ => root,
     };
-    let commands = command_list(&servers, &lines);
+    let commands = command_list(&servers, &lines, scope);
     Some(CompiledPolicy {
         policy: with_computed_id(policy_json(object)),
         resolved: resolved_json(object, &keys, &lines, scope),
@@ -346,6 +354,8 @@ pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
             "commands": out.commands.iter().map(|c| json!({
                 "command": c.command,
                 "origin": sources.location(c.origin),
+                "catalog": c.catalog,
+                "args": c.args,
             })).collect::<Vec<_>>(),
             "diagnostics": diagnostics,
         }),

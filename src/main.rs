@@ -5,14 +5,17 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use elpc::check::{catalog, suppress};
 use elpc::compile::{compile, output_json, Compilation, Input, Options};
 use elpc::config::{Config, LintLevels};
+use elpc::edgelake::commands::Target;
 use elpc::emit::commands::to_al_script;
 use elpc::emit::json::to_ascii_json;
+use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
 use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
 use elpc::resolve::scope::Profile;
@@ -92,6 +95,30 @@ struct InputArgs {
     /// Also show note-level findings in human and GitHub output.
     #[arg(long)]
     notes: bool,
+    /// The runtime the policy is for: decides which commands exist.
+    #[arg(long, value_enum, default_value_t = TargetArg::Edgelake)]
+    target: TargetArg,
+    /// Where a node directory lives on this machine, to check `process` paths, e.g.
+    /// --path-map /app/deployment-scripts=./deployment-scripts (repeatable)
+    #[arg(long = "path-map", value_name = "NODE_DIR=LOCAL_DIR", value_parser = Mapping::parse)]
+    path_map: Vec<Mapping>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TargetArg {
+    /// The open-source EdgeLake node.
+    Edgelake,
+    /// The AnyLog node (has every EdgeLake command and more).
+    Anylog,
+}
+
+/// Answers the library's file-existence questions with the real file system.
+struct RealFiles;
+
+impl LocalFiles for RealFiles {
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
 }
 
 #[derive(clap::Args)]
@@ -456,6 +483,14 @@ impl Plan {
                 profile,
                 sets,
                 levels,
+                target: match inputs.target {
+                    TargetArg::Edgelake => Target::EdgeLake,
+                    TargetArg::Anylog => Target::AnyLog,
+                },
+                path_map: PathMap {
+                    mappings: inputs.path_map.clone(),
+                    files: Some(Arc::new(RealFiles)),
+                },
             },
         })
     }

@@ -6,13 +6,40 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use elpc::check::catalog;
 use elpc::compile::{compile, Compilation, Input, Options};
+use elpc::path_map::{LocalFiles, Mapping, PathMap};
+
+/// The real file system, for `<case>.pathmap` cases (`NODE_DIR=LOCAL_DIR`, relative to the rule's directory).
+struct RealFiles;
+
+impl LocalFiles for RealFiles {
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+}
 
 struct Case {
     name: String,
     policy: PathBuf,
     env: Vec<PathBuf>,
+    path_map: Vec<Mapping>,
+}
+
+fn path_map_of(policy: &Path) -> Vec<Mapping> {
+    let dir = policy.parent().unwrap();
+    std::fs::read_to_string(policy.with_extension("pathmap"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut m = Mapping::parse(l).unwrap();
+            m.local_dir = dir.join(&m.local_dir);
+            m
+        })
+        .collect()
 }
 
 fn input(root: &Path, path: &Path) -> Input {
@@ -35,7 +62,7 @@ fn cases(dir: &Path) -> Vec<Case> {
     entries.sort();
     for path in entries {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        if path.is_dir() {
+        if path.is_dir() && path.join("policy.policy").exists() {
             let list = std::fs::read_to_string(path.join("env.list")).unwrap_or_default();
             out.push(Case {
                 name,
@@ -45,11 +72,13 @@ fn cases(dir: &Path) -> Vec<Case> {
                     .filter(|l| !l.is_empty())
                     .map(|l| path.join(l))
                     .collect(),
+                path_map: Vec::new(),
             });
         } else if path.extension().is_some_and(|e| e == "policy") {
             let env = path.with_extension("env");
             out.push(Case {
                 name,
+                path_map: path_map_of(&path),
                 policy: path.clone(),
                 env: if env.exists() { vec![env] } else { vec![] },
             });
@@ -60,7 +89,14 @@ fn cases(dir: &Path) -> Vec<Case> {
 
 fn run(root: &Path, case: &Case) -> Compilation {
     let env: Vec<Input> = case.env.iter().map(|p| input(root, p)).collect();
-    compile(&input(root, &case.policy), &env, &Options::default())
+    let options = Options {
+        path_map: PathMap {
+            mappings: case.path_map.clone(),
+            files: Some(Arc::new(RealFiles)),
+        },
+        ..Options::default()
+    };
+    compile(&input(root, &case.policy), &env, &options)
 }
 
 #[test]

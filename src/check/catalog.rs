@@ -99,6 +99,30 @@ rules! {
     LOCAL_PORT_WITHOUT_PORT = "EL311", "local-port-without-port", Error, "`local_ip`/`local_port` without `port`";
     /// A policy key the runtime never reads.
     IGNORED_KEY = "EL306", "ignored-key", Warning, "policy key that `config from policy` never reads";
+    /// A script command the node does not have.
+    UNKNOWN_COMMAND = "EL401", "unknown-command", Error, "script line that names no command the node knows";
+    /// A command that exists on AnyLog only, in a policy for EdgeLake.
+    COMMAND_NOT_ON_TARGET = "EL402", "command-not-on-target", Error, "command that the target runtime (EdgeLake by default) does not have";
+    /// A where-key the command does not take.
+    UNKNOWN_WHERE_KEY = "EL403", "unknown-where-key", Error, "where-clause key the command does not take";
+    /// A required where-key left out.
+    MISSING_WHERE_KEY = "EL404", "missing-where-key", Error, "required where-clause key left out";
+    /// A where-key given twice that may appear once.
+    DUPLICATE_WHERE_KEY = "EL405", "duplicate-where-key", Error, "where-clause key given twice that the command takes once";
+    /// A where-clause value of the wrong type or out of range.
+    INVALID_WHERE_VALUE = "EL406", "invalid-where-value", Error, "where-clause value of the wrong type (`time = 60` without a unit) or out of range";
+    /// A `process`ed file that does not exist under a `--path-map` directory.
+    MISSING_SCRIPT_FILE = "EL407", "missing-script-file", Error, "`process` of a file that does not exist (checked with --path-map)";
+    /// Control flow that works only inside `.al` files.
+    MULTI_LINE_CONTROL_FLOW = "EL408", "multi-line-control-flow", Error, "`else`, `do`, `goto`, labels, `<…>` blocks or `&` in a script list";
+    /// An `if` without `then` that runs on into a command.
+    IF_WITHOUT_THEN = "EL409", "if-without-then", Error, "`if` without `then` followed by a command";
+    /// A where-key the command accepts and never reads.
+    IGNORED_PARAMETER = "EL410", "ignored-parameter", Warning, "command parameter the node accepts and ignores";
+    /// A command that fails when the policy is applied a second time.
+    NOT_IDEMPOTENT = "EL411", "not-idempotent", Note, "command that fails when the policy is applied again";
+    /// Command words in a layout the node rejects.
+    COMMAND_STRUCTURE = "EL412", "command-structure", Error, "command words in a layout the node rejects (no `where`, a key without a value)";
 }
 
 /// The rule with this code (`EL201`) or name (`undefined-variable`), case-insensitive.

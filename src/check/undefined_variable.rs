@@ -83,6 +83,9 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
             }
             let in_condition = u.context == RefContext::ConditionCompared;
             let mut d = undefined(u.span, &u.name, "", candidates(), in_condition);
+            if in_where_clause(line, u.span) {
+                d = d.note("in a where-clause an undefined variable fails the command (\"Missing dictionary definition\"), and the node stops the script list at this line");
+            }
             if let Some(process) = u.after_process {
                 let line = ctx.sources.get(process.file).line_col(process.start).line;
                 d = d.note(format!(
@@ -127,4 +130,17 @@ fn undefined<'a>(
         d = d.note("an undefined variable resolves to \"\", so this condition is decided by an empty value");
     }
     d
+}
+
+/// True when `span` lies inside a where-clause value of the line's command.
+fn in_where_clause(line: &crate::resolve::script::ScriptLine, span: crate::source::Span) -> bool {
+    line.command.as_ref().is_some_and(|c| {
+        !c.assignment
+            && c.process.is_none()
+            && c.args.iter().any(|a| {
+                a.value_span.file == span.file
+                    && a.value_span.start <= span.start
+                    && span.end <= a.value_span.end
+            })
+    })
 }

@@ -1,6 +1,7 @@
 //! What EdgeLake does, written down once as data. Section numbers refer to
 //! `edgelake-semantics.md`; rules and emitters read these tables instead of naming keys.
 
+pub mod commands;
 pub mod config_keys;
 pub mod node;
 pub mod profile;

@@ -1,9 +1,14 @@
 //! The command list the node executes for a policy: the server commands, then the script
 //! lines with statically known `if`s folded (§2.1, §2.7).
 
+use serde_json::Value as Json;
+
 use crate::emit::servers::ServerSet;
+use crate::resolve::command::{parse_command, CommandUse, Guard};
 use crate::resolve::script::{LineOutcome, ScriptLine};
+use crate::resolve::value::Variables;
 use crate::source::{SourceMap, Span};
+use crate::syntax::script::tokenize;
 
 /// One command the node runs.
 #[derive(Clone, Debug, PartialEq)]
@@ -12,16 +17,41 @@ pub struct Command {
     pub command: String,
     /// The policy text it comes from.
     pub origin: Span,
+    /// The command catalog entry it matched (`run blockchain sync`, `assignment`), if any.
+    pub catalog: Option<&'static str>,
+    /// Its parsed arguments: where-clause pairs typed (`{"time": {"value": 30, "unit":
+    /// "seconds"}}`), the `process` path, positional words; values only the node knows as written.
+    pub args: Json,
+}
+
+fn catalog_and_args(command: Option<&CommandUse>) -> (Option<&'static str>, Json) {
+    match command {
+        Some(c) => (c.catalog(), c.args_json()),
+        None => (None, Json::Object(Default::default())),
+    }
 }
 
 /// The commands in execution order. Stops where the node stops: after a server failure no
 /// script line runs; a line whose `if` fails on the node is the last one.
-pub fn command_list(servers: &ServerSet, lines: &[ScriptLine]) -> Vec<Command> {
+pub fn command_list(
+    servers: &ServerSet,
+    lines: &[ScriptLine],
+    vars: &dyn Variables,
+) -> Vec<Command> {
     let mut out: Vec<Command> = servers
         .plans()
-        .map(|p| Command {
-            command: p.command(),
-            origin: p.origin,
+        .map(|p| {
+            let command = p.command();
+            let parsed = tokenize(&command)
+                .ok()
+                .and_then(|t| parse_command(&t.words, vars, &|_| p.origin, Guard::Always));
+            let (catalog, args) = catalog_and_args(parsed.as_ref());
+            Command {
+                command,
+                origin: p.origin,
+                catalog,
+                args,
+            }
         })
         .collect();
     if servers.failure.is_some() {
@@ -33,16 +63,22 @@ pub fn command_list(servers: &ServerSet, lines: &[ScriptLine]) -> Vec<Command> {
             LineOutcome::Runs(text) => text.clone(),
             LineOutcome::DecidedAtBoot(_) | LineOutcome::Invalid => line.text.clone(),
             LineOutcome::ConditionFails(_) => {
+                let (catalog, args) = catalog_and_args(line.command.as_ref());
                 out.push(Command {
                     command: line.text.clone(),
                     origin: line.span,
+                    catalog,
+                    args,
                 });
                 break;
             }
         };
+        let (catalog, args) = catalog_and_args(line.command.as_ref());
         out.push(Command {
             command,
             origin: line.span,
+            catalog,
+            args,
         });
     }
     out
@@ -57,8 +93,9 @@ pub fn to_al_script(commands: &[Command], sources: &SourceMap, title: &str) -> S
     );
     out.push_str("# Lines whose `if` only the node can decide are kept as written.\n");
     for c in commands {
+        let catalog = c.catalog.map(|n| format!(" ({n})")).unwrap_or_default();
         out.push_str(&format!(
-            "\n# {}\n{}\n",
+            "\n# {}{catalog}\n{}\n",
             sources.location(c.origin),
             c.command
         ));

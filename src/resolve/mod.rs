@@ -1,7 +1,9 @@
 //! Resolution stage: variables with provenance, reference evaluation and casts, three-valued
 //! conditions, the policy's keys and its script lines.
 
+pub mod arg_value;
 pub mod cast;
+pub mod command;
 pub mod condition;
 pub mod env_layers;
 pub mod policy;
@@ -11,3 +13,4 @@ pub mod script;
 #[cfg(test)]
 pub(crate) mod test_vars;
 pub mod value;
+mod where_clause;

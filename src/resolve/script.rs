@@ -4,6 +4,7 @@
 
 use crate::check::catalog::SCRIPT_SYNTAX;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::resolve::command::{parse_command, CommandUse, Guard};
 use crate::resolve::condition::{evaluate, parse_if, Truth};
 use crate::resolve::reference::{references_in, resolve_word, Sigil};
 use crate::resolve::scope::{Provenance, Scope, VarValue};
@@ -73,6 +74,11 @@ pub struct ScriptLine {
     pub refs: Vec<RefUse>,
     /// Its words as the node's tokenizer splits them, with their place in the policy.
     pub words: Vec<LineWord>,
+    /// The command it runs (the `then` part of an `if`, even when folded away), matched
+    /// against the command catalog.
+    pub command: Option<CommandUse>,
+    /// A `&` that ends the command early (the rest is queued as another command, §2.7).
+    pub ampersand: Option<Span>,
 }
 
 /// One word of a script line.
@@ -142,6 +148,8 @@ fn run_line(
         outcome: LineOutcome::Skipped,
         refs: Vec::new(),
         words: Vec::new(),
+        command: None,
+        ampersand: None,
     };
     if text.is_empty() || text.starts_with('#') {
         return line;
@@ -159,6 +167,10 @@ fn run_line(
             return line;
         }
     };
+    line.ampersand = tokens
+        .rest_after_ampersand
+        .as_ref()
+        .map(|r| map.span(r.start.saturating_sub(1)..r.start));
     let words = tokens.words;
     if words.is_empty() {
         return line;
@@ -171,9 +183,17 @@ fn run_line(
         })
         .collect();
     line.outcome = if words[0].text == "if" {
-        run_if(text, &words, &map, scope, &mut line.refs, diags)
+        run_if(
+            text,
+            &words,
+            &map,
+            scope,
+            (&mut line.refs, &mut line.command),
+            diags,
+        )
     } else {
         record_refs(&words, &map, scope, &mut line.refs, |_| RefContext::Value);
+        line.command = parse_command(&words, scope, &|r| map.span(r), Guard::Always);
         run_command(text, &words, &map, scope, span, true)
     };
     line
@@ -184,7 +204,7 @@ fn run_if(
     words: &[Word],
     map: &LineMap,
     scope: &mut Scope,
-    refs: &mut Vec<RefUse>,
+    (refs, command): (&mut Vec<RefUse>, &mut Option<CommandUse>),
     diags: &mut Diagnostics,
 ) -> LineOutcome {
     let parsed = match parse_if(words) {
@@ -221,7 +241,26 @@ fn run_if(
     let then_text = then_words
         .first()
         .map(|first| &text[first.range.start..words[words.len() - 1].range.end]);
-    match evaluate(&parsed.condition, scope) {
+    let truth = evaluate(&parsed.condition, scope);
+    let decided = match &truth {
+        Truth::True => Some(true),
+        Truth::False => Some(false),
+        _ => None,
+    };
+    let condition_text = match (condition_words.first(), condition_words.last()) {
+        (Some(a), Some(b)) => text[a.range.start..b.range.end].to_string(),
+        _ => String::new(),
+    };
+    *command = parse_command(
+        then_words,
+        scope,
+        &|r| map.span(r),
+        Guard::If {
+            condition: condition_text,
+            decided,
+        },
+    );
+    match truth {
         Truth::True => match then_text {
             Some(t) => {
                 let rebased: Vec<Word> = then_words

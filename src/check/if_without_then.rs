@@ -1,0 +1,80 @@
+//! `if-without-then` (EL409): an `if` with no `then` whose condition runs on into a command
+//! (`if !x != true goto y`): the node reads every word as part of the condition and rejects the
+//! line (§4.2, LINT-17).
+
+use crate::check::catalog::IF_WITHOUT_THEN;
+use crate::check::CheckContext;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::resolve::condition::parse_if;
+use crate::source::Span;
+use crate::syntax::policy::NodeKind;
+use crate::syntax::script::tokenize;
+
+/// Reports `if` lines that forgot `then`.
+pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
+    let Some(script) = ctx.document.body.get("script") else {
+        return;
+    };
+    let NodeKind::Array(items) = &script.value.kind else {
+        return;
+    };
+    for line in ctx.lines {
+        let Ok(tokens) = tokenize(&line.text) else {
+            continue;
+        };
+        let Ok(parsed) = parse_if(&tokens.words) else {
+            continue;
+        };
+        if parsed.condition.has_then {
+            continue;
+        }
+        let limit = |g: &crate::resolve::condition::Group| {
+            if g.words.first().is_some_and(|w| w.text == "not") {
+                2
+            } else {
+                3
+            }
+        };
+        let Some(group) = parsed
+            .condition
+            .groups
+            .iter()
+            .find(|g| g.words.len() > limit(g))
+        else {
+            continue;
+        };
+        let extra = &group.words[limit(group)];
+        let Some(NodeKind::Str(lit)) = items.get(line.index).map(|n| &n.kind) else {
+            continue;
+        };
+        // Offsets of the stripped line inside the literal (leading spaces, one quote pair).
+        let raw = lit.value.as_str();
+        let mut offset = raw.len() - raw.trim_start().len();
+        let t = raw.trim();
+        if t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') {
+            offset += 1;
+        }
+        let span: Span = lit.span_of(
+            line.span.file,
+            extra.range.start + offset..extra.range.end + offset,
+        );
+        diags.push(
+            Diagnostic::new(
+                &IF_WITHOUT_THEN,
+                span,
+                format!(
+                    "this `if` has no `then`, so `{}` is read as part of the condition",
+                    extra.text
+                ),
+            )
+            .label("the condition runs on here")
+            .help(format!("write `then {}`", extra.text))
+            .suggest(
+                "insert `then`",
+                Span::new(span.file, span.start as usize..span.start as usize),
+                "then ",
+            )
+            .note("the node rejects the line (ERR_command_struct) and stops the script list here"),
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! Typing one where-clause value the way `interpreter.process_value` does (§3.5): the value
+//! text (after reference resolution) against the catalog type, into structured JSON.
+
+use serde_json::{json, Value as Json};
+
+use crate::edgelake::commands::{ArgType, TIME_UNITS};
+
+/// Types `text` as `ty`: the structured JSON of a good value, or why the node rejects it.
+pub fn type_value(text: &str, ty: ArgType) -> Result<Json, String> {
+    match ty {
+        ArgType::Str | ArgType::Date | ArgType::Dir => Ok(Json::String(text.to_string())),
+        ArgType::Int => match numeric(text) {
+            Some(n) => Ok(json!(n)),
+            None => Err(format!(
+                "`{text}` is not a whole number (the node accepts digits only: no sign, spaces or decimals)"
+            )),
+        },
+        ArgType::Bool => match text.to_ascii_lowercase().as_str() {
+            "true" => Ok(Json::Bool(true)),
+            "false" => Ok(Json::Bool(false)),
+            _ => Err(format!("`{text}` is not `true` or `false`")),
+        },
+        ArgType::IntTime => int_time(text),
+        ArgType::IntStorage => int_storage(text),
+        ArgType::IpPort => {
+            let ok = text.find(':').is_some_and(|i| {
+                i > 1 && i < text.len() - 1 && numeric(&text[i + 1..]).is_some()
+            });
+            if ok {
+                Ok(Json::String(text.to_string()))
+            } else {
+                Err(format!("`{text}` is not an `IP:port` address"))
+            }
+        }
+        ArgType::Float => match text.trim().parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(json!(f)),
+            _ => Err(format!("`{text}` is not a number")),
+        },
+        ArgType::Format => match text {
+            "json" | "table" => Ok(Json::String(text.to_string())),
+            _ => Err(format!("`{text}` is not `json` or `table`")),
+        },
+        ArgType::Nested => Err(format!(
+            "`{text}` is not a `( key = value and … )` group"
+        )),
+    }
+}
+
+/// Python's `str.isnumeric()` followed by `int()`, for the digits people write.
+fn numeric(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+fn int_time(text: &str) -> Result<Json, String> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [count, unit] = parts.as_slice() else {
+        return Err(if parts.len() == 1 && numeric(text).is_some() {
+            format!(
+                "`{text}` has no time unit; the node needs a number and a unit (`{text} seconds`)"
+            )
+        } else {
+            format!("`{text}` is not a number followed by a time unit (`30 seconds`)")
+        });
+    };
+    if !TIME_UNITS.contains(unit) {
+        return Err(format!(
+            "`{unit}` is not a time unit the node knows (second(s), minute(s), hour(s), day(s), lower case)"
+        ));
+    }
+    let (negative, digits) = match count.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, *count),
+    };
+    match numeric(digits) {
+        Some(n) => {
+            let n = n as i64;
+            Ok(json!({"value": if negative { -n } else { n }, "unit": unit}))
+        }
+        None => Err(format!("`{count}` is not a whole number")),
+    }
+}
+
+fn int_storage(text: &str) -> Result<Json, String> {
+    let upper = text.to_ascii_uppercase();
+    let (digits, unit) = match upper.as_bytes() {
+        [.., b'K' | b'M' | b'G' | b'T', b'B'] if text.len() > 2 => {
+            (&text[..text.len() - 2], &upper[upper.len() - 2..])
+        }
+        [.., b'B'] if text.len() > 2 => {
+            return Err(format!(
+                "`{text}` has a unit the node does not know (KB, MB, GB or TB)"
+            ))
+        }
+        _ => (text, ""),
+    };
+    match numeric(digits) {
+        Some(n) if unit.is_empty() => Ok(json!({"value": n, "unit": "bytes"})),
+        Some(n) => Ok(json!({"value": n, "unit": unit})),
+        None => Err(format!(
+            "`{text}` is not a size (a number, optionally followed by KB, MB, GB or TB without a space)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_needs_a_unit() {
+        assert_eq!(
+            type_value("30 seconds", ArgType::IntTime).unwrap(),
+            json!({"value": 30, "unit": "seconds"})
+        );
+        assert!(type_value("60", ArgType::IntTime).is_err());
+        assert!(type_value("1 week", ArgType::IntTime).is_err());
+        assert!(type_value("1 Day", ArgType::IntTime).is_err());
+        assert_eq!(
+            type_value("-2 days", ArgType::IntTime).unwrap()["value"],
+            -2
+        );
+    }
+
+    #[test]
+    fn storage_sizes() {
+        assert_eq!(
+            type_value("10KB", ArgType::IntStorage).unwrap(),
+            json!({"value": 10, "unit": "KB"})
+        );
+        assert_eq!(
+            type_value("10mb", ArgType::IntStorage).unwrap()["unit"],
+            "MB"
+        );
+        assert!(type_value("10 KB", ArgType::IntStorage).is_err());
+        assert!(type_value("10PB", ArgType::IntStorage).is_err());
+        assert_eq!(
+            type_value("4096", ArgType::IntStorage).unwrap()["value"],
+            4096
+        );
+    }
+
+    #[test]
+    fn ints_bools_and_addresses() {
+        assert_eq!(type_value("3", ArgType::Int).unwrap(), json!(3));
+        assert!(type_value("-3", ArgType::Int).is_err());
+        assert!(type_value("3.0", ArgType::Int).is_err());
+        assert_eq!(type_value("TRUE", ArgType::Bool).unwrap(), json!(true));
+        assert!(type_value("yes", ArgType::Bool).is_err());
+        assert!(type_value("10.0.0.1:32048", ArgType::IpPort).is_ok());
+        assert!(type_value("10.0.0.1", ArgType::IpPort).is_err());
+        assert!(type_value("a:", ArgType::IpPort).is_err());
+    }
+}

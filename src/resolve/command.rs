@@ -1,0 +1,514 @@
+//! One script command matched against the command catalog (§6) and its where-clause parsed
+//! the way `interpreter.get_dict_from_words` does (§3.5): keys up to `=`, values up to `and`,
+//! references resolved in the scope of that line, values typed.
+
+use std::ops::Range;
+
+use serde_json::{Map, Value as Json};
+
+use crate::edgelake::commands::{lookup, CommandSpec, Shape};
+use crate::resolve::reference::resolve_word;
+use crate::resolve::value::{Resolved, Value, Variables};
+use crate::source::Span;
+use crate::syntax::script::{Quote, Word};
+
+/// What kind of problem the node has with a command (each is reported by its own rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Words in a layout the node rejects (no `where`, a key without `=`, too many words).
+    Structure,
+    /// A where-key the command does not take.
+    UnknownKey,
+    /// A required where-key that is not given.
+    MissingKey,
+    /// A key given twice that may appear once.
+    DuplicateKey,
+    /// A value that does not have its key's type or range.
+    InvalidValue,
+    /// A key the command accepts and then never reads.
+    IgnoredKey,
+    /// The command a `schedule … task` runs is not a command.
+    UnknownTask,
+}
+
+/// One thing the node will not accept, or will not do, in a command.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// Which rule reports it.
+    pub kind: ProblemKind,
+    /// The exact words.
+    pub span: Span,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Another place that explains it (the first of two duplicate keys).
+    pub related: Option<Span>,
+}
+
+/// How a line's command is guarded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Guard {
+    /// It always runs.
+    Always,
+    /// `if … then`: runs only when the condition (as written) holds.
+    If {
+        /// The condition as written.
+        condition: String,
+        /// `Some(true/false)` when decided with these env files, `None` when only the node knows.
+        decided: Option<bool>,
+    },
+}
+
+/// The `process` line's file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessPath {
+    /// The path words as written.
+    pub written: String,
+    /// The path the node opens, when known now (`None` when undefined or decided at boot).
+    pub resolved: Option<String>,
+    /// Where the path is written.
+    pub span: Span,
+}
+
+/// One where-clause pair.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arg {
+    /// The key.
+    pub key: String,
+    /// Where the key is written.
+    pub key_span: Span,
+    /// The value as written.
+    pub written: String,
+    /// Where the value is written.
+    pub value_span: Span,
+    /// The typed value (`None` while only the node can resolve it, or when it is invalid).
+    pub value: Option<Json>,
+}
+
+/// A script command after matching and parsing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandUse {
+    /// The catalog entry it matched.
+    pub spec: Option<&'static CommandSpec>,
+    /// `x = <command>`: the variable that stores the result.
+    pub assigns: Option<String>,
+    /// A value assignment (`x = …`, `set x = …`): no command runs.
+    pub assignment: bool,
+    /// The words that name the command, as written.
+    pub name: String,
+    /// Where they are written.
+    pub name_span: Span,
+    /// The where-clause (and positional) arguments, in order.
+    pub args: Vec<Arg>,
+    /// The `process` file.
+    pub process: Option<ProcessPath>,
+    /// What the node will reject.
+    pub problems: Vec<Problem>,
+    /// The `if` that guards it.
+    pub guard: Guard,
+}
+
+impl CommandUse {
+    /// The catalog name for output (`"run blockchain sync"`, `"assignment"`), `None` when unknown.
+    pub fn catalog(&self) -> Option<&'static str> {
+        match self.spec {
+            Some(spec) => Some(spec.name),
+            None if self.assignment => Some("assignment"),
+            None => None,
+        }
+    }
+
+    /// The arguments as one JSON object; keys that may repeat hold arrays.
+    pub fn args_json(&self) -> Json {
+        let mut out = Map::new();
+        for a in &self.args {
+            let v = a
+                .value
+                .clone()
+                .unwrap_or_else(|| Json::String(a.written.clone()));
+            let repeats = self
+                .spec
+                .and_then(|s| s.key(&a.key))
+                .is_some_and(|k| !k.unique);
+            if repeats {
+                match out
+                    .entry(a.key.clone())
+                    .or_insert_with(|| Json::Array(Vec::new()))
+                {
+                    Json::Array(items) => items.push(v),
+                    other => *other = v,
+                }
+            } else {
+                out.entry(a.key.clone()).or_insert(v);
+            }
+        }
+        Json::Object(out)
+    }
+}
+
+/// Maps a byte range of the line to a source span.
+pub type SpanOf<'a> = &'a dyn Fn(Range<usize>) -> Span;
+
+/// Matches `words` (a command, or the `then` part of an `if`) against the catalog and parses
+/// its arguments with the variables of this point of the script.
+pub fn parse_command(
+    words: &[Word],
+    vars: &dyn Variables,
+    span_of: SpanOf,
+    guard: Guard,
+) -> Option<CommandUse> {
+    let first = words.first()?;
+    let mut words = words;
+    let mut assigns = None;
+    if words.len() >= 3 && words[1].text == "=" {
+        let rhs = &words[2..];
+        let spec = lookup(rhs.iter().map(|w| w.text.as_str()));
+        if rhs.len() < 2 || spec.is_none() {
+            return Some(assignment(words, &words[0], &rhs_text(rhs), span_of, guard));
+        }
+        assigns = Some(first.text.clone());
+        words = rhs;
+    } else if words.len() == 4 && first.text == "set" && words[2].text == "=" {
+        return Some(assignment(
+            &words[1..],
+            &words[1],
+            &words[3].text,
+            span_of,
+            guard,
+        ));
+    }
+    let spec = lookup(words.iter().map(|w| w.text.as_str()));
+    let name_len = spec.map_or_else(
+        || {
+            // The leading plain words (`run schedular` of `run schedular 1`), at most three.
+            words
+                .iter()
+                .take(3)
+                .position(|w| {
+                    matches!(w.text.as_str(), "where" | "=" | "and")
+                        || !w
+                            .text
+                            .chars()
+                            .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-')
+                })
+                .unwrap_or(words.len().min(3))
+                .max(1)
+        },
+        |s| s.words().count(),
+    );
+    let name_words = &words[..name_len];
+    let name_range = name_words[0].range.start..name_words[name_len - 1].range.end;
+    let mut out = CommandUse {
+        spec,
+        assigns,
+        assignment: false,
+        name: name_words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        name_span: span_of(name_range),
+        args: Vec::new(),
+        process: None,
+        problems: Vec::new(),
+        guard,
+    };
+    let Some(spec) = spec else {
+        return Some(out);
+    };
+    let rest = &words[name_len..];
+    let mut parser = Parser {
+        spec,
+        vars,
+        span_of,
+        out: &mut out,
+    };
+    parser.shape(rest);
+    Some(out)
+}
+
+pub(crate) fn rhs_text(words: &[Word]) -> String {
+    words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn assignment(
+    words: &[Word],
+    target: &Word,
+    value: &str,
+    span_of: SpanOf,
+    guard: Guard,
+) -> CommandUse {
+    let value_range = words.last().map_or(0..0, |w| w.range.clone());
+    CommandUse {
+        spec: None,
+        assigns: None,
+        assignment: true,
+        name: target.text.clone(),
+        name_span: span_of(target.range.clone()),
+        args: vec![Arg {
+            key: target.text.clone(),
+            key_span: span_of(target.range.clone()),
+            written: value.to_string(),
+            value_span: span_of(value_range),
+            value: None,
+        }],
+        process: None,
+        problems: Vec::new(),
+        guard,
+    }
+}
+
+/// Parses one command's words into its [`CommandUse`].
+pub(crate) struct Parser<'a, 'o> {
+    pub(crate) spec: &'static CommandSpec,
+    pub(crate) vars: &'a dyn Variables,
+    pub(crate) span_of: SpanOf<'a>,
+    pub(crate) out: &'o mut CommandUse,
+}
+
+impl Parser<'_, '_> {
+    pub(crate) fn problem(
+        &mut self,
+        kind: ProblemKind,
+        range: Range<usize>,
+        message: String,
+        help: Option<String>,
+    ) {
+        let span = (self.span_of)(range);
+        self.out.problems.push(Problem {
+            kind,
+            span,
+            message,
+            help,
+            related: None,
+        });
+    }
+
+    fn shape(&mut self, rest: &[Word]) {
+        let name = self.spec.name;
+        let end_of_name = self.out.name_span;
+        match self.spec.shape {
+            Shape::Free | Shape::ControlFlow => {}
+            Shape::Process => self.process(rest),
+            Shape::Words { min, max } => {
+                if rest.len() < min || rest.len() > max {
+                    let range = rest
+                        .first()
+                        .map_or(0..0, |w| w.range.start..rest[rest.len() - 1].range.end);
+                    let expected = if min == max {
+                        format!("{min}")
+                    } else {
+                        format!("{min} to {max}")
+                    };
+                    let d = Problem {
+                        kind: ProblemKind::Structure,
+                        span: if rest.is_empty() {
+                            end_of_name
+                        } else {
+                            (self.span_of)(range)
+                        },
+                        message: format!(
+                            "`{name}` takes {expected} word(s) after its name; here it has {}",
+                            rest.len()
+                        ),
+                        help: None,
+                        related: None,
+                    };
+                    self.out.problems.push(d);
+                } else if name == "run scheduler" {
+                    if let Some(id) = rest.first() {
+                        if !id.text.chars().all(|c| c.is_ascii_digit()) || id.text.is_empty() {
+                            self.problem(
+                                ProblemKind::Structure,
+                                id.range.clone(),
+                                format!("the scheduler id `{}` is not a number", id.text),
+                                Some("write `run scheduler 1`".into()),
+                            );
+                        }
+                    }
+                }
+                for (i, w) in rest.iter().enumerate() {
+                    let key = if rest.len() == 1 {
+                        "value".to_string()
+                    } else {
+                        format!("word{}", i + 1)
+                    };
+                    self.push_arg(
+                        key,
+                        w.range.clone(),
+                        w.text.clone(),
+                        w.range.clone(),
+                        Some(Json::String(w.text.clone())),
+                    );
+                }
+            }
+            Shape::Where {
+                positional,
+                optional,
+            } => {
+                if rest.is_empty() && optional {
+                    return;
+                }
+                for w in rest.iter().take(positional) {
+                    self.push_arg(
+                        "name".into(),
+                        w.range.clone(),
+                        w.text.clone(),
+                        w.range.clone(),
+                        Some(Json::String(w.text.clone())),
+                    );
+                }
+                match rest.get(positional) {
+                    Some(w) if w.text == "where" => {
+                        self.pairs(&rest[positional + 1..]);
+                        self.missing();
+                    }
+                    Some(w) => self.problem(
+                        ProblemKind::Structure,
+                        w.range.clone(),
+                        format!("`{name}` expects `where` here, not `{}`", w.text),
+                        Some(format!(
+                            "write `{name} {}where key = value and …`",
+                            "<name> ".repeat(positional)
+                        )),
+                    ),
+                    None => self.out.problems.push(Problem {
+                        kind: ProblemKind::Structure,
+                        span: end_of_name,
+                        message: format!("`{name}` needs a where-clause"),
+                        help: Some(format!(
+                            "write `{name} {}where key = value and …`",
+                            "<name> ".repeat(positional)
+                        )),
+                        related: None,
+                    }),
+                }
+            }
+            Shape::Schedule => {
+                let task = rest.iter().position(|w| w.text == "task");
+                let Some(t) = task else {
+                    self.out.problems.push(Problem {
+                        kind: ProblemKind::Structure,
+                        span: end_of_name,
+                        message: "`schedule` needs `task <command>` at its end".into(),
+                        help: Some(
+                            "write `schedule time = 1 day and name = x task <command>`".into(),
+                        ),
+                        related: None,
+                    });
+                    return;
+                };
+                self.pairs(&rest[..t]);
+                self.missing();
+                let task_words = &rest[t + 1..];
+                if let Some(first) = task_words.first() {
+                    let range = first.range.start..task_words[task_words.len() - 1].range.end;
+                    let text = rhs_text(task_words);
+                    let known = first.text == "if"
+                        || task_words.get(1).is_some_and(|w| w.text == "=")
+                        || lookup(task_words.iter().map(|w| w.text.as_str())).is_some();
+                    if !known {
+                        self.problem(
+                            ProblemKind::UnknownTask,
+                            first.range.clone(),
+                            format!(
+                                "the scheduled task `{}` is not a command the node knows",
+                                first.text
+                            ),
+                            None,
+                        );
+                    }
+                    self.push_arg(
+                        "task".into(),
+                        range.clone(),
+                        text.clone(),
+                        range,
+                        Some(Json::String(text)),
+                    );
+                }
+            }
+        }
+    }
+
+    fn process(&mut self, rest: &[Word]) {
+        let Some(first) = rest.first() else {
+            let span = self.out.name_span;
+            self.out.problems.push(Problem {
+                kind: ProblemKind::Structure,
+                span,
+                message: "`process` needs a file name".into(),
+                help: None,
+                related: None,
+            });
+            return;
+        };
+        let mut parts = vec![first];
+        let mut i = 1;
+        while rest.get(i).is_some_and(|w| w.text == "+") {
+            match rest.get(i + 1) {
+                Some(w) => parts.push(w),
+                None => break,
+            }
+            i += 2;
+        }
+        let range = first.range.start..parts[parts.len() - 1].range.end;
+        let written = parts
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join("");
+        let mut resolved = Some(String::new());
+        for w in &parts {
+            let piece = if w.quoted == Quote::None
+                && (w.text.starts_with('!') || w.text.starts_with('$'))
+            {
+                match resolve_word(&w.text, self.vars) {
+                    Resolved::Known(Value::Str(s)) if s.is_empty() => None,
+                    Resolved::Known(v) => Some(v.to_python_str()),
+                    Resolved::AtBoot { .. } => None,
+                }
+            } else {
+                Some(w.text.clone())
+            };
+            resolved = resolved.zip(piece).map(|(a, b)| a + &b);
+        }
+        let span = (self.span_of)(range.clone());
+        let value = Json::String(resolved.clone().unwrap_or_else(|| written.clone()));
+        self.push_arg(
+            "path".into(),
+            range.clone(),
+            written.clone(),
+            range,
+            Some(value),
+        );
+        self.out.process = Some(ProcessPath {
+            written,
+            resolved,
+            span,
+        });
+    }
+
+    pub(crate) fn push_arg(
+        &mut self,
+        key: String,
+        key_range: Range<usize>,
+        written: String,
+        value_range: Range<usize>,
+        value: Option<Json>,
+    ) {
+        let key_span = (self.span_of)(key_range);
+        let value_span = (self.span_of)(value_range);
+        self.out.args.push(Arg {
+            key,
+            key_span,
+            written,
+            value_span,
+            value,
+        });
+    }
+}

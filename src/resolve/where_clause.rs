@@ -1,0 +1,283 @@
+//! The where-clause of a command, parsed the way `interpreter.get_dict_from_words` does
+//! (§3.5): keys up to `=`, values up to `and`, checked against the command's keyword table,
+//! references resolved, values typed, required and "at least one of" keys enforced.
+
+use std::ops::Range;
+
+use serde_json::{Map, Value as Json};
+
+use crate::edgelake::commands::ArgType;
+use crate::resolve::arg_value::type_value;
+use crate::resolve::command::{rhs_text, Parser, Problem, ProblemKind};
+use crate::resolve::reference::resolve_word;
+use crate::resolve::value::{Resolved, Value};
+use crate::syntax::script::{tokenize, Quote, Word};
+
+impl Parser<'_, '_> {
+    /// `k = v and k = v …` (`get_dict_from_words`).
+    pub(crate) fn pairs(&mut self, words: &[Word]) {
+        let mut i = 0;
+        while i < words.len() {
+            let key_start = i;
+            while i < words.len() && words[i].text != "=" {
+                i += 1;
+            }
+            let key_words = &words[key_start..i];
+            let key_range = key_words.first().map_or(0..0, |w| {
+                w.range.start..key_words[key_words.len() - 1].range.end
+            });
+            if i == words.len() {
+                self.problem(
+                    ProblemKind::Structure,
+                    key_range,
+                    format!("`{}` has no `= value`", rhs_text(key_words)),
+                    Some("write `key = value`, pairs joined with `and`".into()),
+                );
+                return;
+            }
+            let eq = words[i].range.clone();
+            i += 1;
+            let value_start = i;
+            while i < words.len() && words[i].text != "and" {
+                i += 1;
+            }
+            let value_words = &words[value_start..i];
+            i += 1; // skip `and`
+            if key_words.is_empty() {
+                self.problem(
+                    ProblemKind::Structure,
+                    eq,
+                    "this `=` has no key before it".into(),
+                    None,
+                );
+                continue;
+            }
+            let key = rhs_text(key_words);
+            if value_words.is_empty() {
+                self.problem(
+                    ProblemKind::Structure,
+                    eq,
+                    format!("`{key}` has no value"),
+                    None,
+                );
+                continue;
+            }
+            self.pair(key, key_range, value_words);
+        }
+    }
+
+    fn pair(&mut self, key: String, key_range: Range<usize>, value_words: &[Word]) {
+        let value_range = value_words[0].range.start..value_words[value_words.len() - 1].range.end;
+        let written = rhs_text(value_words);
+        let name = self.spec.name;
+        let Some(spec_key) = self.spec.key(&key) else {
+            let names = self.spec.keys.iter().map(|k| k.name);
+            let help = match crate::diagnostic::did_you_mean(&key, names) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "`{name}` takes: {}",
+                    self.spec
+                        .keys
+                        .iter()
+                        .map(|k| k.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            self.problem(
+                ProblemKind::UnknownKey,
+                key_range.clone(),
+                format!("`{name}` has no where-key `{key}`"),
+                Some(help),
+            );
+            self.push_arg(key, key_range, written, value_range, None);
+            return;
+        };
+        if let Some(previous) = self
+            .out
+            .args
+            .iter()
+            .find(|a| a.key == key)
+            .filter(|_| spec_key.unique)
+        {
+            let related = Some(previous.key_span);
+            let span = (self.span_of)(key_range.clone());
+            self.out.problems.push(Problem {
+                kind: ProblemKind::DuplicateKey,
+                span,
+                message: format!("`{key}` is given twice; `{name}` takes it once"),
+                help: Some("remove one of them".into()),
+                related,
+            });
+        }
+        if let Some(why) = spec_key.ignored {
+            self.problem(
+                ProblemKind::IgnoredKey,
+                key_range.clone(),
+                format!("`{name}` accepts `{key}` but never reads it"),
+                Some(why.to_string()),
+            );
+        }
+        let value = self.typed(&key, spec_key.ty, value_words, value_range.clone());
+        if let (Some(max), Some(n)) = (spec_key.max, value.as_ref().and_then(Json::as_u64)) {
+            if n > max {
+                self.problem(
+                    ProblemKind::InvalidValue,
+                    value_range.clone(),
+                    format!("`{name}` takes at most {max} for `{key}`; {n} fails the command"),
+                    Some(format!("use {max} or fewer")),
+                );
+            }
+        }
+        self.push_arg(key, key_range, written, value_range, value);
+    }
+
+    /// The value after reference resolution, typed; `None` when only the node knows it, when a
+    /// reference is undefined (reported as an undefined variable) or when it is invalid.
+    fn typed(
+        &mut self,
+        key: &str,
+        ty: ArgType,
+        words: &[Word],
+        range: Range<usize>,
+    ) -> Option<Json> {
+        if ty == ArgType::Nested {
+            return match words {
+                [w] if w.quoted == Quote::Paren => self.nested(&w.text),
+                _ => {
+                    self.problem(
+                        ProblemKind::InvalidValue,
+                        range,
+                        format!("`{key}` takes a `( key = value and … )` group"),
+                        None,
+                    );
+                    None
+                }
+            };
+        }
+        let mut text: Option<String> = Some(String::new());
+        for (i, w) in words.iter().enumerate() {
+            let piece = if w.quoted == Quote::None
+                && (w.text.starts_with('!') || w.text.starts_with('$'))
+            {
+                match resolve_word(&w.text, self.vars) {
+                    Resolved::Known(Value::Str(s)) if s.is_empty() => return None,
+                    Resolved::Known(v) => v.to_python_str(),
+                    Resolved::AtBoot { .. } => return None,
+                }
+            } else {
+                w.text.clone()
+            };
+            if let Some(t) = text.as_mut() {
+                if i > 0 {
+                    t.push(' ');
+                }
+                t.push_str(&piece);
+            }
+        }
+        let text = text?;
+        let items: Vec<&str> = match words {
+            [w] if w.quoted == Quote::Paren => w.text[1..w.text.len() - 1]
+                .split(',')
+                .map(str::trim)
+                .collect(),
+            _ => vec![text.as_str()],
+        };
+        let mut values = Vec::new();
+        for item in items {
+            match type_value(item, ty) {
+                Ok(v) => values.push(v),
+                Err(why) => {
+                    self.problem(
+                        ProblemKind::InvalidValue,
+                        range,
+                        format!("`{key}` needs an `{}` value: {why}", ty.name()),
+                        None,
+                    );
+                    return None;
+                }
+            }
+        }
+        match values.len() {
+            1 => values.pop(),
+            _ => Some(Json::Array(values)),
+        }
+    }
+
+    /// `( name = x and dbms = y )`: keys as written, values resolved.
+    fn nested(&mut self, group: &str) -> Option<Json> {
+        let inner = &group[1..group.len() - 1];
+        let tokens = tokenize(inner).ok()?;
+        let mut out = Map::new();
+        let mut key = String::new();
+        let mut value: Vec<String> = Vec::new();
+        let mut in_value = false;
+        let end = Word {
+            text: "and".into(),
+            range: 0..0,
+            quoted: Quote::None,
+        };
+        for w in tokens.words.iter().chain(std::iter::once(&end)) {
+            match w.text.as_str() {
+                "=" if !in_value => in_value = true,
+                "and" if in_value => {
+                    out.insert(std::mem::take(&mut key), Json::String(value.join(" ")));
+                    value.clear();
+                    in_value = false;
+                }
+                _ if in_value => value.push(match resolve_word(&w.text, self.vars) {
+                    Resolved::Known(v) if w.text.starts_with('!') || w.text.starts_with('$') => {
+                        v.to_python_str()
+                    }
+                    _ => w.text.clone(),
+                }),
+                _ => {
+                    if !key.is_empty() {
+                        key.push(' ');
+                    }
+                    key.push_str(&w.text);
+                }
+            }
+        }
+        Some(Json::Object(out))
+    }
+
+    pub(crate) fn missing(&mut self) {
+        let name = self.spec.name;
+        for k in self.spec.keys.iter().filter(|k| k.required) {
+            if !self.out.args.iter().any(|a| a.key == k.name) {
+                let span = self.out.name_span;
+                self.out.problems.push(Problem {
+                    kind: ProblemKind::MissingKey,
+                    span,
+                    message: format!("`{name}` needs `{}` in its where-clause", k.name),
+                    help: Some(format!("add `and {} = <{}>`", k.name, k.ty.name())),
+                    related: None,
+                });
+            }
+        }
+        let counted: Vec<&str> = self
+            .spec
+            .keys
+            .iter()
+            .filter(|k| k.counted)
+            .map(|k| k.name)
+            .collect();
+        if !counted.is_empty()
+            && !self
+                .out
+                .args
+                .iter()
+                .any(|a| counted.contains(&a.key.as_str()))
+        {
+            let span = self.out.name_span;
+            self.out.problems.push(Problem {
+                kind: ProblemKind::MissingKey,
+                span,
+                message: format!("`{name}` needs at least one of {}", counted.join(", ")),
+                help: None,
+                related: None,
+            });
+        }
+    }
+}
