@@ -1,0 +1,126 @@
+//! elpc diagnostics as LSP diagnostics: code, severity, related information (the env line a
+//! value came from), help and notes in the message, the rule summary and fixes in `data`.
+
+use std::path::Path;
+
+use lsp_types::{
+    Diagnostic as LspDiagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
+    NumberOrString,
+};
+use serde_json::json;
+
+use crate::config::LintLevels;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::FileId;
+
+use super::analysis::Analysis;
+use super::position::{range, Encoding};
+use super::workspace::uri_of;
+
+/// The `source` of every diagnostic the server publishes.
+pub const SOURCE: &str = "elpc";
+
+/// The diagnostics of `file`, after the `[lint]` levels of `elpc.toml`, in LSP form.
+pub fn for_file(analysis: &Analysis, file: FileId, encoding: Encoding) -> Vec<LspDiagnostic> {
+    analysis
+        .compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.primary.span.file == file)
+        .filter_map(|d| leveled(d, &analysis.lint))
+        .map(|d| to_lsp(analysis, &d, encoding))
+        .collect()
+}
+
+/// The diagnostic with its configured severity, or `None` when it is allowed.
+fn leveled(d: &Diagnostic, lint: &LintLevels) -> Option<Diagnostic> {
+    let names = |list: &[String]| {
+        list.iter().any(|n| {
+            n.eq_ignore_ascii_case(d.rule.code)
+                || n.eq_ignore_ascii_case(d.rule.name)
+                || (n == "warnings" && d.rule.severity == Severity::Warning)
+        })
+    };
+    if names(&lint.allow) {
+        return None;
+    }
+    let mut d = d.clone();
+    if names(&lint.deny) {
+        d.severity = Severity::Error;
+    } else if names(&lint.warn) {
+        d.severity = Severity::Warning;
+    }
+    Some(d)
+}
+
+/// One diagnostic in LSP form.
+pub fn to_lsp(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> LspDiagnostic {
+    let file = analysis.file(d.primary.span.file);
+    let mut message = d.message.clone();
+    if !d.primary.message.is_empty() {
+        message.push_str(&format!(" ({})", d.primary.message));
+    }
+    if let Some(help) = &d.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    for note in &d.notes {
+        message.push_str(&format!("\nnote: {note}"));
+    }
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .secondary
+        .iter()
+        .filter_map(|label| {
+            let path = analysis.files.get(label.span.file.0 as usize)?;
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(
+                    uri_of(path)?,
+                    range(analysis.file(label.span.file), label.span, encoding),
+                ),
+                message: if label.message.is_empty() {
+                    "here".to_string()
+                } else {
+                    label.message.clone()
+                },
+            })
+        })
+        .collect();
+    let fixes: Vec<_> = d
+        .suggestions
+        .iter()
+        .filter(|s| s.span.file == d.primary.span.file)
+        .map(|s| {
+            json!({
+                "title": s.message,
+                "range": range(file, s.span, encoding),
+                "newText": s.replacement,
+            })
+        })
+        .collect();
+    LspDiagnostic {
+        range: range(file, d.primary.span, encoding),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Note => DiagnosticSeverity::INFORMATION,
+        }),
+        code: Some(NumberOrString::String(d.rule.code.to_string())),
+        // `codeDescription` must be a URL and the rules have no web pages: the explanation
+        // travels in `data` (and `elpc explain CODE` prints the page).
+        code_description: None,
+        source: Some(SOURCE.to_string()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: Some(json!({
+            "rule": d.rule.name,
+            "summary": d.rule.summary,
+            "explain": format!("elpc explain {}", d.rule.code),
+            "fixes": fixes,
+        })),
+    }
+}
+
+/// True when `path` is the file `id` of the analysis.
+pub fn is_file(analysis: &Analysis, id: FileId, path: &Path) -> bool {
+    analysis.files.get(id.0 as usize).is_some_and(|p| p == path)
+}
