@@ -168,9 +168,15 @@ impl Analysis {
                 }
             }
             NodeKind::Str(lit) => {
+                // Script lines are in text order: a binary search keeps big policies linear.
                 let line = in_script
-                    .then(|| self.lines().iter().position(|l| l.span == node.span))
-                    .flatten();
+                    .then(|| {
+                        self.lines()
+                            .binary_search_by_key(&node.span.start, |l| l.span.start)
+                            .ok()
+                    })
+                    .flatten()
+                    .filter(|&i| self.lines()[i].span == node.span);
                 match line {
                     Some(index) => {
                         out.lines.push((node.span, index));
