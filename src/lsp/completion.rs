@@ -174,8 +174,11 @@ fn keyword_completion(
             })
             .collect();
     }
+    // A key starts a line, or follows `{` or `,`: `..., 'po|`.
     let line_start = text[..word_start].rfind('\n').map_or(0, |i| i + 1);
-    let prefix = text[line_start..word_start].trim_start_matches([' ', '\t', '{', ',']);
+    let line = &text[line_start..word_start];
+    let after = line.rfind(['{', ',']).map_or(0, |i| i + 1);
+    let prefix = line[after..].trim_start();
     if !(prefix == "'" || prefix == "\"") {
         return Vec::new();
     }

@@ -2,7 +2,7 @@
 //! from, and what the node does with a script line.
 
 use crate::resolve::env_layers::{EnvOrigin, EnvVar};
-use crate::resolve::reference::resolve_word;
+use crate::resolve::reference::{resolve_word, Sigil};
 use crate::resolve::scope::{Provenance, VarValue, Variable};
 use crate::resolve::script::{LineOutcome, ScriptLine};
 use crate::resolve::value::{Resolved, Value};
@@ -155,13 +155,21 @@ pub fn line_text(analysis: &Analysis, line: &ScriptLine) -> String {
 
 fn mask_secrets(analysis: &Analysis, line: &ScriptLine, command: &str) -> String {
     let mut out = command.to_string();
+    let scope = &analysis.compilation.scope;
     for r in &line.refs {
-        if let Some(var) = analysis.compilation.scope.get(&r.name) {
-            if let VarValue::Known(v) = &var.value {
-                if variable_is_secret(var) && !v.is_empty() {
-                    out = out.replace(v.as_str(), "******");
-                }
-            }
+        let secret = match r.sigil {
+            Sigil::Param => scope.get(&r.name).and_then(|var| match &var.value {
+                VarValue::Known(v) if variable_is_secret(var) => Some(v.clone()),
+                _ => None,
+            }),
+            Sigil::Env => scope
+                .env_layers()
+                .get(&r.name)
+                .filter(|v| is_secret(&v.name))
+                .map(|v| v.value.clone()),
+        };
+        if let Some(value) = secret.filter(|v| !v.is_empty()) {
+            out = out.replace(value.as_str(), "******");
         }
     }
     out

@@ -31,3 +31,5 @@ pub mod workspace;
 
 pub use server::run_stdio;
 pub use session::Session;
+#[cfg(test)]
+mod tests;
