@@ -1,8 +1,6 @@
 //! elpc diagnostics as LSP diagnostics: code, severity, related information (the env line a
 //! value came from), help and notes in the message, the rule summary and fixes in `data`.
 
-use std::path::Path;
-
 use lsp_types::{
     Diagnostic as LspDiagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
     NumberOrString,
@@ -118,9 +116,4 @@ pub fn to_lsp(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> LspDia
             "fixes": fixes,
         })),
     }
-}
-
-/// True when `path` is the file `id` of the analysis.
-pub fn is_file(analysis: &Analysis, id: FileId, path: &Path) -> bool {
-    analysis.files.get(id.0 as usize).is_some_and(|p| p == path)
 }
