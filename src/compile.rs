@@ -251,6 +251,9 @@ fn with_computed_id(mut policy: Json) -> Json {
 /// The policy with known references replaced: server keys by their typed values, script lines
 /// by the command they run, other `!`/`$` strings by their resolved value.
 fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: &Scope) -> Json {
+    // Looked up once per script string: a scan per string would be quadratic in the lines.
+    let outcomes: std::collections::HashMap<Span, &LineOutcome> =
+        lines.iter().map(|l| (l.span, &l.outcome)).collect();
     map_node(object, &mut |path, node| {
         if let [_, key] = path {
             if let Some(kv) = policy::key(keys, key) {
@@ -262,8 +265,7 @@ fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: 
         }
         if let [_, "script"] = path {
             if let NodeKind::Str(lit) = &node.kind {
-                let line = lines.iter().find(|l| l.span == node.span);
-                return match line.map(|l| &l.outcome) {
+                return match outcomes.get(&node.span).copied() {
                     Some(LineOutcome::Runs(text)) => Json::String(text.clone()),
                     _ => Json::String(lit.value.clone()),
                 };

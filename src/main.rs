@@ -65,6 +65,8 @@ enum Command {
         #[command(flatten)]
         color: ColorArg,
     },
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
     /// Explain a diagnostic code or name (`elpc explain EL201`); without one, list every rule.
     Explain {
         /// A code such as EL201 or a name such as undefined-variable.
@@ -339,6 +341,13 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             Ok(exit_for(failed))
         }
         Command::Explain { rule } => explain(rule.as_deref()),
+        Command::Lsp => match elpc::lsp::run_stdio() {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            Err(message) => {
+                eprintln!("elpc lsp: {message}");
+                Ok(ExitCode::from(1))
+            }
+        },
     }
 }
 

@@ -1,0 +1,250 @@
+//! One policy (or env stack) compiled for the editor: the [`Compilation`], the path of every
+//! file id, and an outline of the policy text (references, keys, script lines) with spans.
+
+use std::path::{Path, PathBuf};
+
+use crate::compile::{compile, Compilation, Input};
+use crate::config::LintLevels;
+use crate::diagnostic::Diagnostics;
+use crate::resolve::reference::{references_in, Sigil};
+use crate::resolve::script::ScriptLine;
+use crate::source::{FileId, SourceFile, Span};
+use crate::syntax::policy::{parse_policy, Node, NodeKind};
+
+use super::workspace::{Setup, Workspace};
+
+/// The policy text checked when an env file is checked on its own.
+const ENV_STUB_POLICY: &str = "{'config': {}}";
+
+/// A compiled policy and where its files live.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// The path of each file id (0 is the policy).
+    pub files: Vec<PathBuf>,
+    /// What the library found.
+    pub compilation: Compilation,
+    /// Rule levels from `elpc.toml`.
+    pub lint: LintLevels,
+}
+
+/// A `!name` or `$NAME` written in the policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Site {
+    /// `!` or `$`.
+    pub sigil: Sigil,
+    /// The name without its sigil.
+    pub name: String,
+    /// The reference as written, sigil included.
+    pub span: Span,
+    /// The whole word the node resolves (cast suffix included).
+    pub word: String,
+    /// Where that word is written.
+    pub word_span: Span,
+    /// The script line it is on (an index into the compiled lines).
+    pub line: Option<usize>,
+}
+
+/// A key of the policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeySite {
+    /// The key text.
+    pub key: String,
+    /// Where it is written (with its quotes).
+    pub span: Span,
+    /// 0 for the policy type, 1 for a key of the policy body, deeper otherwise.
+    pub depth: usize,
+}
+
+/// What is written where in a policy.
+#[derive(Clone, Debug, Default)]
+pub struct Outline {
+    /// Every reference.
+    pub refs: Vec<Site>,
+    /// Every key.
+    pub keys: Vec<KeySite>,
+    /// The span of each script line string, with its index into the compiled lines.
+    pub lines: Vec<(Span, usize)>,
+}
+
+impl Analysis {
+    /// Compiles the policy at `path` with its env files (open documents override the disk).
+    pub fn policy(ws: &mut Workspace, path: &Path) -> Option<Analysis> {
+        let setup = ws.setup_for(path);
+        let input = ws.input(path)?;
+        Some(Analysis::run(ws, path, input, setup))
+    }
+
+    /// Compiles an env file's stack against an empty policy, to check the env files.
+    pub fn env_stack(ws: &mut Workspace, env: &Path) -> Analysis {
+        let setup = ws.setup_for_env(env);
+        let stub = Input::text("<env check>", ENV_STUB_POLICY);
+        Analysis::run(ws, Path::new("<env check>"), stub, setup)
+    }
+
+    fn run(ws: &Workspace, path: &Path, policy: Input, setup: Setup) -> Analysis {
+        let mut files = vec![path.to_path_buf()];
+        let mut env = Vec::new();
+        for p in &setup.env {
+            if let Some(input) = ws.input(p) {
+                files.push(p.clone());
+                env.push(input);
+            }
+        }
+        Analysis {
+            compilation: compile(&policy, &env, &setup.options),
+            files,
+            lint: setup.lint,
+        }
+    }
+
+    /// The source of a file id.
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        self.compilation.sources.get(id)
+    }
+
+    /// The id of the file at `path`.
+    pub fn id_of(&self, path: &Path) -> Option<FileId> {
+        self.files
+            .iter()
+            .position(|p| p == path)
+            .map(|i| FileId(i as u32))
+    }
+
+    /// `base_configs.env:11`: the file name and 1-based line of a span.
+    pub fn short_location(&self, span: Span) -> String {
+        let name = self
+            .files
+            .get(span.file.0 as usize)
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        format!("{name}:{}", self.file(span.file).line_col(span.start).line)
+    }
+
+    /// The compiled script lines.
+    pub fn lines(&self) -> &[ScriptLine] {
+        self.compilation
+            .output
+            .as_ref()
+            .map_or(&[], |o| o.lines.as_slice())
+    }
+
+    /// The policy's syntax tree (parsed again; diagnostics were reported by the compilation).
+    pub fn tree(&self) -> Option<Node> {
+        parse_policy(
+            FileId(0),
+            self.file(FileId(0)).text(),
+            &mut Diagnostics::new(),
+        )
+        .map(|parsed| parsed.root)
+    }
+
+    /// The references, keys and script lines of the policy.
+    pub fn outline(&self) -> Outline {
+        let mut out = Outline::default();
+        if let Some(tree) = self.tree() {
+            self.walk(&tree, 0, false, &mut out);
+        }
+        out
+    }
+
+    fn walk(&self, node: &Node, depth: usize, in_script: bool, out: &mut Outline) {
+        match &node.kind {
+            NodeKind::Object(entries) => {
+                for e in entries {
+                    out.keys.push(KeySite {
+                        key: e.key.clone(),
+                        span: e.key_span,
+                        depth,
+                    });
+                    let script = depth == 1 && e.key == "script";
+                    self.walk(&e.value, depth + 1, script, out);
+                }
+            }
+            NodeKind::Array(items) => {
+                // The list-wrapped form `[{...}]` does not add a level.
+                let depth = if depth == 0 { 0 } else { depth + 1 };
+                for item in items {
+                    self.walk(item, depth, in_script, out);
+                }
+            }
+            NodeKind::Str(lit) => {
+                // Script lines are in text order: a binary search keeps big policies linear.
+                let line = in_script
+                    .then(|| {
+                        self.lines()
+                            .binary_search_by_key(&node.span.start, |l| l.span.start)
+                            .ok()
+                    })
+                    .flatten()
+                    .filter(|&i| self.lines()[i].span == node.span);
+                match line {
+                    Some(index) => {
+                        out.lines.push((node.span, index));
+                        for u in &self.lines()[index].refs {
+                            let word_span = self.word_at(u.span, node.span);
+                            out.refs.push(Site {
+                                sigil: u.sigil,
+                                name: u.name.clone(),
+                                span: u.span,
+                                word: self.file(FileId(0)).slice(word_span).to_string(),
+                                word_span,
+                                line: Some(index),
+                            });
+                        }
+                    }
+                    None => {
+                        let word_span = lit.span_of(node.span.file, 0..lit.value.len());
+                        for r in references_in(&lit.value) {
+                            out.refs.push(Site {
+                                sigil: r.sigil,
+                                name: r.name,
+                                span: lit.span_of(node.span.file, r.range),
+                                word: lit.value.clone(),
+                                word_span,
+                                line: None,
+                            });
+                        }
+                    }
+                }
+            }
+            NodeKind::BareRef(word) => {
+                for r in references_in(word) {
+                    out.refs.push(Site {
+                        sigil: r.sigil,
+                        name: r.name,
+                        span: node.span.narrow(r.range),
+                        word: word.clone(),
+                        word_span: node.span,
+                        line: None,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The word of a script line that starts at a reference: up to white space or the
+    /// string's closing quote.
+    fn word_at(&self, reference: Span, string: Span) -> Span {
+        let text = self.file(FileId(0)).text();
+        let start = reference.start as usize;
+        let limit = (string.end as usize).saturating_sub(1).max(start);
+        let rest = text.get(start..limit).unwrap_or("");
+        let len = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"'))
+            .unwrap_or(rest.len());
+        Span::new(reference.file, start..start + len)
+    }
+}
+
+/// True for names whose values must not be shown (`*PASSW*`, `*SECRET*`, `*KEY*`, `*TOKEN*`).
+pub fn is_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["PASSW", "SECRET", "KEY", "TOKEN"]
+        .iter()
+        .any(|s| upper.contains(s))
+}
+
+/// How a masked value is shown.
+pub const MASK: &str = "•••••• (secret, masked)";

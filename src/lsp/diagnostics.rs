@@ -1,0 +1,97 @@
+//! elpc diagnostics as LSP diagnostics: code, severity, related information (the env line a
+//! value came from), help and notes in the message, the rule summary and fixes in `data`.
+
+use lsp_types::{
+    Diagnostic as LspDiagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
+    NumberOrString,
+};
+use serde_json::json;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::FileId;
+
+use super::analysis::Analysis;
+use super::position::{range, Encoding};
+use super::workspace::uri_of;
+
+/// The `source` of every diagnostic the server publishes.
+pub const SOURCE: &str = "elpc";
+
+/// The diagnostics of `file` in LSP form (`compile` already applied suppressions and the
+/// `[lint]` levels of `elpc.toml`).
+pub fn for_file(analysis: &Analysis, file: FileId, encoding: Encoding) -> Vec<LspDiagnostic> {
+    analysis
+        .compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.primary.span.file == file)
+        .map(|d| to_lsp(analysis, d, encoding))
+        .collect()
+}
+
+/// One diagnostic in LSP form.
+pub fn to_lsp(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> LspDiagnostic {
+    let file = analysis.file(d.primary.span.file);
+    let mut message = d.message.clone();
+    if !d.primary.message.is_empty() {
+        message.push_str(&format!(" ({})", d.primary.message));
+    }
+    if let Some(help) = &d.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    for note in &d.notes {
+        message.push_str(&format!("\nnote: {note}"));
+    }
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .secondary
+        .iter()
+        .filter_map(|label| {
+            let path = analysis.files.get(label.span.file.0 as usize)?;
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(
+                    uri_of(path)?,
+                    range(analysis.file(label.span.file), label.span, encoding),
+                ),
+                message: if label.message.is_empty() {
+                    "here".to_string()
+                } else {
+                    label.message.clone()
+                },
+            })
+        })
+        .collect();
+    let fixes: Vec<_> = d
+        .suggestions
+        .iter()
+        .filter(|s| s.span.file == d.primary.span.file)
+        .map(|s| {
+            json!({
+                "title": s.message,
+                "range": range(file, s.span, encoding),
+                "newText": s.replacement,
+            })
+        })
+        .collect();
+    LspDiagnostic {
+        range: range(file, d.primary.span, encoding),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Note => DiagnosticSeverity::INFORMATION,
+        }),
+        code: Some(NumberOrString::String(d.rule.code.to_string())),
+        // `codeDescription` must be a URL and the rules have no web pages: the explanation
+        // travels in `data` (and `elpc explain CODE` prints the page).
+        code_description: None,
+        source: Some(SOURCE.to_string()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: Some(json!({
+            "rule": d.rule.name,
+            "summary": d.rule.summary,
+            "explain": format!("elpc explain {}", d.rule.code),
+            "fixes": fixes,
+        })),
+    }
+}

@@ -1,0 +1,280 @@
+//! The stdio transport: initialize (negotiating the position encoding), then a loop that hands
+//! each message to the [`Session`] inside `catch_unwind`, debouncing re-checks.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
+
+use crossbeam_channel::RecvTimeoutError;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types::notification::{self as note, Notification as _};
+use lsp_types::request::{self as req, Request as _};
+use lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
+    HoverProviderCapability, InitializeParams, InitializeResult, MessageType, OneOf,
+    ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions,
+};
+use serde_json::Value as Json;
+
+use super::position::Encoding;
+use super::session::Session;
+
+/// How long the server waits for more changes before re-checking.
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
+
+/// Environment variable that enables the `elpc/debugPanic` request (for tests of the panic
+/// guard only).
+pub const PANIC_REQUEST_ENV: &str = "ELPC_LSP_PANIC_REQUEST";
+
+/// Serves the language server protocol on standard input and output until `exit`.
+pub fn run_stdio() -> Result<(), String> {
+    let (connection, io_threads) = Connection::stdio();
+    let result = serve(&connection);
+    drop(connection);
+    io_threads.join().map_err(|e| e.to_string())?;
+    result
+}
+
+fn capabilities(encoding: Encoding) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(encoding.kind()),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(["!", "$", ".", "'", "\""].map(String::from).to_vec()),
+            ..CompletionOptions::default()
+        }),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::REFACTOR_REWRITE,
+            ]),
+            ..CodeActionOptions::default()
+        })),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// Runs the protocol over an established connection.
+pub fn serve(connection: &Connection) -> Result<(), String> {
+    let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
+    let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_deref());
+    let encoding = Encoding::negotiate(offered);
+    let result = InitializeResult {
+        capabilities: capabilities(encoding),
+        server_info: Some(ServerInfo {
+            name: "elpc".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        }),
+    };
+    let result = serde_json::to_value(result).map_err(|e| e.to_string())?;
+    connection
+        .initialize_finish(id, result)
+        .map_err(|e| e.to_string())?;
+
+    let mut session = Session::new(encoding);
+    loop {
+        let message = if session.has_pending() {
+            match connection.receiver.recv_timeout(DEBOUNCE) {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => {
+                    publish(connection, guarded("re-check", || session.flush()));
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        } else {
+            match connection.receiver.recv() {
+                Ok(m) => m,
+                Err(_) => return Ok(()),
+            }
+        };
+        match message {
+            Message::Request(request) => {
+                if connection
+                    .handle_shutdown(&request)
+                    .map_err(|e| e.to_string())?
+                {
+                    return Ok(());
+                }
+                // Answer from fresh analyses: check pending edits first.
+                if session.has_pending() {
+                    publish(connection, guarded("re-check", || session.flush()));
+                }
+                let mut notices = Vec::new();
+                let response = respond(&mut session, request, &mut notices);
+                send(connection, Message::Response(response));
+                for n in notices {
+                    send(connection, Message::Notification(n));
+                }
+            }
+            Message::Notification(n) if n.method == note::Exit::METHOD => {
+                return Err("exit without shutdown".to_string());
+            }
+            Message::Notification(n) => {
+                let method = n.method.clone();
+                let closed = guarded(&method, || notify(&mut session, n));
+                publish(connection, closed);
+            }
+            Message::Response(_) => {}
+        }
+    }
+}
+
+fn send(connection: &Connection, message: Message) {
+    if connection.sender.send(message).is_err() {
+        eprintln!("elpc lsp: the client is gone");
+    }
+}
+
+fn publish(connection: &Connection, params: Vec<lsp_types::PublishDiagnosticsParams>) {
+    for p in params {
+        let n = Notification::new(note::PublishDiagnostics::METHOD.to_string(), p);
+        send(connection, Message::Notification(n));
+    }
+}
+
+/// Runs `f`; a panic is logged on standard error and gives the default value.
+fn guarded<T: Default>(what: &str, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        eprintln!("elpc lsp: internal error while handling {what}; the server keeps running");
+        T::default()
+    })
+}
+
+fn notify(session: &mut Session, n: Notification) -> Vec<lsp_types::PublishDiagnosticsParams> {
+    match n.method.as_str() {
+        note::DidOpenTextDocument::METHOD => {
+            if let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
+            {
+                let doc = p.text_document;
+                session.did_open(doc.uri, doc.text, doc.version);
+            }
+        }
+        note::DidChangeTextDocument::METHOD => {
+            if let Ok(p) =
+                serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
+            {
+                let doc = p.text_document;
+                session.did_change(&doc.uri, doc.version, p.content_changes);
+            }
+        }
+        note::DidCloseTextDocument::METHOD => {
+            if let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
+            {
+                return session.did_close(&p.text_document.uri);
+            }
+        }
+        note::DidChangeWatchedFiles::METHOD => {
+            if let Ok(p) =
+                serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params)
+            {
+                let uris: Vec<_> = p.changes.into_iter().map(|c| c.uri).collect();
+                session.disk_changed(&uris);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Answers a request; a panic becomes an `InternalError` response.
+fn respond(session: &mut Session, request: Request, notices: &mut Vec<Notification>) -> Response {
+    let id = request.id.clone();
+    let method = request.method.clone();
+    let outcome = catch_unwind(AssertUnwindSafe(|| handle(session, request, notices)));
+    match outcome {
+        Ok(Ok(value)) => Response::new_ok(id, value),
+        Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
+        Err(_) => {
+            eprintln!("elpc lsp: internal error while handling {method}; the server keeps running");
+            Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                format!("elpc: internal error while handling {method}"),
+            )
+        }
+    }
+}
+
+type Handled = Result<Json, (ErrorCode, String)>;
+
+fn params<P: serde::de::DeserializeOwned>(value: Json) -> Result<P, (ErrorCode, String)> {
+    serde_json::from_value(value).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
+}
+
+fn json(value: impl serde::Serialize) -> Handled {
+    serde_json::to_value(value).map_err(|e| (ErrorCode::InternalError, e.to_string()))
+}
+
+fn handle(session: &mut Session, request: Request, notices: &mut Vec<Notification>) -> Handled {
+    match request.method.as_str() {
+        req::HoverRequest::METHOD => {
+            let p: lsp_types::HoverParams = params(request.params)?;
+            let at = p.text_document_position_params;
+            json(session.hover(&at.text_document.uri, at.position))
+        }
+        req::GotoDefinition::METHOD => {
+            let p: lsp_types::GotoDefinitionParams = params(request.params)?;
+            let at = p.text_document_position_params;
+            json(session.definition(&at.text_document.uri, at.position))
+        }
+        req::References::METHOD => {
+            let p: lsp_types::ReferenceParams = params(request.params)?;
+            let at = p.text_document_position;
+            json(session.references(
+                &at.text_document.uri,
+                at.position,
+                p.context.include_declaration,
+            ))
+        }
+        req::Completion::METHOD => {
+            let p: lsp_types::CompletionParams = params(request.params)?;
+            let at = p.text_document_position;
+            json(session.completion(&at.text_document.uri, at.position))
+        }
+        req::CodeActionRequest::METHOD => {
+            let p: lsp_types::CodeActionParams = params(request.params)?;
+            json(session.code_actions(&p.text_document.uri, p.range, &p.context.diagnostics))
+        }
+        req::Formatting::METHOD => {
+            let p: lsp_types::DocumentFormattingParams = params(request.params)?;
+            match session.formatting(&p.text_document.uri) {
+                Ok(edits) => json(edits),
+                Err(why) => {
+                    // Say why nothing changed, but answer normally: format-on-save must not
+                    // turn into an error popup on every save.
+                    notices.push(Notification::new(
+                        note::ShowMessage::METHOD.to_string(),
+                        ShowMessageParams {
+                            typ: MessageType::WARNING,
+                            message: why,
+                        },
+                    ));
+                    json(Vec::<lsp_types::TextEdit>::new())
+                }
+            }
+        }
+        "elpc/debugPanic" if std::env::var_os(PANIC_REQUEST_ENV).is_some() => {
+            panic!("elpc/debugPanic was requested")
+        }
+        _ => Err((
+            ErrorCode::MethodNotFound,
+            format!("elpc does not handle {}", request.method),
+        )),
+    }
+}
