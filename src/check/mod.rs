@@ -1,38 +1,52 @@
 //! Check stage: rules that read the resolved policy and report what will go wrong on the node.
-//! One rule per file; [`catalog`] holds every rule's identity.
+//! One rule per file, named after the rule; [`catalog`] holds every rule's identity.
 
 pub mod catalog;
 
 pub mod suppress;
 
-mod assignments;
-mod bind_flags;
+// Policy text and structure
+mod id_mismatch;
+mod policy_type_not_config;
+mod runtime_rejects_text;
+// Env files
+mod env_bad_duration_or_size;
+mod env_key_unread;
+mod env_not_integer;
+mod env_not_portable;
+mod local_scripts_legacy_layout;
+mod makefile_key_moved;
+pub mod secret_dereferenced;
+// References, conditions and assignments (EL201 and EL202 share one walk)
+mod comparison_as_string;
+mod if_result_string;
+mod literal_cast_suffix;
+mod mixed_and_or;
+mod set_unset_env;
+mod undefined_variable;
+// Server keys
+mod address_not_string;
+mod bind_flag_casing;
+mod bind_flag_not_string;
+mod bind_to_public_ip;
+mod ignored_key;
+mod invalid_port;
+mod invalid_thread_count;
+mod local_port_without_port;
+mod port_conflict;
+mod port_resolves_empty;
+mod server_missing_ip;
+// Script commands against the command catalog
+mod command_not_on_target;
 mod command_structure;
-mod command_target;
-mod conditions;
-mod control_flow;
 mod duplicate_where_key;
-mod env_deployment;
-mod env_keys;
-mod env_portability;
-pub mod env_secrets;
-mod env_values;
 mod if_without_then;
-mod ignored_keys;
 mod ignored_parameter;
 mod invalid_where_value;
-mod literal_cast;
-mod missing_script;
+mod missing_script_file;
 mod missing_where_key;
+mod multi_line_control_flow;
 mod not_idempotent;
-mod policy_id;
-mod policy_type;
-mod ports;
-mod runtime_text;
-mod server_keys;
-mod server_missing_ip;
-mod threads;
-mod undefined_variable;
 mod unknown_command;
 mod unknown_where_key;
 
@@ -85,40 +99,67 @@ pub struct EnvContext<'a> {
 
 /// Runs every env-file rule.
 pub fn run_env(ctx: &EnvContext, diags: &mut Diagnostics) {
-    env_keys::check(ctx, diags);
-    env_values::check(ctx, diags);
-    env_deployment::check(ctx, diags);
-    env_secrets::check(ctx, diags);
-    env_portability::check(ctx, diags);
+    env_key_unread::check(ctx, diags);
+    env_not_integer::check(ctx, diags);
+    env_bad_duration_or_size::check(ctx, diags);
+    local_scripts_legacy_layout::check(ctx, diags);
+    makefile_key_moved::check(ctx, diags);
+    secret_dereferenced::check(ctx, diags);
+    env_not_portable::check(ctx, diags);
 }
 
 /// Runs every policy rule.
 pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
-    runtime_text::check(ctx, diags);
-    policy_id::check(ctx, diags);
-    policy_type::check(ctx, diags);
-    literal_cast::check(ctx, diags);
-    conditions::check(ctx, diags);
-    assignments::check(ctx, diags);
-    server_keys::check(ctx, diags);
+    runtime_rejects_text::check(ctx, diags);
+    id_mismatch::check(ctx, diags);
+    policy_type_not_config::check(ctx, diags);
+    literal_cast_suffix::check(ctx, diags);
+    comparison_as_string::check(ctx, diags);
+    mixed_and_or::check(ctx, diags);
+    set_unset_env::check(ctx, diags);
+    if_result_string::check(ctx, diags);
     undefined_variable::check(ctx, diags);
-    ports::check(ctx, diags);
-    threads::check(ctx, diags);
-    bind_flags::check(ctx, diags);
-    ignored_keys::check(ctx, diags);
+    address_not_string::check(ctx, diags);
+    port_resolves_empty::check(ctx, diags);
+    bind_to_public_ip::check(ctx, diags);
+    local_port_without_port::check(ctx, diags);
+    invalid_port::check(ctx, diags);
+    port_conflict::check(ctx, diags);
+    invalid_thread_count::check(ctx, diags);
+    bind_flag_not_string::check(ctx, diags);
+    bind_flag_casing::check(ctx, diags);
+    ignored_key::check(ctx, diags);
     server_missing_ip::check(ctx, diags);
     unknown_command::check(ctx, diags);
-    command_target::check(ctx, diags);
+    command_not_on_target::check(ctx, diags);
     command_structure::check(ctx, diags);
     unknown_where_key::check(ctx, diags);
     missing_where_key::check(ctx, diags);
     duplicate_where_key::check(ctx, diags);
     invalid_where_value::check(ctx, diags);
     ignored_parameter::check(ctx, diags);
-    missing_script::check(ctx, diags);
-    control_flow::check(ctx, diags);
+    missing_script_file::check(ctx, diags);
+    multi_line_control_flow::check(ctx, diags);
     if_without_then::check(ctx, diags);
     not_idempotent::check(ctx, diags);
+}
+
+impl EnvContext<'_> {
+    /// Every env entry with its value as written (references kept as `$NAME`), trimmed, for
+    /// the format checks; empty values and values that are references themselves are left out.
+    pub(crate) fn literal_values(
+        &self,
+    ) -> impl Iterator<Item = (&crate::syntax::env::EnvEntry, String)> {
+        self.env_files
+            .iter()
+            .flat_map(|f| f.entries.iter())
+            .filter_map(|entry| {
+                let value = entry_text(entry).trim().to_string();
+                let literal =
+                    !(value.is_empty() || value.starts_with('!') || value.starts_with('$'));
+                literal.then_some((entry, value))
+            })
+    }
 }
 
 /// Says how an `if` guarding a script command changes a finding: under a condition that is

@@ -81,6 +81,31 @@ pub struct ScriptLine {
     pub ampersand: Option<Span>,
 }
 
+impl ScriptLine {
+    /// The words between `if` and `then` (or the end), when the line is an `if`.
+    pub fn condition_words(&self) -> Option<&[LineWord]> {
+        if self.words.first()?.text != "if" {
+            return None;
+        }
+        let end = self
+            .words
+            .iter()
+            .position(|w| w.text == "then")
+            .unwrap_or(self.words.len());
+        Some(&self.words[1..end])
+    }
+
+    /// The words of the command the line runs: after `then` for an `if`, else all of them.
+    pub fn command_words(&self) -> &[LineWord] {
+        let start = self
+            .words
+            .iter()
+            .position(|w| w.text == "then")
+            .map_or(0, |i| i + 1);
+        &self.words[start.min(self.words.len())..]
+    }
+}
+
 /// One word of a script line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineWord {

@@ -1,16 +1,16 @@
-//! `invalid-port` (EL301) and `port-conflict` (EL302): server ports must be integers from 1 to
-//! 65535 (`int()` is applied, §2.3–2.5), and no two servers may listen on one port.
+//! `invalid-port` (EL301): server ports must be integers from 1 to 65535 (`int()` is applied,
+//! §2.3–2.5).
 
-use crate::check::catalog::{INVALID_PORT, PORT_CONFLICT};
+use crate::check::catalog::INVALID_PORT;
 use crate::check::{with_origin, CheckContext};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::edgelake::config_keys::KeyRole;
-use crate::emit::servers::{int_of, Field, ServerPlan};
+use crate::emit::servers::{int_of, Field};
 use crate::resolve::reference::{references_in, Sigil};
 use crate::resolve::value::{Resolved, Value};
 use crate::syntax::policy::NodeKind;
 
-/// Reports ports that are not integers in range, and servers sharing a port.
+/// Reports ports that are not integers in range.
 pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     for kv in ctx.keys.iter().filter(|k| k.role == KeyRole::Port) {
         let Some(Resolved::Known(value)) = &kv.value else {
@@ -56,32 +56,5 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
             d = with_origin(d, ctx.scope, &name);
         }
         diags.push(d);
-    }
-
-    let plans: Vec<&ServerPlan> = ctx.servers.plans().collect();
-    for (i, later) in plans.iter().enumerate() {
-        let Field::Known(Value::Int(port)) = later.internal_port else {
-            continue;
-        };
-        if let Some(earlier) = plans[..i]
-            .iter()
-            .find(|p| p.internal_port == Field::Known(Value::Int(port)))
-        {
-            diags.push(
-                Diagnostic::new(
-                    &PORT_CONFLICT,
-                    later.origin,
-                    format!(
-                        "the {} server and the {} server both listen on port {port}",
-                        earlier.kind.as_str().to_uppercase(),
-                        later.kind.as_str().to_uppercase()
-                    ),
-                )
-                .label(format!("{} server on {port}", later.kind.as_str().to_uppercase()))
-                .with_secondary(earlier.origin, format!("{} server on {port}", earlier.kind.as_str().to_uppercase()))
-                .help("give each server its own port (EdgeLake's defaults are TCP 32148, REST 32149 for an operator)")
-                .note("the second server fails to bind its socket; the node keeps running without it"),
-            );
-        }
     }
 }

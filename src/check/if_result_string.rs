@@ -1,0 +1,30 @@
+//! `if-result-string` (EL207): `x = if ...` stores the strings `"True"`/`"False"`, and
+//! `"False".bool` is true (§3.6, LINT-16).
+
+use crate::check::catalog::IF_RESULT_STRING;
+use crate::check::CheckContext;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// Reports assignments of an `if` result.
+pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
+    for line in ctx.lines {
+        let [name, eq, if_word, ..] = line.command_words() else {
+            continue;
+        };
+        if eq.text != "=" || if_word.text != "if" {
+            continue;
+        }
+        let name = &name.text;
+        diags.push(
+            Diagnostic::new(
+                &IF_RESULT_STRING,
+                if_word.span,
+                format!("`{name} = if ...` stores \"True\" or \"False\""),
+            )
+            .label("a string, not a boolean")
+            .help(format!(
+                "test it with `!{name} == true`; `!{name}.bool` is true for \"False\""
+            )),
+        );
+    }
+}
