@@ -3,6 +3,8 @@
 //! [`compile`] takes bytes the caller read (the library never touches the file system) and
 //! returns every output plus every diagnostic; it never panics on any input.
 
+use std::collections::HashMap;
+
 use serde_json::{json, Value as Json};
 
 use crate::check::catalog::INVALID_INPUT;
@@ -180,6 +182,9 @@ fn compile_document(root: &Node, scope: &Scope, diags: &mut Diagnostics) -> Opti
 /// The policy with known references replaced: server keys by their typed values, script lines
 /// by the command they run, other `!`/`$` strings by their resolved value.
 fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: &Scope) -> Json {
+    // One lookup per script entry: a linear search here made compiling quadratic in the
+    // number of script lines (issue #6, `scaling` bench).
+    let by_span: HashMap<Span, &ScriptLine> = lines.iter().map(|l| (l.span, l)).collect();
     map_node(object, &mut |path, node| {
         if let [_, key] = path {
             if let Some(kv) = policy::key(keys, key) {
@@ -191,7 +196,7 @@ fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: 
         }
         if let [_, "script"] = path {
             if let NodeKind::Str(lit) = &node.kind {
-                let line = lines.iter().find(|l| l.span == node.span);
+                let line = by_span.get(&node.span);
                 return match line.map(|l| &l.outcome) {
                     Some(LineOutcome::Runs(text)) => Json::String(text.clone()),
                     _ => Json::String(lit.value.clone()),
