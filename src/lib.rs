@@ -32,5 +32,6 @@ pub mod edgelake;
 pub mod emit;
 pub mod render;
 pub mod resolve;
+pub mod secrets;
 pub mod source;
 pub mod syntax;

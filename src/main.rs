@@ -14,6 +14,7 @@ use elpc::emit::commands::to_al_script;
 use elpc::emit::json::to_ascii_json;
 use elpc::render::{human, json::diagnostics_json, json::FORMAT_VERSION};
 use elpc::resolve::scope::Profile;
+use elpc::secrets::hide_secrets;
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
 #[derive(Parser)]
@@ -74,6 +75,10 @@ struct InputArgs {
     /// How env keys become node variables.
     #[arg(long, value_enum, default_value_t = ProfileArg::Edgelake)]
     profile: ProfileArg,
+    /// Show values of secret env keys (*PASSW*, *SECRET*, *KEY*, *TOKEN*) in diagnostics;
+    /// by default they are printed as `***`.
+    #[arg(long)]
+    show_secrets: bool,
 }
 
 #[derive(clap::Args)]
@@ -296,7 +301,11 @@ fn compile_file(policy: &Path, inputs: &InputArgs) -> Result<Compilation, UsageE
         },
         sets: inputs.sets.clone(),
     };
-    Ok(compile(&policy, &env, &options))
+    let mut compilation = compile(&policy, &env, &options);
+    if !inputs.show_secrets {
+        hide_secrets(&mut compilation);
+    }
+    Ok(compilation)
 }
 
 fn print_human(compilation: &Compilation, color: bool, out: &mut dyn Write) {
