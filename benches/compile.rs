@@ -97,6 +97,58 @@ fn scaling(c: &mut Criterion) {
     }
     g.finish();
     report_scaling("env keys", &rows);
+    hostile();
+}
+
+/// Hostile sizes, timed once each (too slow for criterion's repetitions): a million env keys,
+/// a 10 MB single-line value, a 10 MB script line and a 100 MB policy.
+fn hostile() {
+    let policy = Input::text("p.policy", synthetic_policy(1_000));
+    let cases = [
+        (
+            "1,000,000 env keys",
+            policy.clone(),
+            synthetic_env(1_000_000),
+        ),
+        (
+            "10 MB single-line policy value",
+            Input::text(
+                "long.policy",
+                format!("{{'config': {{'name': '{}'}}}}", "a".repeat(10 << 20)),
+            ),
+            synthetic_env(10),
+        ),
+        (
+            "10 MB script line",
+            Input::text(
+                "long.policy",
+                format!(
+                    "{{'config': {{'script': ['run scheduler {}']}}}}",
+                    "1".repeat(10 << 20)
+                ),
+            ),
+            synthetic_env(10),
+        ),
+        (
+            "100 MB policy (refused)",
+            Input {
+                name: "huge.policy".into(),
+                bytes: vec![b' '; 100 << 20],
+            },
+            synthetic_env(10),
+        ),
+    ];
+    for (what, policy, env) in cases {
+        let env = [Input::text("base.env", env)];
+        let t = Instant::now();
+        let (c, peak) = peak_bytes(|| compile(&policy, &env, &Options::default()));
+        println!(
+            "report: hostile: {what}: {:.3} s, peak heap {}, {} diagnostics",
+            t.elapsed().as_secs_f64(),
+            human_bytes(peak),
+            c.diagnostics.len()
+        );
+    }
 }
 
 /// (size, median time, peak heap bytes) of one input.
