@@ -1,1 +1,294 @@
-fn main() {}
+//! elpc benchmarks: `throughput`, `scaling`, `fleet` and `editor` (issue #6).
+//!
+//! Criterion times each case; after each group a `report:` line gives the figures that matter
+//! as ratios to a baseline timed in the same run, interleaved with elpc so both see the same
+//! machine load. Run with `cargo bench --bench compile` (or `-- throughput` for one group);
+//! `benches/README.md` records the figures.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use elpc::compile::{compile, Input, Options};
+use elpc::render::human;
+
+mod support;
+use support::{
+    corpus, examples, floor_text, human_bytes, interleaved, peak_bytes, synthetic_env,
+    synthetic_policy, Case, CountingAlloc,
+};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+fn parse_floor(texts: &[String]) {
+    for t in texts {
+        black_box(serde_json::from_str::<serde_json::Value>(t).ok());
+    }
+}
+
+fn compile_all(cases: &[Case]) {
+    for c in cases {
+        black_box(c.compile());
+    }
+}
+
+/// Every example and corpus policy with its env files, against serde_json on the same content.
+fn throughput(c: &mut Criterion) {
+    for (label, cases) in [("examples", examples()), ("corpus", corpus())] {
+        let bytes: usize = cases.iter().map(Case::bytes).sum();
+        let floors: Vec<String> = cases.iter().map(|c| floor_text(&c.compile())).collect();
+        let floor_bytes: usize = floors.iter().map(String::len).sum();
+        let mut g = c.benchmark_group(format!("throughput/{label}"));
+        g.throughput(Throughput::Bytes(bytes as u64));
+        g.bench_function("elpc compile", |b| b.iter(|| compile_all(&cases)));
+        g.throughput(Throughput::Bytes(floor_bytes as u64));
+        g.bench_function("serde_json floor", |b| b.iter(|| parse_floor(&floors)));
+        g.finish();
+        let (elpc, floor) = interleaved(
+            Duration::from_secs(3),
+            || compile_all(&cases),
+            || parse_floor(&floors),
+        );
+        let secs = elpc.as_secs_f64();
+        println!(
+            "report: throughput/{label}: {} policies, {} input; elpc {:.3} ms = {:.1} MB/s, {:.0} policies/s; serde_json floor {:.3} ms on {}; elpc = {:.1}x floor (target <= 5x)",
+            cases.len(),
+            human_bytes(bytes),
+            secs * 1e3,
+            bytes as f64 / secs / 1e6,
+            cases.len() as f64 / secs,
+            floor.as_secs_f64() * 1e3,
+            human_bytes(floor_bytes),
+            secs / floor.as_secs_f64(),
+        );
+    }
+}
+
+/// Synthetic policies of 1 KB, 100 KB and 10 MB, env files of 10, 1,000 and 100,000 keys.
+fn scaling(c: &mut Criterion) {
+    let env = Input::text("base.env", synthetic_env(10));
+    let mut g = c.benchmark_group("scaling/policy");
+    g.sample_size(10).warm_up_time(Duration::from_millis(500));
+    let mut rows = Vec::new();
+    for size in [1_000usize, 100_000, 10_000_000] {
+        let policy = Input::text("synthetic.policy", synthetic_policy(size));
+        let envs = std::slice::from_ref(&env);
+        g.throughput(Throughput::Bytes(policy.bytes.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(size), &policy, |b, p| {
+            b.iter(|| compile(p, envs, &Options::default()))
+        });
+        rows.push(measure(&policy, envs, size));
+    }
+    g.finish();
+    report_scaling("policy bytes", &rows);
+
+    let policy = Input::text("p.policy", synthetic_policy(1_000));
+    let mut g = c.benchmark_group("scaling/env");
+    g.sample_size(10).warm_up_time(Duration::from_millis(500));
+    let mut rows = Vec::new();
+    for keys in [10usize, 1_000, 100_000] {
+        let env = [Input::text("base.env", synthetic_env(keys))];
+        g.throughput(Throughput::Elements(keys as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(keys), &env, |b, e| {
+            b.iter(|| compile(&policy, e, &Options::default()))
+        });
+        rows.push(measure(&policy, &env, keys));
+    }
+    g.finish();
+    report_scaling("env keys", &rows);
+    hostile();
+}
+
+/// Hostile sizes, timed once each (too slow for criterion's repetitions): a million env keys,
+/// a 10 MB single-line value, a 10 MB script line and a 100 MB policy.
+fn hostile() {
+    let policy = Input::text("p.policy", synthetic_policy(1_000));
+    let cases = [
+        (
+            "1,000,000 env keys",
+            policy.clone(),
+            synthetic_env(1_000_000),
+        ),
+        (
+            "10 MB single-line policy value",
+            Input::text(
+                "long.policy",
+                format!("{{'config': {{'name': '{}'}}}}", "a".repeat(10 << 20)),
+            ),
+            synthetic_env(10),
+        ),
+        (
+            "10 MB script line",
+            Input::text(
+                "long.policy",
+                format!(
+                    "{{'config': {{'script': ['run scheduler {}']}}}}",
+                    "1".repeat(10 << 20)
+                ),
+            ),
+            synthetic_env(10),
+        ),
+        (
+            "100 MB policy (refused)",
+            Input {
+                name: "huge.policy".into(),
+                bytes: vec![b' '; 100 << 20],
+            },
+            synthetic_env(10),
+        ),
+    ];
+    for (what, policy, env) in cases {
+        let env = [Input::text("base.env", env)];
+        let t = Instant::now();
+        let (c, peak) = peak_bytes(|| compile(&policy, &env, &Options::default()));
+        println!(
+            "report: hostile: {what}: {:.3} s, peak heap {}, {} diagnostics",
+            t.elapsed().as_secs_f64(),
+            human_bytes(peak),
+            c.diagnostics.len()
+        );
+    }
+}
+
+/// (size, median time, peak heap bytes) of one input.
+fn measure(policy: &Input, env: &[Input], size: usize) -> (usize, Duration, usize) {
+    let mut times = Vec::new();
+    let start = Instant::now();
+    let mut peak = 0;
+    while times.len() < 3 || (start.elapsed() < Duration::from_secs(2) && times.len() < 50) {
+        let t = Instant::now();
+        let (_, p) = peak_bytes(|| black_box(compile(policy, env, &Options::default())));
+        times.push(t.elapsed());
+        peak = peak.max(p);
+    }
+    (size, support::median(&mut times), peak)
+}
+
+fn report_scaling(what: &str, rows: &[(usize, Duration, usize)]) {
+    for w in rows.windows(2) {
+        let ((s0, t0, m0), (s1, t1, m1)) = (w[0], w[1]);
+        let grow = s1 as f64 / s0 as f64;
+        println!(
+            "report: scaling/{what}: {s0} -> {s1} (x{grow:.0}): time {:.3} ms -> {:.3} ms (x{:.1}, {:.2} of linear), peak heap {} -> {} (x{:.1}, {:.2} of linear)",
+            t0.as_secs_f64() * 1e3,
+            t1.as_secs_f64() * 1e3,
+            t1.as_secs_f64() / t0.as_secs_f64(),
+            t1.as_secs_f64() / t0.as_secs_f64() / grow,
+            human_bytes(m0),
+            human_bytes(m1),
+            m1 as f64 / m0 as f64,
+            m1 as f64 / m0 as f64 / grow,
+        );
+    }
+}
+
+/// What `elpc check` does per policy: compile, render the diagnostics for people.
+fn check_one(case: &Case) -> usize {
+    let c = case.compile();
+    c.diagnostics
+        .iter()
+        .map(|d| human::render(&c.sources, d, false).len())
+        .sum()
+}
+
+fn fleet_run(pairs: &[Case], threads: usize) -> usize {
+    let chunk = pairs.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = pairs
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(check_one).sum::<usize>()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
+    })
+}
+
+/// 10,000 policy x env-set pairs checked in one process on every core.
+fn fleet(c: &mut Criterion) {
+    let policies: Vec<Input> = examples()
+        .into_iter()
+        .chain(corpus())
+        .map(|c| c.policy)
+        .collect();
+    let env_sets: Vec<Vec<Input>> = examples().into_iter().map(|c| c.env).collect();
+    let pairs: Vec<Case> = (0..10_000)
+        .map(|i| Case {
+            policy: policies[i % policies.len()].clone(),
+            env: env_sets[(i / policies.len()) % env_sets.len()].clone(),
+        })
+        .collect();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut g = c.benchmark_group("fleet");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(100))
+        .measurement_time(Duration::from_secs(20));
+    g.throughput(Throughput::Elements(pairs.len() as u64));
+    g.bench_function(format!("check 10000 pairs, {cores} threads"), |b| {
+        b.iter(|| fleet_run(&pairs, cores))
+    });
+    g.finish();
+    let (many, one) = interleaved(
+        Duration::from_secs(1),
+        || {
+            black_box(fleet_run(&pairs, cores));
+        },
+        || {
+            black_box(fleet_run(&pairs, 1));
+        },
+    );
+    println!(
+        "report: fleet: 10000 pairs on {cores} threads {:.2} s = {:.0} policies/s; 1 thread {:.2} s = {:.0} policies/s; speed-up x{:.2}",
+        many.as_secs_f64(),
+        1e4 / many.as_secs_f64(),
+        one.as_secs_f64(),
+        1e4 / one.as_secs_f64(),
+        one.as_secs_f64() / many.as_secs_f64(),
+    );
+}
+
+/// A 10,000-line policy re-checked after a one-character edit.
+fn editor(c: &mut Criterion) {
+    let mut text = String::from("{'config': {'port': '!anylog_server_port.int', 'script': [\n");
+    for i in 0..9_998 {
+        text.push_str(&format!("    'run scheduler {}',\n", i % 9 + 1));
+    }
+    text.push_str("]}}\n");
+    let env = examples().swap_remove(3).env;
+    // The edit: `scheduler 1` becomes `scheduler 2` in the middle of the file.
+    let at = text.len() / 2;
+    let at = at + text[at..].find("scheduler ").unwrap_or(0) + "scheduler ".len();
+    let mut edited = text.clone().into_bytes();
+    edited[at] = if edited[at] == b'2' { b'3' } else { b'2' };
+    let edited = Input {
+        name: "big.policy".into(),
+        bytes: edited,
+    };
+    let floor = floor_text(&compile(&edited, &env, &Options::default()));
+    let mut g = c.benchmark_group("editor");
+    g.sample_size(20);
+    g.bench_function("recheck 10000 lines after one edit", |b| {
+        b.iter(|| compile(&edited, &env, &Options::default()))
+    });
+    g.finish();
+    let (elpc, serde) = interleaved(
+        Duration::from_secs(2),
+        || {
+            black_box(compile(&edited, &env, &Options::default()));
+        },
+        || parse_floor(std::slice::from_ref(&floor)),
+    );
+    println!(
+        "report: editor: 10000-line policy ({}) re-check {:.1} ms; serde_json floor {:.2} ms; elpc = {:.1}x floor",
+        human_bytes(edited.bytes.len()),
+        elpc.as_secs_f64() * 1e3,
+        serde.as_secs_f64() * 1e3,
+        elpc.as_secs_f64() / serde.as_secs_f64(),
+    );
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    targets = throughput, scaling, fleet, editor
+}
+criterion_main!(benches);

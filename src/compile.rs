@@ -3,6 +3,8 @@
 //! [`compile`] takes bytes the caller read (the library never touches the file system) and
 //! returns every output plus every diagnostic; it never panics on any input.
 
+use std::collections::HashMap;
+
 use serde_json::{json, Value as Json};
 
 use crate::check::catalog::INVALID_INPUT;
@@ -252,7 +254,7 @@ fn with_computed_id(mut policy: Json) -> Json {
 /// by the command they run, other `!`/`$` strings by their resolved value.
 fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: &Scope) -> Json {
     // Looked up once per script string: a scan per string would be quadratic in the lines.
-    let outcomes: std::collections::HashMap<Span, &LineOutcome> =
+    let outcomes: HashMap<Span, &LineOutcome> =
         lines.iter().map(|l| (l.span, &l.outcome)).collect();
     map_node(object, &mut |path, node| {
         if let [_, key] = path {

@@ -34,5 +34,6 @@ pub mod lsp;
 pub mod path_map;
 pub mod render;
 pub mod resolve;
+pub mod secrets;
 pub mod source;
 pub mod syntax;

@@ -19,6 +19,7 @@ use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
 use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
 use elpc::resolve::scope::Profile;
+use elpc::secrets::hide_secrets;
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
 #[derive(Parser)]
@@ -97,6 +98,10 @@ struct InputArgs {
     /// Also show note-level findings in human and GitHub output.
     #[arg(long)]
     notes: bool,
+    /// Show values of secret env keys (*PASSW*, *SECRET*, *KEY*, *TOKEN*) in diagnostics;
+    /// by default they are printed as `***`.
+    #[arg(long)]
+    show_secrets: bool,
     /// The runtime the policy is for: decides which commands exist.
     #[arg(long, value_enum, default_value_t = TargetArg::Edgelake)]
     target: TargetArg,
@@ -414,6 +419,7 @@ fn read(path: &Path) -> Result<Input, UsageError> {
 struct Plan {
     env: Vec<PathBuf>,
     options: Options,
+    show_secrets: bool,
 }
 
 impl Plan {
@@ -488,6 +494,7 @@ impl Plan {
         };
         Ok(Plan {
             env,
+            show_secrets: inputs.show_secrets,
             options: Options {
                 profile,
                 sets,
@@ -507,7 +514,11 @@ impl Plan {
     fn compile(&self, policy: &Path) -> Result<Compilation, UsageError> {
         let policy = read(policy)?;
         let env: Vec<Input> = self.env.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
-        Ok(compile(&policy, &env, &self.options))
+        let mut compilation = compile(&policy, &env, &self.options);
+        if !self.show_secrets {
+            hide_secrets(&mut compilation);
+        }
+        Ok(compilation)
     }
 }
 

@@ -191,6 +191,25 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// Overwrites the text of `span` with `*`, byte for byte, keeping line breaks: every span
+    /// and line number stays valid (used to hide secret values from snippets).
+    pub fn mask(&mut self, span: Span) {
+        let Some(file) = self.files.get_mut(span.file.0 as usize) else {
+            return;
+        };
+        let Some(covered) = file.text.get(span.range()) else {
+            return;
+        };
+        let masked: String = covered
+            .chars()
+            .flat_map(|c| match c {
+                '\n' | '\r' => vec![c],
+                _ => vec!['*'; c.len_utf8()],
+            })
+            .collect();
+        file.text.replace_range(span.range(), &masked);
+    }
+
     /// All files with their ids.
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files

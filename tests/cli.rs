@@ -335,3 +335,79 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn secrets_from_env_files_are_hidden_unless_asked_for() {
+    let dir = tempdir("secrets");
+    std::fs::write(
+        dir.join("p.policy"),
+        "{'config': {'ip': '!external_ip', 'port': '!db_passwd', 'rest_port': '!api_token', 'tcp_bind': '!mqtt_passwd'}}",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("a.env"),
+        "NODE_TYPE=operator\nDB_PASSWD=firstpass99\nDB_PASSWD=hunter2secret\nAPI_TOKEN=\"tok-4242\"\nMQTT_PASSWD=mqtt4AnyLog!\nLICENSE_KEY=\n",
+    )
+    .unwrap();
+    let leaks = ["hunter2secret", "firstpass99", "tok-4242", "mqtt4AnyLog"];
+    for command in ["compile", "check"] {
+        let human = elpc(&dir, &[command, "p.policy", "--env", "a.env"]);
+        let json = elpc(
+            &dir,
+            &[command, "p.policy", "--env", "a.env", "--format", "json"],
+        );
+        assert_eq!(human.status.code(), Some(1));
+        // `compile` prints the resolved policy too: that is the output the node runs, not a
+        // diagnostic, so only the diagnostics of the JSON document are searched.
+        let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        let human_out = if command == "check" {
+            stdout(&human)
+        } else {
+            String::new()
+        };
+        let text = format!("{human_out}{}{}", stderr(&human), doc["diagnostics"]);
+        assert!(text.contains("`port` is `***`"), "{text}");
+        assert!(text.contains("DB_PASSWD=*************"), "{text}");
+        // The env file name and keys are still shown; only values are hidden.
+        assert!(text.contains("`db_passwd` comes from DB_PASSWD"), "{text}");
+        for secret in leaks {
+            assert!(!text.contains(secret), "{command} leaks {secret}:\n{text}");
+        }
+        let shown = elpc(
+            &dir,
+            &[command, "p.policy", "--env", "a.env", "--show-secrets"],
+        );
+        let text = format!("{}{}", stdout(&shown), stderr(&shown));
+        assert!(text.contains("`port` is `hunter2secret`"), "{text}");
+        assert!(text.contains("firstpass99"), "{text}");
+    }
+}
+
+#[test]
+fn failed_output_write_leaves_the_target_untouched() {
+    let dir = tempdir("output-fails");
+    let policy = "{'config': {'ip': '!external_ip', 'port': '!anylog_server_port.int'}}";
+    std::fs::write(dir.join("p.policy"), policy).unwrap();
+    std::fs::write(dir.join("a.env"), "NODE_TYPE=operator\n").unwrap();
+    let mut args = vec!["compile", "p.policy", "--env", "a.env", "-q", "-o"];
+    let before = |d: &Path| std::fs::read_dir(d).unwrap().count();
+    // The target is a directory: the rename fails and the directory keeps its content.
+    std::fs::create_dir_all(dir.join("out.json")).unwrap();
+    std::fs::write(dir.join("out.json/keep"), "old").unwrap();
+    args.push("out.json");
+    let files = before(&dir);
+    let out = elpc(&dir, &args);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot write out.json"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.json/keep")).unwrap(),
+        "old"
+    );
+    assert_eq!(before(&dir), files, "a temporary file was left behind");
+    // The target's directory does not exist: nothing is created anywhere.
+    args[6] = "missing/out.json";
+    let out = elpc(&dir, &args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.join("missing").exists());
+    assert_eq!(before(&dir), files);
+}

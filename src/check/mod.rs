@@ -16,7 +16,7 @@ mod env_not_integer;
 mod env_not_portable;
 mod local_scripts_legacy_layout;
 mod makefile_key_moved;
-pub mod secret_dereferenced;
+mod secret_dereferenced;
 // References, conditions and assignments (EL201 and EL202 share one walk)
 mod comparison_as_string;
 mod if_result_string;

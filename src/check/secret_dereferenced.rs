@@ -5,18 +5,14 @@ use crate::check::catalog::SECRET_DEREFERENCED;
 use crate::check::EnvContext;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
-/// True for key names that hold secrets.
-pub fn is_secret_key(key: &str) -> bool {
-    let upper = key.to_ascii_uppercase();
-    ["PASSW", "SECRET", "KEY", "TOKEN"]
-        .iter()
-        .any(|s| upper.contains(s))
-}
-
 /// Reports secret values starting with `!` or `$` (the value itself is never printed).
 pub fn check(ctx: &EnvContext, diags: &mut Diagnostics) {
     for file in ctx.env_files {
-        for entry in file.entries.iter().filter(|e| is_secret_key(&e.key)) {
+        for entry in file
+            .entries
+            .iter()
+            .filter(|e| crate::secrets::is_secret_name(&e.key))
+        {
             let value = super::entry_text(entry);
             let Some(first) = value.chars().next().filter(|c| *c == '!' || *c == '$') else {
                 continue;

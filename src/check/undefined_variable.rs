@@ -11,8 +11,15 @@ use crate::syntax::policy::NodeKind;
 
 /// Reports undefined references in the server keys and in every script line.
 pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
-    let names = known_names(ctx.scope);
-    let candidates = || names.iter().map(String::as_str);
+    // Sorting every known name costs O(n log n) in the env size; only a misspelt name needs
+    // them, so they are collected on first use (issue #6, `scaling/env` bench).
+    let names = std::cell::OnceCell::new();
+    let candidates = || {
+        names
+            .get_or_init(|| known_names(ctx.scope))
+            .iter()
+            .map(String::as_str)
+    };
 
     // Server keys: a profile variable left unset is the normal way to disable a server, so
     // only names nothing could ever define are reported here.

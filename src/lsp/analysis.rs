@@ -91,7 +91,13 @@ impl Analysis {
             }
         }
         Analysis {
-            compilation: compile(&policy, &env, &setup.options),
+            compilation: {
+                // Diagnostics never show secret values in the editor (issue 6); hover masks
+                // its own output.
+                let mut c = compile(&policy, &env, &setup.options);
+                crate::secrets::hide_secrets(&mut c);
+                c
+            },
             files,
             lint: setup.lint,
         }
@@ -239,12 +245,7 @@ impl Analysis {
 }
 
 /// True for names whose values must not be shown (`*PASSW*`, `*SECRET*`, `*KEY*`, `*TOKEN*`).
-pub fn is_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    ["PASSW", "SECRET", "KEY", "TOKEN"]
-        .iter()
-        .any(|s| upper.contains(s))
-}
+pub use crate::secrets::is_secret_name as is_secret;
 
 /// How a masked value is shown.
 pub const MASK: &str = "•••••• (secret, masked)";
