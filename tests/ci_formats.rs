@@ -2,15 +2,9 @@
 //! from `elpc.toml`, inline suppressions, and several env layerings in one run.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn elpc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_elpc"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("elpc runs")
-}
+mod common;
+use common::{elpc, tempdir};
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("policies")
@@ -284,11 +278,4 @@ fn env_sets_check_one_policy_against_several_layerings() {
             && text.contains("operator/policy.policy [master]: "),
         "{text}"
     );
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("elpc-ci-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }

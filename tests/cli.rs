@@ -2,15 +2,10 @@
 //! every kind (issue points 6 and 8).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn elpc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_elpc"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("elpc runs")
-}
+mod common;
+use common::{elpc, tempdir};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -327,13 +322,6 @@ fn bad_env_file_binary_is_reported_not_fatal() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["diagnostics"][0]["code"], "EL004");
     assert_eq!(doc["diagnostics"][0]["file"], "a.env");
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("elpc-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::resolve::scope::{Provenance, Scope, VarValue};
 use crate::resolve::value::{Resolved, Value, Variables};
 use crate::source::{FileId, Span};
 use crate::syntax::policy::{Node, NodeKind, StrLit};
-use crate::syntax::script::{tokenize, Quote, Word};
+use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word};
 
 /// Where a reference is used, which decides how bad it is when nothing defines it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +115,15 @@ pub struct LineWord {
     pub span: Span,
 }
 
+/// A line the node cannot tokenize or whose `if` does not parse, as a diagnostic.
+fn syntax_error(e: ScriptSyntaxError, map: &LineMap) -> Diagnostic {
+    let d = Diagnostic::new(&SCRIPT_SYNTAX, map.span(e.range), e.message);
+    match e.help {
+        Some(h) => d.help(h),
+        None => d,
+    }
+}
+
 /// Maps offsets of a stripped line back into the policy source.
 struct LineMap<'a> {
     lit: &'a StrLit,
@@ -182,12 +191,7 @@ fn run_line(
     let tokens = match tokenize(text) {
         Ok(t) => t,
         Err(e) => {
-            let mut d =
-                Diagnostic::new(&SCRIPT_SYNTAX, map.span(e.range.clone()), e.message.clone());
-            if let Some(h) = e.help {
-                d = d.help(h);
-            }
-            diags.push(d);
+            diags.push(syntax_error(e, &map));
             line.outcome = LineOutcome::Invalid;
             return line;
         }
@@ -235,12 +239,7 @@ fn run_if(
     let parsed = match parse_if(words) {
         Ok(p) => p,
         Err(e) => {
-            let mut d =
-                Diagnostic::new(&SCRIPT_SYNTAX, map.span(e.range.clone()), e.message.clone());
-            if let Some(h) = e.help {
-                d = d.help(h);
-            }
-            diags.push(d);
+            diags.push(syntax_error(e, map));
             return LineOutcome::Invalid;
         }
     };

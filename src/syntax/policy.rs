@@ -456,10 +456,10 @@ fn shorten(text: &str) -> String {
     }
 }
 
-/// The offset of the first bracket that is nested deeper than [`MAX_DEPTH`], skipping strings.
-fn too_deep_at(text: &str) -> Option<usize> {
+/// Calls `f` with each bracket character outside strings and `#` comments, with its offset: a
+/// lexical scan that needs no parse, so it is safe on any input. `f` returns `false` to stop.
+fn scan_brackets(text: &str, mut f: impl FnMut(usize, u8) -> bool) {
     let bytes = text.as_bytes();
-    let mut depth = 0usize;
     let mut quote: Option<u8> = None;
     let mut i = 0;
     while i < bytes.len() {
@@ -475,19 +475,31 @@ fn too_deep_at(text: &str) -> Option<usize> {
                         i += 1;
                     }
                 }
-                b'{' | b'[' | b'(' => {
-                    depth += 1;
-                    if depth > MAX_DEPTH {
-                        return Some(i);
-                    }
-                }
-                b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+                b'{' | b'[' | b'(' | b'}' | b']' | b')' if !f(i, b) => return,
                 _ => {}
             },
         }
         i += 1;
     }
-    None
+}
+
+/// The offset of the first bracket that is nested deeper than [`MAX_DEPTH`].
+fn too_deep_at(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut found = None;
+    scan_brackets(text, |i, b| {
+        if matches!(b, b'{' | b'[' | b'(') {
+            depth += 1;
+            if depth > MAX_DEPTH {
+                found = Some(i);
+                return false;
+            }
+        } else {
+            depth = depth.saturating_sub(1);
+        }
+        true
+    });
+    found
 }
 
 /// A diagnostic for text whose structure could not be recovered at all.
@@ -565,26 +577,14 @@ fn first_unterminated(text: &str) -> Option<(usize, char)> {
 }
 
 fn unclosed_bracket(text: &str) -> Option<(usize, u8)> {
-    let bytes = text.as_bytes();
     let mut stack: Vec<(usize, u8)> = Vec::new();
-    let mut quote: Option<u8> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(_) if b == b'\\' => i += 1,
-            Some(q) if b == q || b == b'\n' => quote = None,
-            Some(_) => {}
-            None => match b {
-                b'\'' | b'"' => quote = Some(b),
-                b'{' | b'[' | b'(' => stack.push((i, b)),
-                b'}' | b']' | b')' => {
-                    stack.pop();
-                }
-                _ => {}
-            },
+    scan_brackets(text, |i, b| {
+        if matches!(b, b'{' | b'[' | b'(') {
+            stack.push((i, b));
+        } else {
+            stack.pop();
         }
-        i += 1;
-    }
+        true
+    });
     stack.first().copied()
 }

@@ -157,3 +157,47 @@ fn s4_1_huge_inputs_terminate() {
     let brackets = format!("x {}", "[a]".repeat(300_000));
     assert_eq!(tokenize(&brackets).unwrap().words.len(), 2);
 }
+
+mod fast_path {
+    use super::super::{simple, tokenize_with_grammar};
+    use proptest::prelude::*;
+
+    fn agrees(line: &str) {
+        if let Some(fast) = simple::tokenize(line) {
+            assert_eq!(Ok(fast), tokenize_with_grammar(line), "line: {line:?}");
+        }
+    }
+
+    #[test]
+    fn real_policy_lines_agree_with_the_grammar() {
+        for line in [
+            "run scheduler 1",
+            "if !enable_ha == true then run data distributor",
+            "run blockchain sync where source=!blockchain_source and time=!blockchain_sync and dest=file",
+            "x = !a + - + !b.name + -configs",
+            "if !x != \"a b\" then set y = 'c d'",
+            "set buffer threshold where time=60 seconds and volume=10KB",
+            "a!b a!=b a==b a<=b a>=b a<b a>b a+b é=ü",
+            "if not !is_policy then process !local_scripts/policies/a.al",
+            "\"unterminated",
+            "'unterminated",
+            "",
+            "   ",
+        ] {
+            agrees(line);
+        }
+        assert!(
+            simple::tokenize("run scheduler 1").is_some(),
+            "the common case takes the fast path"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn random_lines_agree_with_the_grammar(line in "[a-z!=+<>\"' \t\né0-9._$-]{0,40}") {
+            agrees(&line);
+        }
+    }
+}

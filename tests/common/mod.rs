@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
 use elpc::compile::{compile, Compilation, Input, Options};
 use elpc::resolve::scope::Profile;
 
@@ -78,4 +81,21 @@ pub const OPERATOR_ENV: &str = "NODE_TYPE=operator\nCOMPANY_NAME=New Company\nAN
 pub fn policy_with_script(lines: &[&str]) -> String {
     let items: Vec<String> = lines.iter().map(|l| format!("{l:?}")).collect();
     format!("{{\"config\": {{\"script\": [{}]}}}}", items.join(", "))
+}
+
+/// Runs the `elpc` binary in `dir`.
+pub fn elpc(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_elpc"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("elpc runs")
+}
+
+/// A fresh, empty directory for one test.
+pub fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("elpc-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
