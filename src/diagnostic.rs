@@ -204,18 +204,24 @@ impl Diagnostics {
 }
 
 /// The closest of `candidates` to `word`, if one is close enough to be a likely typo: at most
-/// one edit per five characters (transpositions count as one), ties broken by similarity.
+/// one edit per five characters (adjacent transpositions count as one edit), ties broken by
+/// similarity.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let allowed = (word.chars().count() / 5).max(1);
+    let word_chars = word.chars().count();
+    let allowed = (word_chars / 5).max(1);
     let mut best: Option<(usize, f64, &str)> = None;
     for candidate in candidates {
         if candidate == word {
             continue;
         }
-        let distance = strsim::damerau_levenshtein(word, candidate);
+        // Cheap length filter first: the edit distance is at least the length difference.
+        if word_chars.abs_diff(candidate.chars().count()) > allowed {
+            continue;
+        }
+        let distance = strsim::osa_distance(word, candidate);
         if distance > allowed {
             continue;
         }

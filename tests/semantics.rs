@@ -647,3 +647,20 @@ fn scope_records_node_variables_as_decided_at_boot() {
         VarValue::Known("2048".into())
     );
 }
+
+#[test]
+fn note_level_env_findings_are_capped_per_file_with_a_count() {
+    let env: String = (0..80).map(|i| format!("CUSTOM_KEY_{i}=x\n")).collect();
+    let c = compile_with("{'config': {}}", &[&format!("NODE_TYPE=operator\n{env}")]);
+    let unread: Vec<_> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.code == "EL104")
+        .collect();
+    assert_eq!(unread.len(), 51, "50 listed and one closing count");
+    assert!(
+        unread.last().unwrap().message.starts_with("30 more keys"),
+        "{}",
+        unread.last().unwrap().message
+    );
+}

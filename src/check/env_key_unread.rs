@@ -1,8 +1,10 @@
 //! `env-key-unread` (EL104): env keys no deployment script reads (§5.4, LINT-24), with the key
 //! that is read when one is meant.
 
+use std::collections::HashSet;
+
 use crate::check::catalog::ENV_KEY_UNREAD;
-use crate::check::EnvContext;
+use crate::check::{EnvContext, NoteBudget};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Severity};
 use crate::edgelake::profile;
 use crate::resolve::scope::Profile;
@@ -12,19 +14,29 @@ pub fn check(ctx: &EnvContext, diags: &mut Diagnostics) {
     if ctx.profile != Profile::EdgeLake {
         return;
     }
+    // Sets, not list scans: a generated fleet env file can hold 100,000 keys (issue 6).
+    let read: HashSet<&str> = profile::read_env_keys()
+        .chain(profile::COMPOSE_KEYS.iter().copied())
+        .collect();
+    let candidates: Vec<&str> = profile::read_env_keys().collect();
     for file in ctx.env_files {
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut budget = NoteBudget::new();
         for entry in &file.entries {
             let key = entry.key.as_str();
-            if profile::env_key_is_read(key) || seen.contains(&key) {
+            if read.contains(key) || key.starts_with("HZN_") || !seen.insert(key) {
                 continue;
             }
-            seen.push(key);
             let renamed = profile::RENAMED_KEYS
                 .iter()
                 .find(|(k, _)| *k == key)
                 .map(|(_, to)| *to);
-            let typo = did_you_mean(key, profile::read_env_keys());
+            // Known unread keys have nothing to suggest; skip the distance search for them.
+            let typo = if profile::is_known_unread(key) {
+                None
+            } else {
+                did_you_mean(key, candidates.iter().copied())
+            };
             let d = Diagnostic::new(
                 &ENV_KEY_UNREAD,
                 entry.key_span,
@@ -41,7 +53,8 @@ pub fn check(ctx: &EnvContext, diags: &mut Diagnostics) {
                     .severity(Severity::Note)
                     .help("remove it, or read it in a script of your own"),
             };
-            diags.push(d);
+            budget.push(diags, d);
         }
+        budget.finish(diags, &ENV_KEY_UNREAD, "keys no script reads");
     }
 }

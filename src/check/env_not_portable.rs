@@ -2,7 +2,7 @@
 //! `docker run --env-file` / compose v1 another.
 
 use crate::check::catalog::ENV_NOT_PORTABLE;
-use crate::check::EnvContext;
+use crate::check::{EnvContext, NoteBudget};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::syntax::env::QuoteStyle;
 
@@ -10,13 +10,15 @@ use crate::syntax::env::QuoteStyle;
 pub fn check(ctx: &EnvContext, diags: &mut Diagnostics) {
     for file in ctx.env_files {
         let source = ctx.sources.get(file.file);
+        let mut budget = NoteBudget::new();
         for entry in &file.entries {
             let between = source
                 .text()
                 .get(entry.key_span.end as usize..entry.value_span.start as usize)
                 .unwrap_or("");
             if between.contains(' ') || between.contains('\t') {
-                diags.push(
+                budget.push(
+                    diags,
                     Diagnostic::new(
                         &ENV_NOT_PORTABLE,
                         entry.key_span.to(entry.value_span),
@@ -27,7 +29,8 @@ pub fn check(ctx: &EnvContext, diags: &mut Diagnostics) {
                     .note("`docker run --env-file` rejects a key with spaces"),
                 );
             } else if entry.quote != QuoteStyle::None {
-                diags.push(
+                budget.push(
+                    diags,
                     Diagnostic::new(&ENV_NOT_PORTABLE, entry.value_span, "quoted value")
                         .label("compose v2 strips the quotes")
                         .help("leave the value unquoted unless it needs quoting")
@@ -35,5 +38,10 @@ pub fn check(ctx: &EnvContext, diags: &mut Diagnostics) {
                 );
             }
         }
+        budget.finish(
+            diags,
+            &ENV_NOT_PORTABLE,
+            "lines that other env-file readers read differently",
+        );
     }
 }

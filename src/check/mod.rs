@@ -144,6 +144,59 @@ pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     not_idempotent::check(ctx, diags);
 }
 
+/// At most this many note-level findings of one rule per env file are listed; the rest are
+/// counted in one closing note, so a generated file with 100,000 keys stays readable (and the
+/// run stays cheap, issue 6).
+pub(crate) const NOTES_PER_FILE: usize = 50;
+
+/// Counts note-level findings of one rule in one file and keeps the first
+/// [`NOTES_PER_FILE`].
+pub(crate) struct NoteBudget {
+    listed: usize,
+    left_out: usize,
+    last: Option<Span>,
+}
+
+impl NoteBudget {
+    /// A budget for one file.
+    pub(crate) fn new() -> NoteBudget {
+        NoteBudget {
+            listed: 0,
+            left_out: 0,
+            last: None,
+        }
+    }
+
+    /// Pushes `d` if it is not a note or the budget allows it; counts it otherwise.
+    pub(crate) fn push(&mut self, diags: &mut Diagnostics, d: Diagnostic) {
+        if d.severity != Severity::Note || self.listed < NOTES_PER_FILE {
+            self.listed += usize::from(d.severity == Severity::Note);
+            diags.push(d);
+        } else {
+            self.left_out += 1;
+            self.last = Some(d.primary.span);
+        }
+    }
+
+    /// Adds the closing note for what was left out, if anything.
+    pub(crate) fn finish(self, diags: &mut Diagnostics, rule: &'static Rule, what: &str) {
+        if let (Some(span), true) = (self.last, self.left_out > 0) {
+            diags.push(
+                Diagnostic::new(
+                    rule,
+                    span,
+                    format!("{} more {what} in this file are not listed", self.left_out),
+                )
+                .severity(Severity::Note)
+                .label("the last one")
+                .note(format!(
+                    "elpc lists the first {NOTES_PER_FILE} notes of a rule per file"
+                )),
+            );
+        }
+    }
+}
+
 impl EnvContext<'_> {
     /// Every env entry with its value as written (references kept as `$NAME`), trimmed, for
     /// the format checks; empty values and values that are references themselves are left out.

@@ -65,6 +65,9 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         found.push((span, format!("non-ASCII or control character {c:?}"), "the node replaces it with a space before storing the policy and computing its id; write it as \\uXXXX"));
     }
     found.sort_by_key(|f| f.0.start);
+    if found.is_empty() {
+        return;
+    }
     let canonical = to_ascii_json(&policy_json(object_of(doc.root)), true);
     // One diagnostic per kind of problem: the first place is primary, the next few secondary.
     let mut kinds: Vec<&String> = Vec::new();

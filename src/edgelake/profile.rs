@@ -909,18 +909,40 @@ pub static RENAMED_KEYS: &[(&str, &str)] = &[
     ("TCP_THREAD_POOL", "TCP_THREADS"),
 ];
 
-/// True when some deployment script, the runtime or compose reads this env key.
-pub fn env_key_is_read(key: &str) -> bool {
-    key.starts_with("HZN_")
-        || ALSO_READ.contains(&key)
-        || COMPOSE_KEYS.contains(&key)
-        || MAPPINGS.iter().any(|m| m.env.contains(&key))
-}
-
 /// Every env key the profile reads, for suggestions.
 pub fn read_env_keys() -> impl Iterator<Item = &'static str> {
     MAPPINGS
         .iter()
         .flat_map(|m| m.env.iter().copied())
         .chain(ALSO_READ.iter().copied())
+}
+
+/// Env keys in the shipped env files that no script reads and that have no counterpart to
+/// suggest (§5.4: LINT-24); exact names, or prefixes ending in `_`.
+pub static KNOWN_UNREAD: &[&str] = &[
+    "ENABLE_NOSQL",
+    "NOSQL_",
+    "BROKER_THREADS",
+    "DEBUG_MODE",
+    "ENABLE_ETHERIP",
+    "ETHERIP_",
+    "ENABLE_AGGREGATIONS",
+    "AGGREGATION_",
+    "REMOTE_CLI",
+    "ENABLE_NEBULA",
+    "NEBULA_NEW_KEYS",
+    "IS_LIGHTHOUSE",
+    "CIDR_OVERLAY_ADDRESS",
+    "LIGHTHOUSE_",
+];
+
+/// True for a key of [`KNOWN_UNREAD`].
+pub fn is_known_unread(key: &str) -> bool {
+    KNOWN_UNREAD.iter().any(|k| {
+        if k.ends_with('_') {
+            key.starts_with(k)
+        } else {
+            key == *k
+        }
+    })
 }
