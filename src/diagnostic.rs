@@ -221,6 +221,9 @@ pub fn did_you_mean<'a>(
         if word_chars.abs_diff(candidate.chars().count()) > allowed {
             continue;
         }
+        if bag_distance(word, candidate) > allowed {
+            continue;
+        }
         let distance = strsim::osa_distance(word, candidate);
         if distance > allowed {
             continue;
@@ -239,9 +242,47 @@ pub fn did_you_mean<'a>(
     best.map(|(_, _, c)| c)
 }
 
+/// A lower bound of the edit distance that costs one pass over each word: how many characters
+/// one word has that the other lacks (the larger of the two counts). A transposition changes
+/// no count, so it also bounds the optimal-string-alignment distance.
+fn bag_distance(a: &str, b: &str) -> usize {
+    if !(a.is_ascii() && b.is_ascii()) {
+        return 0; // no cheap bound; let the real distance decide
+    }
+    let mut counts = [0i32; 128];
+    for byte in a.bytes() {
+        counts[byte as usize] += 1;
+    }
+    for byte in b.bytes() {
+        counts[byte as usize] -= 1;
+    }
+    let (more, fewer) = counts.iter().fold((0, 0), |(m, f), &c| {
+        if c > 0 {
+            (m + c as usize, f)
+        } else {
+            (m, f + (-c) as usize)
+        }
+    });
+    more.max(fewer)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::did_you_mean;
+    use super::{bag_distance, did_you_mean};
+
+    #[test]
+    fn bag_distance_never_exceeds_the_edit_distance() {
+        for (a, b) in [
+            ("start_data", "start_date"),
+            ("CLUTSER_NAME", "CLUSTER_NAME"),
+            ("abc", "xyz"),
+            ("", "abc"),
+            ("tcp_thread", "tcp_threads"),
+        ] {
+            assert!(bag_distance(a, b) <= strsim::osa_distance(a, b), "{a} {b}");
+        }
+        assert_eq!(bag_distance("abc", "xyz"), 3);
+    }
 
     #[test]
     fn suggests_close_names_only() {

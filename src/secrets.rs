@@ -61,11 +61,21 @@ pub fn hide_secrets(compilation: &mut Compilation) {
     if values.is_empty() {
         return;
     }
+    // Secrets made only of word characters are found by one scan of each text against a set
+    // (a generated env file can hold 100,000 secret-named keys, issue 6); the rest, usually a
+    // handful, are searched one by one.
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let (plain, other): (Vec<&String>, Vec<&String>) =
+        values.iter().partition(|v| v.chars().all(is_word));
+    let plain: std::collections::HashSet<&str> = plain.into_iter().map(String::as_str).collect();
     let hide = |text: &mut String| {
-        for v in &values {
+        for v in &other {
             if text.contains(v.as_str()) {
                 *text = mask_words(text, v);
             }
+        }
+        if !plain.is_empty() && text.split(|c: char| !is_word(c)).any(|w| plain.contains(w)) {
+            *text = mask_word_set(text, &plain);
         }
     };
     for d in &mut compilation.diagnostics {
@@ -106,6 +116,32 @@ fn mask_words(text: &str, secret: &str) -> String {
     out
 }
 
+/// `text` with every whole word that is in `secrets` replaced by [`MASK`].
+fn mask_word_set(text: &str, secrets: &std::collections::HashSet<&str>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word_start: Option<usize> = None;
+    let flush = |out: &mut String, word: &str| {
+        out.push_str(if secrets.contains(word) { MASK } else { word });
+    };
+    for (i, c) in text.char_indices() {
+        let in_word = c.is_alphanumeric() || c == '_';
+        match (in_word, word_start) {
+            (true, None) => word_start = Some(i),
+            (false, Some(start)) => {
+                flush(&mut out, &text[start..i]);
+                word_start = None;
+                out.push(c);
+            }
+            (false, None) => out.push(c),
+            (true, Some(_)) => {}
+        }
+    }
+    if let Some(start) = word_start {
+        flush(&mut out, &text[start..]);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +170,15 @@ mod tests {
         );
         assert_eq!(mask_words("is `s3cr3t!`, not", "s3cr3t!"), "is `***`, not");
         assert_eq!(mask_words("abc abcd", "abc"), "*** abcd");
+    }
+
+    #[test]
+    fn word_set_masks_the_same_whole_words() {
+        let set: std::collections::HashSet<&str> = ["passwd", "abc"].into_iter().collect();
+        assert_eq!(
+            mask_word_set("`db_passwd` is passwd", &set),
+            "`db_passwd` is ***"
+        );
+        assert_eq!(mask_word_set("abc abcd é abc", &set), "*** abcd é ***");
     }
 }
