@@ -11,6 +11,8 @@
 //! env     = ["policies/operator/base_configs.env", "policies/operator/advance_configs.env"]
 //! set     = { enable_ha = "true" }
 //! profile = "edgelake"         # or "plain"
+//! target  = "edgelake"         # or "anylog"
+//! path_map = ["/app/deployment-scripts=deployment-scripts"]
 //! ```
 //!
 //! The library does not look for the file; [`Config::discover`] is a helper for front ends.
@@ -64,6 +66,13 @@ pub struct PolicyGroup {
     /// `edgelake` (default) or `plain`.
     #[serde(default)]
     pub profile: Option<String>,
+    /// `edgelake` (default) or `anylog`: which runtime's commands exist.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// `NODE_DIR=LOCAL_DIR` mappings for checking `process` paths; `LOCAL_DIR` is relative to
+    /// the configuration file.
+    #[serde(default)]
+    pub path_map: Vec<String>,
 }
 
 /// A configuration file that could not be read.

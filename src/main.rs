@@ -103,8 +103,8 @@ struct InputArgs {
     #[arg(long)]
     show_secrets: bool,
     /// The runtime the policy is for: decides which commands exist.
-    #[arg(long, value_enum, default_value_t = TargetArg::Edgelake)]
-    target: TargetArg,
+    #[arg(long, value_enum)]
+    target: Option<TargetArg>,
     /// Where a node directory lives on this machine, to check `process` paths, e.g.
     /// --path-map /app/deployment-scripts=./deployment-scripts (repeatable)
     #[arg(long = "path-map", value_name = "NODE_DIR=LOCAL_DIR", value_parser = Mapping::parse)]
@@ -433,6 +433,8 @@ impl Plan {
         let mut env = inputs.env.clone();
         let mut sets: Vec<(String, String)> = Vec::new();
         let mut profile = None;
+        let mut target = None;
+        let mut group_path_map: Vec<Mapping> = Vec::new();
         if let Some((path, config)) = &found {
             levels = config.lint.clone();
             let root = path.parent().unwrap_or(Path::new("."));
@@ -456,6 +458,23 @@ impl Plan {
                         )))
                     }
                 };
+                target = match group.target.as_deref() {
+                    None => None,
+                    Some("edgelake") => Some(Target::EdgeLake),
+                    Some("anylog") => Some(Target::AnyLog),
+                    Some(other) => {
+                        return Err(UsageError(format!(
+                            "{}: unknown target `{other}` (edgelake or anylog)",
+                            path.display()
+                        )))
+                    }
+                };
+                for entry in &group.path_map {
+                    let mut mapping = Mapping::parse(entry)
+                        .map_err(|e| UsageError(format!("{}: path_map: {e}", path.display())))?;
+                    mapping.local_dir = root.join(&mapping.local_dir);
+                    group_path_map.push(mapping);
+                }
             }
         }
         if let Some(files) = env_set {
@@ -500,11 +519,16 @@ impl Plan {
                 sets,
                 levels,
                 target: match inputs.target {
-                    TargetArg::Edgelake => Target::EdgeLake,
-                    TargetArg::Anylog => Target::AnyLog,
+                    Some(TargetArg::Edgelake) => Target::EdgeLake,
+                    Some(TargetArg::Anylog) => Target::AnyLog,
+                    None => target.unwrap_or_default(),
                 },
                 path_map: PathMap {
-                    mappings: inputs.path_map.clone(),
+                    mappings: if inputs.path_map.is_empty() {
+                        group_path_map
+                    } else {
+                        inputs.path_map.clone()
+                    },
                     files: Some(Arc::new(RealFiles)),
                 },
             },

@@ -279,3 +279,52 @@ fn env_sets_check_one_policy_against_several_layerings() {
         "{text}"
     );
 }
+
+#[test]
+fn elpc_toml_groups_carry_target_and_path_map() {
+    let dir = tempdir("toml-target");
+    std::fs::create_dir_all(dir.join("scripts/policies")).unwrap();
+    std::fs::write(dir.join("scripts/policies/present.al"), "").unwrap();
+    std::fs::write(
+        dir.join("elpc.toml"),
+        "[[policies]]\nfiles = [\"*.policy\"]\ntarget = \"anylog\"\npath_map = [\"/app/deployment-scripts=scripts\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("p.policy"),
+        r#"{"config": {"script": ["run data distributor", "process /app/deployment-scripts/policies/present.al", "process /app/deployment-scripts/policies/missing.al"]}}"#,
+    )
+    .unwrap();
+    let out = elpc(&dir, &["check", "p.policy", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.contains(&"EL402"),
+        "target = anylog from elpc.toml: {codes:?}"
+    );
+    let missing: Vec<_> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "EL407")
+        .collect();
+    assert_eq!(missing.len(), 1, "only missing.al: {codes:?}");
+    // The command line still wins.
+    let out = elpc(
+        &dir,
+        &[
+            "check", "p.policy", "--format", "json", "--target", "edgelake",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "EL402"));
+}
