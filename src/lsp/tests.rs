@@ -93,3 +93,29 @@ fn an_elpc_toml_group_picks_the_env_files() {
         "{port}"
     );
 }
+
+#[test]
+fn an_elpc_toml_group_sets_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = Url::from_file_path(dir.path().join("p.policy")).unwrap();
+    let policy = "{\"config\": {\"script\": [\"run data distributor\"]}}";
+    let codes = |toml: &str| {
+        std::fs::write(dir.path().join("elpc.toml"), toml).unwrap();
+        let mut s = Session::new(Encoding::Utf16);
+        s.did_open(url.clone(), policy.into(), 1);
+        s.flush()
+            .into_iter()
+            .filter(|p| p.uri == url)
+            .flat_map(|p| p.diagnostics)
+            .filter_map(|d| match d.code {
+                Some(lsp_types::NumberOrString::String(c)) => Some(c),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(codes("[[policies]]\nfiles = [\"*.policy\"]\n").contains(&"EL402".to_string()));
+    assert!(
+        !codes("[[policies]]\nfiles = [\"*.policy\"]\ntarget = \"anylog\"\n")
+            .contains(&"EL402".to_string())
+    );
+}

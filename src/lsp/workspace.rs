@@ -10,8 +10,11 @@ use lsp_types::{TextDocumentContentChangeEvent, Url};
 
 use crate::compile::{Input, Options};
 use crate::config::{Config, LintLevels, FILE_NAME};
+use crate::edgelake::commands::Target;
+use crate::path_map::{LocalFiles, Mapping, PathMap};
 use crate::resolve::scope::Profile;
 use crate::source::SourceFile;
+use std::sync::Arc;
 
 use super::position::{self, Encoding};
 
@@ -240,9 +243,24 @@ impl Workspace {
                         Some("plain") => Profile::Plain,
                         _ => Profile::EdgeLake,
                     },
+                    target: match group.target.as_deref() {
+                        Some("anylog") => Target::AnyLog,
+                        _ => Target::EdgeLake,
+                    },
+                    path_map: PathMap {
+                        mappings: group
+                            .path_map
+                            .iter()
+                            .filter_map(|m| Mapping::parse(m).ok())
+                            .map(|mut m| {
+                                m.local_dir = base.join(&m.local_dir);
+                                m
+                            })
+                            .collect(),
+                        files: Some(Arc::new(DiskFiles)),
+                    },
                     sets: group.set.into_iter().collect(),
                     levels: lint.clone(),
-                    ..Options::default()
                 },
                 lint,
             },
@@ -298,6 +316,15 @@ impl Workspace {
             },
             ..Setup::default()
         }
+    }
+}
+
+/// `process` paths are checked against the disk (an `elpc.toml` group's `path_map`).
+struct DiskFiles;
+
+impl LocalFiles for DiskFiles {
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
     }
 }
 
