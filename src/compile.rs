@@ -156,7 +156,6 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     let output = root.as_ref().and_then(|parsed| {
         let ctx = DocumentInputs {
             sources: &sources,
-            env_files: &parsed_env,
             options,
         };
         compile_document(parsed, &scope, &ctx, &mut diags)
@@ -182,7 +181,6 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
 /// What the check stage needs besides the policy itself.
 struct DocumentInputs<'a> {
     sources: &'a SourceMap,
-    env_files: &'a [crate::syntax::env::EnvFile],
     options: &'a Options,
 }
 
@@ -205,8 +203,6 @@ fn compile_document(
     check::run(
         &CheckContext {
             sources: inputs.sources,
-            env_files: inputs.env_files,
-            profile: options.profile,
             trailing_commas: &parsed.trailing_commas,
             document: &document,
             keys: &keys,

@@ -65,10 +65,6 @@ use crate::syntax::env::EnvFile;
 pub struct CheckContext<'a, 't> {
     /// Every source file (the policy is file 0).
     pub sources: &'a SourceMap,
-    /// The env files, parsed, in layering order.
-    pub env_files: &'a [EnvFile],
-    /// Which profile mapped env keys to variables.
-    pub profile: crate::resolve::scope::Profile,
     /// Trailing commas inside objects and lists.
     pub trailing_commas: &'a [Span],
     /// The policy document.
@@ -189,6 +185,10 @@ impl NoteBudget {
                 )
                 .severity(Severity::Note)
                 .label("the last one")
+                .help(format!(
+                    "fix the listed ones, or `--allow {}` if these are intended",
+                    rule.name
+                ))
                 .note(format!(
                     "elpc lists the first {NOTES_PER_FILE} notes of a rule per file"
                 )),

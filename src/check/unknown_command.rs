@@ -28,12 +28,17 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         )
         .label("unknown command")
         .note("the node answers \"not in commands dictionary\" and stops the script list at this line");
-        if let Some(best) = closest(&command.name) {
-            d = d.help(format!("did you mean `{best}`?")).suggest(
-                format!("replace with `{best}`"),
-                command.name_span,
-                best,
-            );
+        match closest(&command.name) {
+            Some(best) => {
+                d = d.help(format!("did you mean `{best}`?")).suggest(
+                    format!("replace with `{best}`"),
+                    command.name_span,
+                    best,
+                );
+            }
+            None => {
+                d = d.help("check the spelling against EdgeLake's commands, or remove the line")
+            }
         }
         diags.push(guarded(d, &command.guard));
     }

@@ -223,7 +223,7 @@ fn run_line(
     } else {
         record_refs(&words, &map, scope, &mut line.refs, |_| RefContext::Value);
         line.command = parse_command(&words, scope, &|r| map.span(r), Guard::Always);
-        run_command(text, &words, &map, scope, span, true)
+        run_command(text, &words, scope, span)
     };
     line
 }
@@ -295,12 +295,7 @@ fn run_if(
                         ..w.clone()
                     })
                     .collect();
-                let sub = LineMap {
-                    lit: map.lit,
-                    file: map.file,
-                    offset: map.offset + then_words[0].range.start,
-                };
-                run_command(t, &rebased, &sub, scope, map.span(0..text.len()), true)
+                run_command(t, &rebased, scope, map.span(0..text.len()))
             }
             None => LineOutcome::FoldedAway,
         },
@@ -395,23 +390,17 @@ const RESULT_COMMANDS: &[&str] = &[
     "run",
 ];
 
-fn run_command(
-    text: &str,
-    words: &[Word],
-    map: &LineMap,
-    scope: &mut Scope,
-    line_span: Span,
-    apply: bool,
-) -> LineOutcome {
+/// Runs one command (or assignment) against the scope and returns what the node executes.
+fn run_command(text: &str, words: &[Word], scope: &mut Scope, line_span: Span) -> LineOutcome {
     let provenance = Provenance::Assignment { span: line_span };
     // `x = ...` (§3.6)
-    if words.len() >= 3 && words[1].text == "=" && apply {
+    if words.len() >= 3 && words[1].text == "=" {
         let value = assignment_value(&words[2..], scope);
         scope.define(&words[0].text, value, provenance);
         return LineOutcome::Runs(text.to_string());
     }
     // `set x = v` (exactly 4 words)
-    if words.len() == 4 && words[0].text == "set" && words[2].text == "=" && apply {
+    if words.len() == 4 && words[0].text == "set" && words[2].text == "=" {
         let word = &words[3].text;
         let value = if let Some(name) = word.strip_prefix('$') {
             match Variables::env(scope, name) {
@@ -427,12 +416,12 @@ fn run_command(
         scope.define(&words[1].text, value, provenance);
         return LineOutcome::Runs(text.to_string());
     }
+    let command = substitute(text, words, scope);
     if words[0].text == "process" {
-        let resolved = substitute(text, words, map, scope);
+        // From here on, names nobody defined may have been set by the processed script.
         scope.mark_opaque(line_span);
-        return LineOutcome::Runs(resolved);
     }
-    LineOutcome::Runs(substitute(text, words, map, scope))
+    LineOutcome::Runs(command)
 }
 
 fn known_or_boot(r: Resolved) -> VarValue {
@@ -492,7 +481,7 @@ fn assignment_value(value_words: &[Word], scope: &Scope) -> VarValue {
 /// Resolved positions: a leading `!word`, the argument of `process`, and where-clause values
 /// (a word after `=`). Everything after `task` in a `schedule` line runs later and is kept.
 /// Undefined references and values only the node knows stay as written.
-fn substitute(text: &str, words: &[Word], _map: &LineMap, scope: &Scope) -> String {
+fn substitute(text: &str, words: &[Word], scope: &Scope) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     let stop = words

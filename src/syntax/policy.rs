@@ -434,8 +434,7 @@ fn unterminated_quote(text: &str) -> Option<char> {
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
         match open {
-            Some(q) if c == '\\' => {
-                let _ = q;
+            Some(_) if c == '\\' => {
                 chars.next();
             }
             Some(q) if c == q || c == '\n' => open = None,
