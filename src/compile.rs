@@ -92,6 +92,9 @@ pub struct Compilation {
     pub output: Option<CompiledPolicy>,
     /// The variables the policy was resolved in (before its script ran).
     pub scope: Scope,
+    /// The policy's syntax tree, when any structure could be recovered (for tools such as the
+    /// language server, so they do not parse the text again).
+    pub syntax: Option<ParsedPolicy>,
 }
 
 impl Compilation {
@@ -175,6 +178,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
         diagnostics,
         output,
         scope,
+        syntax: root,
     }
 }
 

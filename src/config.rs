@@ -21,6 +21,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::edgelake::commands::Target;
+use crate::path_map::Mapping;
+use crate::resolve::scope::Profile;
+
 /// The name of the configuration file.
 pub const FILE_NAME: &str = "elpc.toml";
 
@@ -87,6 +91,41 @@ pub struct ConfigError {
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl PolicyGroup {
+    /// The profile the group names (`None` when it names none).
+    pub fn profile(&self) -> Result<Option<Profile>, String> {
+        match self.profile.as_deref() {
+            None => Ok(None),
+            Some("edgelake") => Ok(Some(Profile::EdgeLake)),
+            Some("plain") => Ok(Some(Profile::Plain)),
+            Some(other) => Err(format!("unknown profile `{other}` (edgelake or plain)")),
+        }
+    }
+
+    /// The target runtime the group names (`None` when it names none).
+    pub fn target(&self) -> Result<Option<Target>, String> {
+        match self.target.as_deref() {
+            None => Ok(None),
+            Some("edgelake") => Ok(Some(Target::EdgeLake)),
+            Some("anylog") => Ok(Some(Target::AnyLog)),
+            Some(other) => Err(format!("unknown target `{other}` (edgelake or anylog)")),
+        }
+    }
+
+    /// The group's `path_map`, local directories resolved against `base` (the directory of the
+    /// configuration file).
+    pub fn path_map(&self, base: &Path) -> Result<Vec<Mapping>, String> {
+        self.path_map
+            .iter()
+            .map(|entry| {
+                let mut mapping = Mapping::parse(entry).map_err(|e| format!("path_map: {e}"))?;
+                mapping.local_dir = base.join(&mapping.local_dir);
+                Ok(mapping)
+            })
+            .collect()
     }
 }
 

@@ -447,34 +447,10 @@ impl Plan {
                     env = group.env.iter().map(|e| root.join(e)).collect();
                 }
                 sets.extend(group.set.iter().map(|(k, v)| (k.clone(), v.clone())));
-                profile = match group.profile.as_deref() {
-                    None => None,
-                    Some("edgelake") => Some(Profile::EdgeLake),
-                    Some("plain") => Some(Profile::Plain),
-                    Some(other) => {
-                        return Err(UsageError(format!(
-                            "{}: unknown profile `{other}` (edgelake or plain)",
-                            path.display()
-                        )))
-                    }
-                };
-                target = match group.target.as_deref() {
-                    None => None,
-                    Some("edgelake") => Some(Target::EdgeLake),
-                    Some("anylog") => Some(Target::AnyLog),
-                    Some(other) => {
-                        return Err(UsageError(format!(
-                            "{}: unknown target `{other}` (edgelake or anylog)",
-                            path.display()
-                        )))
-                    }
-                };
-                for entry in &group.path_map {
-                    let mut mapping = Mapping::parse(entry)
-                        .map_err(|e| UsageError(format!("{}: path_map: {e}", path.display())))?;
-                    mapping.local_dir = root.join(&mapping.local_dir);
-                    group_path_map.push(mapping);
-                }
+                let bad = |e: String| UsageError(format!("{}: {e}", path.display()));
+                profile = group.profile().map_err(bad)?;
+                target = group.target().map_err(bad)?;
+                group_path_map = group.path_map(root).map_err(bad)?;
             }
         }
         if let Some(files) = env_set {

@@ -4,12 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::compile::{compile, Compilation, Input};
-use crate::config::LintLevels;
-use crate::diagnostic::Diagnostics;
 use crate::resolve::reference::{references_in, Sigil};
 use crate::resolve::script::ScriptLine;
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::policy::{parse_policy, Node, NodeKind};
+use crate::syntax::policy::{Node, NodeKind};
 
 use super::workspace::{Setup, Workspace};
 
@@ -23,8 +21,8 @@ pub struct Analysis {
     pub files: Vec<PathBuf>,
     /// What the library found.
     pub compilation: Compilation,
-    /// Rule levels from `elpc.toml`.
-    pub lint: LintLevels,
+    /// The references, keys and script lines of the policy, collected once per compilation.
+    outline: Outline,
 }
 
 /// A `!name` or `$NAME` written in the policy.
@@ -90,17 +88,21 @@ impl Analysis {
                 env.push(input);
             }
         }
-        Analysis {
-            compilation: {
-                // Diagnostics never show secret values in the editor (issue 6); hover masks
-                // its own output.
-                let mut c = compile(&policy, &env, &setup.options);
-                crate::secrets::hide_secrets(&mut c);
-                c
-            },
+        // Diagnostics never show secret values in the editor (issue 6); hover masks its own
+        // output.
+        let mut compilation = compile(&policy, &env, &setup.options);
+        crate::secrets::hide_secrets(&mut compilation);
+        let mut analysis = Analysis {
+            compilation,
             files,
-            lint: setup.lint,
+            outline: Outline::default(),
+        };
+        let mut outline = Outline::default();
+        if let Some(tree) = analysis.tree() {
+            analysis.walk(tree, 0, false, &mut outline);
         }
+        analysis.outline = outline;
+        analysis
     }
 
     /// The source of a file id.
@@ -135,23 +137,14 @@ impl Analysis {
             .map_or(&[], |o| o.lines.as_slice())
     }
 
-    /// The policy's syntax tree (parsed again; diagnostics were reported by the compilation).
-    pub fn tree(&self) -> Option<Node> {
-        parse_policy(
-            FileId(0),
-            self.file(FileId(0)).text(),
-            &mut Diagnostics::new(),
-        )
-        .map(|parsed| parsed.root)
+    /// The policy's syntax tree, as the compilation parsed it.
+    pub fn tree(&self) -> Option<&Node> {
+        self.compilation.syntax.as_ref().map(|parsed| &parsed.root)
     }
 
     /// The references, keys and script lines of the policy.
-    pub fn outline(&self) -> Outline {
-        let mut out = Outline::default();
-        if let Some(tree) = self.tree() {
-            self.walk(&tree, 0, false, &mut out);
-        }
-        out
+    pub fn outline(&self) -> &Outline {
+        &self.outline
     }
 
     fn walk(&self, node: &Node, depth: usize, in_script: bool, out: &mut Outline) {

@@ -138,7 +138,7 @@ pub fn env_targets(analysis: &Analysis, file: FileId, offset: u32) -> Vec<Target
 /// Every use of the targets in the policies, plus (with `declarations`) the env lines that
 /// define the env keys among them.
 pub fn references(
-    policies: &[(&Analysis, Outline)],
+    policies: &[(&Analysis, &Outline)],
     targets: &[Target],
     declarations: bool,
     encoding: Encoding,

@@ -174,7 +174,7 @@ impl Session {
     pub fn hover(&self, uri: &Url, pos: Position) -> Option<Hover> {
         let (analysis, id, at) = self.locate(uri, pos)?;
         if id == FileId(0) {
-            hover::policy_hover(analysis, &analysis.outline(), at, self.ws.encoding)
+            hover::policy_hover(analysis, analysis.outline(), at, self.ws.encoding)
         } else {
             hover::env_hover(analysis, id, at, self.ws.encoding)
         }
@@ -184,7 +184,7 @@ impl Session {
     pub fn definition(&self, uri: &Url, pos: Position) -> Vec<Location> {
         match self.locate(uri, pos) {
             Some((analysis, FileId(0), at)) => {
-                navigation::definition(analysis, &analysis.outline(), at, self.ws.encoding)
+                navigation::definition(analysis, analysis.outline(), at, self.ws.encoding)
             }
             _ => Vec::new(),
         }
@@ -198,7 +198,7 @@ impl Session {
                 return Vec::new();
             };
             let targets = if id == FileId(0) {
-                navigation::policy_targets(analysis, &analysis.outline(), at)
+                navigation::policy_targets(analysis, analysis.outline(), at)
             } else {
                 navigation::env_targets(analysis, id, at)
             };
@@ -227,7 +227,7 @@ impl Session {
                 }
             }
         }
-        let outlined: Vec<(&Analysis, Outline)> = known.iter().map(|a| (a, a.outline())).collect();
+        let outlined: Vec<(&Analysis, &Outline)> = known.iter().map(|a| (a, a.outline())).collect();
         navigation::references(&outlined, &targets, declarations, self.ws.encoding)
     }
 
@@ -236,7 +236,7 @@ impl Session {
         match self.locate(uri, pos) {
             Some((analysis, FileId(0), at)) => completion::policy_completion(
                 analysis,
-                &analysis.outline(),
+                analysis.outline(),
                 at as usize,
                 self.ws.encoding,
             ),

@@ -9,10 +9,8 @@ use std::path::{Path, PathBuf};
 use lsp_types::{TextDocumentContentChangeEvent, Url};
 
 use crate::compile::{Input, Options};
-use crate::config::{Config, LintLevels, FILE_NAME};
-use crate::edgelake::commands::Target;
-use crate::path_map::{LocalFiles, Mapping, PathMap};
-use crate::resolve::scope::Profile;
+use crate::config::{Config, LintLevels, PolicyGroup, FILE_NAME};
+use crate::path_map::{LocalFiles, PathMap};
 use crate::source::SourceFile;
 use std::sync::Arc;
 
@@ -57,10 +55,8 @@ pub enum FileKind {
 pub struct Setup {
     /// Env files in layering order (only those that exist or are open).
     pub env: Vec<PathBuf>,
-    /// Profile and `--set` values.
+    /// Profile, `--set` values, rule levels, target and path map.
     pub options: Options,
-    /// Rule levels from `elpc.toml`.
-    pub lint: LintLevels,
 }
 
 /// Open documents plus cached configuration.
@@ -234,35 +230,11 @@ impl Workspace {
                 .group_for(relative)
                 .map(|g| (base.to_path_buf(), g.clone()))
         });
-        let lint = config.map(|(_, c)| c.lint).unwrap_or_default();
+        let levels = config.map(|(_, c)| c.lint).unwrap_or_default();
         match group {
             Some((base, group)) => Setup {
                 env: group.env.iter().map(|e| base.join(e)).collect(),
-                options: Options {
-                    profile: match group.profile.as_deref() {
-                        Some("plain") => Profile::Plain,
-                        _ => Profile::EdgeLake,
-                    },
-                    target: match group.target.as_deref() {
-                        Some("anylog") => Target::AnyLog,
-                        _ => Target::EdgeLake,
-                    },
-                    path_map: PathMap {
-                        mappings: group
-                            .path_map
-                            .iter()
-                            .filter_map(|m| Mapping::parse(m).ok())
-                            .map(|mut m| {
-                                m.local_dir = base.join(&m.local_dir);
-                                m
-                            })
-                            .collect(),
-                        files: Some(Arc::new(DiskFiles)),
-                    },
-                    sets: group.set.into_iter().collect(),
-                    levels: lint.clone(),
-                },
-                lint,
+                options: group_options(&group, &base, levels),
             },
             None => Setup {
                 env: DEFAULT_ENV_ORDER
@@ -271,10 +243,9 @@ impl Workspace {
                     .filter(|p| self.exists(p))
                     .collect(),
                 options: Options {
-                    levels: lint.clone(),
+                    levels,
                     ..Options::default()
                 },
-                lint,
             },
         }
     }
@@ -289,16 +260,7 @@ impl Workspace {
                 if files.iter().any(|f| f == env) {
                     return Setup {
                         env: files.into_iter().filter(|p| self.exists(p)).collect(),
-                        options: Options {
-                            profile: match group.profile.as_deref() {
-                                Some("plain") => Profile::Plain,
-                                _ => Profile::EdgeLake,
-                            },
-                            sets: group.set.clone().into_iter().collect(),
-                            levels: config.lint.clone(),
-                            ..Options::default()
-                        },
-                        lint: config.lint.clone(),
+                        options: group_options(group, base, config.lint.clone()),
                     };
                 }
             }
@@ -316,6 +278,21 @@ impl Workspace {
             },
             ..Setup::default()
         }
+    }
+}
+
+/// The options an `elpc.toml` group gives its policies. A setting the editor cannot read falls
+/// back to the default (the CLI reports it as a usage error).
+fn group_options(group: &PolicyGroup, base: &Path, levels: LintLevels) -> Options {
+    Options {
+        profile: group.profile().ok().flatten().unwrap_or_default(),
+        target: group.target().ok().flatten().unwrap_or_default(),
+        path_map: PathMap {
+            mappings: group.path_map(base).unwrap_or_default(),
+            files: Some(Arc::new(DiskFiles)),
+        },
+        sets: group.set.clone().into_iter().collect(),
+        levels,
     }
 }
 
