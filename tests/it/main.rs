@@ -1,0 +1,15 @@
+//! elpc's integration tests, in one binary: one link step instead of one per file keeps
+//! `cargo test` from a clean target directory short.
+
+mod common;
+
+mod ci_formats;
+mod cli;
+mod commands;
+mod corpus;
+mod examples;
+mod lint_corpus;
+mod lsp;
+mod robustness;
+mod rules;
+mod semantics;
