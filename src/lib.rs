@@ -6,7 +6,7 @@
 //! source → [`syntax`] → [`resolve`] → [`check`] → [`emit`].
 //!
 //! ```
-//! use elpc::compile::{compile, Input, Options};
+//! use elpc::{compile, Input, Options};
 //!
 //! let policy = Input::text(
 //!     "node.policy",
@@ -37,3 +37,9 @@ pub mod resolve;
 pub mod secrets;
 pub mod source;
 pub mod syntax;
+
+// The facade dependents use. Modules above are being narrowed to `pub(crate)` (issue 11);
+// code outside the crate (tests, benches, fuzz targets, front ends) should name these.
+pub use compile::{compile, Compilation, CompiledPolicy, Input, Options};
+pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
+pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};
