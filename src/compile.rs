@@ -16,6 +16,7 @@ use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::{command_list, Command};
 use crate::emit::json::{default_json, map_node, policy_json};
 use crate::emit::servers::{self, ServerSet};
+use crate::kubernetes::{Kubernetes, NodePod};
 use crate::path_map::PathMap;
 use crate::resolve::env_layers::EnvLayers;
 use crate::resolve::policy::{self, KeyValue};
@@ -95,6 +96,8 @@ pub struct Compilation {
     /// The policy's syntax tree, when any structure could be recovered (for tools such as the
     /// language server, so they do not parse the text again).
     pub syntax: Option<ParsedPolicy>,
+    /// The node's pod, Services and ports, when Helm values or manifests were given.
+    pub kubernetes: Option<NodePod>,
 }
 
 impl Compilation {
@@ -108,6 +111,17 @@ impl Compilation {
 
 /// Compiles a policy against env files layered in order (later wins).
 pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compilation {
+    compile_deployment(policy, env_files, &Kubernetes::default(), options)
+}
+
+/// Compiles a policy for a deployment that may be on Kubernetes: the env the pod gets from
+/// Helm values or manifests comes first, env files layer on top of it (later wins).
+pub fn compile_deployment(
+    policy: &Input,
+    env_files: &[Input],
+    kubernetes: &Kubernetes,
+    options: &Options,
+) -> Compilation {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
 
@@ -123,6 +137,18 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     let mut env_anchor = None;
     let mut all_env_usable = true;
     let mut parsed_env = Vec::new();
+    let pod = crate::kubernetes::load(&mut sources, kubernetes, &mut diags);
+    if let Some(pod) = &pod {
+        env_anchor = Some(pod.anchor);
+        for var in &pod.env {
+            layers.define(
+                &var.name,
+                var.value.clone(),
+                var.origin.clone(),
+                var.overrides.clone(),
+            );
+        }
+    }
     for input in env_files {
         let (id, usable) = add_source(&mut sources, input, MAX_ENV_BYTES, &mut diags);
         env_anchor.get_or_insert(Span::new(id, 0..0));
@@ -145,7 +171,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     let scope = Scope::build(
         options.profile,
         layers,
-        !env_files.is_empty(),
+        !env_files.is_empty() || pod.is_some(),
         &options.sets,
         &mut diags,
         env_anchor.filter(|_| all_env_usable),
@@ -156,10 +182,14 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     } else {
         None // unreadable input, already reported
     };
+    if let Some(pod) = &pod {
+        crate::check::run_kubernetes_env(pod, &scope, &mut diags);
+    }
     let output = root.as_ref().and_then(|parsed| {
         let ctx = DocumentInputs {
             sources: &sources,
             options,
+            pod: pod.as_ref(),
         };
         compile_document(parsed, &scope, &ctx, &mut diags)
     });
@@ -179,6 +209,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
         output,
         scope,
         syntax: root,
+        kubernetes: pod,
     }
 }
 
@@ -186,6 +217,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
 struct DocumentInputs<'a> {
     sources: &'a SourceMap,
     options: &'a Options,
+    pod: Option<&'a NodePod>,
 }
 
 fn compile_document(
@@ -217,6 +249,9 @@ fn compile_document(
         },
         diags,
     );
+    if let Some(pod) = inputs.pod {
+        check::run_kubernetes(pod, &servers, &keys, scope, diags);
+    }
     let object = match &root.kind {
         NodeKind::Array(items) => items.first().unwrap_or(root),
         _ => root,
@@ -287,7 +322,7 @@ fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: 
 
 /// Adds an input to the map, reporting input that is not usable text (then `false`). Unusable
 /// input keeps only its valid prefix, so the diagnostic can point where the problem starts.
-fn add_source(
+pub(crate) fn add_source(
     sources: &mut SourceMap,
     input: &Input,
     max_bytes: usize,
@@ -347,8 +382,17 @@ fn add_source(
     }
 }
 
-/// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics.
+/// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics,
+/// and `kubernetes` (the network plan) when Helm values or manifests were given.
 pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
+    let mut doc = output_document(compilation, diagnostics);
+    if let (Some(pod), Some(map)) = (&compilation.kubernetes, doc.as_object_mut()) {
+        map.insert("kubernetes".into(), crate::kubernetes::plan::to_json(pod));
+    }
+    doc
+}
+
+fn output_document(compilation: &Compilation, diagnostics: Json) -> Json {
     let sources = &compilation.sources;
     match &compilation.output {
         Some(out) => json!({

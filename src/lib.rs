@@ -30,6 +30,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod edgelake;
 pub mod emit;
+pub mod kubernetes;
 pub mod lsp;
 pub mod path_map;
 pub mod render;

@@ -10,11 +10,12 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use elpc::check::{catalog, suppress};
-use elpc::compile::{compile, output_json, Compilation, Input, Options};
+use elpc::compile::{compile_deployment, output_json, Compilation, Input, Options};
 use elpc::config::{Config, LintLevels};
 use elpc::edgelake::commands::Target;
 use elpc::emit::commands::to_al_script;
 use elpc::emit::json::to_ascii_json;
+use elpc::kubernetes::Kubernetes;
 use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
 use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
@@ -109,6 +110,24 @@ struct InputArgs {
     /// --path-map /app/deployment-scripts=./deployment-scripts (repeatable)
     #[arg(long = "path-map", value_name = "NODE_DIR=LOCAL_DIR", value_parser = Mapping::parse)]
     path_map: Vec<Mapping>,
+    #[command(flatten)]
+    kubernetes: KubernetesArgs,
+}
+
+/// Kubernetes inputs: the node's env from Helm values or rendered manifests.
+#[derive(clap::Args)]
+struct KubernetesArgs {
+    /// A Helm values file (repeat in Helm's order: the chart's values.yaml first, then each
+    /// `-f` file; later files win, maps merge key by key).
+    #[arg(long = "values", value_name = "FILE")]
+    values: Vec<PathBuf>,
+    /// Rendered Kubernetes manifests (multi-document YAML, e.g. `helm template` output); `-`
+    /// reads standard input.
+    #[arg(long = "manifest", value_name = "FILE|-")]
+    manifests: Vec<PathBuf>,
+    /// The cluster's NodePort range, when its API server is not on the default 30000-32767.
+    #[arg(long = "node-port-range", value_name = "LOW-HIGH", value_parser = parse_port_range)]
+    node_port_range: Option<(u16, u16)>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -183,6 +202,22 @@ fn parse_env_set(s: &str) -> Result<(String, Vec<PathBuf>), String> {
         return Err(format!("`{s}` needs a name and at least one file"));
     }
     Ok((name.to_string(), files))
+}
+
+fn parse_port_range(s: &str) -> Result<(u16, u16), String> {
+    let (low, high) = s
+        .split_once('-')
+        .ok_or_else(|| format!("`{s}` is not LOW-HIGH, e.g. 30000-32767"))?;
+    let port = |p: &str| {
+        p.trim()
+            .parse::<u16>()
+            .map_err(|_| format!("`{p}` is not a port number"))
+    };
+    let (low, high) = (port(low)?, port(high)?);
+    if low > high {
+        return Err(format!("{low} is above {high}"));
+    }
+    Ok((low, high))
 }
 
 fn parse_set(s: &str) -> Result<(String, String), String> {
@@ -414,10 +449,32 @@ fn read(path: &Path) -> Result<Input, UsageError> {
         .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
 }
 
+/// A file, or standard input for `-` (read up to one byte past the env limit, so the library
+/// reports an oversized input instead of this reading without end).
+fn read_or_stdin(path: &Path) -> Result<Input, UsageError> {
+    if path != Path::new("-") {
+        return read(path);
+    }
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(elpc::compile::MAX_ENV_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+    Ok(Input {
+        name: "<stdin>".into(),
+        bytes,
+    })
+}
+
 /// What one policy is compiled with: env files, `--set` values, profile and rule levels, from
 /// the command line and the nearest `elpc.toml`.
 struct Plan {
     env: Vec<PathBuf>,
+    values: Vec<PathBuf>,
+    manifests: Vec<PathBuf>,
+    node_port_range: (u16, u16),
     options: Options,
     show_secrets: bool,
 }
@@ -431,6 +488,8 @@ impl Plan {
         let found = Config::discover(policy).map_err(|e| UsageError(e.to_string()))?;
         let mut levels = LintLevels::default();
         let mut env = inputs.env.clone();
+        let mut values = inputs.kubernetes.values.clone();
+        let mut manifests = inputs.kubernetes.manifests.clone();
         let mut sets: Vec<(String, String)> = Vec::new();
         let mut profile = None;
         let mut target = None;
@@ -445,6 +504,10 @@ impl Plan {
             if let Some(group) = config.group_for(relative) {
                 if env.is_empty() && env_set.is_none() {
                     env = group.env.iter().map(|e| root.join(e)).collect();
+                }
+                if values.is_empty() && manifests.is_empty() && env_set.is_none() {
+                    values = group.values.iter().map(|e| root.join(e)).collect();
+                    manifests = group.manifests.iter().map(|e| root.join(e)).collect();
                 }
                 sets.extend(group.set.iter().map(|(k, v)| (k.clone(), v.clone())));
                 let bad = |e: String| UsageError(format!("{}: {e}", path.display()));
@@ -489,6 +552,12 @@ impl Plan {
         };
         Ok(Plan {
             env,
+            values,
+            manifests,
+            node_port_range: inputs
+                .kubernetes
+                .node_port_range
+                .unwrap_or(elpc::kubernetes::DEFAULT_NODE_PORT_RANGE),
             show_secrets: inputs.show_secrets,
             options: Options {
                 profile,
@@ -514,7 +583,20 @@ impl Plan {
     fn compile(&self, policy: &Path) -> Result<Compilation, UsageError> {
         let policy = read(policy)?;
         let env: Vec<Input> = self.env.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
-        let mut compilation = compile(&policy, &env, &self.options);
+        let kubernetes = Kubernetes {
+            values: self
+                .values
+                .iter()
+                .map(|p| read(p))
+                .collect::<Result<_, _>>()?,
+            manifests: self
+                .manifests
+                .iter()
+                .map(|p| read_or_stdin(p))
+                .collect::<Result<_, _>>()?,
+            node_port_range: self.node_port_range,
+        };
+        let mut compilation = compile_deployment(&policy, &env, &kubernetes, &self.options);
         if !self.show_secrets {
             hide_secrets(&mut compilation);
         }

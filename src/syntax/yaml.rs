@@ -180,7 +180,10 @@ impl Builder<'_> {
             let start = self.byte(span.start.index());
             let end = self.byte(span.end.index()).max(start);
             let done = match event {
-                Event::StreamStart | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => None,
+                Event::StreamStart
+                | Event::DocumentStart(_)
+                | Event::DocumentEnd
+                | Event::Nothing => None,
                 Event::StreamEnd => break,
                 Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                     if stack.len() >= MAX_DEPTH {
@@ -312,10 +315,7 @@ impl Builder<'_> {
 
     /// The content of a quoted scalar, without its quotes.
     fn scalar_span(&self, style: ScalarStyle, start: usize, end: usize) -> Span {
-        let quoted = matches!(
-            style,
-            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
-        );
+        let quoted = matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
         let raw = self.text.get(start..end).unwrap_or("");
         if quoted && raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\'')) {
             Span::new(self.file, start + 1..end - 1)

@@ -106,7 +106,11 @@ fn alias_bombs_stop_at_the_node_bound() {
     let started = std::time::Instant::now();
     let (_, diags) = parse(&text);
     assert_eq!(diags.len(), 1, "{diags:?}");
-    assert!(diags[0].message.contains("YAML nodes"), "{}", diags[0].message);
+    assert!(
+        diags[0].message.contains("YAML nodes"),
+        "{}",
+        diags[0].message
+    );
     assert!(started.elapsed().as_secs() < 10);
 }
 
