@@ -41,6 +41,7 @@ pub mod syntax;
 
 // The facade dependents use. Modules above are being narrowed to `pub(crate)` (issue 11);
 // code outside the crate (tests, benches, fuzz targets, front ends) should name these.
-pub use compile::{compile, Compilation, CompiledPolicy, Input, Options};
+pub use compile::{compile, compile_deployment, Compilation, CompiledPolicy, Input, Options};
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
+pub use kubernetes::{Kubernetes, NodePod};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};

@@ -156,9 +156,13 @@ pub fn load(
         };
         let span = Span::new(id, 0..0);
         anchor.get_or_insert(span);
+        let before = diags.len();
         let docs = parse_yaml(id, sources.get(id).text(), diags);
         // Helm reads the first document of a values file.
         let Some(doc) = docs.into_iter().next() else {
+            if diags.len() > before {
+                continue; // unreadable YAML, already reported
+            }
             diags.push(
                 Diagnostic::new(
                     &NOT_EDGELAKE_VALUES,
@@ -221,33 +225,46 @@ fn add_text(sources: &mut SourceMap, input: &Input, diags: &mut Diagnostics) -> 
     usable.then_some(id)
 }
 
+/// Top-level keys of the known charts' values.
+const CHART_KEYS: &[&str] = &[
+    "node_configs",
+    "metadata",
+    "image",
+    "persistence",
+    "resources",
+];
+
 /// Why a YAML document is not a values file of an EdgeLake chart, if it is not.
 fn not_values(doc: &YamlNode, span: Span, name: &str) -> Option<Diagnostic> {
-    let has_node_configs = doc
-        .get("node_configs")
-        .is_some_and(|n| !n.entries().is_empty());
-    if has_node_configs {
+    let resource = doc.get("apiVersion").is_some() && doc.get("kind").is_some();
+    let older_layout = doc.get("node_configs").is_none()
+        && (doc.get("networking").is_some() || doc.get("general").is_some());
+    let chart_keys = doc
+        .entries()
+        .iter()
+        .any(|e| CHART_KEYS.contains(&e.key.as_str()));
+    if chart_keys && !resource && !older_layout {
         return None;
     }
     let at = doc.entries().first().map_or(span, |e| e.key_span);
     let d = Diagnostic::new(
         &NOT_EDGELAKE_VALUES,
         at,
-        format!(
-            "`{name}` is not a values file of an EdgeLake node chart (it has no `node_configs`)"
-        ),
+        format!("`{name}` is not a values file of an EdgeLake node chart"),
     )
     .label("elpc cannot take the node's env from this file");
-    Some(match doc.get("kind").and_then(YamlNode::as_str) {
-        Some(kind) if doc.get("spec").is_some() => d
-            .help(format!("this is a `{kind}` custom resource: save its `spec` (the values the operator passes to the chart) as a values file"))
-            .note("a Helm-based operator renders the chart with the resource's `spec` as values"),
-        Some(kind) => d.help(format!(
+    let kind = doc.get("kind").and_then(YamlNode::as_str).unwrap_or("");
+    Some(if resource && doc.get("spec").is_some() {
+        d.help(format!("this is a `{kind}` custom resource: save its `spec` (the values the operator passes to the chart) as a values file"))
+            .note("a Helm-based operator renders the chart with the resource's `spec` as values")
+    } else if resource {
+        d.help(format!(
             "this is a `{kind}` manifest: give rendered manifests with --manifest"
-        )),
-        None if doc.get("networking").is_some() || doc.get("general").is_some() => d
-            .help("sections such as `general` and `networking` at the top level are the layout of an older AnyLog chart; move them under `node_configs:` as the current charts expect")
-            .note("the known charts are edgelake-operator and EdgeLake/deployment-k8s anylog-node"),
-        None => d.help("give the chart's values.yaml or a values file with `node_configs.<section>.<KEY>`"),
+        ))
+    } else if older_layout {
+        d.help("sections such as `general` and `networking` at the top level are the layout of an older AnyLog chart; move them under `node_configs:` as the current charts expect")
+            .note("the known charts are edgelake-operator and EdgeLake/deployment-k8s anylog-node")
+    } else {
+        d.help("give the chart's values.yaml or a values file with `node_configs.<section>.<KEY>`")
     })
 }
