@@ -28,6 +28,7 @@ pub mod check;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
+pub mod disk;
 pub mod edgelake;
 pub mod emit;
 pub mod kubernetes;
@@ -41,7 +42,10 @@ pub mod syntax;
 
 // The facade dependents use. Modules above are being narrowed to `pub(crate)` (issue 11);
 // code outside the crate (tests, benches, fuzz targets, front ends) should name these.
-pub use compile::{compile, compile_deployment, Compilation, CompiledPolicy, Input, Options};
+pub use compile::{
+    compile, compile_deployment, compile_files, Compilation, CompiledPolicy, Input, Options,
+    Unreadable, UnreadableReason,
+};
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
 pub use kubernetes::{Kubernetes, NodePod};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};

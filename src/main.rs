@@ -10,7 +10,10 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use elpc::check::{catalog, suppress};
-use elpc::compile::{compile_deployment, output_json, Compilation, Input, Options};
+use elpc::compile::{
+    compile_deployment, output_json, Compilation, Input, Options, Unreadable, UnreadableReason,
+    MAX_ENV_BYTES, MAX_POLICY_BYTES,
+};
 use elpc::config::{Config, LintLevels};
 use elpc::edgelake::commands::Target;
 use elpc::emit::commands::to_al_script;
@@ -440,32 +443,35 @@ fn exit_for(failed: bool) -> ExitCode {
     }
 }
 
-fn read(path: &Path) -> Result<Input, UsageError> {
-    std::fs::read(path)
-        .map(|bytes| Input {
-            name: path.display().to_string(),
-            bytes,
-        })
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
+/// Reads an input through [`elpc::disk::read_bounded`]: a missing or unreadable path is a usage
+/// error; a special file or one past the limit goes on to the compiler, which reports it (EL004).
+fn read(path: &Path, max_bytes: usize) -> Result<Result<Input, Unreadable>, UsageError> {
+    match elpc::disk::read_input(path, max_bytes) {
+        Err(Unreadable {
+            reason: UnreadableReason::Io(_, why),
+            ..
+        }) => Err(UsageError(format!("cannot read {}: {why}", path.display()))),
+        other => Ok(other),
+    }
 }
 
 /// A file, or standard input for `-` (read up to one byte past the env limit, so the library
 /// reports an oversized input instead of this reading without end).
-fn read_or_stdin(path: &Path) -> Result<Input, UsageError> {
+fn read_or_stdin(path: &Path) -> Result<Result<Input, Unreadable>, UsageError> {
     if path != Path::new("-") {
-        return read(path);
+        return read(path, MAX_ENV_BYTES);
     }
     use std::io::Read;
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
-        .take(elpc::compile::MAX_ENV_BYTES as u64 + 1)
+        .take(MAX_ENV_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
-    Ok(Input {
+    Ok(Ok(Input {
         name: "<stdin>".into(),
         bytes,
-    })
+    }))
 }
 
 /// What one policy is compiled with: env files, `--set` values, profile and rule levels, from
@@ -581,13 +587,17 @@ impl Plan {
     }
 
     fn compile(&self, policy: &Path) -> Result<Compilation, UsageError> {
-        let policy = read(policy)?;
-        let env: Vec<Input> = self.env.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
+        let policy = read(policy, MAX_POLICY_BYTES)?;
+        let env: Vec<_> = self
+            .env
+            .iter()
+            .map(|p| read(p, MAX_ENV_BYTES))
+            .collect::<Result<_, _>>()?;
         let kubernetes = Kubernetes {
             values: self
                 .values
                 .iter()
-                .map(|p| read(p))
+                .map(|p| read(p, MAX_ENV_BYTES))
                 .collect::<Result<_, _>>()?,
             manifests: self
                 .manifests

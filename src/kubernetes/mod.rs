@@ -15,7 +15,7 @@ pub mod plan;
 pub mod values;
 
 use crate::check::catalog::NOT_EDGELAKE_VALUES;
-use crate::compile::Input;
+use crate::compile::{Input, Unreadable};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::resolve::env_layers::EnvOrigin;
 use crate::source::{FileId, SourceMap, Span};
@@ -27,10 +27,11 @@ pub const DEFAULT_NODE_PORT_RANGE: (u16, u16) = (30000, 32767);
 /// The Kubernetes inputs of a compilation (all optional).
 #[derive(Clone, Debug)]
 pub struct Kubernetes {
-    /// Helm values files in Helm's order: the chart's `values.yaml` first, then each `-f`.
-    pub values: Vec<Input>,
+    /// Helm values files in Helm's order: the chart's `values.yaml` first, then each `-f`
+    /// (a file the front end refused to read becomes an EL004 finding).
+    pub values: Vec<Result<Input, Unreadable>>,
     /// Rendered manifests (multi-document YAML, e.g. `helm template` output).
-    pub manifests: Vec<Input>,
+    pub manifests: Vec<Result<Input, Unreadable>>,
     /// The cluster's NodePort range (`--service-node-port-range` of the API server).
     pub node_port_range: (u16, u16),
 }
@@ -167,14 +168,14 @@ pub fn load(
                 Diagnostic::new(
                     &NOT_EDGELAKE_VALUES,
                     span,
-                    format!("`{}` holds no values", input.name),
+                    format!("`{}` holds no values", sources.get(id).name()),
                 )
                 .label("empty")
                 .help("give the chart's values.yaml or a values file with `node_configs`"),
             );
             continue;
         };
-        if let Some(d) = not_values(&doc, span, &input.name) {
+        if let Some(d) = not_values(&doc, span, sources.get(id).name()) {
             diags.push(d);
             continue;
         }
@@ -219,9 +220,17 @@ pub fn load(
 }
 
 /// Adds an input as a source file, `None` (reported) when it is not usable text.
-fn add_text(sources: &mut SourceMap, input: &Input, diags: &mut Diagnostics) -> Option<FileId> {
-    let (id, usable) =
-        crate::compile::add_source(sources, input, crate::compile::MAX_ENV_BYTES, diags);
+fn add_text(
+    sources: &mut SourceMap,
+    input: &Result<Input, Unreadable>,
+    diags: &mut Diagnostics,
+) -> Option<FileId> {
+    let (id, usable) = crate::compile::add_source(
+        sources,
+        input.as_ref(),
+        crate::compile::MAX_ENV_BYTES,
+        diags,
+    );
     usable.then_some(id)
 }
 

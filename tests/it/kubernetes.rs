@@ -120,15 +120,16 @@ fn chart_values_alone_neither_start_nor_expose_the_broker() {
 
 fn compile_texts(policy: &str, values: &[&str], kube: impl FnOnce(&mut Kubernetes)) -> Compilation {
     let mut k = Kubernetes {
-        values: vec![input(&root().join(EXAMPLE).join("values.yaml"))],
+        values: vec![Ok(input(&root().join(EXAMPLE).join("values.yaml")))],
         ..Kubernetes::default()
     };
     for (i, v) in values.iter().enumerate() {
-        k.values.push(Input::text(format!("override{i}.yaml"), *v));
+        k.values
+            .push(Ok(Input::text(format!("override{i}.yaml"), *v)));
     }
     kube(&mut k);
     compile_deployment(
-        &Input::text("node.policy", policy),
+        &Ok(Input::text("node.policy", policy)),
         &[],
         &k,
         &Options::default(),
@@ -185,10 +186,12 @@ fn corpus_values() -> Vec<PathBuf> {
 
 #[test]
 fn every_corpus_values_file_is_read_and_non_values_files_get_one_finding() {
-    let chart_values = input(&root().join("tests/k8s/edgelake-operator/values.yaml"));
+    let chart_values = Ok(input(
+        &root().join("tests/k8s/edgelake-operator/values.yaml"),
+    ));
     let mut report = String::new();
     for path in corpus_values() {
-        let file = input(&path);
+        let file = Ok(input(&path));
         // Alone, and after the chart's own values.yaml (Helm's order).
         for values in [vec![file.clone()], vec![chart_values.clone(), file.clone()]] {
             let k = Kubernetes {
@@ -196,7 +199,7 @@ fn every_corpus_values_file_is_read_and_non_values_files_get_one_finding() {
                 ..Kubernetes::default()
             };
             let c = compile_deployment(
-                &Input::text("p.policy", PORTS_FROM_ENV),
+                &Ok(Input::text("p.policy", PORTS_FROM_ENV)),
                 &[],
                 &k,
                 &Options::default(),
@@ -208,14 +211,14 @@ fn every_corpus_values_file_is_read_and_non_values_files_get_one_finding() {
                 .iter()
                 .filter(|d| matches!(d.rule.code, "EL601" | "EL602"))
                 .collect();
-            assert!(unusable.len() <= 1, "{}: {unusable:?}", file.name);
+            assert!(unusable.len() <= 1, "{}: {unusable:?}", path.display());
         }
         let k = Kubernetes {
             values: vec![chart_values.clone(), file.clone()],
             ..Kubernetes::default()
         };
         let c = compile_deployment(
-            &Input::text("p.policy", PORTS_FROM_ENV),
+            &Ok(Input::text("p.policy", PORTS_FROM_ENV)),
             &[],
             &k,
             &Options::default(),
@@ -247,15 +250,15 @@ fn every_corpus_values_file_is_read_and_non_values_files_get_one_finding() {
 
 #[test]
 fn rendered_manifests_give_the_same_env_and_plan_as_the_values_files() {
-    let policy = input(&root().join(EXAMPLE).join("policy.policy"));
+    let policy = Ok(input(&root().join(EXAMPLE).join("policy.policy")));
     let example = root().join(EXAMPLE);
     let from_values = compile_deployment(
         &policy,
         &[],
         &Kubernetes {
             values: vec![
-                input(&example.join("values.yaml")),
-                input(&example.join("mqtt-ingestion.yaml")),
+                Ok(input(&example.join("values.yaml"))),
+                Ok(input(&example.join("mqtt-ingestion.yaml"))),
             ],
             ..Kubernetes::default()
         },
@@ -265,9 +268,9 @@ fn rendered_manifests_give_the_same_env_and_plan_as_the_values_files() {
         &policy,
         &[],
         &Kubernetes {
-            manifests: vec![input(
+            manifests: vec![Ok(input(
                 &root().join("tests/k8s/rendered-mqtt-ingestion.yaml"),
-            )],
+            ))],
             ..Kubernetes::default()
         },
         &Options::default(),
@@ -298,11 +301,11 @@ fn rendered_manifests_give_the_same_env_and_plan_as_the_values_files() {
 fn secrets_in_manifests_are_env_and_stay_masked() {
     let manifest = "apiVersion: v1\nkind: Secret\nmetadata: {name: node-secrets}\ndata:\n  MQTT_PASSWD: bXF0dC1wYXNzd29yZA==\n---\nkind: ConfigMap\nmetadata: {name: cm}\ndata:\n  NODE_TYPE: operator\n  DB_PASSWD: hunter2\n---\nkind: Deployment\nspec:\n  template:\n    metadata: {labels: {app: n}}\n    spec:\n      containers:\n      - name: n\n        envFrom:\n        - configMapRef: {name: cm}\n        - secretRef: {name: node-secrets}\n---\nkind: Service\nmetadata: {name: other}\nspec:\n  selector: {app: elsewhere}\n  ports: [{port: 32148}]\n";
     let k = Kubernetes {
-        manifests: vec![Input::text("rendered.yaml", manifest)],
+        manifests: vec![Ok(Input::text("rendered.yaml", manifest))],
         ..Kubernetes::default()
     };
     let mut c = compile_deployment(
-        &Input::text("p.policy", PORTS_FROM_ENV),
+        &Ok(Input::text("p.policy", PORTS_FROM_ENV)),
         &[],
         &k,
         &Options::default(),

@@ -111,12 +111,13 @@ fn run(root: &Path, case: &Case) -> Compilation {
     let mut kubernetes = Kubernetes::default();
     if let Some(values) = &case.values {
         let chart = root.join("../k8s/edgelake-operator/values.yaml");
-        kubernetes.values = vec![input(root, &chart), input(root, values)];
+        kubernetes.values = vec![Ok(input(root, &chart)), Ok(input(root, values))];
     }
     kubernetes
         .manifests
-        .extend(case.manifest.iter().map(|m| input(root, m)));
-    compile_deployment(&input(root, &case.policy), &env, &kubernetes, &options)
+        .extend(case.manifest.iter().map(|m| Ok(input(root, m))));
+    let env: Vec<_> = env.into_iter().map(Ok).collect();
+    compile_deployment(&Ok(input(root, &case.policy)), &env, &kubernetes, &options)
 }
 
 #[test]
