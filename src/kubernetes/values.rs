@@ -276,11 +276,11 @@ mod tests {
     #[test]
     fn later_files_win_key_by_key_and_remember_what_they_overrode() {
         let mut v = doc(0, "n:\n  a: 1\n  b: x\n");
-        v.merge(doc(1, "n:\n  b: y\n"));
+        v.merge(doc(1, "n:\n  b: z\n"));
         let Lookup::Found(b) = v.lookup("n.b") else {
             panic!()
         };
-        assert_eq!(b.print(), "y");
+        assert_eq!(b.print(), "z");
         assert_eq!(b.value_span().unwrap().file, FileId(1));
         assert_eq!(b.overrides.len(), 1);
         let Lookup::Found(a) = v.lookup("n.a") else {
