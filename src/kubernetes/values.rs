@@ -275,19 +275,20 @@ mod tests {
 
     #[test]
     fn later_files_win_key_by_key_and_remember_what_they_overrode() {
-        let mut v = doc(0, "n:\n  a: 1\n  b: x\n");
-        v.merge(doc(1, "n:\n  b: z\n"));
-        let Lookup::Found(b) = v.lookup("n.b") else {
+        // (`y` and `n` would be booleans in YAML 1.1, keys included.)
+        let mut v = doc(0, "sec:\n  a: 1\n  b: x\n");
+        v.merge(doc(1, "sec:\n  b: z\n"));
+        let Lookup::Found(b) = v.lookup("sec.b") else {
             panic!()
         };
         assert_eq!(b.print(), "z");
         assert_eq!(b.value_span().unwrap().file, FileId(1));
         assert_eq!(b.overrides.len(), 1);
-        let Lookup::Found(a) = v.lookup("n.a") else {
+        let Lookup::Found(a) = v.lookup("sec.a") else {
             panic!()
         };
         assert_eq!(a.print(), "1");
-        assert_eq!(v.lookup("n.c"), Lookup::Missing);
+        assert_eq!(v.lookup("sec.c"), Lookup::Missing);
         assert!(matches!(v.lookup("m.c"), Lookup::Fails(m) if m.contains("nil pointer")));
     }
 
