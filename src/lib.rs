@@ -47,5 +47,5 @@ pub use compile::{
     Unreadable, UnreadableReason,
 };
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
-pub use kubernetes::{Kubernetes, NodePod};
+pub use kubernetes::{template::ChartFiles, Kubernetes, NodePod};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};

@@ -18,6 +18,7 @@ use elpc::config::{Config, LintLevels};
 use elpc::edgelake::commands::Target;
 use elpc::emit::commands::to_al_script;
 use elpc::emit::json::to_ascii_json;
+use elpc::kubernetes::template::ChartFiles;
 use elpc::kubernetes::Kubernetes;
 use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
@@ -128,6 +129,11 @@ struct KubernetesArgs {
     /// reads standard input.
     #[arg(long = "manifest", value_name = "FILE|-")]
     manifests: Vec<PathBuf>,
+    /// The Helm chart's directory: its `values.yaml` comes first, and its own templates
+    /// (ConfigMap, Service, Deployment) are rendered instead of elpc's built-in data of the
+    /// two known EdgeLake charts.
+    #[arg(long = "chart", value_name = "DIR")]
+    chart: Option<PathBuf>,
     /// The cluster's NodePort range, when its API server is not on the default 30000-32767.
     #[arg(long = "node-port-range", value_name = "LOW-HIGH", value_parser = parse_port_range)]
     node_port_range: Option<(u16, u16)>,
@@ -455,6 +461,34 @@ fn read(path: &Path, max_bytes: usize) -> Result<Result<Input, Unreadable>, Usag
     }
 }
 
+/// A chart directory's `Chart.yaml` and `templates/*` (`.yaml`, `.yml`, `.tpl`, by name),
+/// each through the bounded reader.
+fn read_chart(dir: &Path) -> Result<ChartFiles, UsageError> {
+    let templates_dir = dir.join("templates");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&templates_dir)
+        .map_err(|e| UsageError(format!("cannot read {}: {e}", templates_dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "tpl")
+        })
+        .collect();
+    names.sort();
+    names.truncate(elpc::kubernetes::template::MAX_TEMPLATES);
+    let chart_yaml = dir.join("Chart.yaml");
+    Ok(ChartFiles {
+        chart_yaml: if chart_yaml.exists() {
+            Some(read(&chart_yaml, MAX_ENV_BYTES)?)
+        } else {
+            None
+        },
+        templates: names
+            .iter()
+            .map(|p| read(p, MAX_ENV_BYTES))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
 /// A file, or standard input for `-` (read up to one byte past the env limit, so the library
 /// reports an oversized input instead of this reading without end).
 fn read_or_stdin(path: &Path) -> Result<Result<Input, Unreadable>, UsageError> {
@@ -480,6 +514,7 @@ struct Plan {
     env: Vec<PathBuf>,
     values: Vec<PathBuf>,
     manifests: Vec<PathBuf>,
+    chart: Option<PathBuf>,
     node_port_range: (u16, u16),
     options: Options,
     show_secrets: bool,
@@ -495,6 +530,10 @@ impl Plan {
         let mut levels = LintLevels::default();
         let mut env = inputs.env.clone();
         let mut values = inputs.kubernetes.values.clone();
+        if let Some(dir) = &inputs.kubernetes.chart {
+            // Helm reads the chart's own values.yaml before every -f file.
+            values.insert(0, dir.join("values.yaml"));
+        }
         let mut manifests = inputs.kubernetes.manifests.clone();
         let mut sets: Vec<(String, String)> = Vec::new();
         let mut profile = None;
@@ -560,6 +599,7 @@ impl Plan {
             env,
             values,
             manifests,
+            chart: inputs.kubernetes.chart.clone(),
             node_port_range: inputs
                 .kubernetes
                 .node_port_range
@@ -604,6 +644,10 @@ impl Plan {
                 .iter()
                 .map(|p| read_or_stdin(p))
                 .collect::<Result<_, _>>()?,
+            chart: match &self.chart {
+                Some(dir) => Some(read_chart(dir)?),
+                None => None,
+            },
             node_port_range: self.node_port_range,
         };
         let mut compilation = compile_deployment(&policy, &env, &kubernetes, &self.options);

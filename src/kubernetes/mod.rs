@@ -12,6 +12,7 @@ pub mod builtin;
 pub mod charts;
 pub mod manifest;
 pub mod plan;
+pub mod template;
 pub mod values;
 
 use crate::check::catalog::NOT_EDGELAKE_VALUES;
@@ -32,6 +33,9 @@ pub struct Kubernetes {
     pub values: Vec<Result<Input, Unreadable>>,
     /// Rendered manifests (multi-document YAML, e.g. `helm template` output).
     pub manifests: Vec<Result<Input, Unreadable>>,
+    /// The chart's own templates (`--chart DIR`; its `values.yaml` goes first in `values`):
+    /// rendered instead of the built-in mapping.
+    pub chart: Option<template::ChartFiles>,
     /// The cluster's NodePort range (`--service-node-port-range` of the API server).
     pub node_port_range: (u16, u16),
 }
@@ -41,6 +45,7 @@ impl Default for Kubernetes {
         Kubernetes {
             values: Vec::new(),
             manifests: Vec::new(),
+            chart: None,
             node_port_range: DEFAULT_NODE_PORT_RANGE,
         }
     }
@@ -185,16 +190,31 @@ pub fn load(
             None => merged = Some(value),
         }
     }
-    let from_values = merged.map(|values| {
-        let chart = charts::detect(&values);
-        builtin::apply(
-            chart,
-            &values,
-            anchor.unwrap_or(Span::new(FileId(0), 0..0)),
-            inputs.node_port_range,
-            diags,
-        )
-    });
+    let anchor = anchor.unwrap_or(Span::new(FileId(0), 0..0));
+    let from_values = match (&inputs.chart, merged) {
+        (Some(chart), values) => {
+            let values = values.unwrap_or_else(values::Value::empty);
+            template::render(
+                sources,
+                chart,
+                &values,
+                anchor,
+                inputs.node_port_range,
+                diags,
+            )
+        }
+        (None, Some(values)) => {
+            let chart = charts::detect(&values);
+            Some(builtin::apply(
+                chart,
+                &values,
+                anchor,
+                inputs.node_port_range,
+                diags,
+            ))
+        }
+        (None, None) => None,
+    };
     let mut docs = Vec::new();
     let mut manifest_anchor = None;
     for input in &inputs.manifests {

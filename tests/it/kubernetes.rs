@@ -330,3 +330,78 @@ fn secrets_in_manifests_are_env_and_stay_masked() {
         .collect::<String>();
     assert!(!text.contains("bXF0dC1wYXNzd29yZA") && !text.contains("hunter2"));
 }
+
+fn chart_files() -> elpc::ChartFiles {
+    let dir = root().join("tests/k8s/edgelake-operator");
+    let mut templates: Vec<PathBuf> = std::fs::read_dir(dir.join("templates"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    templates.sort();
+    elpc::ChartFiles {
+        chart_yaml: Some(Ok(input(&dir.join("Chart.yaml")))),
+        templates: templates.iter().map(|p| Ok(input(p))).collect(),
+    }
+}
+
+/// The built-in data of the edgelake-operator chart is pinned to the chart's own templates:
+/// for the chart's values and every corpus values file written for it, rendering the
+/// templates (`--chart`) and applying the data give the same env, servers and plan.
+#[test]
+fn built_in_chart_data_matches_rendering_the_chart_templates() {
+    let chart_values = Ok(input(
+        &root().join("tests/k8s/edgelake-operator/values.yaml"),
+    ));
+    let policy = Ok(input(&root().join(EXAMPLE).join("policy.policy")));
+    let mut compared = 0;
+    for path in corpus_values() {
+        let values = vec![chart_values.clone(), Ok(input(&path))];
+        let builtin = Kubernetes {
+            values: values.clone(),
+            ..Kubernetes::default()
+        };
+        let rendered = Kubernetes {
+            values,
+            chart: Some(chart_files()),
+            ..Kubernetes::default()
+        };
+        let a = compile_deployment(&policy, &[], &builtin, &Options::default());
+        let b = compile_deployment(&policy, &[], &rendered, &Options::default());
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let unusable = |c: &Compilation| {
+            c.diagnostics
+                .iter()
+                .any(|d| matches!(d.rule.code, "EL601" | "EL602"))
+        };
+        if unusable(&a) {
+            assert!(unusable(&b), "{name}");
+            continue;
+        }
+        let env = |c: &Compilation| -> Vec<(String, String)> {
+            let mut v: Vec<_> = c
+                .scope
+                .env_layers()
+                .iter()
+                .map(|v| (v.name.clone(), v.value.clone()))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(env(&a), env(&b), "{name}");
+        let plan = |c: &Compilation| {
+            let mut p = elpc::compile::output_json(c, json!([]))["kubernetes"].clone();
+            p.as_object_mut().unwrap().remove("chart");
+            p.as_object_mut().unwrap().remove("derived_from");
+            p
+        };
+        assert_eq!(plan(&a), plan(&b), "{name}");
+        let codes = |c: &Compilation| {
+            let mut v: Vec<&str> = c.diagnostics.iter().map(|d| d.rule.code).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(codes(&a), codes(&b), "{name}");
+        compared += 1;
+    }
+    assert!(compared >= 6, "{compared}");
+}
