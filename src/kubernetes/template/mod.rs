@@ -8,6 +8,8 @@
 //! release), `.Release.Namespace` its `metadata.namespace`.
 
 pub mod eval;
+mod functions;
+mod lex;
 pub mod parse;
 
 use std::collections::HashMap;
@@ -163,7 +165,7 @@ fn root_object(values: &Value, chart_yaml: Option<&Value>) -> Value {
     release.insert("Revision".to_string(), Value::plain(Kind::Number(1.0)));
     let mut root = IndexMap::new();
     root.insert("Values".to_string(), values.clone());
-    root.insert("Chart".to_string(), eval::chart_object(chart_yaml));
+    root.insert("Chart".to_string(), functions::chart_object(chart_yaml));
     root.insert("Release".to_string(), Value::plain(Kind::Map(release)));
     root.insert(
         "Capabilities".to_string(),
