@@ -405,3 +405,57 @@ fn built_in_chart_data_matches_rendering_the_chart_templates() {
     }
     assert!(compared >= 6, "{compared}");
 }
+
+/// `values = [...]` in an `elpc.toml` group, and hostile values files through the CLI: an
+/// alias bomb and deep nesting are one EL601 each, not a blow-up.
+#[test]
+fn elpc_toml_values_and_hostile_values_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = std::fs::read_to_string(root().join(EXAMPLE).join("values.yaml")).unwrap();
+    std::fs::write(dir.path().join("values.yaml"), chart).unwrap();
+    std::fs::write(
+        dir.path().join("node.yaml"),
+        "metadata:\n  service_type: NodePort\nnode_configs:\n  networking:\n    ANYLOG_SERVER_PORT: 2048\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("elpc.toml"),
+        "[[policies]]\nfiles = [\"*.policy\"]\nvalues = [\"values.yaml\", \"node.yaml\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("node.policy"), PORTS_FROM_ENV).unwrap();
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let items = vec![format!("*a{}", i - 1); 10].join(", ");
+        bomb.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+    }
+    std::fs::write(dir.path().join("bomb.yaml"), bomb).unwrap();
+    let deep = (0..200)
+        .map(|i| format!("{}k:\n", "  ".repeat(i)))
+        .collect::<String>();
+    std::fs::write(dir.path().join("deep.yaml"), deep).unwrap();
+    let check = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_elpc"))
+            .current_dir(dir.path())
+            .args(["check", "node.policy", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let doc: Json = serde_json::from_slice(&out.stdout).unwrap();
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(check(&[]).contains(&"EL606".to_string()));
+    for hostile in ["bomb.yaml", "deep.yaml"] {
+        let codes = check(&["--values", "values.yaml", "--values", hostile]);
+        assert_eq!(
+            codes.iter().filter(|c| *c == "EL601").count(),
+            1,
+            "{hostile}: {codes:?}"
+        );
+    }
+}
