@@ -30,6 +30,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod edgelake;
 pub mod emit;
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod path_map;
 pub mod render;
@@ -42,4 +43,6 @@ pub mod syntax;
 // code outside the crate (tests, benches, fuzz targets, front ends) should name these.
 pub use compile::{compile, Compilation, CompiledPolicy, Input, Options};
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
+pub use edgelake::commands::Target;
+pub use resolve::scope::Profile;
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};

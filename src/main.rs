@@ -19,7 +19,6 @@ use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
 use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
 use elpc::resolve::scope::Profile;
-use elpc::secrets::hide_secrets;
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
 #[derive(Parser)]
@@ -419,7 +418,6 @@ fn read(path: &Path) -> Result<Input, UsageError> {
 struct Plan {
     env: Vec<PathBuf>,
     options: Options,
-    show_secrets: bool,
 }
 
 impl Plan {
@@ -489,8 +487,8 @@ impl Plan {
         };
         Ok(Plan {
             env,
-            show_secrets: inputs.show_secrets,
             options: Options {
+                show_secrets: inputs.show_secrets,
                 profile,
                 sets,
                 levels,
@@ -514,11 +512,7 @@ impl Plan {
     fn compile(&self, policy: &Path) -> Result<Compilation, UsageError> {
         let policy = read(policy)?;
         let env: Vec<Input> = self.env.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
-        let mut compilation = compile(&policy, &env, &self.options);
-        if !self.show_secrets {
-            hide_secrets(&mut compilation);
-        }
-        Ok(compilation)
+        Ok(compile(&policy, &env, &self.options))
     }
 }
 

@@ -88,10 +88,9 @@ impl Analysis {
                 env.push(input);
             }
         }
-        // Diagnostics never show secret values in the editor (issue 6); hover masks its own
-        // output.
-        let mut compilation = compile(&policy, &env, &setup.options);
-        crate::secrets::hide_secrets(&mut compilation);
+        // Diagnostics never show secret values in the editor (issue 6): `compile` masks them
+        // unless `show_secrets` is set, which the server never does; hover masks its own output.
+        let compilation = compile(&policy, &env, &setup.options);
         let mut analysis = Analysis {
             compilation,
             files,

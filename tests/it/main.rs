@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod corpus;
 mod examples;
+mod library;
 mod lint_corpus;
 mod lsp;
 mod robustness;
