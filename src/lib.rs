@@ -32,6 +32,7 @@ pub mod disk;
 pub mod edgelake;
 pub mod emit;
 pub mod kubernetes;
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod path_map;
 pub mod render;
@@ -47,5 +48,7 @@ pub use compile::{
     Unreadable, UnreadableReason,
 };
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
+pub use edgelake::commands::Target;
 pub use kubernetes::{template::ChartFiles, Kubernetes, NodePod};
+pub use resolve::scope::Profile;
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};

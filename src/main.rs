@@ -24,7 +24,6 @@ use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
 use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
 use elpc::resolve::scope::Profile;
-use elpc::secrets::hide_secrets;
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
 #[derive(Parser)]
@@ -517,7 +516,6 @@ struct Plan {
     chart: Option<PathBuf>,
     node_port_range: (u16, u16),
     options: Options,
-    show_secrets: bool,
 }
 
 impl Plan {
@@ -604,8 +602,8 @@ impl Plan {
                 .kubernetes
                 .node_port_range
                 .unwrap_or(elpc::kubernetes::DEFAULT_NODE_PORT_RANGE),
-            show_secrets: inputs.show_secrets,
             options: Options {
+                show_secrets: inputs.show_secrets,
                 profile,
                 sets,
                 levels,
@@ -650,11 +648,12 @@ impl Plan {
             },
             node_port_range: self.node_port_range,
         };
-        let mut compilation = compile_deployment(&policy, &env, &kubernetes, &self.options);
-        if !self.show_secrets {
-            hide_secrets(&mut compilation);
-        }
-        Ok(compilation)
+        Ok(compile_deployment(
+            &policy,
+            &env,
+            &kubernetes,
+            &self.options,
+        ))
     }
 }
 

@@ -122,10 +122,10 @@ impl Analysis {
                 env.push(input);
             }
         }
-        // Diagnostics never show secret values in the editor (issue 6); hover masks its own
+        // Diagnostics never show secret values in the editor (issue 6): `compile_files` masks
+        // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
-        let mut compilation = compile_deployment(&policy, &env, &kubernetes, &setup.options);
-        crate::secrets::hide_secrets(&mut compilation);
+        let compilation = compile_deployment(&policy, &env, &kubernetes, &setup.options);
         let mut analysis = Analysis {
             compilation,
             files,

@@ -2,6 +2,7 @@
 //! (SARIF 2.1.0) and CI logs (GitHub workflow annotations).
 
 pub mod github;
+#[cfg(feature = "human")]
 pub mod human;
 pub mod json;
 pub mod sarif;

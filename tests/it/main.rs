@@ -10,6 +10,7 @@ mod corpus;
 mod examples;
 mod hostile;
 mod kubernetes;
+mod library;
 mod lint_corpus;
 mod lsp;
 mod robustness;
