@@ -206,7 +206,10 @@ fn compile_sources<'a>(
     let mut all_env_usable = true;
     let mut parsed_env = Vec::new();
     let has_env_files = env_files.len() > 0;
-    let pod = crate::kubernetes::load(&mut sources, kubernetes, &mut diags);
+    let mut pod = crate::kubernetes::load(&mut sources, kubernetes, &mut diags);
+    if let Some(pod) = &mut pod {
+        pod.secrets_shown = options.show_secrets;
+    }
     if let Some(pod) = &pod {
         env_anchor = Some(pod.anchor);
         for var in &pod.env {
@@ -504,7 +507,10 @@ fn add_refused(
 pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
     let mut doc = output_document(compilation, diagnostics);
     if let (Some(pod), Some(map)) = (&compilation.kubernetes, doc.as_object_mut()) {
-        map.insert("kubernetes".into(), crate::kubernetes::plan::to_json(pod));
+        map.insert(
+            "kubernetes".into(),
+            crate::kubernetes::plan::to_json(pod, &compilation.sources, pod.secrets_shown),
+        );
     }
     doc
 }
