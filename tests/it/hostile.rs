@@ -90,3 +90,68 @@ fn a_sparse_huge_env_file_is_refused_from_its_size() {
         stdout(&out)
     );
 }
+
+#[test]
+fn findings_far_along_a_long_line_render_in_bounded_output() {
+    let dir = tempdir("long-line");
+    // A finding at column 70,025 (miette panicked past 65,535), then 20,000 findings on a
+    // 60 KB line (33 s and an abort at 2.4 GB before).
+    let policy = format!(
+        "{{'config': {{'name': '{}', 'threads': 4, 'script': ['x = {}']}}}}",
+        "a".repeat(70_000),
+        "!u ".repeat(20_000)
+    );
+    std::fs::write(dir.join("long.policy"), policy).unwrap();
+    for command in ["check", "compile"] {
+        let out = elpc_within(
+            &dir,
+            &[
+                command,
+                "long.policy",
+                "--color",
+                "always",
+                "--deny",
+                "ignored-key",
+            ],
+            Duration::from_secs(30),
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let human = if command == "check" {
+            stdout(&out)
+        } else {
+            stderr(&out)
+        };
+        assert!(human.contains("long.policy:1:70025"), "{command}");
+        assert!(
+            human.contains("more not shown (") && human.contains("`--format json` lists every"),
+            "{command}"
+        );
+        assert!(human.len() < 1 << 20, "{command}: {} bytes", human.len());
+    }
+}
+
+#[test]
+fn terminal_escapes_from_policy_text_are_never_printed() {
+    let dir = tempdir("escapes");
+    // An OSC 52 clipboard write and a screen clear, as a command and as an env value.
+    std::fs::write(
+        dir.join("p.policy"),
+        "{'config': {'port': '!anylog_server_port.int', 'script': ['\u{1b}]52;c;aGk=\u{7}', 'x\u{1b}[2J = 1', '\u{9b}2J']}}",
+    )
+    .unwrap();
+    std::fs::write(dir.join("a.env"), "ANYLOG_SERVER_PORT=\u{1b}[2J99\n").unwrap();
+    for format in ["human", "github"] {
+        let out = elpc(
+            &dir,
+            &[
+                "check", "p.policy", "--env", "a.env", "--format", format, "--color", "never",
+            ],
+        );
+        let text = stdout(&out);
+        assert!(text.contains('␛'), "{format}: {text}");
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+            "{format}: {text:?}"
+        );
+    }
+}
