@@ -11,6 +11,7 @@ mod examples;
 mod hostile;
 mod lint_corpus;
 mod lsp;
+mod lsp_frames;
 mod robustness;
 mod rules;
 mod semantics;
