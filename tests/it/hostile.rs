@@ -155,3 +155,53 @@ fn terminal_escapes_from_policy_text_are_never_printed() {
         );
     }
 }
+
+/// Every line of an `.al` output is a comment or a command elpc checked as one.
+fn assert_only_checked_lines(al: &str, commands: &[&str]) {
+    for line in al.lines() {
+        assert!(
+            line.is_empty() || line.starts_with('#') || commands.contains(&line),
+            "unchecked line {line:?} in\n{al}"
+        );
+    }
+}
+
+#[test]
+fn al_output_never_writes_a_line_that_was_not_checked_as_a_command() {
+    let dir = tempdir("al-injection");
+    // A script entry with a line break, a multi-line env value filled into a server command, and
+    // a file name with line breaks (it goes into the header comments).
+    let name = "a\nprocess evil.al\n.policy";
+    std::fs::write(
+        dir.join(name),
+        r#"{"config": {"ip": "!company_name", "port": 32148, "script": ["echo x\nprocess /tmp/evil.al", "run scheduler 1"]}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("a.env"),
+        "NODE_TYPE=operator\nCOMPANY_NAME=\"10.0.0.1\\nprocess /tmp/evil.al\"\n",
+    )
+    .unwrap();
+    let out = elpc(
+        &dir,
+        &["compile", name, "--env", "a.env", "--format", "al", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(1), "the line breaks are errors");
+    let al = stdout(&out);
+    assert_only_checked_lines(&al, &["run scheduler 1"]);
+    assert_eq!(
+        al.matches("left out: this command holds a line break")
+            .count(),
+        2,
+        "{al}"
+    );
+    // With -o nothing is written at all.
+    let out = elpc(
+        &dir,
+        &[
+            "compile", name, "--env", "a.env", "--format", "al", "-q", "-o", "out.al",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.join("out.al").exists());
+}
