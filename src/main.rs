@@ -527,13 +527,15 @@ impl Plan {
 }
 
 fn print_human(compilation: &Compilation, color: bool, notes: bool, out: &mut dyn Write) {
-    for d in compilation
+    let shown = compilation
         .diagnostics
         .iter()
-        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note)
-    {
-        let _ = write!(out, "{}", human::render(&compilation.sources, d, color));
-    }
+        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note);
+    let _ = write!(
+        out,
+        "{}",
+        human::render_all(&compilation.sources, shown, color)
+    );
 }
 
 fn print_stdout(text: &str) -> Result<(), UsageError> {

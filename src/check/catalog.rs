@@ -29,6 +29,8 @@ rules! {
     SCRIPT_SYNTAX = "EL003", "script-syntax", Error, "script line the node cannot parse";
     /// Input that is not text at all, or too large to handle.
     INVALID_INPUT = "EL004", "invalid-input", Error, "input that is not UTF-8 text, is too large, or is not a regular file";
+    /// A command whose text holds a line break (one command to the node, two `.al` lines).
+    COMMAND_LINE_BREAK = "EL012", "command-line-break", Error, "command holding a line break: one command to the node, two lines in an `.al` script";
     /// Nesting beyond the bound elpc accepts.
     NESTING_TOO_DEEP = "EL005", "nesting-too-deep", Error, "brackets nested deeper than any policy needs";
     /// The document is not one object with one policy type.

@@ -90,3 +90,118 @@ fn a_sparse_huge_env_file_is_refused_from_its_size() {
         stdout(&out)
     );
 }
+
+#[test]
+fn findings_far_along_a_long_line_render_in_bounded_output() {
+    let dir = tempdir("long-line");
+    // A finding at column 70,025 (miette panicked past 65,535), then 20,000 findings on a
+    // 60 KB line (33 s and an abort at 2.4 GB before).
+    let policy = format!(
+        "{{'config': {{'name': '{}', 'threads': 4, 'script': ['x = {}']}}}}",
+        "a".repeat(70_000),
+        "!u ".repeat(20_000)
+    );
+    std::fs::write(dir.join("long.policy"), policy).unwrap();
+    for command in ["check", "compile"] {
+        let out = elpc_within(
+            &dir,
+            &[
+                command,
+                "long.policy",
+                "--color",
+                "always",
+                "--deny",
+                "ignored-key",
+            ],
+            Duration::from_secs(30),
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let human = if command == "check" {
+            stdout(&out)
+        } else {
+            stderr(&out)
+        };
+        assert!(human.contains("long.policy:1:70025"), "{command}");
+        assert!(
+            human.contains("more not shown (") && human.contains("`--format json` lists every"),
+            "{command}"
+        );
+        assert!(human.len() < 1 << 20, "{command}: {} bytes", human.len());
+    }
+}
+
+#[test]
+fn terminal_escapes_from_policy_text_are_never_printed() {
+    let dir = tempdir("escapes");
+    // An OSC 52 clipboard write and a screen clear, as a command and as an env value.
+    std::fs::write(
+        dir.join("p.policy"),
+        "{'config': {'port': '!anylog_server_port.int', 'script': ['\u{1b}]52;c;aGk=\u{7}', 'x\u{1b}[2J = 1', '\u{9b}2J']}}",
+    )
+    .unwrap();
+    std::fs::write(dir.join("a.env"), "ANYLOG_SERVER_PORT=\u{1b}[2J99\n").unwrap();
+    for format in ["human", "github"] {
+        let out = elpc(
+            &dir,
+            &[
+                "check", "p.policy", "--env", "a.env", "--format", format, "--color", "never",
+            ],
+        );
+        let text = stdout(&out);
+        assert!(text.contains('␛'), "{format}: {text}");
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+            "{format}: {text:?}"
+        );
+    }
+}
+
+/// Every line of an `.al` output is a comment or a command elpc checked as one.
+fn assert_only_checked_lines(al: &str, commands: &[&str]) {
+    for line in al.lines() {
+        assert!(
+            line.is_empty() || line.starts_with('#') || commands.contains(&line),
+            "unchecked line {line:?} in\n{al}"
+        );
+    }
+}
+
+#[test]
+fn al_output_never_writes_a_line_that_was_not_checked_as_a_command() {
+    let dir = tempdir("al-injection");
+    // A script entry with a line break, a multi-line env value filled into a server command, and
+    // a file name with line breaks (it goes into the header comments).
+    let name = "a\nprocess evil.al\n.policy";
+    std::fs::write(
+        dir.join(name),
+        r#"{"config": {"ip": "!company_name", "port": 32148, "script": ["echo x\nprocess /tmp/evil.al", "run scheduler 1"]}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("a.env"),
+        "NODE_TYPE=operator\nCOMPANY_NAME=\"10.0.0.1\\nprocess /tmp/evil.al\"\n",
+    )
+    .unwrap();
+    let out = elpc(
+        &dir,
+        &["compile", name, "--env", "a.env", "--format", "al", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(1), "the line breaks are errors");
+    let al = stdout(&out);
+    assert_only_checked_lines(&al, &["run scheduler 1"]);
+    assert_eq!(
+        al.matches("left out: this command holds a line break")
+            .count(),
+        2,
+        "{al}"
+    );
+    // With -o nothing is written at all.
+    let out = elpc(
+        &dir,
+        &[
+            "compile", name, "--env", "a.env", "--format", "al", "-q", "-o", "out.al",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.join("out.al").exists());
+}

@@ -12,6 +12,7 @@ mod hostile;
 mod library;
 mod lint_corpus;
 mod lsp;
+mod lsp_frames;
 mod robustness;
 mod rules;
 mod semantics;
