@@ -90,6 +90,10 @@ pub struct Options {
     pub target: Target,
     /// Where node directories live on this machine (`--path-map`), to check `process` paths.
     pub path_map: PathMap,
+    /// Show the values of secret env keys (`*PASSW*`, `*SECRET*`, `*KEY*`, `*TOKEN*`) in
+    /// diagnostics and in the env files' text (`--show-secrets`). Off by default: they are
+    /// printed as `***`, as the CLI and the language server do.
+    pub show_secrets: bool,
 }
 
 /// The outputs of a policy that parsed.
@@ -124,6 +128,14 @@ pub struct Compilation {
 }
 
 impl Compilation {
+    /// The document `elpc compile --format json` prints: `policy`, `resolved`, `servers`,
+    /// `commands` (each with its origin) and `diagnostics` (as [`crate::render::json`] writes
+    /// them); the outputs are `null` / empty when the policy had no usable structure.
+    pub fn to_json(&self) -> Json {
+        let diagnostics = crate::render::json::diagnostics_json(&self.sources, &self.diagnostics);
+        output_json(self, diagnostics)
+    }
+
     /// True when any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics
@@ -223,13 +235,17 @@ fn compile_sources<'a>(
         )
     });
     diagnostics.dedup();
-    Compilation {
+    let mut compilation = Compilation {
         sources,
         diagnostics,
         output,
         scope,
         syntax: root,
+    };
+    if !options.show_secrets {
+        crate::secrets::hide_secrets(&mut compilation);
     }
+    compilation
 }
 
 /// What the check stage needs besides the policy itself.

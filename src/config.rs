@@ -15,20 +15,27 @@
 //! path_map = ["/app/deployment-scripts=deployment-scripts"]
 //! ```
 //!
-//! The library does not look for the file; [`Config::discover`] is a helper for front ends.
+//! The core only knows [`LintLevels`]; reading, parsing and finding the file (the feature
+//! `config`, on for the CLI and the language server) belong to the front ends.
 
+#[cfg(feature = "config")]
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+#[cfg(feature = "config")]
 use crate::edgelake::commands::Target;
+#[cfg(feature = "config")]
 use crate::path_map::Mapping;
+#[cfg(feature = "config")]
 use crate::resolve::scope::Profile;
 
 /// The name of the configuration file.
+#[cfg(feature = "config")]
 pub const FILE_NAME: &str = "elpc.toml";
 
 /// A parsed `elpc.toml`.
+#[cfg(feature = "config")]
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -56,6 +63,7 @@ pub struct LintLevels {
 }
 
 /// Env files and variables for the policies matching `files`.
+#[cfg(feature = "config")]
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyGroup {
@@ -80,6 +88,7 @@ pub struct PolicyGroup {
 }
 
 /// A configuration file that could not be read.
+#[cfg(feature = "config")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfigError {
     /// The file.
@@ -88,12 +97,14 @@ pub struct ConfigError {
     pub message: String,
 }
 
+#[cfg(feature = "config")]
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.path.display(), self.message)
     }
 }
 
+#[cfg(feature = "config")]
 impl PolicyGroup {
     /// The profile the group names (`None` when it names none).
     pub fn profile(&self) -> Result<Option<Profile>, String> {
@@ -129,6 +140,7 @@ impl PolicyGroup {
     }
 }
 
+#[cfg(feature = "config")]
 impl Config {
     /// Parses configuration text.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
@@ -178,7 +190,7 @@ impl Config {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "config"))]
 mod tests {
     use super::*;
 

@@ -28,9 +28,11 @@ pub mod check;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
+#[cfg(any(feature = "cli", feature = "lsp", feature = "config"))]
 pub mod disk;
 pub mod edgelake;
 pub mod emit;
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod path_map;
 pub mod render;
@@ -46,4 +48,6 @@ pub use compile::{
     UnreadableReason,
 };
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
+pub use edgelake::commands::Target;
+pub use resolve::scope::Profile;
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};

@@ -23,7 +23,6 @@ use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
 use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
 use elpc::resolve::scope::Profile;
-use elpc::secrets::hide_secrets;
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
 #[derive(Parser)]
@@ -438,7 +437,6 @@ fn read(path: &Path, max_bytes: usize) -> Result<Result<Input, Unreadable>, Usag
 struct Plan {
     env: Vec<PathBuf>,
     options: Options,
-    show_secrets: bool,
 }
 
 impl Plan {
@@ -508,8 +506,8 @@ impl Plan {
         };
         Ok(Plan {
             env,
-            show_secrets: inputs.show_secrets,
             options: Options {
+                show_secrets: inputs.show_secrets,
                 profile,
                 sets,
                 levels,
@@ -537,11 +535,7 @@ impl Plan {
             .iter()
             .map(|p| read(p, MAX_ENV_BYTES))
             .collect::<Result<_, _>>()?;
-        let mut compilation = compile_files(&policy, &env, &self.options);
-        if !self.show_secrets {
-            hide_secrets(&mut compilation);
-        }
-        Ok(compilation)
+        Ok(compile_files(&policy, &env, &self.options))
     }
 }
 

@@ -17,7 +17,9 @@ use std::path::Path;
 
 use crate::compile::{Input, Unreadable, UnreadableReason};
 
+#[cfg(feature = "cli")]
 mod output;
+#[cfg(feature = "cli")]
 pub use output::{refuse_output, write_output, PAUSE_ENV};
 
 /// Largest `elpc.toml` the front ends read (real ones are a few hundred bytes).
@@ -118,7 +120,7 @@ fn open_without_blocking(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cli"))]
 mod tests {
     use super::*;
 

@@ -95,10 +95,10 @@ impl Analysis {
                 env.push(input);
             }
         }
-        // Diagnostics never show secret values in the editor (issue 6); hover masks its own
+        // Diagnostics never show secret values in the editor (issue 6): `compile_files` masks
+        // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
-        let mut compilation = compile_files(&policy, &env, &setup.options);
-        crate::secrets::hide_secrets(&mut compilation);
+        let compilation = compile_files(&policy, &env, &setup.options);
         let mut analysis = Analysis {
             compilation,
             files,

@@ -310,6 +310,7 @@ fn group_options(group: &PolicyGroup, base: &Path, levels: LintLevels) -> Option
         },
         sets: group.set.clone().into_iter().collect(),
         levels,
+        show_secrets: false,
     }
 }
 

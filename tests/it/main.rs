@@ -9,6 +9,7 @@ mod commands;
 mod corpus;
 mod examples;
 mod hostile;
+mod library;
 mod lint_corpus;
 mod lsp;
 mod lsp_frames;
