@@ -28,6 +28,7 @@ pub mod check;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
+#[cfg(any(feature = "cli", feature = "lsp", feature = "config"))]
 pub mod disk;
 pub mod edgelake;
 pub mod emit;

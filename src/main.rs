@@ -15,6 +15,7 @@ use elpc::compile::{
     MAX_ENV_BYTES, MAX_POLICY_BYTES,
 };
 use elpc::config::{Config, LintLevels};
+use elpc::disk;
 use elpc::edgelake::commands::Target;
 use elpc::emit::commands::to_al_script;
 use elpc::emit::json::to_ascii_json;
@@ -225,6 +226,16 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             color,
         } => {
             let plan = Plan::for_policy(&policy, &inputs, None)?;
+            let read: Vec<&Path> = std::iter::once(policy.as_path())
+                .chain(plan.env.iter().map(PathBuf::as_path))
+                .collect();
+            // Refused before compiling, so a wrong -o is said at once, errors or not.
+            if let Some(why) = output
+                .as_deref()
+                .and_then(|o| disk::refuse_output(o, &read))
+            {
+                return Err(UsageError(why));
+            }
             let compilation = plan.compile(&policy)?;
             let use_color = color.color.enabled(std::io::stderr().is_terminal());
             if !quiet {
@@ -256,7 +267,9 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 Some(path) if failed => {
                     eprintln!("elpc: errors found; {} was not written", path.display());
                 }
-                Some(path) => write_atomically(&path, text.as_bytes())?,
+                Some(path) => {
+                    disk::write_output(&path, text.as_bytes(), &read).map_err(UsageError)?
+                }
                 None => print_stdout(&text)?,
             }
             Ok(exit_for(failed))
@@ -549,19 +562,4 @@ fn print_stdout(text: &str) -> Result<(), UsageError> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(UsageError(format!("cannot write output: {e}"))),
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: readers see
-/// the old file or the whole new one, never half of it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let fail = |e: std::io::Error| UsageError(format!("cannot write {}: {e}", path.display()));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }

@@ -6,4 +6,5 @@ pub mod human;
 pub mod json;
 pub mod printable;
 pub mod sarif;
+#[cfg(feature = "human")]
 pub mod snippet;

@@ -205,3 +205,96 @@ fn al_output_never_writes_a_line_that_was_not_checked_as_a_command() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!dir.join("out.al").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn output_files_keep_their_mode_and_only_regular_files_are_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir("output-file");
+    std::fs::write(dir.join("p.policy"), POLICY).unwrap();
+    std::fs::write(dir.join("a.env"), "NODE_TYPE=operator\nCOMPANY_NAME=Co\n").unwrap();
+    let compile = |out: &str| {
+        elpc(
+            &dir,
+            &["compile", "p.policy", "--env", "a.env", "-q", "-o", out],
+        )
+    };
+
+    // The mode of an existing file is kept (it became 0600 before).
+    std::fs::write(dir.join("out.json"), "old").unwrap();
+    std::fs::set_permissions(dir.join("out.json"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(compile("out.json").status.code(), Some(0));
+    let meta = std::fs::metadata(dir.join("out.json")).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    assert!(std::fs::read_to_string(dir.join("out.json"))
+        .unwrap()
+        .contains("\"policy\""));
+
+    // A symbolic link (such as /dev/stdout), a FIFO and the inputs themselves are refused,
+    // untouched, before anything is compiled.
+    std::os::unix::fs::symlink("out.json", dir.join("link.json")).unwrap();
+    let fifo = std::ffi::CString::new(dir.join("fifo.json").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    for (target, why) in [
+        ("link.json", "symbolic link"),
+        ("/dev/stdout", "symbolic link"),
+        ("fifo.json", "a FIFO"),
+        ("p.policy", "names the input p.policy"),
+        ("./a.env", "names the input a.env"),
+    ] {
+        let out = elpc_within(
+            &dir,
+            &["compile", "p.policy", "--env", "a.env", "-q", "-o", target],
+            Duration::from_secs(10),
+        );
+        assert_eq!(out.status.code(), Some(2), "{target}");
+        assert!(stderr(&out).contains(why), "{target}: {}", stderr(&out));
+    }
+    assert!(std::fs::symlink_metadata(dir.join("link.json"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("p.policy")).unwrap(),
+        POLICY
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        5,
+        "no temporary file is left"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_output_leaves_no_temporary_file() {
+    let dir = tempdir("output-signal");
+    std::fs::write(dir.join("p.policy"), POLICY).unwrap();
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_elpc"))
+            .current_dir(&dir)
+            .args(["compile", "p.policy", "-q", "-o", "out.json"])
+            .env(elpc::disk::PAUSE_ENV, "20000")
+            .spawn()
+            .unwrap();
+        // Wait until the temporary file is there, then stop elpc.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        {
+            assert!(Instant::now() < deadline, "no temporary file appeared");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+        let status = child.wait().unwrap();
+        assert!(!status.success());
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left, ["p.policy"], "after signal {signal}");
+    }
+}
