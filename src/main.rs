@@ -10,14 +10,14 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use elpc::check::{catalog, suppress};
-use elpc::compile::{compile, output_json, Compilation, Input, Options};
+use elpc::compile::{compile, Compilation, Input, Options};
 use elpc::config::{Config, LintLevels};
 use elpc::edgelake::commands::Target;
 use elpc::emit::commands::to_al_script;
 use elpc::emit::json::to_ascii_json;
 use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
-use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
+use elpc::render::{github, human};
 use elpc::resolve::scope::Profile;
 use elpc::secrets::hide_secrets;
 
@@ -235,8 +235,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             }
             let text = match format {
                 CompileFormat::Json => {
-                    let diags = diagnostics_json(&compilation.sources, &compilation.diagnostics);
-                    let mut t = to_ascii_json(&output_json(&compilation, diags), true);
+                    let mut t = elpc::render::output::compile_document(&compilation);
                     t.push('\n');
                     t
                 }
@@ -301,21 +300,11 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     }
                 }
                 CheckFormat::Json => {
-                    let mut all = Vec::new();
-                    for (set, c) in &runs {
-                        for mut d in diagnostics_json(&c.sources, &c.diagnostics)
-                            .as_array()
-                            .cloned()
-                            .unwrap_or_default()
-                        {
-                            if let Some(set) = set {
-                                d["env_set"] = serde_json::json!(set);
-                            }
-                            all.push(d);
-                        }
-                    }
-                    let doc = serde_json::json!({ "version": FORMAT_VERSION, "diagnostics": all });
-                    out = format!("{}\n", to_ascii_json(&doc, true));
+                    out =
+                        elpc::render::json::check_document(runs.iter().map(|(set, c)| {
+                            (set.as_deref(), &c.sources, c.diagnostics.as_slice())
+                        }));
+                    out.push('\n');
                 }
                 CheckFormat::Sarif => {
                     let inputs: Vec<SarifInput> = runs
