@@ -11,8 +11,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use elpc::check::{catalog, suppress};
 use elpc::compile::{
-    compile_files, output_json, Compilation, Input, Options, Unreadable, UnreadableReason,
-    MAX_ENV_BYTES, MAX_POLICY_BYTES,
+    compile_files, Compilation, Input, Options, Unreadable, UnreadableReason, MAX_ENV_BYTES,
+    MAX_POLICY_BYTES,
 };
 use elpc::config::{Config, LintLevels};
 use elpc::disk;
@@ -21,7 +21,7 @@ use elpc::emit::commands::to_al_script;
 use elpc::emit::json::to_ascii_json;
 use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
-use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
+use elpc::render::{github, human};
 use elpc::resolve::scope::Profile;
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
@@ -248,8 +248,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             }
             let text = match format {
                 CompileFormat::Json => {
-                    let diags = diagnostics_json(&compilation.sources, &compilation.diagnostics);
-                    let mut t = to_ascii_json(&output_json(&compilation, diags), true);
+                    let mut t = elpc::render::output::compile_document(&compilation);
                     t.push('\n');
                     t
                 }
@@ -316,21 +315,11 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     }
                 }
                 CheckFormat::Json => {
-                    let mut all = Vec::new();
-                    for (set, c) in &runs {
-                        for mut d in diagnostics_json(&c.sources, &c.diagnostics)
-                            .as_array()
-                            .cloned()
-                            .unwrap_or_default()
-                        {
-                            if let Some(set) = set {
-                                d["env_set"] = serde_json::json!(set);
-                            }
-                            all.push(d);
-                        }
-                    }
-                    let doc = serde_json::json!({ "version": FORMAT_VERSION, "diagnostics": all });
-                    out = format!("{}\n", to_ascii_json(&doc, true));
+                    out =
+                        elpc::render::json::check_document(runs.iter().map(|(set, c)| {
+                            (set.as_deref(), &c.sources, c.diagnostics.as_slice())
+                        }));
+                    out.push('\n');
                 }
                 CheckFormat::Sarif => {
                     let inputs: Vec<SarifInput> = runs

@@ -2,8 +2,10 @@
 //! scanning (SARIF 2.1.0) and CI logs (GitHub workflow annotations).
 
 pub mod github;
+#[cfg(feature = "human")]
 pub mod human;
 pub mod json;
+pub mod output;
 pub mod printable;
 pub mod sarif;
 #[cfg(feature = "human")]
