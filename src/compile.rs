@@ -51,6 +51,32 @@ impl Input {
     }
 }
 
+/// A file a front end refused to read (see `elpc::disk`): compiled as a finding (EL004), never
+/// as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// Display name (usually the path).
+    pub name: String,
+    /// Why it was not read.
+    pub reason: UnreadableReason,
+}
+
+/// Why a file was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnreadableReason {
+    /// Not a regular file: `"a directory"`, `"a FIFO"`, `"a character device"`, ...
+    NotRegular(&'static str),
+    /// Larger than the limit; `size` is the size on disk when it was known before reading.
+    TooLarge {
+        /// The file's size, when the file system told it.
+        size: Option<u64>,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Opening or reading failed.
+    Io(std::io::ErrorKind, String),
+}
+
 /// How to compile.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -120,6 +146,29 @@ impl Compilation {
 
 /// Compiles a policy against env files layered in order (later wins).
 pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compilation {
+    compile_sources(Ok(policy), env_files.iter().map(Ok), options)
+}
+
+/// [`compile`] for a front end that may have refused some files (a FIFO, a device, a file past
+/// the size limit): each refusal becomes an EL004 finding on that file, and the rest is
+/// compiled as usual.
+pub fn compile_files(
+    policy: &Result<Input, Unreadable>,
+    env_files: &[Result<Input, Unreadable>],
+    options: &Options,
+) -> Compilation {
+    compile_sources(
+        policy.as_ref(),
+        env_files.iter().map(Result::as_ref),
+        options,
+    )
+}
+
+fn compile_sources<'a>(
+    policy: Result<&Input, &Unreadable>,
+    env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
+    options: &Options,
+) -> Compilation {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
 
@@ -135,6 +184,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     let mut env_anchor = None;
     let mut all_env_usable = true;
     let mut parsed_env = Vec::new();
+    let has_env_files = env_files.len() > 0;
     for input in env_files {
         let (id, usable) = add_source(&mut sources, input, MAX_ENV_BYTES, &mut diags);
         env_anchor.get_or_insert(Span::new(id, 0..0));
@@ -157,7 +207,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     let scope = Scope::build(
         options.profile,
         layers,
-        !env_files.is_empty(),
+        has_env_files,
         &options.sets,
         &mut diags,
         env_anchor.filter(|_| all_env_usable),
@@ -305,10 +355,14 @@ fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: 
 /// input keeps only its valid prefix, so the diagnostic can point where the problem starts.
 fn add_source(
     sources: &mut SourceMap,
-    input: &Input,
+    input: Result<&Input, &Unreadable>,
     max_bytes: usize,
     diags: &mut Diagnostics,
 ) -> (FileId, bool) {
+    let input = match input {
+        Ok(input) => input,
+        Err(refused) => return add_refused(sources, refused, diags),
+    };
     let bytes = &input.bytes;
     let problem = if bytes.len() > max_bytes {
         Some((
@@ -361,6 +415,46 @@ fn add_source(
             (id, false)
         }
     }
+}
+
+/// Adds an empty file for input a front end refused to read, with the finding that says why.
+fn add_refused(
+    sources: &mut SourceMap,
+    refused: &Unreadable,
+    diags: &mut Diagnostics,
+) -> (FileId, bool) {
+    let name = &refused.name;
+    let (message, help) = match &refused.reason {
+        UnreadableReason::NotRegular(kind) => (
+            format!("`{name}` is {kind}, not a regular file; elpc reads only regular files"),
+            "give the path of a policy or env file (write a stream to a file first)".to_string(),
+        ),
+        UnreadableReason::TooLarge {
+            size: Some(size),
+            limit,
+        } => (
+            format!(
+                "`{name}` is {} MiB; elpc reads files up to {} MiB",
+                size >> 20,
+                limit >> 20
+            ),
+            "check that this is the file you meant".to_string(),
+        ),
+        UnreadableReason::TooLarge { size: None, limit } => (
+            format!(
+                "`{name}` is larger than {} MiB, the most elpc reads",
+                limit >> 20
+            ),
+            "check that this is the file you meant".to_string(),
+        ),
+        UnreadableReason::Io(_, why) => (
+            format!("cannot read `{name}`: {why}"),
+            "check the path and its permissions".to_string(),
+        ),
+    };
+    let id = sources.add(SourceFile::new(name, String::new()));
+    diags.push(Diagnostic::new(&INVALID_INPUT, Span::new(id, 0..0), message).help(help));
+    (id, false)
 }
 
 /// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics.

@@ -166,10 +166,11 @@ impl Config {
         for dir in absolute.ancestors() {
             let candidate = dir.join(FILE_NAME);
             if candidate.is_file() {
-                let text = std::fs::read_to_string(&candidate).map_err(|e| ConfigError {
-                    path: candidate.clone(),
-                    message: e.to_string(),
-                })?;
+                let text = crate::disk::read_text(&candidate, crate::disk::MAX_CONFIG_BYTES)
+                    .map_err(|message| ConfigError {
+                        path: candidate.clone(),
+                        message,
+                    })?;
                 return Config::parse(&text, &candidate).map(|c| Some((candidate, c)));
             }
         }

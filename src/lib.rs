@@ -28,6 +28,8 @@ pub mod check;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
+#[cfg(feature = "fs")]
+pub mod disk;
 pub mod edgelake;
 pub mod emit;
 #[cfg(feature = "lsp")]
@@ -41,7 +43,10 @@ pub mod syntax;
 
 // The facade dependents use. Modules above are being narrowed to `pub(crate)` (issue 11);
 // code outside the crate (tests, benches, fuzz targets, front ends) should name these.
-pub use compile::{compile, Compilation, CompiledPolicy, Input, Options};
+pub use compile::{
+    compile, compile_files, Compilation, CompiledPolicy, Input, Options, Unreadable,
+    UnreadableReason,
+};
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
 pub use edgelake::commands::Target;
 pub use resolve::scope::Profile;

@@ -10,7 +10,10 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use elpc::check::{catalog, suppress};
-use elpc::compile::{compile, output_json, Compilation, Input, Options};
+use elpc::compile::{
+    compile_files, output_json, Compilation, Input, Options, Unreadable, UnreadableReason,
+    MAX_ENV_BYTES, MAX_POLICY_BYTES,
+};
 use elpc::config::{Config, LintLevels};
 use elpc::edgelake::commands::Target;
 use elpc::emit::commands::to_al_script;
@@ -404,13 +407,16 @@ fn exit_for(failed: bool) -> ExitCode {
     }
 }
 
-fn read(path: &Path) -> Result<Input, UsageError> {
-    std::fs::read(path)
-        .map(|bytes| Input {
-            name: path.display().to_string(),
-            bytes,
-        })
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
+/// Reads an input through [`elpc::disk::read_bounded`]: a missing or unreadable path is a usage
+/// error; a special file or one past the limit goes on to the compiler, which reports it (EL004).
+fn read(path: &Path, max_bytes: usize) -> Result<Result<Input, Unreadable>, UsageError> {
+    match elpc::disk::read_input(path, max_bytes) {
+        Err(Unreadable {
+            reason: UnreadableReason::Io(_, why),
+            ..
+        }) => Err(UsageError(format!("cannot read {}: {why}", path.display()))),
+        other => Ok(other),
+    }
 }
 
 /// What one policy is compiled with: env files, `--set` values, profile and rule levels, from
@@ -510,9 +516,13 @@ impl Plan {
     }
 
     fn compile(&self, policy: &Path) -> Result<Compilation, UsageError> {
-        let policy = read(policy)?;
-        let env: Vec<Input> = self.env.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
-        Ok(compile(&policy, &env, &self.options))
+        let policy = read(policy, MAX_POLICY_BYTES)?;
+        let env: Vec<_> = self
+            .env
+            .iter()
+            .map(|p| read(p, MAX_ENV_BYTES))
+            .collect::<Result<_, _>>()?;
+        Ok(compile_files(&policy, &env, &self.options))
     }
 }
 

@@ -28,7 +28,7 @@ rules! {
     /// A script line that does not tokenize or whose `if` does not parse.
     SCRIPT_SYNTAX = "EL003", "script-syntax", Error, "script line the node cannot parse";
     /// Input that is not text at all, or too large to handle.
-    INVALID_INPUT = "EL004", "invalid-input", Error, "input that is not UTF-8 text, or is too large";
+    INVALID_INPUT = "EL004", "invalid-input", Error, "input that is not UTF-8 text, is too large, or is not a regular file";
     /// Nesting beyond the bound elpc accepts.
     NESTING_TOO_DEEP = "EL005", "nesting-too-deep", Error, "brackets nested deeper than any policy needs";
     /// The document is not one object with one policy type.

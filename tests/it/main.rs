@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod corpus;
 mod examples;
+mod hostile;
 mod library;
 mod lint_corpus;
 mod lsp;
