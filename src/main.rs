@@ -419,6 +419,16 @@ fn read(path: &Path, max_bytes: usize) -> Result<Result<Input, Unreadable>, Usag
     }
 }
 
+/// `path` relative to the working directory when it lies below it, as people type paths.
+fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// What one policy is compiled with: env files, `--set` values, profile and rule levels, from
 /// the command line and the nearest `elpc.toml`.
 struct Plan {
@@ -441,6 +451,9 @@ impl Plan {
         let mut group_path_map: Vec<Mapping> = Vec::new();
         if let Some((path, config)) = &found {
             levels = config.lint.clone();
+            if let Some(origin) = &mut levels.origin {
+                origin.name = display_path(path);
+            }
             let root = path.parent().unwrap_or(Path::new("."));
             let absolute = std::path::absolute(policy).unwrap_or_else(|_| policy.to_path_buf());
             let relative = absolute
@@ -473,16 +486,19 @@ impl Plan {
         levels.deny.extend(inputs.deny.iter().cloned());
         levels.warn.extend(inputs.warn.iter().cloned());
         levels.allow.extend(inputs.allow.iter().cloned());
-        let unknown = suppress::unknown_rule_names(&levels);
+        // Unknown names in elpc.toml are findings there (EL030, reported by the library with
+        // line and column); those on the command line are usage errors.
+        let unknown = suppress::unknown_rule_names(&LintLevels {
+            deny: inputs.deny.clone(),
+            warn: inputs.warn.clone(),
+            allow: inputs.allow.clone(),
+            origin: None,
+        });
         if !unknown.is_empty() {
             return Err(UsageError(format!(
                 "unknown rule{} {}; `elpc explain` lists them",
                 if unknown.len() == 1 { "" } else { "s" },
-                unknown
-                    .iter()
-                    .map(|u| format!("`{u}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                unknown.join(", ")
             )));
         }
         sets.extend(inputs.sets.iter().cloned());
