@@ -9,6 +9,10 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod cli {
+    pub mod affected;
+}
+
 use elpc::check::{catalog, suppress};
 use elpc::compile::{
     compile_files, output_json, Compilation, Input, Options, Unreadable, UnreadableReason,
@@ -53,7 +57,8 @@ enum Command {
     },
     /// Check policies and print diagnostics only.
     Check {
-        /// The policy files.
+        /// The policy files. An env file or elpc.toml stands for the policies it affects (the
+        /// policies of the elpc.toml groups listing the env file; every policy below elpc.toml).
         #[arg(required = true)]
         policies: Vec<PathBuf>,
         #[command(flatten)]
@@ -269,6 +274,11 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             color,
         } => {
             let use_color = color.color.enabled(std::io::stdout().is_terminal());
+            let affected = cli::affected::expand(&policies).map_err(UsageError)?;
+            for note in &affected.notes {
+                eprintln!("elpc: {note}");
+            }
+            let policies = affected.policies;
             let mut failed = false;
             let mut runs: Vec<(Option<String>, Compilation)> = Vec::new();
             for policy in &policies {
