@@ -28,7 +28,7 @@ pub mod check;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
-#[cfg(any(feature = "cli", feature = "lsp", feature = "config"))]
+#[cfg(feature = "fs")]
 pub mod disk;
 pub mod edgelake;
 pub mod emit;

@@ -45,6 +45,8 @@ rules! {
     UNUSED_SUPPRESSION = "EL010", "unused-suppression", Warning, "suppression comment that silences nothing";
     /// `# elpc: ignore[...]` without a reason.
     SUPPRESSION_WITHOUT_REASON = "EL011", "suppression-without-reason", Error, "suppression comment without a reason";
+    /// A name in `[lint]` of `elpc.toml` that names no rule.
+    UNKNOWN_RULE_NAME = "EL030", "unknown-rule-name", Error, "rule name in `elpc.toml` that names no rule";
     /// `$VAR` in an env file whose variable is not set.
     ENV_UNSET_INTERPOLATION = "EL101", "env-unset-interpolation", Warning, "`$VAR` in an env value that no earlier line or file sets";
     /// The same key twice in one env file.
@@ -125,6 +127,14 @@ rules! {
     NOT_IDEMPOTENT = "EL411", "not-idempotent", Note, "command that fails when the policy is applied again";
     /// Command words in a layout the node rejects.
     COMMAND_STRUCTURE = "EL412", "command-structure", Error, "command words in a layout the node rejects (no `where`, a key without a value)";
+}
+
+/// The rule code or name (or `warnings`) closest to a misspelt `written`, for "did you mean".
+pub fn closest(written: &str) -> Option<&'static str> {
+    let names = ALL.iter().map(|r| r.name).chain(["warnings"]);
+    crate::diagnostic::did_you_mean(&written.to_ascii_lowercase(), names).or_else(|| {
+        crate::diagnostic::did_you_mean(&written.to_ascii_uppercase(), ALL.iter().map(|r| r.code))
+    })
 }
 
 /// The rule with this code (`EL201`) or name (`undefined-variable`), case-insensitive.

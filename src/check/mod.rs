@@ -4,6 +4,7 @@
 pub mod catalog;
 
 pub mod suppress;
+pub mod unknown_rule_name;
 
 // Policy text and structure
 mod id_mismatch;

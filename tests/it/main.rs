@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod corpus;
 mod examples;
+mod first_minutes;
 mod hostile;
 mod library;
 mod lint_corpus;
