@@ -15,7 +15,7 @@ mod cli {
 
 use elpc::check::{catalog, suppress};
 use elpc::compile::{
-    compile_files, Compilation, Input, Options, Unreadable, UnreadableReason, MAX_ENV_BYTES,
+    compile_deployment, Compilation, Input, Options, Unreadable, UnreadableReason, MAX_ENV_BYTES,
     MAX_POLICY_BYTES,
 };
 use elpc::config::{Config, LintLevels};
@@ -23,6 +23,8 @@ use elpc::disk;
 use elpc::edgelake::commands::Target;
 use elpc::emit::commands::to_al_script;
 use elpc::emit::json::to_ascii_json;
+use elpc::kubernetes::template::ChartFiles;
+use elpc::kubernetes::Kubernetes;
 use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
 use elpc::render::{github, human};
@@ -117,6 +119,29 @@ struct InputArgs {
     /// --path-map /app/deployment-scripts=./deployment-scripts (repeatable)
     #[arg(long = "path-map", value_name = "NODE_DIR=LOCAL_DIR", value_parser = Mapping::parse)]
     path_map: Vec<Mapping>,
+    #[command(flatten)]
+    kubernetes: KubernetesArgs,
+}
+
+/// Kubernetes inputs: the node's env from Helm values or rendered manifests.
+#[derive(clap::Args)]
+struct KubernetesArgs {
+    /// A Helm values file (repeat in Helm's order: the chart's values.yaml first, then each
+    /// `-f` file; later files win, maps merge key by key).
+    #[arg(long = "values", value_name = "FILE")]
+    values: Vec<PathBuf>,
+    /// Rendered Kubernetes manifests (multi-document YAML, e.g. `helm template` output); `-`
+    /// reads standard input.
+    #[arg(long = "manifest", value_name = "FILE|-")]
+    manifests: Vec<PathBuf>,
+    /// The Helm chart's directory: its `values.yaml` comes first, and its own templates
+    /// (ConfigMap, Service, Deployment) are rendered instead of elpc's built-in data of the
+    /// two known EdgeLake charts.
+    #[arg(long = "chart", value_name = "DIR")]
+    chart: Option<PathBuf>,
+    /// The cluster's NodePort range, when its API server is not on the default 30000-32767.
+    #[arg(long = "node-port-range", value_name = "LOW-HIGH", value_parser = parse_port_range)]
+    node_port_range: Option<(u16, u16)>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -191,6 +216,22 @@ fn parse_env_set(s: &str) -> Result<(String, Vec<PathBuf>), String> {
         return Err(format!("`{s}` needs a name and at least one file"));
     }
     Ok((name.to_string(), files))
+}
+
+fn parse_port_range(s: &str) -> Result<(u16, u16), String> {
+    let (low, high) = s
+        .split_once('-')
+        .ok_or_else(|| format!("`{s}` is not LOW-HIGH, e.g. 30000-32767"))?;
+    let port = |p: &str| {
+        p.trim()
+            .parse::<u16>()
+            .map_err(|_| format!("`{p}` is not a port number"))
+    };
+    let (low, high) = (port(low)?, port(high)?);
+    if low > high {
+        return Err(format!("{low} is above {high}"));
+    }
+    Ok((low, high))
 }
 
 fn parse_set(s: &str) -> Result<(String, String), String> {
@@ -441,10 +482,61 @@ fn display_path(path: &Path) -> String {
         .to_string()
 }
 
+/// A chart directory's `Chart.yaml` and `templates/*` (`.yaml`, `.yml`, `.tpl`, by name),
+/// each through the bounded reader.
+fn read_chart(dir: &Path) -> Result<ChartFiles, UsageError> {
+    let templates_dir = dir.join("templates");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&templates_dir)
+        .map_err(|e| UsageError(format!("cannot read {}: {e}", templates_dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "tpl")
+        })
+        .collect();
+    names.sort();
+    names.truncate(elpc::kubernetes::template::MAX_TEMPLATES);
+    let chart_yaml = dir.join("Chart.yaml");
+    Ok(ChartFiles {
+        chart_yaml: if chart_yaml.exists() {
+            Some(read(&chart_yaml, MAX_ENV_BYTES)?)
+        } else {
+            None
+        },
+        templates: names
+            .iter()
+            .map(|p| read(p, MAX_ENV_BYTES))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// A file, or standard input for `-` (read up to one byte past the env limit, so the library
+/// reports an oversized input instead of this reading without end).
+fn read_or_stdin(path: &Path) -> Result<Result<Input, Unreadable>, UsageError> {
+    if path != Path::new("-") {
+        return read(path, MAX_ENV_BYTES);
+    }
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_ENV_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+    Ok(Ok(Input {
+        name: "<stdin>".into(),
+        bytes,
+    }))
+}
+
 /// What one policy is compiled with: env files, `--set` values, profile and rule levels, from
 /// the command line and the nearest `elpc.toml`.
 struct Plan {
     env: Vec<PathBuf>,
+    values: Vec<PathBuf>,
+    manifests: Vec<PathBuf>,
+    chart: Option<PathBuf>,
+    node_port_range: (u16, u16),
     options: Options,
 }
 
@@ -457,6 +549,12 @@ impl Plan {
         let found = Config::discover(policy).map_err(|e| UsageError(e.to_string()))?;
         let mut levels = LintLevels::default();
         let mut env = inputs.env.clone();
+        let mut values = inputs.kubernetes.values.clone();
+        if let Some(dir) = &inputs.kubernetes.chart {
+            // Helm reads the chart's own values.yaml before every -f file.
+            values.insert(0, dir.join("values.yaml"));
+        }
+        let mut manifests = inputs.kubernetes.manifests.clone();
         let mut sets: Vec<(String, String)> = Vec::new();
         let mut profile = None;
         let mut target = None;
@@ -474,6 +572,10 @@ impl Plan {
             if let Some(group) = config.group_for(relative) {
                 if env.is_empty() && env_set.is_none() {
                     env = group.env.iter().map(|e| root.join(e)).collect();
+                }
+                if values.is_empty() && manifests.is_empty() && env_set.is_none() {
+                    values = group.values.iter().map(|e| root.join(e)).collect();
+                    manifests = group.manifests.iter().map(|e| root.join(e)).collect();
                 }
                 sets.extend(group.set.iter().map(|(k, v)| (k.clone(), v.clone())));
                 let bad = |e: String| UsageError(format!("{}: {e}", path.display()));
@@ -521,6 +623,13 @@ impl Plan {
         };
         Ok(Plan {
             env,
+            values,
+            manifests,
+            chart: inputs.kubernetes.chart.clone(),
+            node_port_range: inputs
+                .kubernetes
+                .node_port_range
+                .unwrap_or(elpc::kubernetes::DEFAULT_NODE_PORT_RANGE),
             options: Options {
                 show_secrets: inputs.show_secrets,
                 profile,
@@ -550,7 +659,29 @@ impl Plan {
             .iter()
             .map(|p| read(p, MAX_ENV_BYTES))
             .collect::<Result<_, _>>()?;
-        Ok(compile_files(&policy, &env, &self.options))
+        let kubernetes = Kubernetes {
+            values: self
+                .values
+                .iter()
+                .map(|p| read(p, MAX_ENV_BYTES))
+                .collect::<Result<_, _>>()?,
+            manifests: self
+                .manifests
+                .iter()
+                .map(|p| read_or_stdin(p))
+                .collect::<Result<_, _>>()?,
+            chart: match &self.chart {
+                Some(dir) => Some(read_chart(dir)?),
+                None => None,
+            },
+            node_port_range: self.node_port_range,
+        };
+        Ok(compile_deployment(
+            &policy,
+            &env,
+            &kubernetes,
+            &self.options,
+        ))
     }
 }
 

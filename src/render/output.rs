@@ -17,6 +17,10 @@ pub fn compile_document(compilation: &Compilation) -> String {
         sources,
         diagnostics: &compilation.diagnostics,
     };
+    let kubernetes = compilation
+        .kubernetes
+        .as_ref()
+        .map(crate::kubernetes::plan::to_json);
     match &compilation.output {
         Some(out) => ascii_json(
             &Document {
@@ -34,6 +38,7 @@ pub fn compile_document(compilation: &Compilation) -> String {
                     })
                     .collect(),
                 diagnostics,
+                kubernetes,
             },
             true,
         ),
@@ -44,6 +49,7 @@ pub fn compile_document(compilation: &Compilation) -> String {
                 servers: serde_json::json!({"tcp": null, "rest": null, "broker": null}),
                 commands: Vec::new(),
                 diagnostics,
+                kubernetes,
             },
             true,
         ),
@@ -57,6 +63,9 @@ struct Document<'a> {
     servers: Json,
     commands: Vec<CommandView<'a>>,
     diagnostics: DiagnosticsView<'a>,
+    /// The network plan, when Helm values or manifests were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kubernetes: Option<Json>,
 }
 
 #[derive(Serialize)]

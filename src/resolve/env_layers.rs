@@ -171,6 +171,37 @@ impl EnvLayers {
         }
     }
 
+    /// Defines a variable from a source that is not a dotenv file (a Helm values file, a
+    /// Kubernetes manifest), on top of what is defined: no interpolation, and `overrides` (the
+    /// source's own chain, e.g. the values files it overrode) come after any earlier definition.
+    pub fn define(
+        &mut self,
+        name: &str,
+        value: String,
+        origin: EnvOrigin,
+        overrides: Vec<EnvOrigin>,
+    ) {
+        match self.vars.get_mut(name) {
+            Some(var) => {
+                let old = std::mem::replace(&mut var.origin, origin);
+                var.overrides.push(old);
+                var.overrides.extend(overrides);
+                var.value = value;
+            }
+            None => {
+                self.vars.insert(
+                    name.to_string(),
+                    EnvVar {
+                        name: name.to_string(),
+                        value,
+                        origin,
+                        overrides,
+                    },
+                );
+            }
+        }
+    }
+
     /// The variable called `name`.
     pub fn get(&self, name: &str) -> Option<&EnvVar> {
         self.vars.get(name)

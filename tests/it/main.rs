@@ -10,6 +10,7 @@ mod corpus;
 mod examples;
 mod first_minutes;
 mod hostile;
+mod kubernetes;
 mod library;
 mod lint_corpus;
 mod lsp;
