@@ -266,6 +266,10 @@ fn compile_sources<'a>(
         compile_document(parsed, &scope, &ctx, &mut diags)
     });
 
+    if let Some(origin) = &options.levels.origin {
+        let id = sources.add(SourceFile::new(origin.name.clone(), origin.text.clone()));
+        check::unknown_rule_name::check(&sources, id, &options.levels, &mut diags);
+    }
     let mut diagnostics = suppress::apply(&sources, diags.into_vec(), &options.levels);
     diagnostics.sort_by_key(|d| {
         (

@@ -62,6 +62,20 @@ pub struct LintLevels {
     /// Do not report these.
     #[serde(default)]
     pub allow: Vec<String>,
+    /// The `elpc.toml` these levels were read from, so that a name in it that is no rule is
+    /// reported there, with line, column and "did you mean" (EL030). `None` for levels from a
+    /// command line, whose front end reports unknown names itself.
+    #[serde(skip)]
+    pub origin: Option<LevelsOrigin>,
+}
+
+/// The file rule levels were read from: its display name and text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LevelsOrigin {
+    /// Display name (usually the path of `elpc.toml`).
+    pub name: String,
+    /// The file's text.
+    pub text: String,
 }
 
 /// Env files and variables for the policies matching `files`.
@@ -153,10 +167,15 @@ impl PolicyGroup {
 impl Config {
     /// Parses configuration text.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError {
             path: path.to_path_buf(),
             message: e.to_string().trim_end().to_string(),
-        })
+        })?;
+        config.lint.origin = Some(LevelsOrigin {
+            name: path.display().to_string(),
+            text: text.to_string(),
+        });
+        Ok(config)
     }
 
     /// Finds `elpc.toml` in `start` or its ancestors, and parses it.

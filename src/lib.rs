@@ -28,6 +28,7 @@ pub mod check;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
+#[cfg(feature = "fs")]
 pub mod disk;
 pub mod edgelake;
 pub mod emit;

@@ -9,12 +9,17 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod cli {
+    pub mod affected;
+}
+
 use elpc::check::{catalog, suppress};
 use elpc::compile::{
-    compile_deployment, output_json, Compilation, Input, Options, Unreadable, UnreadableReason,
-    MAX_ENV_BYTES, MAX_POLICY_BYTES,
+    compile_deployment, Compilation, Input, Options, Unreadable, UnreadableReason, MAX_ENV_BYTES,
+    MAX_POLICY_BYTES,
 };
 use elpc::config::{Config, LintLevels};
+use elpc::disk;
 use elpc::edgelake::commands::Target;
 use elpc::emit::commands::to_al_script;
 use elpc::emit::json::to_ascii_json;
@@ -22,7 +27,7 @@ use elpc::kubernetes::template::ChartFiles;
 use elpc::kubernetes::Kubernetes;
 use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
-use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
+use elpc::render::{github, human};
 use elpc::resolve::scope::Profile;
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
@@ -55,7 +60,8 @@ enum Command {
     },
     /// Check policies and print diagnostics only.
     Check {
-        /// The policy files.
+        /// The policy files. An env file or elpc.toml stands for the policies it affects (the
+        /// policies of the elpc.toml groups listing the env file; every policy below elpc.toml).
         #[arg(required = true)]
         policies: Vec<PathBuf>,
         #[command(flatten)]
@@ -266,6 +272,16 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             color,
         } => {
             let plan = Plan::for_policy(&policy, &inputs, None)?;
+            let read: Vec<&Path> = std::iter::once(policy.as_path())
+                .chain(plan.env.iter().map(PathBuf::as_path))
+                .collect();
+            // Refused before compiling, so a wrong -o is said at once, errors or not.
+            if let Some(why) = output
+                .as_deref()
+                .and_then(|o| disk::refuse_output(o, &read))
+            {
+                return Err(UsageError(why));
+            }
             let compilation = plan.compile(&policy)?;
             let use_color = color.color.enabled(std::io::stderr().is_terminal());
             if !quiet {
@@ -278,8 +294,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             }
             let text = match format {
                 CompileFormat::Json => {
-                    let diags = diagnostics_json(&compilation.sources, &compilation.diagnostics);
-                    let mut t = to_ascii_json(&output_json(&compilation, diags), true);
+                    let mut t = elpc::render::output::compile_document(&compilation);
                     t.push('\n');
                     t
                 }
@@ -297,7 +312,9 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 Some(path) if failed => {
                     eprintln!("elpc: errors found; {} was not written", path.display());
                 }
-                Some(path) => write_atomically(&path, text.as_bytes())?,
+                Some(path) => {
+                    disk::write_output(&path, text.as_bytes(), &read).map_err(UsageError)?
+                }
                 None => print_stdout(&text)?,
             }
             Ok(exit_for(failed))
@@ -310,6 +327,11 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             color,
         } => {
             let use_color = color.color.enabled(std::io::stdout().is_terminal());
+            let affected = cli::affected::expand(&policies).map_err(UsageError)?;
+            for note in &affected.notes {
+                eprintln!("elpc: {note}");
+            }
+            let policies = affected.policies;
             let mut failed = false;
             let mut runs: Vec<(Option<String>, Compilation)> = Vec::new();
             for policy in &policies {
@@ -344,21 +366,11 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     }
                 }
                 CheckFormat::Json => {
-                    let mut all = Vec::new();
-                    for (set, c) in &runs {
-                        for mut d in diagnostics_json(&c.sources, &c.diagnostics)
-                            .as_array()
-                            .cloned()
-                            .unwrap_or_default()
-                        {
-                            if let Some(set) = set {
-                                d["env_set"] = serde_json::json!(set);
-                            }
-                            all.push(d);
-                        }
-                    }
-                    let doc = serde_json::json!({ "version": FORMAT_VERSION, "diagnostics": all });
-                    out = format!("{}\n", to_ascii_json(&doc, true));
+                    out =
+                        elpc::render::json::check_document(runs.iter().map(|(set, c)| {
+                            (set.as_deref(), &c.sources, c.diagnostics.as_slice())
+                        }));
+                    out.push('\n');
                 }
                 CheckFormat::Sarif => {
                     let inputs: Vec<SarifInput> = runs
@@ -460,6 +472,16 @@ fn read(path: &Path, max_bytes: usize) -> Result<Result<Input, Unreadable>, Usag
     }
 }
 
+/// `path` relative to the working directory when it lies below it, as people type paths.
+fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// A chart directory's `Chart.yaml` and `templates/*` (`.yaml`, `.yml`, `.tpl`, by name),
 /// each through the bounded reader.
 fn read_chart(dir: &Path) -> Result<ChartFiles, UsageError> {
@@ -539,6 +561,9 @@ impl Plan {
         let mut group_path_map: Vec<Mapping> = Vec::new();
         if let Some((path, config)) = &found {
             levels = config.lint.clone();
+            if let Some(origin) = &mut levels.origin {
+                origin.name = display_path(path);
+            }
             let root = path.parent().unwrap_or(Path::new("."));
             let absolute = std::path::absolute(policy).unwrap_or_else(|_| policy.to_path_buf());
             let relative = absolute
@@ -575,16 +600,19 @@ impl Plan {
         levels.deny.extend(inputs.deny.iter().cloned());
         levels.warn.extend(inputs.warn.iter().cloned());
         levels.allow.extend(inputs.allow.iter().cloned());
-        let unknown = suppress::unknown_rule_names(&levels);
+        // Unknown names in elpc.toml are findings there (EL030, reported by the library with
+        // line and column); those on the command line are usage errors.
+        let unknown = suppress::unknown_rule_names(&LintLevels {
+            deny: inputs.deny.clone(),
+            warn: inputs.warn.clone(),
+            allow: inputs.allow.clone(),
+            origin: None,
+        });
         if !unknown.is_empty() {
             return Err(UsageError(format!(
                 "unknown rule{} {}; `elpc explain` lists them",
                 if unknown.len() == 1 { "" } else { "s" },
-                unknown
-                    .iter()
-                    .map(|u| format!("`{u}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                unknown.join(", ")
             )));
         }
         sets.extend(inputs.sets.iter().cloned());
@@ -658,13 +686,15 @@ impl Plan {
 }
 
 fn print_human(compilation: &Compilation, color: bool, notes: bool, out: &mut dyn Write) {
-    for d in compilation
+    let shown = compilation
         .diagnostics
         .iter()
-        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note)
-    {
-        let _ = write!(out, "{}", human::render(&compilation.sources, d, color));
-    }
+        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note);
+    let _ = write!(
+        out,
+        "{}",
+        human::render_all(&compilation.sources, shown, color)
+    );
 }
 
 fn print_stdout(text: &str) -> Result<(), UsageError> {
@@ -678,19 +708,4 @@ fn print_stdout(text: &str) -> Result<(), UsageError> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(UsageError(format!("cannot write output: {e}"))),
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: readers see
-/// the old file or the whole new one, never half of it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let fail = |e: std::io::Error| UsageError(format!("cannot write {}: {e}", path.display()));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }

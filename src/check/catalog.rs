@@ -29,6 +29,8 @@ rules! {
     SCRIPT_SYNTAX = "EL003", "script-syntax", Error, "script line the node cannot parse";
     /// Input that is not text at all, or too large to handle.
     INVALID_INPUT = "EL004", "invalid-input", Error, "input that is not UTF-8 text, is too large, or is not a regular file";
+    /// A command whose text holds a line break (one command to the node, two `.al` lines).
+    COMMAND_LINE_BREAK = "EL012", "command-line-break", Error, "command holding a line break: one command to the node, two lines in an `.al` script";
     /// Nesting beyond the bound elpc accepts.
     NESTING_TOO_DEEP = "EL005", "nesting-too-deep", Error, "brackets nested deeper than any policy needs";
     /// The document is not one object with one policy type.
@@ -43,6 +45,8 @@ rules! {
     UNUSED_SUPPRESSION = "EL010", "unused-suppression", Warning, "suppression comment that silences nothing";
     /// `# elpc: ignore[...]` without a reason.
     SUPPRESSION_WITHOUT_REASON = "EL011", "suppression-without-reason", Error, "suppression comment without a reason";
+    /// A name in `[lint]` of `elpc.toml` that names no rule.
+    UNKNOWN_RULE_NAME = "EL030", "unknown-rule-name", Error, "rule name in `elpc.toml` that names no rule";
     /// `$VAR` in an env file whose variable is not set.
     ENV_UNSET_INTERPOLATION = "EL101", "env-unset-interpolation", Warning, "`$VAR` in an env value that no earlier line or file sets";
     /// The same key twice in one env file.
@@ -143,6 +147,14 @@ rules! {
     SECRET_IN_CONFIGMAP = "EL609", "secret-in-configmap", Warning, "password or key in a ConfigMap, readable by anyone who may read ConfigMaps";
     /// A Service whose selector matches no pod.
     SERVICE_SELECTS_NOTHING = "EL610", "service-selects-nothing", Warning, "Kubernetes Service whose selector matches no pod of the deployment";
+}
+
+/// The rule code or name (or `warnings`) closest to a misspelt `written`, for "did you mean".
+pub fn closest(written: &str) -> Option<&'static str> {
+    let names = ALL.iter().map(|r| r.name).chain(["warnings"]);
+    crate::diagnostic::did_you_mean(&written.to_ascii_lowercase(), names).or_else(|| {
+        crate::diagnostic::did_you_mean(&written.to_ascii_uppercase(), ALL.iter().map(|r| r.code))
+    })
 }
 
 /// The rule with this code (`EL201`) or name (`undefined-variable`), case-insensitive.

@@ -4,6 +4,7 @@
 pub mod catalog;
 
 pub mod suppress;
+pub mod unknown_rule_name;
 
 // Policy text and structure
 mod id_mismatch;
@@ -37,6 +38,7 @@ mod port_conflict;
 mod port_resolves_empty;
 mod server_missing_ip;
 // Script commands against the command catalog
+mod command_line_break;
 mod command_not_on_target;
 mod command_structure;
 mod duplicate_where_key;
@@ -146,6 +148,7 @@ pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     multi_line_control_flow::check(ctx, diags);
     if_without_then::check(ctx, diags);
     not_idempotent::check(ctx, diags);
+    command_line_break::check(ctx, diags);
 }
 
 /// What the Kubernetes rules that compare the policy with the pod read.

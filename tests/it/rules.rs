@@ -1,7 +1,8 @@
 //! Every rule, tested on its own cases: `tests/cases/<rule-name>/bad-*.policy` must raise the
 //! rule, `good-*.policy` must not. A case may have an env file beside it (`<case>.env`), or be
-//! a directory with `policy.policy`, env files and `env.list` (their layering order). The
-//! findings of each rule's cases are snapshotted.
+//! a directory with `policy.policy`, env files and `env.list` (their layering order). A
+//! `<case>.toml` beside a case is its `elpc.toml`: its `[lint]` levels apply. The findings of
+//! each rule's cases are snapshotted.
 //!
 //! Kubernetes cases: `<case>.values.yaml` is a Helm values file given after the chart's own
 //! `tests/k8s/edgelake-operator/values.yaml` (Helm always reads that first), and
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 use elpc::check::catalog;
 use elpc::compile::{compile_deployment, Compilation, Input, Options};
+use elpc::config::{Config, LintLevels};
 use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::Kubernetes;
 
@@ -99,6 +101,19 @@ fn cases(dir: &Path) -> Vec<Case> {
     out
 }
 
+/// The `[lint]` levels of `<case>.toml` (an `elpc.toml` for that case), if there is one.
+fn levels_of(root: &Path, policy: &Path) -> LintLevels {
+    let toml = policy.with_extension("toml");
+    match std::fs::read_to_string(&toml) {
+        Ok(text) => {
+            Config::parse(&text, toml.strip_prefix(root).unwrap())
+                .unwrap()
+                .lint
+        }
+        Err(_) => LintLevels::default(),
+    }
+}
+
 fn run(root: &Path, case: &Case) -> Compilation {
     let env: Vec<Input> = case.env.iter().map(|p| input(root, p)).collect();
     let options = Options {
@@ -106,6 +121,7 @@ fn run(root: &Path, case: &Case) -> Compilation {
             mappings: case.path_map.clone(),
             files: Some(Arc::new(RealFiles)),
         },
+        levels: levels_of(root, &case.policy),
         ..Options::default()
     };
     let mut kubernetes = Kubernetes::default();
