@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod suppress;
 
 // Policy text and structure
+mod duplicate_policy_key;
 mod id_mismatch;
 mod policy_type_not_config;
 mod runtime_rejects_text;
@@ -108,6 +109,7 @@ pub fn run_env(ctx: &EnvContext, diags: &mut Diagnostics) {
 /// Runs every policy rule.
 pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     runtime_rejects_text::check(ctx, diags);
+    duplicate_policy_key::check(ctx, diags);
     id_mismatch::check(ctx, diags);
     policy_type_not_config::check(ctx, diags);
     literal_cast_suffix::check(ctx, diags);

@@ -298,3 +298,63 @@ fn an_interrupted_output_leaves_no_temporary_file() {
         assert_eq!(left, ["p.policy"], "after signal {signal}");
     }
 }
+
+#[test]
+fn surrogate_pairs_round_trip_through_the_canonical_output() {
+    let dir = tempdir("surrogates");
+    // The issue's case: compiled to " smile" before. The id is the node's, recorded with the
+    // oracle's policy_id op for this text (EdgeLake faba50d).
+    let escaped = r#"{"config": {"name": "\ud83d\ude00 smile"}}"#;
+    std::fs::write(dir.join("escaped.policy"), escaped).unwrap();
+    std::fs::write(
+        dir.join("raw.policy"),
+        "{\"config\": {\"name\": \"😀 smile\"}}",
+    )
+    .unwrap();
+    let policy = |file: &str| -> serde_json::Value {
+        let out = elpc(&dir, &["compile", file, "-q"]);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["policy"].clone()
+    };
+    let first = policy("escaped.policy");
+    assert_eq!(first["config"]["name"], "😀 smile");
+    assert_eq!(first["config"]["id"], "54d765dee20b2d0677eea89e9d93c9be");
+    assert_eq!(policy("raw.policy"), first);
+    // elpc's own output, compiled again: same policy, same id.
+    let out = elpc(&dir, &["compile", "escaped.policy", "-q", "-o", "out.json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.join("out.json")).unwrap();
+    assert!(text.is_ascii() && text.contains(r"\ud83d\ude00"), "{text}");
+    let inner =
+        &text[text.find("\"policy\": ").unwrap() + 10..text.find(",\n  \"resolved\"").unwrap()];
+    std::fs::write(dir.join("again.policy"), inner).unwrap();
+    assert_eq!(policy("again.policy"), first);
+}
+
+#[test]
+fn duplicate_keys_keep_the_last_value_as_the_node_does_and_are_reported() {
+    // Recorded with the oracle's policy_id op (EdgeLake faba50d): the node stores
+    // {'config': {'script': ['b'], 'name': 2}} with this id.
+    let dir = tempdir("duplicate-keys");
+    std::fs::write(
+        dir.join("p.policy"),
+        r#"{"config": {"script": ["a"], "script": ["b"], "name": 1, "name": 2}}"#,
+    )
+    .unwrap();
+    let out = elpc(&dir, &["compile", "p.policy", "-q"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["policy"],
+        serde_json::json!({"config": {"script": ["b"], "name": 2, "id": "b6963d2f53e21245de273c53b86ba305"}})
+    );
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == "EL013").count(),
+        2,
+        "{codes:?}"
+    );
+}
