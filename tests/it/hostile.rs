@@ -358,3 +358,40 @@ fn duplicate_keys_keep_the_last_value_as_the_node_does_and_are_reported() {
         "{codes:?}"
     );
 }
+
+#[test]
+fn numbers_past_64_bits_are_shown_as_python_shows_them() {
+    // Python's int() has no size limit: int("99999999999999999999") and int(-1e20) (exactly
+    // -100000000000000000000) were printed as a saturated 9223372036854775807 or "not an
+    // integer". Integers past 64 bits in the policy text become floats in the node (orjson;
+    // recorded with the oracle: 123456789012345678901234567890 -> 1.2345678901234568e+29).
+    let dir = tempdir("numbers");
+    std::fs::write(
+        dir.join("p.policy"),
+        r#"{"config": {"ip": "1.2.3.4", "port": "99999999999999999999", "tcp_threads": -1e20, "serial": 123456789012345678901234567890, "limit": 1e999999}}"#,
+    )
+    .unwrap();
+    let out = elpc(&dir, &["check", "p.policy", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    for expected in [
+        "`port` is 99999999999999999999, outside the port range",
+        "`tcp_threads` is -100000000000000000000: the server starts with no worker threads",
+        "the float 1.2345678901234568e+29",
+        "`1e999999` is beyond the largest float",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.contains(expected)),
+            "{expected}: {messages:#?}"
+        );
+    }
+    assert!(
+        !messages.iter().any(|m| m.contains("922337203685477")),
+        "{messages:#?}"
+    );
+}
