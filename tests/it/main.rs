@@ -17,4 +17,5 @@ mod lsp;
 mod lsp_frames;
 mod robustness;
 mod rules;
+mod secret_leaks;
 mod semantics;
