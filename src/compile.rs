@@ -350,6 +350,15 @@ fn compile_document(
 /// object where `blockchain insert` puts it, so `policy` is what the node would store (minus
 /// the `date` and `ledger` it adds at insert time).
 fn with_computed_id(mut policy: Json) -> Json {
+    let has_id = |p: &Json| {
+        p.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Json::as_object)
+            .is_none_or(|inner| inner.contains_key("id"))
+    };
+    if has_id(&policy) {
+        return policy; // a written id stays; no md5 of the whole policy to throw away
+    }
     let id = crate::emit::policy_id::compute_id(&policy);
     if let (Some(id), Some(inner)) = (
         id,
@@ -358,9 +367,7 @@ fn with_computed_id(mut policy: Json) -> Json {
             .and_then(|o| o.values_mut().next())
             .and_then(|v| v.as_object_mut()),
     ) {
-        if !inner.contains_key("id") {
-            inner.insert("id".into(), Json::String(id));
-        }
+        inner.insert("id".into(), Json::String(id));
     }
     policy
 }
