@@ -205,6 +205,13 @@ fn parse_set(s: &str) -> Result<(String, String), String> {
     Ok((name.to_string(), value.to_string()))
 }
 
+/// What `elpc lsp` says when a person starts it on a terminal.
+const LSP_BANNER: &str =
+    "elpc lsp: the elpc language server, speaking the Language Server Protocol \
+on standard input and output. An editor starts it for you: the VS Code extension \
+(editors/vscode), Neovim (editors/nvim) or Helix (editors/helix), see \"In the editor\" in the \
+README. It is now waiting for an LSP client on this terminal; press Ctrl-D to quit.";
+
 /// A failure that is the user's environment, not the policy: exit code 2.
 struct UsageError(String);
 
@@ -338,7 +345,9 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                             env_set: set.as_deref(),
                         })
                         .collect();
-                    out = format!("{}\n", to_ascii_json(&sarif(&inputs), true));
+                    let root = std::env::current_dir().ok();
+                    let log = sarif(&inputs, root.as_deref());
+                    out = format!("{}\n", to_ascii_json(&log, true));
                 }
                 CheckFormat::Github => {
                     for (set, c) in &runs {
@@ -358,13 +367,29 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             Ok(exit_for(failed))
         }
         Command::Explain { rule } => explain(rule.as_deref()),
-        Command::Lsp => match elpc::lsp::run_stdio() {
-            Ok(()) => Ok(ExitCode::SUCCESS),
-            Err(message) => {
-                eprintln!("elpc lsp: {message}");
-                Ok(ExitCode::from(1))
+        Command::Lsp => {
+            // Started by hand, the server would sit silently waiting for JSON-RPC: say what it is.
+            let by_hand = std::io::stdin().is_terminal();
+            if by_hand {
+                eprintln!("{LSP_BANNER}");
             }
-        },
+            match elpc::lsp::run_stdio() {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                // End of input before any client spoke (Ctrl-D, `elpc lsp < /dev/null`).
+                Err(message) if message.contains("disconnected channel") => {
+                    eprintln!("elpc lsp: standard input closed before an editor connected");
+                    Ok(if by_hand {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    })
+                }
+                Err(message) => {
+                    eprintln!("elpc lsp: {message}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
     }
 }
 
