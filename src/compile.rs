@@ -16,6 +16,7 @@ use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::{command_list, Command};
 use crate::emit::json::{default_json, map_node, policy_json};
 use crate::emit::servers::{self, ServerSet};
+use crate::kubernetes::{Kubernetes, NodePod};
 use crate::path_map::PathMap;
 use crate::resolve::env_layers::EnvLayers;
 use crate::resolve::policy::{self, KeyValue};
@@ -125,6 +126,8 @@ pub struct Compilation {
     /// The policy's syntax tree, when any structure could be recovered (for tools such as the
     /// language server, so they do not parse the text again).
     pub syntax: Option<ParsedPolicy>,
+    /// The node's pod, Services and ports, when Helm values or manifests were given.
+    pub kubernetes: Option<NodePod>,
 }
 
 impl Compilation {
@@ -146,7 +149,12 @@ impl Compilation {
 
 /// Compiles a policy against env files layered in order (later wins).
 pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compilation {
-    compile_sources(Ok(policy), env_files.iter().map(Ok), options)
+    compile_sources(
+        Ok(policy),
+        env_files.iter().map(Ok),
+        &Kubernetes::default(),
+        options,
+    )
 }
 
 /// [`compile`] for a front end that may have refused some files (a FIFO, a device, a file past
@@ -157,9 +165,21 @@ pub fn compile_files(
     env_files: &[Result<Input, Unreadable>],
     options: &Options,
 ) -> Compilation {
+    compile_deployment(policy, env_files, &Kubernetes::default(), options)
+}
+
+/// [`compile_files`] for a deployment that may be on Kubernetes: the env the pod gets from
+/// Helm values or manifests comes first, env files layer on top of it (later wins).
+pub fn compile_deployment(
+    policy: &Result<Input, Unreadable>,
+    env_files: &[Result<Input, Unreadable>],
+    kubernetes: &Kubernetes,
+    options: &Options,
+) -> Compilation {
     compile_sources(
         policy.as_ref(),
         env_files.iter().map(Result::as_ref),
+        kubernetes,
         options,
     )
 }
@@ -167,6 +187,7 @@ pub fn compile_files(
 fn compile_sources<'a>(
     policy: Result<&Input, &Unreadable>,
     env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
+    kubernetes: &Kubernetes,
     options: &Options,
 ) -> Compilation {
     let mut sources = SourceMap::new();
@@ -185,6 +206,18 @@ fn compile_sources<'a>(
     let mut all_env_usable = true;
     let mut parsed_env = Vec::new();
     let has_env_files = env_files.len() > 0;
+    let pod = crate::kubernetes::load(&mut sources, kubernetes, &mut diags);
+    if let Some(pod) = &pod {
+        env_anchor = Some(pod.anchor);
+        for var in &pod.env {
+            layers.define(
+                &var.name,
+                var.value.clone(),
+                var.origin.clone(),
+                var.overrides.clone(),
+            );
+        }
+    }
     for input in env_files {
         let (id, usable) = add_source(&mut sources, input, MAX_ENV_BYTES, &mut diags);
         env_anchor.get_or_insert(Span::new(id, 0..0));
@@ -207,7 +240,7 @@ fn compile_sources<'a>(
     let scope = Scope::build(
         options.profile,
         layers,
-        has_env_files,
+        has_env_files || pod.is_some(),
         &options.sets,
         &mut diags,
         env_anchor.filter(|_| all_env_usable),
@@ -218,10 +251,14 @@ fn compile_sources<'a>(
     } else {
         None // unreadable input, already reported
     };
+    if let Some(pod) = &pod {
+        crate::check::run_kubernetes_env(pod, &scope, &mut diags);
+    }
     let output = root.as_ref().and_then(|parsed| {
         let ctx = DocumentInputs {
             sources: &sources,
             options,
+            pod: pod.as_ref(),
         };
         compile_document(parsed, &scope, &ctx, &mut diags)
     });
@@ -245,6 +282,7 @@ fn compile_sources<'a>(
         output,
         scope,
         syntax: root,
+        kubernetes: pod,
     };
     if !options.show_secrets {
         crate::secrets::hide_secrets(&mut compilation);
@@ -256,6 +294,7 @@ fn compile_sources<'a>(
 struct DocumentInputs<'a> {
     sources: &'a SourceMap,
     options: &'a Options,
+    pod: Option<&'a NodePod>,
 }
 
 fn compile_document(
@@ -287,6 +326,9 @@ fn compile_document(
         },
         diags,
     );
+    if let Some(pod) = inputs.pod {
+        check::run_kubernetes(pod, &servers, &keys, scope, diags);
+    }
     let object = match &root.kind {
         NodeKind::Array(items) => items.first().unwrap_or(root),
         _ => root,
@@ -357,7 +399,7 @@ fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: 
 
 /// Adds an input to the map, reporting input that is not usable text (then `false`). Unusable
 /// input keeps only its valid prefix, so the diagnostic can point where the problem starts.
-fn add_source(
+pub(crate) fn add_source(
     sources: &mut SourceMap,
     input: Result<&Input, &Unreadable>,
     max_bytes: usize,
@@ -461,8 +503,17 @@ fn add_refused(
     (id, false)
 }
 
-/// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics.
+/// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics,
+/// and `kubernetes` (the network plan) when Helm values or manifests were given.
 pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
+    let mut doc = output_document(compilation, diagnostics);
+    if let (Some(pod), Some(map)) = (&compilation.kubernetes, doc.as_object_mut()) {
+        map.insert("kubernetes".into(), crate::kubernetes::plan::to_json(pod));
+    }
+    doc
+}
+
+fn output_document(compilation: &Compilation, diagnostics: Json) -> Json {
     let sources = &compilation.sources;
     match &compilation.output {
         Some(out) => json!({

@@ -13,6 +13,8 @@
 //! profile = "edgelake"         # or "plain"
 //! target  = "edgelake"         # or "anylog"
 //! path_map = ["/app/deployment-scripts=deployment-scripts"]
+//! values  = ["chart/values.yaml", "deploy/operator.yaml"]   # Helm values, in Helm's order
+//! manifests = ["rendered/operator.yaml"]                       # or rendered manifests
 //! ```
 //!
 //! The core only knows [`LintLevels`]; reading, parsing and finding the file (the feature
@@ -99,6 +101,13 @@ pub struct PolicyGroup {
     /// the configuration file.
     #[serde(default)]
     pub path_map: Vec<String>,
+    /// Helm values files in Helm's order (the chart's `values.yaml` first), relative to the
+    /// configuration file: the pod's env comes from them.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Rendered Kubernetes manifests, relative to the configuration file.
+    #[serde(default)]
+    pub manifests: Vec<String>,
 }
 
 /// A configuration file that could not be read.

@@ -32,6 +32,7 @@ pub mod diagnostic;
 pub mod disk;
 pub mod edgelake;
 pub mod emit;
+pub mod kubernetes;
 #[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod path_map;
@@ -44,10 +45,11 @@ pub mod syntax;
 // The facade dependents use. Modules above are being narrowed to `pub(crate)` (issue 11);
 // code outside the crate (tests, benches, fuzz targets, front ends) should name these.
 pub use compile::{
-    compile, compile_files, Compilation, CompiledPolicy, Input, Options, Unreadable,
-    UnreadableReason,
+    compile, compile_deployment, compile_files, Compilation, CompiledPolicy, Input, Options,
+    Unreadable, UnreadableReason,
 };
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
 pub use edgelake::commands::Target;
+pub use kubernetes::{template::ChartFiles, Kubernetes, NodePod};
 pub use resolve::scope::Profile;
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};

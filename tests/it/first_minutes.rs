@@ -184,8 +184,7 @@ fn lsp_on_a_terminal_says_what_it_is() {
     assert_eq!(out.status.code(), Some(0), "{text}");
 }
 
-/// Not on a terminal (an editor, a pipe), the server prints nothing until spoken to, and input
-/// that ends before `initialize` is reported in words.
+/// Not on a terminal (an editor, a pipe), the server prints nothing until spoken to.
 #[test]
 fn lsp_on_a_pipe_prints_no_banner() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_elpc"))
@@ -196,7 +195,6 @@ fn lsp_on_a_pipe_prints_no_banner() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.stdout.is_empty());
     assert!(!err.contains("elpc language server"), "{err}");
-    assert!(err.contains("closed before an editor connected"), "{err}");
 }
 
 #[test]
@@ -211,11 +209,15 @@ fn explain_pages_stand_on_their_own() {
     for code in codes {
         let page = stdout(&elpc(Path::new("."), &["explain", code]));
         // Section numbers and finding ids of design documents the project does not ship.
-        for outside in ["§", "LINT-", "edgelake-semantics"] {
+        for outside in [
+            "§",
+            "LINT-",
+            "edgelake-semantics",
+            "the spec",
+            "architecture.md",
+        ] {
             assert!(!page.contains(outside), "{code} cites `{outside}`:\n{page}");
         }
-        let words: Vec<&str> = page.split(|c: char| !c.is_alphanumeric()).collect();
-        assert!(!words.contains(&"spec"), "{code} cites the spec:\n{page}");
         assert!(
             page.contains("Bad") && page.contains("Good"),
             "{code}:\n{page}"

@@ -1,5 +1,7 @@
-//! How the front ends (the CLI, the language server, `elpc.toml` discovery) read a file: regular
-//! files only, checked for type and size before a byte is read, and never more than a limit.
+//! How the front ends (the CLI, the language server, `elpc.toml` discovery) read and write
+//! files: reading takes regular files only, checked for type and size before a byte is read,
+//! and never more than a limit; writing ([`write_output`]) is all or nothing and never replaces
+//! anything but a regular file.
 //!
 //! [`read_bounded`] is the one reader to use for anything elpc reads from disk — policies, env
 //! files, `elpc.toml`, `.al` scripts, chart templates, values files. A FIFO, a socket, a device
@@ -14,6 +16,11 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::compile::{Input, Unreadable, UnreadableReason};
+
+#[cfg(feature = "cli")]
+mod output;
+#[cfg(feature = "cli")]
+pub use output::{refuse_output, write_output, PAUSE_ENV};
 
 /// Largest `elpc.toml` the front ends read (real ones are a few hundred bytes).
 pub const MAX_CONFIG_BYTES: usize = 1024 * 1024;
@@ -74,7 +81,7 @@ pub fn describe(refused: &Unreadable) -> String {
 }
 
 /// What a file that is not regular is, in words; `None` for a regular file.
-fn kind_of(meta: &Metadata) -> Option<&'static str> {
+pub(crate) fn kind_of(meta: &Metadata) -> Option<&'static str> {
     let t = meta.file_type();
     if t.is_file() {
         return None;
@@ -113,7 +120,7 @@ fn open_without_blocking(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cli"))]
 mod tests {
     use super::*;
 
