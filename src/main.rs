@@ -49,7 +49,8 @@ enum Command {
         /// Output format: the JSON document, or the command list as an `.al` script.
         #[arg(long, value_enum, default_value_t = CompileFormat::Json)]
         format: CompileFormat,
-        /// Write the output to this file (atomically; nothing is written when there are errors).
+        /// Write the output to this file (atomically; nothing is written when there are errors);
+        /// `-o -` prints it. Without -o it is printed unless standard output is a terminal.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
         /// Do not print diagnostics to standard error (they stay in the JSON output).
@@ -278,6 +279,9 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             quiet,
             color,
         } => {
+            // `-o -` is standard output, asked for by name.
+            let to_stdout = output.as_deref() == Some(Path::new("-"));
+            let output = output.filter(|_| !to_stdout);
             let plan = Plan::for_policy(&policy, &inputs, None)?;
             let read: Vec<&Path> = std::iter::once(policy.as_path())
                 .chain(plan.env.iter().map(PathBuf::as_path))
@@ -298,6 +302,8 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     inputs.notes,
                     &mut std::io::stderr(),
                 );
+                let summary = human::summary(&compilation.diagnostics);
+                eprintln!("{}: {summary}", policy.display());
             }
             let text = match format {
                 CompileFormat::Json => {
@@ -321,6 +327,18 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 }
                 Some(path) => {
                     disk::write_output(&path, text.as_bytes(), &read).map_err(UsageError)?
+                }
+                // On a terminal the document would scroll the findings away: it is printed only
+                // when asked for (`-o -`), or when standard output is a pipe or a file.
+                None if !to_stdout && std::io::stdout().is_terminal() => {
+                    eprintln!(
+                        "elpc: the compiled {} is not printed on a terminal: -o - prints it, \
+                         -o FILE writes it (when there are no errors)",
+                        match format {
+                            CompileFormat::Json => "JSON",
+                            CompileFormat::Al => ".al script",
+                        }
+                    );
                 }
                 None => print_stdout(&text)?,
             }

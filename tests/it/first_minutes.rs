@@ -224,3 +224,39 @@ fn explain_pages_stand_on_their_own() {
         );
     }
 }
+
+/// Runs `elpc ARGS` in `dir` on a pseudo-terminal (util-linux `script`); returns what the
+/// terminal showed.
+#[cfg(unix)]
+fn on_terminal(dir: &Path, args: &str) -> String {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_elpc"));
+    let out = std::process::Command::new("script")
+        .current_dir(dir)
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("util-linux script runs");
+    String::from_utf8_lossy(&out.stdout).replace('\r', "")
+}
+
+/// The quick start on a terminal: the findings and a summary, not a JSON document that
+/// scrolls them away; `-o -` asks for the document.
+#[cfg(unix)]
+#[test]
+fn compile_on_a_terminal_shows_findings_and_a_summary_not_the_json() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let args =
+        "compile kubernetes-operator/policy.policy --env kubernetes-operator/base_configs.env \
+                --env kubernetes-operator/advance_configs.env --color never";
+    let shown = on_terminal(&dir, args);
+    assert!(shown.contains("EL201"), "{shown}");
+    assert!(
+        shown.contains("kubernetes-operator/policy.policy: 2 errors"),
+        "{shown}"
+    );
+    assert!(shown.contains("-o - prints it"), "{shown}");
+    assert!(!shown.contains("\"resolved\""), "{shown}");
+    let asked = on_terminal(&dir, &format!("{args} -q -o -"));
+    assert!(asked.contains("\"resolved\""), "{asked}");
+    assert!(!asked.contains("EL201 undefined"), "{asked}");
+}
