@@ -342,6 +342,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 }
                 None => print_stdout(&text)?,
             }
+            exit_without_freeing((compilation, text));
             Ok(exit_for(failed))
         }
         Command::Check {
@@ -425,6 +426,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 }
             }
             print_stdout(&out)?;
+            exit_without_freeing(runs);
             Ok(exit_for(failed))
         }
         Command::Explain { rule } => explain(rule.as_deref()),
@@ -717,6 +719,13 @@ impl Plan {
             &self.options,
         ))
     }
+}
+
+/// Leaves what the process computed to the operating system, which takes it back at exit at
+/// once: freeing a large compilation piece by piece (and glibc then consolidating the freed
+/// chunks when stdout's buffer is released) was about 15% of compiling 100,000 lines.
+fn exit_without_freeing<T>(computed: T) {
+    std::mem::forget(computed);
 }
 
 fn print_human(compilation: &Compilation, color: bool, notes: bool, out: &mut dyn Write) {

@@ -188,12 +188,16 @@ fn secret_value_list(compilation: &Compilation) -> Vec<String> {
         let mut words = Vec::new();
         strings_of(&tree.root, &mut words);
         for text in words {
-            for word in text.split_whitespace() {
+            // Only a word with a reference can read a secret; only such a word is resolved.
+            for word in text.split_whitespace().filter(|w| w.contains(['!', '$'])) {
                 let reads_secret = references_in(word).iter().any(|r| match r.sigil {
                     Sigil::Param => secret_params.contains(r.name.as_str()),
                     Sigil::Env => secret_env.contains(r.name.as_str()),
                 });
-                if let (true, Resolved::Known(v)) = (reads_secret, resolve_word(word, scope)) {
+                if !reads_secret {
+                    continue;
+                }
+                if let Resolved::Known(v) = resolve_word(word, scope) {
                     add_forms(&v.to_python_str(), &mut values);
                 }
             }
