@@ -13,22 +13,15 @@ mod cli {
     pub mod affected;
 }
 
-use elpc::check::{catalog, suppress};
-use elpc::compile::{
-    compile_deployment, Compilation, Input, Options, Unreadable, UnreadableReason, MAX_ENV_BYTES,
+use elpc::config::Config;
+use elpc::disk;
+use elpc::render::sarif::{sarif, SarifInput};
+use elpc::render::{github, human, to_al_script, to_ascii_json};
+use elpc::{
+    compile_deployment, ChartFiles, Compilation, Input, Kubernetes, LintLevels, LocalFiles,
+    Mapping, Options, PathMap, Profile, Target, Unreadable, UnreadableReason, MAX_ENV_BYTES,
     MAX_POLICY_BYTES,
 };
-use elpc::config::{Config, LintLevels};
-use elpc::disk;
-use elpc::edgelake::commands::Target;
-use elpc::emit::commands::to_al_script;
-use elpc::emit::json::to_ascii_json;
-use elpc::kubernetes::template::ChartFiles;
-use elpc::kubernetes::Kubernetes;
-use elpc::path_map::{LocalFiles, Mapping, PathMap};
-use elpc::render::sarif::{sarif, SarifInput};
-use elpc::render::{github, human};
-use elpc::resolve::scope::Profile;
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
 #[derive(Parser)]
@@ -415,9 +408,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                         let shown: Vec<_> = c
                             .diagnostics
                             .iter()
-                            .filter(|d| {
-                                inputs.notes || d.severity != elpc::diagnostic::Severity::Note
-                            })
+                            .filter(|d| inputs.notes || d.severity != elpc::Severity::Note)
                             .cloned()
                             .collect();
                         out.push_str(&github::annotations(&c.sources, &shown, set.as_deref()));
@@ -448,7 +439,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
 fn explain(rule: Option<&str>) -> Result<ExitCode, UsageError> {
     let Some(name) = rule else {
         let mut text = String::new();
-        for r in catalog::ALL {
+        for r in elpc::rules() {
             text.push_str(&format!(
                 "{}  {:<26} {:<8} {}\n",
                 r.code,
@@ -460,7 +451,7 @@ fn explain(rule: Option<&str>) -> Result<ExitCode, UsageError> {
         print_stdout(&text)?;
         return Ok(ExitCode::SUCCESS);
     };
-    let Some(r) = catalog::find(name) else {
+    let Some(r) = elpc::find_rule(name) else {
         return Err(UsageError(format!(
             "no rule is called `{name}`; `elpc explain` lists them all"
         )));
@@ -636,12 +627,11 @@ impl Plan {
         levels.allow.extend(inputs.allow.iter().cloned());
         // Unknown names in elpc.toml are findings there (EL030, reported by the library with
         // line and column); those on the command line are usage errors.
-        let unknown = suppress::unknown_rule_names(&LintLevels {
-            deny: inputs.deny.clone(),
-            warn: inputs.warn.clone(),
-            allow: inputs.allow.clone(),
-            origin: None,
-        });
+        let mut named = LintLevels::default();
+        named.deny.clone_from(&inputs.deny);
+        named.warn.clone_from(&inputs.warn);
+        named.allow.clone_from(&inputs.allow);
+        let unknown = named.unknown_rule_names();
         if !unknown.is_empty() {
             return Err(UsageError(format!(
                 "unknown rule{} {}; `elpc explain` lists them",
@@ -664,24 +654,27 @@ impl Plan {
                 .kubernetes
                 .node_port_range
                 .unwrap_or(elpc::kubernetes::DEFAULT_NODE_PORT_RANGE),
-            options: Options {
-                show_secrets: inputs.show_secrets,
-                profile,
-                sets,
-                levels,
-                target: match inputs.target {
+            options: {
+                // Options grows (#[non_exhaustive]): set fields on the default.
+                let mut options = Options::default();
+                options.show_secrets = inputs.show_secrets;
+                options.profile = profile;
+                options.sets = sets;
+                options.levels = levels;
+                options.target = match inputs.target {
                     Some(TargetArg::Edgelake) => Target::EdgeLake,
                     Some(TargetArg::Anylog) => Target::AnyLog,
                     None => target.unwrap_or_default(),
-                },
-                path_map: PathMap {
+                };
+                options.path_map = PathMap {
                     mappings: if inputs.path_map.is_empty() {
                         group_path_map
                     } else {
                         inputs.path_map.clone()
                     },
                     files: Some(Arc::new(RealFiles)),
-                },
+                };
+                options
             },
         })
     }
@@ -723,7 +716,7 @@ fn print_human(compilation: &Compilation, color: bool, notes: bool, out: &mut dy
     let shown = compilation
         .diagnostics
         .iter()
-        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note);
+        .filter(|d| notes || d.severity != elpc::Severity::Note);
     let _ = write!(
         out,
         "{}",

@@ -60,7 +60,7 @@ pub fn default_json(node: &Node) -> Json {
 }
 
 /// Serialises JSON with every non-ASCII character escaped as `\uXXXX` (surrogate pairs above
-/// U+FFFF), so the text survives the node's ASCII filter (§1.2) unchanged.
+/// U+FFFF), so the text survives the node's ASCII filter unchanged.
 pub fn to_ascii_json(value: &Json, pretty: bool) -> String {
     ascii_json(value, pretty)
 }
