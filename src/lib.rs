@@ -38,6 +38,10 @@ pub mod secrets;
 pub mod source;
 pub mod syntax;
 
+// The recorded conformance suite (tests/conformance/), replayed as unit tests.
+#[cfg(test)]
+mod conformance;
+
 // The facade dependents use. Modules above are being narrowed to `pub(crate)` (issue 11);
 // code outside the crate (tests, benches, fuzz targets, front ends) should name these.
 pub use compile::{compile, Compilation, CompiledPolicy, Input, Options};

@@ -4,7 +4,7 @@
 use serde_json::Value as Json;
 
 use crate::emit::servers::ServerSet;
-use crate::resolve::command::{parse_command, CommandUse, Guard};
+use crate::resolve::command::{parse_command, CommandUse, Guard, ProblemKind};
 use crate::resolve::script::{LineOutcome, ScriptLine};
 use crate::resolve::value::Variables;
 use crate::source::{SourceMap, Span};
@@ -31,8 +31,46 @@ fn catalog_and_args(command: Option<&CommandUse>) -> (Option<&'static str>, Json
     }
 }
 
+/// Why the node stops its script list at a line (§2.7: any non-zero return code stops it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// `process_cmd` fails the line itself: it does not tokenize, its `if` fails, or no command
+    /// of the node's table (and no assignment) matches it.
+    Dispatch,
+    /// The command's own handler rejects its words or values.
+    Handler,
+}
+
+/// Where the node stops the script list at `line`, if it does. Only lines that surely run are
+/// considered: the `then` part of an `if` only the node decides may not run.
+pub fn stop_at(line: &ScriptLine) -> Option<Stop> {
+    match &line.outcome {
+        LineOutcome::Invalid | LineOutcome::ConditionFails(_) => return Some(Stop::Dispatch),
+        LineOutcome::Runs(_) => {}
+        _ => return None,
+    }
+    let command = line.command.as_ref()?;
+    let first = command.name.chars().next();
+    if command.spec.is_none()
+        && !command.assignment
+        && !matches!(first, Some('!' | '$' | ':' | '<' | '#') | None)
+    {
+        return Some(Stop::Dispatch);
+    }
+    command
+        .problems
+        .iter()
+        .any(|p| {
+            !matches!(
+                p.kind,
+                ProblemKind::IgnoredKey | ProblemKind::UnknownTask
+            )
+        })
+        .then_some(Stop::Handler)
+}
+
 /// The commands in execution order. Stops where the node stops: after a server failure no
-/// script line runs; a line whose `if` fails on the node is the last one.
+/// script line runs; a line the node fails (see [`stop_at`]) is the last one.
 pub fn command_list(
     servers: &ServerSet,
     lines: &[ScriptLine],
@@ -61,17 +99,9 @@ pub fn command_list(
         let command = match &line.outcome {
             LineOutcome::Skipped | LineOutcome::FoldedAway => continue,
             LineOutcome::Runs(text) => text.clone(),
-            LineOutcome::DecidedAtBoot(_) | LineOutcome::Invalid => line.text.clone(),
-            LineOutcome::ConditionFails(_) => {
-                let (catalog, args) = catalog_and_args(line.command.as_ref());
-                out.push(Command {
-                    command: line.text.clone(),
-                    origin: line.span,
-                    catalog,
-                    args,
-                });
-                break;
-            }
+            LineOutcome::DecidedAtBoot(_)
+            | LineOutcome::Invalid
+            | LineOutcome::ConditionFails(_) => line.text.clone(),
         };
         let (catalog, args) = catalog_and_args(line.command.as_ref());
         out.push(Command {
@@ -80,6 +110,9 @@ pub fn command_list(
             catalog,
             args,
         });
+        if stop_at(line).is_some() {
+            break;
+        }
     }
     out
 }

@@ -154,6 +154,25 @@ impl Scope {
         scope
     }
 
+    /// A scope holding exactly these variables over this environment, with no profile and no
+    /// node variables: a node dictionary given as is (the conformance replay, tests).
+    pub(crate) fn from_dictionary(
+        env: EnvLayers,
+        vars: impl IntoIterator<Item = (String, VarValue)>,
+        provenance: Provenance,
+    ) -> Scope {
+        let mut scope = Scope {
+            vars: IndexMap::new(),
+            env,
+            env_known: true,
+            opaque_after: None,
+        };
+        for (name, value) in vars {
+            scope.define(&name, value, provenance.clone());
+        }
+        scope
+    }
+
     /// Defines (or redefines) a variable. An empty known value deletes it, as `add_param` does.
     pub fn define(&mut self, name: &str, value: VarValue, provenance: Provenance) {
         if value == VarValue::Known(String::new()) {
