@@ -71,14 +71,24 @@ fn env_matches(scope: &Scope, env: &Json) -> bool {
 
 /// Every variable of the recorded dictionary, and nothing else, with its value.
 pub(super) fn compare_dictionary(case: &Case, scope: &Scope) -> Verdict {
-    let expect = case.expect["dictionary"].as_object().cloned().unwrap_or_default();
+    let expect = case.expect["dictionary"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     let mut names: Vec<String> = expect.keys().cloned().collect();
-    names.extend(scope.iter().map(|v| v.name.clone()).filter(|n| !expect.contains_key(n)));
+    names.extend(
+        scope
+            .iter()
+            .map(|v| v.name.clone())
+            .filter(|n| !expect.contains_key(n)),
+    );
     for name in names {
         let got = scope.get(&name).map(|v| &v.value);
         if let Some(why) = case.boot_under(&format!("dictionary.{name}")) {
             if !matches!(got, Some(VarValue::AtBoot(_))) {
-                return Err(format!("`{name}` is decided at boot ({why}), elpc has {got:?}"));
+                return Err(format!(
+                    "`{name}` is decided at boot ({why}), elpc has {got:?}"
+                ));
             }
             continue;
         }

@@ -37,7 +37,9 @@ pub(super) fn replay(case: &Case) -> Verdict {
                 Err(format!("true; the node runs {want:?}, elpc {then:?}"))
             };
         }
-        ("false", Truth::False) | ("error", Truth::RuntimeError { .. }) => true,
+        ("false", Truth::False)
+        | ("error", Truth::RuntimeError { .. })
+        | ("crash", Truth::Crash { .. }) => true,
         _ => false,
     };
     if agrees {

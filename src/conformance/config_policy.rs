@@ -34,7 +34,10 @@ pub(super) fn replay(case: &Case) -> Verdict {
         return if codes(&c).iter().any(|code| REFUSED.contains(code)) {
             Ok(())
         } else {
-            Err(format!("the node cannot store this policy; elpc reports {:?}", codes(&c)))
+            Err(format!(
+                "the node cannot store this policy; elpc reports {:?}",
+                codes(&c)
+            ))
         };
     }
     let Some(out) = &c.output else {
@@ -46,11 +49,17 @@ pub(super) fn replay(case: &Case) -> Verdict {
     // config_servers failed: nothing of the script runs.
     let servers_failed = (failed || crashed.is_some()) && runtime_lines.is_empty();
     match (&out.servers.failure, servers_failed) {
-        (Some(f), false) => return Err(format!("elpc stops at the servers ({}), the node does not", f.reason)),
+        (Some(f), false) => {
+            return Err(format!(
+                "elpc stops at the servers ({}), the node does not",
+                f.reason
+            ))
+        }
         (None, true) if case.boot_under("ret").is_none() => {
             return Err(format!(
                 "the node stops configuring servers ({} {}), elpc does not",
-                e["ret"], crashed.unwrap_or("")
+                e["ret"],
+                crashed.unwrap_or("")
             ))
         }
         _ => {}
@@ -65,7 +74,10 @@ pub(super) fn replay(case: &Case) -> Verdict {
 
 fn compare_servers(case: &Case, c: &Compilation) -> Verdict {
     let Some(out) = &c.output else { return Ok(()) };
-    let recorded = case.expect["servers"].as_array().cloned().unwrap_or_default();
+    let recorded = case.expect["servers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let plans: Vec<&ServerPlan> = out.servers.plans().collect();
     if case.boot_under("servers").is_none() && plans.len() != recorded.len() {
         return Err(format!(
@@ -76,23 +88,51 @@ fn compare_servers(case: &Case, c: &Compilation) -> Verdict {
     }
     for (i, (r, p)) in recorded.iter().zip(&plans).enumerate() {
         if r["server"].as_str() != Some(p.kind.as_str()) {
-            return Err(format!("server {i}: the node starts {}, elpc {}", r["server"], p.kind.as_str()));
+            return Err(format!(
+                "server {i}: the node starts {}, elpc {}",
+                r["server"],
+                p.kind.as_str()
+            ));
         }
         let threads = r["args"]["threads"].clone();
         let threads = if threads.is_null() {
             // REST passes its threads in `conditions` ({'threads': [8]}).
             r["args"]["conditions"]["$repr"]
                 .as_str()
-                .and_then(|s| s.split('[').nth(1)?.split(']').next()?.trim().parse::<i64>().ok())
+                .and_then(|s| {
+                    s.split('[')
+                        .nth(1)?
+                        .split(']')
+                        .next()?
+                        .trim()
+                        .parse::<i64>()
+                        .ok()
+                })
                 .map_or(Json::Null, Json::from)
         } else {
             threads
         };
         let fields = [
-            ("external_ip", &p.external_ip, r["args"]["external_ip"].clone()),
-            ("external_port", &p.external_port, r["args"]["external_port"].clone()),
-            ("internal_ip", &p.internal_ip, r["args"]["internal_ip"].clone()),
-            ("internal_port", &p.internal_port, r["args"]["internal_port"].clone()),
+            (
+                "external_ip",
+                &p.external_ip,
+                r["args"]["external_ip"].clone(),
+            ),
+            (
+                "external_port",
+                &p.external_port,
+                r["args"]["external_port"].clone(),
+            ),
+            (
+                "internal_ip",
+                &p.internal_ip,
+                r["args"]["internal_ip"].clone(),
+            ),
+            (
+                "internal_port",
+                &p.internal_port,
+                r["args"]["internal_port"].clone(),
+            ),
             ("bind", &p.bind, r["args"]["bind"].clone()),
             ("threads", &p.threads, threads),
         ];
@@ -104,13 +144,22 @@ fn compare_servers(case: &Case, c: &Compilation) -> Verdict {
             match (field, boot) {
                 (Field::AtBoot(_), Some(_)) => {}
                 (Field::AtBoot(r), None) => {
-                    return Err(format!("{} {name}: the node uses {want}, elpc says decided at boot ({r})", p.kind.as_str()))
+                    return Err(format!(
+                        "{} {name}: the node uses {want}, elpc says decided at boot ({r})",
+                        p.kind.as_str()
+                    ))
                 }
                 (Field::Known(v), Some(why)) => {
-                    return Err(format!("{} {name} is decided at boot ({why}), elpc knows {v:?}", p.kind.as_str()))
+                    return Err(format!(
+                        "{} {name} is decided at boot ({why}), elpc knows {v:?}",
+                        p.kind.as_str()
+                    ))
                 }
                 (Field::Known(v), None) if !same(v, &want) => {
-                    return Err(format!("{} {name}: the node uses {want}, elpc {v:?}", p.kind.as_str()))
+                    return Err(format!(
+                        "{} {name}: the node uses {want}, elpc {v:?}",
+                        p.kind.as_str()
+                    ))
                 }
                 _ => {}
             }
@@ -134,10 +183,16 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json]) -> Verdict
     let elpc: Vec<&ScriptLine> = lines.iter().filter(|l| !l.text.is_empty()).collect();
     for (i, r) in runtime.iter().enumerate() {
         let Some(l) = elpc.get(i) else {
-            return Err(format!("the node runs line {i} `{}`, elpc has no such line", r["command"]));
+            return Err(format!(
+                "the node runs line {i} `{}`, elpc has no such line",
+                r["command"]
+            ));
         };
         if r["command"].as_str() != Some(l.text.as_str()) {
-            return Err(format!("line {i}: the node runs `{}`, elpc reads `{}`", r["command"], l.text));
+            return Err(format!(
+                "line {i}: the node runs `{}`, elpc reads `{}`",
+                r["command"], l.text
+            ));
         }
         let boot = case.boot_under(&format!("lines.{i}"));
         let stop = stop_at(l);
@@ -160,7 +215,10 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json]) -> Verdict
             return Ok(());
         }
         if stop == Some(Stop::Dispatch) {
-            return Err(format!("line {i} `{}` runs on the node, elpc stops there", l.text));
+            return Err(format!(
+                "line {i} `{}` runs on the node, elpc stops there",
+                l.text
+            ));
         }
         let then = r["then"].as_str();
         let is_if = l.words.first().is_some_and(|w| w.text == "if");
@@ -177,7 +235,10 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json]) -> Verdict
             (LineOutcome::FoldedAway, None) if is_if => {}
             (LineOutcome::Runs(_) | LineOutcome::Skipped, None) if !is_if => {}
             (outcome, _) => {
-                return Err(format!("line {i} `{}`: the node runs {then:?}, elpc {outcome:?}", l.text))
+                return Err(format!(
+                    "line {i} `{}`: the node runs {then:?}, elpc {outcome:?}",
+                    l.text
+                ))
             }
         }
         if let Some(file) = r.get("process") {
@@ -199,7 +260,10 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json]) -> Verdict
         let extra = elpc[runtime.len()];
         let last_failed = runtime.last().is_some_and(|r| r["ret"] != Json::from(0));
         if !last_failed && runtime.len() < elpc.len() {
-            return Err(format!("the node stops before `{}`, elpc runs it", extra.text));
+            return Err(format!(
+                "the node stops before `{}`, elpc runs it",
+                extra.text
+            ));
         }
     }
     Ok(())
@@ -214,9 +278,15 @@ fn check_boot_line(i: usize, l: &ScriptLine, r: &Json, why: &str) -> Verdict {
         ));
     }
     if r.get("process").is_some() && !is_if {
-        let resolved = l.command.as_ref().and_then(|c| c.process.as_ref()).and_then(|p| p.resolved.clone());
+        let resolved = l
+            .command
+            .as_ref()
+            .and_then(|c| c.process.as_ref())
+            .and_then(|p| p.resolved.clone());
         if resolved.is_some() {
-            return Err(format!("line {i}: the file is decided at boot ({why}), elpc knows {resolved:?}"));
+            return Err(format!(
+                "line {i}: the file is decided at boot ({why}), elpc knows {resolved:?}"
+            ));
         }
     }
     Ok(())
@@ -226,17 +296,26 @@ fn check_boot_line(i: usize, l: &ScriptLine, r: &Json, why: &str) -> Verdict {
 /// where-clause value in `args` is the value written after `key =` in the command.
 fn commands_agree_with_args(commands: &[Command]) -> Verdict {
     for c in commands {
-        let Ok(tokens) = tokenize(&c.command) else { continue };
+        let Ok(tokens) = tokenize(&c.command) else {
+            continue;
+        };
         let words: Vec<&str> = tokens.words.iter().map(|w| w.text.as_str()).collect();
-        let Some(args) = c.args.as_object() else { continue };
-        let Some(at) = words.iter().position(|w| *w == "where") else { continue };
+        let Some(args) = c.args.as_object() else {
+            continue;
+        };
+        let Some(at) = words.iter().position(|w| *w == "where") else {
+            continue;
+        };
         let mut i = at + 1;
         while i + 2 <= words.len() {
             let key = words[i];
             if words.get(i + 1) != Some(&"=") {
                 break;
             }
-            let end = words[i + 2..].iter().position(|w| *w == "and").map_or(words.len(), |p| p + i + 2);
+            let end = words[i + 2..]
+                .iter()
+                .position(|w| *w == "and")
+                .map_or(words.len(), |p| p + i + 2);
             let value = words[i + 2..end].join(" ");
             let typed = match args.get(key) {
                 Some(Json::String(s)) => Some(s.clone()),

@@ -72,8 +72,12 @@ fn dir() -> std::path::PathBuf {
 /// The header and cases of one category's recording.
 pub(crate) fn load(category: &str) -> (Json, Vec<Case>) {
     let path = dir().join(format!("{category}.jsonl"));
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (re-record: see tests/conformance/README.md)", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (re-record: see tests/conformance/README.md)",
+            path.display()
+        )
+    });
     let mut lines = text.lines();
     let header: Json = serde_json::from_str(lines.next().unwrap_or("{}")).expect("header line");
     let cases = lines
@@ -87,7 +91,11 @@ pub(crate) fn load(category: &str) -> (Json, Vec<Case>) {
                         .map(|(k, r)| {
                             let reasons = r
                                 .as_array()
-                                .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                                .map(|a| {
+                                    a.iter()
+                                        .filter_map(|x| x.as_str().map(String::from))
+                                        .collect()
+                                })
                                 .unwrap_or_default();
                             (k.clone(), reasons)
                         })
@@ -196,7 +204,11 @@ fn conformance_suite() {
     if let Ok(path) = std::env::var("CONFORMANCE_DUMP") {
         let all: String = tallies
             .iter()
-            .flat_map(|(c, t, _)| t.failures.iter().map(move |(id, why)| format!("{c}\t{id}\t{why}\n")))
+            .flat_map(|(c, t, _)| {
+                t.failures
+                    .iter()
+                    .map(move |(id, why)| format!("{c}\t{id}\t{why}\n"))
+            })
             .collect();
         std::fs::write(path, all).expect("CONFORMANCE_DUMP is writable");
     }
@@ -207,12 +219,25 @@ fn conformance_suite() {
             report.push_str(&format!("  {category} {id}: {why}\n"));
         }
         if t.failures.len() > 12 {
-            report.push_str(&format!("  {category}: … and {} more\n", t.failures.len() - 12));
+            report.push_str(&format!(
+                "  {category}: … and {} more\n",
+                t.failures.len() - 12
+            ));
         }
     }
-    assert!(total >= 10_000, "the suite holds {total} cases; it must hold at least 10,000");
-    assert!(stale.is_empty(), "known differences that agree now (remove them):\n{}", stale.join("\n"));
-    assert!(report.is_empty(), "elpc disagrees with the recorded runtime:\n{report}");
+    assert!(
+        total >= 10_000,
+        "the suite holds {total} cases; it must hold at least 10,000"
+    );
+    assert!(
+        stale.is_empty(),
+        "known differences that agree now (remove them):\n{}",
+        stale.join("\n")
+    );
+    assert!(
+        report.is_empty(),
+        "elpc disagrees with the recorded runtime:\n{report}"
+    );
 }
 
 fn print_table(tallies: &[(&str, Tally, Json)]) {

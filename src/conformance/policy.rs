@@ -56,11 +56,17 @@ pub(super) fn replay(case: &Case) -> Verdict {
         return if refused {
             Ok(())
         } else {
-            Err(format!("the node refuses the text ({why}); elpc reports {:?}", codes(&c)))
+            Err(format!(
+                "the node refuses the text ({why}); elpc reports {:?}",
+                codes(&c)
+            ))
         };
     }
     let Some(out) = &c.output else {
-        return Err(format!("the node accepts the text; elpc has no policy ({:?})", codes(&c)));
+        return Err(format!(
+            "the node accepts the text; elpc has no policy ({:?})",
+            codes(&c)
+        ));
     };
     let want = without_date(e["policy"].clone());
     let got = without_date(out.policy.clone());
@@ -68,7 +74,10 @@ pub(super) fn replay(case: &Case) -> Verdict {
         return Err(format!("the node stores {want}, elpc {got}"));
     }
     if refused {
-        return Err(format!("the node accepts the text as elpc reads it, yet elpc reports {:?}", codes(&c)));
+        return Err(format!(
+            "the node accepts the text as elpc reads it, yet elpc reports {:?}",
+            codes(&c)
+        ));
     }
     Ok(())
 }

@@ -30,7 +30,10 @@ pub(crate) fn env_file(case: &Case) -> Input {
         for (k, v) in env {
             let v = text_of(v);
             if v.contains('\'') {
-                let escaped = v.replace('\\', "\\\\").replace('"', "\\\"").replace('$', "$$");
+                let escaped = v
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"")
+                    .replace('$', "$$");
                 text.push_str(&format!("{k}=\"{escaped}\"\n"));
             } else {
                 text.push_str(&format!("{k}='{v}'\n"));
@@ -103,11 +106,19 @@ fn stopped(case: &Case, c: &Compilation) -> Verdict {
 }
 
 fn compare_scope(case: &Case, c: &Compilation) -> Verdict {
-    let expect = case.expect["dictionary"].as_object().cloned().unwrap_or_default();
+    let expect = case.expect["dictionary"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     let scope = &c.scope;
     let mut problems = Vec::new();
     let mut names: Vec<String> = expect.keys().cloned().collect();
-    names.extend(scope.iter().map(|v| v.name.clone()).filter(|n| !expect.contains_key(n)));
+    names.extend(
+        scope
+            .iter()
+            .map(|v| v.name.clone())
+            .filter(|n| !expect.contains_key(n)),
+    );
     for name in names {
         let got = scope.get(&name).map(|v| &v.value);
         if let Some(why) = case.boot_under(&format!("dictionary.{name}")) {

@@ -16,7 +16,10 @@ pub(super) fn replay(case: &Case) -> Verdict {
             let _ = err;
             Ok(())
         }
-        Err(err) => Err(format!("the node splits it into {}, elpc refuses it: {}", e["words"], err.message)),
+        Err(err) => Err(format!(
+            "the node splits it into {}, elpc refuses it: {}",
+            e["words"], err.message
+        )),
         Ok(_) if refused => Err(format!(
             "the node refuses it (words {}, brackets {}/{}), elpc splits it",
             e["words"], e["left"], e["right"]

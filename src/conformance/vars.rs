@@ -44,9 +44,17 @@ impl CaseVars {
             .unwrap_or_default();
         let facts = input["facts"]
             .as_array()
-            .map(|a| a.iter().filter_map(|f| f.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
-        CaseVars { dictionary, env, facts }
+        CaseVars {
+            dictionary,
+            env,
+            facts,
+        }
     }
 
     /// A scope holding exactly this dictionary and environment.

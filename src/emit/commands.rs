@@ -45,9 +45,27 @@ pub enum Stop {
 /// considered: the `then` part of an `if` only the node decides may not run.
 pub fn stop_at(line: &ScriptLine) -> Option<Stop> {
     match &line.outcome {
-        LineOutcome::Invalid | LineOutcome::ConditionFails(_) => return Some(Stop::Dispatch),
+        LineOutcome::Invalid | LineOutcome::ConditionFails(_) | LineOutcome::Fails(_) => {
+            return Some(Stop::Dispatch)
+        }
         LineOutcome::Runs(_) => {}
         _ => return None,
+    }
+    let words: Vec<&str> = line
+        .command_words()
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect();
+    match words.as_slice() {
+        // `!x` alone prints the value; `a + b + …` prints the joined text (§4.1 process_cmd).
+        [one] if one.chars().count() > 1 && (one.starts_with('!') || one.starts_with('$')) => {
+            return None
+        }
+        [_, "+", ..] => {
+            let alternates = words.iter().skip(1).step_by(2).all(|w| *w == "+");
+            return (!alternates || words.len() % 2 == 0).then_some(Stop::Dispatch);
+        }
+        _ => {}
     }
     let command = line.command.as_ref()?;
     let first = command.name.chars().next();
@@ -60,12 +78,7 @@ pub fn stop_at(line: &ScriptLine) -> Option<Stop> {
     command
         .problems
         .iter()
-        .any(|p| {
-            !matches!(
-                p.kind,
-                ProblemKind::IgnoredKey | ProblemKind::UnknownTask
-            )
-        })
+        .any(|p| !matches!(p.kind, ProblemKind::IgnoredKey | ProblemKind::UnknownTask))
         .then_some(Stop::Handler)
 }
 
@@ -101,7 +114,8 @@ pub fn command_list(
             LineOutcome::Runs(text) => text.clone(),
             LineOutcome::DecidedAtBoot(_)
             | LineOutcome::Invalid
-            | LineOutcome::ConditionFails(_) => line.text.clone(),
+            | LineOutcome::ConditionFails(_)
+            | LineOutcome::Fails(_) => line.text.clone(),
         };
         let (catalog, args) = catalog_and_args(line.command.as_ref());
         out.push(Command {

@@ -156,6 +156,7 @@ impl Scope {
 
     /// A scope holding exactly these variables over this environment, with no profile and no
     /// node variables: a node dictionary given as is (the conformance replay, tests).
+    #[cfg(test)]
     pub(crate) fn from_dictionary(
         env: EnvLayers,
         vars: impl IntoIterator<Item = (String, VarValue)>,
@@ -187,6 +188,18 @@ impl Scope {
                 provenance,
             },
         );
+    }
+
+    /// Sets an environment variable from a script line (`$X = v`, `set $X = v`); a value only
+    /// the node knows makes it unknown from here on.
+    pub fn set_env(&mut self, name: &str, value: VarValue) {
+        if name.is_empty() {
+            return; // the node's `os.environ[""] = …` raises and is ignored
+        }
+        match value {
+            VarValue::Known(v) => self.env.set_base(name, &v, "a script line"),
+            VarValue::AtBoot(_) => self.env.set_base(name, "", "a script line"),
+        }
     }
 
     /// The variable, if defined.

@@ -19,7 +19,7 @@ import subprocess
 import sys
 
 # Commands whose handler runs for real while a script list is recorded: control flow and
-# printing. `set` runs for real only in its assignment form (`set x = v`).
+# printing. `set` runs for real only in its assignment form (`set x = …`).
 REAL_COMMANDS = {"if", "else", "do", "goto", "end script", "return", "print", "echo"}
 
 
@@ -153,7 +153,7 @@ class Runtime:
                 return real(status, io_buff_in, cmd_words, trace, *rest)
             offset = rt.member_cmd.get_command_offset(cmd_words)
             words = cmd_words[offset:]
-            if key in REAL_COMMANDS or (key == "set" and len(words) == 4 and words[2] == "="):
+            if key in REAL_COMMANDS or (key == "set" and len(words) > 2 and words[2] == "="):
                 return real(status, io_buff_in, cmd_words, trace, *rest)
             process_file = None
             if key == "process" and len(words) >= 2:

@@ -28,9 +28,9 @@ SHAPES = [
 
 # Facts a node has that elpc is not told when they are listed in a case's `facts`.
 FACT_VALUES = {
-    "ip": ["10.0.0.5", "192.168.100.254", "8.8.8.8"],
-    "external_ip": ["203.0.113.7", "198.51.100.77", "1.1.1.1"],
-    "hostname": ["edge-node", "Node_7", "x"],
+    "ip": ["10.0.0.5", "192.168.100.254", "::1"],
+    "external_ip": ["203.0.113.7", "198.51.100.77", "2001:db8::7"],
+    "hostname": ["edge-node", "Node_7", "123"],
 }
 FACT_REASONS = {
     "ip": "the node's IP address (`ip`), not given",
@@ -77,8 +77,15 @@ def reference(rng, n_random):
     return cases
 
 
+FACT_WORDS = ["!{f}", "!{f}/x.al", "!{f}.$E", "!{f}[0:2]", "!!{f}", "!{f}.len", "!{f}.name",
+              "!{f}.str", "!{f}:!port", "!nope/!{f}"]
+
+
 def random_word(rng, vars_, env, facts):
-    names = [n for n, _ in vars_] + facts + ["nope", "a", "ab"]
+    if facts and rng.random() < 0.5:
+        # The node's address or name, used the way policies use them.
+        return rng.choice(FACT_WORDS).format(f=rng.choice(facts))
+    names = [n for n, _ in vars_] + ["nope", "a", "ab"]
     envs = list(env) + ["UNSET", "E"]
     v = rng.choice(names)
     e = rng.choice(envs)
@@ -152,12 +159,32 @@ def group(rng, names, envs):
     return f"{operand(rng, names, envs)} {op} {operand(rng, names, envs)}"
 
 
-def condition_text(rng, names, envs):
+def fact_group(rng, facts):
+    """A comparison of the node's address or name, as policies write them, against a value
+    taken from one of the values the recorder gives the fact (so that the answer depends on it)."""
+    tests = {"==": str.__eq__, "!=": str.__ne__, "startswith": str.startswith,
+             "contains": str.__contains__, "endswith": str.endswith}
+    while True:
+        f = rng.choice(facts)
+        v = rng.choice(FACT_VALUES[f])
+        op = rng.choice(sorted(tests))
+        k = rng.randint(1, max(1, len(v) - 1))
+        partner = {"startswith": v[:k], "endswith": v[-k:], "contains": v[1:1 + k]}.get(op, v)
+        outcomes = {tests[op](x.lower(), partner.lower()) for x in FACT_VALUES[f]}
+        if len(outcomes) == 2:
+            return f"!{f} {op} {partner}"
+
+
+def condition_text(rng, names, envs, facts=()):
     n = rng.choice([1, 1, 1, 2, 2, 3, 4, 6])
     parens = rng.random() < 0.2
     out = ""
+    unused = list(facts)        # each fact once: `!ip == a and !ip != a` says nothing
     for i in range(n):
-        g = group(rng, names, envs)
+        if unused and rng.random() < 0.4:
+            g = fact_group(rng, [unused.pop(rng.randrange(len(unused)))])
+        else:
+            g = group(rng, names, envs)
         if parens and rng.random() < 0.7:
             g = f"({g})"
         if i:
@@ -183,8 +210,8 @@ def conditions(rng, n_random):
         vars_ = pick_vars(rng)
         env = pick_env(rng)
         facts = pick_facts(rng, 0.3)
-        names = [n for n, _ in vars_] + facts + ["nope"]
-        cond = condition_text(rng, names, list(env) + ["UNSET"])
+        names = [n for n, _ in vars_] + ["nope"]
+        cond = condition_text(rng, names, list(env) + ["UNSET"], facts)
         r = rng.random()
         if r < 0.8:
             line = f"if {cond} then {rng.choice(THEN_COMMANDS)}"
@@ -227,8 +254,15 @@ def assignments(rng, n_random):
         vars_ = pick_vars(rng)
         env = pick_env(rng)
         facts = pick_facts(rng, 0.3)
-        names = [n for n, _ in vars_] + facts
-        lines = [assignment_line(rng, names or ["val"], list(env)) for _ in range(rng.randint(1, 5))]
+        names = [n for n, _ in vars_]
+        lines = []
+        for _ in range(rng.randint(1, 5)):
+            if facts and rng.random() < 0.35:
+                f, t = rng.choice(facts), rng.choice(["x", "y", "ledger_conn"])
+                lines.append(rng.choice([f"{t} = !{f}", f"{t} = !{f} + : + !ab", f"set {t} = !{f}",
+                                         f"{t} = !{f}.name + -cluster", f"{t} = !{f}:32048"]))
+            else:
+                lines.append(assignment_line(rng, names or ["val"], list(env)))
         cases.append({"vars": vars_, "env": env, "facts": facts, "lines": lines})
     return cases
 

@@ -37,18 +37,27 @@ def enc_value(v):
 
 
 # ---- facts elpc is not told, and how the recorder varies them ------------------------------------
-def observe(run, base_facts, alternates, reasons):
-    """Runs `run(facts)` with the base facts, then once per alternate value of each fact; a
-    field whose answer changes is decided at boot, for the facts that changed it."""
+def observe(run, base_facts, alternates, reasons, joint=False):
+    """Runs `run(facts)` with the base facts, then once per alternate value of each fact (and,
+    with `joint`, with the k-th alternate of every fact at once); a field whose answer
+    changes is decided at boot, for the facts that changed it."""
     base = run(base_facts)
     boot = {}
-    for fact, values in alternates.items():
-        for value in values:
-            other = run({**base_facts, fact: value})
-            for path in differing(base, other):
-                reasons_of = boot.setdefault(path, [])
+
+    def note(other, facts):
+        for path in differing(base, other):
+            reasons_of = boot.setdefault(path, [])
+            for fact in facts:
                 if reasons[fact] not in reasons_of:
                     reasons_of.append(reasons[fact])
+
+    for fact, values in alternates.items():
+        for value in values:
+            note(run({**base_facts, fact: value}), [fact])
+    if joint and len(alternates) > 1:
+        for k in range(max(len(v) for v in alternates.values())):
+            changed = {f: v[k] for f, v in alternates.items() if k < len(v)}
+            note(run({**base_facts, **changed}), list(changed))
     return base, boot
 
 
@@ -101,7 +110,7 @@ def record_reference(rt, inp):
     base, alternates, reasons = dictionary_facts(inp)
     out, boot = observe(run, base, alternates, reasons)
     inp["dictionary"] = out.pop("_dictionary")
-    boot.pop("_dictionary", None)
+    boot = {k: v for k, v in boot.items() if not k.startswith("_dictionary")}
     return out, boot
 
 
@@ -147,19 +156,29 @@ def record_condition(rt, inp):
         return out
 
     base, alternates, reasons = dictionary_facts(inp)
-    out, boot = observe(run, base, alternates, reasons)
+    # Three values per fact can all miss what a condition tests (`!ip endswith 1 and !ip
+    # contains 92`): also try the line's literal words and every pair of them joined.
+    literals = [w for w in inp["line"].split() if w[:1] not in "!$(" and w not in (
+        "if", "then", "and", "or", "not", "==", "!=", "<", ">", "<=", ">=", "contains",
+        "startswith", "endswith", "childfrom")]
+    extra = literals + [a + b for a in literals for b in literals if a != b]
+    for fact in alternates:
+        alternates[fact] = alternates[fact] + [x for x in extra if x not in alternates[fact]]
+    out, boot = observe(run, base, alternates, reasons, joint=True)
     inp["dictionary"] = out.pop("_dictionary")
-    boot.pop("_dictionary", None)
+    boot = {k: v for k, v in boot.items() if not k.startswith("_dictionary")}
     return out, boot
 
 
 def record_assignment(rt, inp):
     def run(facts):
+        facts = dict(facts)
+        results = facts.pop("results")
         setup(rt, inp, facts)
         given = dictionary_of(rt)
         status = rt.status()
         rets = []
-        session = Session()
+        session = Session(results=results)
         for line in inp["lines"]:
             # As in a policy's script list: the first line that fails ends it.
             try:
@@ -172,9 +191,12 @@ def record_assignment(rt, inp):
                 "_dictionary": given}
 
     base, alternates, reasons = dictionary_facts(inp)
+    base["results"] = None
+    alternates["results"] = ["<result>"]
+    reasons = {**reasons, "results": CONFIG_REASONS["results"]}
     out, boot = observe(run, base, alternates, reasons)
     inp["dictionary"] = out.pop("_dictionary")
-    boot.pop("_dictionary", None)
+    boot = {k: v for k, v in boot.items() if not k.startswith("_dictionary")}
     return out, boot
 
 
@@ -483,6 +505,7 @@ def main():
     ARGS = p.parse_args()
     rt = Runtime(ARGS.edgelake, ARGS.scripts)
     corpus = gen.read_policies(POLICIES)
+    write_runtime_facts(rt)
     for index, category in enumerate(CATEGORIES):
         if ARGS.only and category not in ARGS.only:
             continue
@@ -503,6 +526,21 @@ def main():
             for case in cases:
                 f.write(json.dumps(case, ensure_ascii=False) + "\n")
         sys.stderr.write(f"{category}: {len(cases)} cases in {time.time() - started:.1f} s\n")
+
+
+def write_runtime_facts(rt):
+    """Facts of the runtime elpc keeps as data, for the replay to hold its tables to: the
+    command table's keys (how `process_cmd` finds a command), and the image environment."""
+    commands = {k: v.get("words_min", 0) for k, v in sorted(rt.member_cmd.commands.items())}
+    facts = {
+        "edgelake": {"repository": "github.com/EdgeLake/EdgeLake", "commit": rt.commit},
+        "command_keys": {k: (1 if v is True else int(v)) for k, v in commands.items()},
+        "max_command_words": rt.member_cmd.max_command_words,
+        "image_environment": dockerfile_env(),
+    }
+    with open(os.path.join(OUT, "runtime.json"), "w", encoding="utf-8") as f:
+        json.dump(facts, f, indent=1, ensure_ascii=False)
+        f.write("\n")
 
 
 ARGS = None
