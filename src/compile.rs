@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::edgelake::commands::Target;
 use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::{command_list, Command};
-use crate::emit::json::{default_json, map_node, policy_json};
+use crate::emit::json::{default_json, map_node, stored_json};
 use crate::emit::servers::{self, ServerSet};
 use crate::path_map::PathMap;
 use crate::resolve::env_layers::EnvLayers;
@@ -223,7 +223,7 @@ fn compile_document(
     };
     let commands = command_list(&servers, &lines, scope);
     Some(CompiledPolicy {
-        policy: with_computed_id(policy_json(object)),
+        policy: with_computed_id(stored_json(object, scope)),
         resolved: resolved_json(object, &keys, &lines, scope),
         servers,
         commands,
@@ -233,8 +233,12 @@ fn compile_document(
 
 /// Adds the `id` the node computes (§1.5) when the policy has none, at the end of the inner
 /// object where `blockchain insert` puts it, so `policy` is what the node would store (minus
-/// the `date` and `ledger` it adds at insert time).
-fn with_computed_id(mut policy: Json) -> Json {
+/// the `date` and `ledger` it adds at insert time). No id when an unquoted reference's value
+/// (hashed with the rest) is known only on the node.
+fn with_computed_id((mut policy, complete): (Json, bool)) -> Json {
+    if !complete {
+        return policy;
+    }
     let id = crate::emit::policy_id::compute_id(&policy);
     if let (Some(id), Some(inner)) = (
         id,

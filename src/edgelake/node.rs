@@ -30,12 +30,17 @@ node_vars! {
     "is_vm" => "IS_VM or auto-detection";
     "dns" => "the host name + \".local\"";
     "external_dns" => "reverse DNS of the external IP, when resolvable";
+    "anylog_server_port" => "params.init's default TCP port" = "2048";
+    "anylog_rest_port" => "params.init's default REST port" = "2148";
     "io_buff_size" => "a runtime constant" = "2048";
+    "db_user" => "<the user in $HOME>@127.0.0.1:demo";
+    "db_port" => "params.init's default database port" = "5432";
     "edgelake_path" => "the node's home directory";
     "blockchain_file" => "<home>/EdgeLake/blockchain";
     "blockchain_sql" => "<home>/EdgeLake/blockchain";
     "blockchain_new" => "<home>/EdgeLake/blockchain";
     "blockchain_dir" => "<home>/EdgeLake/blockchain";
+    "local_scripts" => "<home>/EdgeLake/scripts";
     "prep_dir" => "<home>/EdgeLake/data/prep";
     "watch_dir" => "<home>/EdgeLake/data/watch";
     "bkup_dir" => "<home>/EdgeLake/data/bkup";
@@ -44,6 +49,7 @@ node_vars! {
     "archive_dir" => "<home>/EdgeLake/data/archive";
     "distr_dir" => "<home>/EdgeLake/data/distr";
     "pem_dir" => "<home>/EdgeLake/data/pem";
+    "test_dir" => "<home>/EdgeLake/data/test";
     "blobs_dir" => "<home>/EdgeLake/data/blobs";
     "bwatch_dir" => "<home>/EdgeLake/data/bwatch";
     "tmp_dir" => "<home>/EdgeLake/data/tmp";

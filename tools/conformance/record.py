@@ -200,9 +200,12 @@ def record_assignment(rt, inp):
     return out, boot
 
 
-def prepare(rt, text, variables):
-    """`blockchain prepare policy !new_policy` with the text in `new_policy`."""
+def prepare(rt, text, variables, facts=None):
+    """`blockchain prepare policy !new_policy` with the text in `new_policy`, on a node whose
+    dictionary `params.init` filled (with `facts`) before `variables` were set."""
     rt.reset({}, {})
+    if facts:
+        init_node(rt, facts)
     for name, value in variables:
         rt.params.add_param(name, value)
     rt.params.get_user_defined()["new_policy"] = text
@@ -233,8 +236,17 @@ def prepare(rt, text, variables):
     return out
 
 
+NODE_BASE = {"ip": "10.0.0.5", "external_ip": "203.0.113.7", "hostname": "edge-node",
+             "home": "/app/EdgeLake", "user": "root", "is_vm": False}
+
+
 def record_policy(rt, inp):
-    return prepare(rt, inp["text"], inp.get("vars", [])), {}
+    def run(facts):
+        return prepare(rt, inp["text"], inp.get("vars", []), facts)
+
+    alternates = {f: gen.FACT_VALUES[f][1:] for f in ("ip", "external_ip", "hostname")}
+    alternates.update({"home": ["/opt/node"], "user": ["edge"], "is_vm": [True]})
+    return observe(run, dict(NODE_BASE), alternates, CONFIG_REASONS)
 
 
 CONFIG_REASONS = {
@@ -250,8 +262,15 @@ CONFIG_REASONS = {
 
 
 def init_node(rt, facts):
-    """The dictionary as `params.init` leaves it, with the facts of this run."""
+    """The dictionary as `params.init` leaves it, with the facts of this run (offline: the
+    reverse DNS lookup of the public IP finds nothing at once)."""
     import socket
+    import dns.resolver
+
+    def no_dns(*a, **kw):
+        raise dns.resolver.NoNameservers("offline (conformance recorder)")
+
+    dns.resolver.resolve = no_dns
     rt.member_cmd.tcpip_server.get_ip = lambda: facts["ip"]
     rt.member_cmd.tcpip_server.get_external_ip = lambda: facts["external_ip"]
     rt.params.is_running_in_vm = lambda: facts["is_vm"]
