@@ -221,7 +221,7 @@ fn compile_document(
         NodeKind::Array(items) => items.first().unwrap_or(root),
         _ => root,
     };
-    let commands = command_list(&servers, &lines, scope);
+    let commands = command_list(&servers, &lines, scope, options.target);
     Some(CompiledPolicy {
         policy: with_computed_id(stored_json(object, scope)),
         resolved: resolved_json(object, &keys, &lines, scope),

@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 use super::vars::{text_of, CaseVars};
 use super::{Case, Verdict};
 use crate::diagnostic::Diagnostics;
+use crate::edgelake::commands::Target;
 use crate::emit::commands::stop_at;
 use crate::resolve::scope::{Scope, VarValue};
 use crate::resolve::script::{run_script, ScriptLine};
@@ -42,7 +43,9 @@ pub(super) fn replay(case: &Case) -> Verdict {
     let ran = &all[..rets.len().min(all.len())];
     let mut scope = vars.scope();
     let lines = run_lines(ran, &mut scope);
-    let elpc_stop = lines.iter().position(|l| stop_at(l).is_some());
+    let elpc_stop = lines
+        .iter()
+        .position(|l| stop_at(l, Target::EdgeLake, &scope).is_some());
     if runtime_stop != elpc_stop {
         return Err(format!(
             "the node stops at line {runtime_stop:?} ({}), elpc at {elpc_stop:?}",

@@ -9,9 +9,10 @@ use serde_json::Value as Json;
 use super::policy::{codes, compile_text};
 use super::{Case, Verdict};
 use crate::compile::Compilation;
+use crate::edgelake::commands::Target;
 use crate::emit::commands::{stop_at, Command, Stop};
 use crate::emit::servers::{Field, ServerPlan};
-use crate::resolve::scope::Profile;
+use crate::resolve::scope::{Profile, Scope};
 use crate::resolve::script::{LineOutcome, ScriptLine};
 use crate::resolve::value::Value;
 use crate::syntax::script::tokenize;
@@ -68,7 +69,7 @@ pub(super) fn replay(case: &Case) -> Verdict {
     if servers_failed {
         return Ok(());
     }
-    compare_lines(case, &out.lines, &runtime_lines)?;
+    compare_lines(case, &out.lines, &runtime_lines, &c.scope)?;
     commands_agree_with_args(&out.commands)
 }
 
@@ -112,6 +113,20 @@ fn compare_servers(case: &Case, c: &Compilation) -> Verdict {
         } else {
             threads
         };
+        // `start_tcp_threads` (not run by the recorder) listens on the policy's own address and
+        // port when the local ones are empty; elpc's plan holds where it listens.
+        let empty = |v: &Json| v.as_str() == Some("");
+        let tcp = p.kind.as_str() == "tcp";
+        let ip_fell_back = tcp && empty(&r["args"]["internal_ip"]);
+        let port_fell_back = tcp && empty(&r["args"]["internal_port"]);
+        let side = |fell_back: bool, name: &str| {
+            let key = if fell_back {
+                name.replace("internal", "external")
+            } else {
+                name.to_string()
+            };
+            r["args"][key.as_str()].clone()
+        };
         let fields = [
             (
                 "external_ip",
@@ -126,12 +141,12 @@ fn compare_servers(case: &Case, c: &Compilation) -> Verdict {
             (
                 "internal_ip",
                 &p.internal_ip,
-                r["args"]["internal_ip"].clone(),
+                side(ip_fell_back, "internal_ip"),
             ),
             (
                 "internal_port",
                 &p.internal_port,
-                r["args"]["internal_port"].clone(),
+                side(port_fell_back, "internal_port"),
             ),
             ("bind", &p.bind, r["args"]["bind"].clone()),
             ("threads", &p.threads, threads),
@@ -140,7 +155,13 @@ fn compare_servers(case: &Case, c: &Compilation) -> Verdict {
             if want.is_null() {
                 continue;
             }
-            let boot = case.boot_under(&format!("servers.{i}.args.{name}"));
+            let mut boot = case.boot_under(&format!("servers.{i}.args.{name}"));
+            let fell_back = (name == "internal_ip" && ip_fell_back)
+                || (name == "internal_port" && port_fell_back);
+            if boot.is_none() && fell_back {
+                let outer = name.replace("internal", "external");
+                boot = case.boot_under(&format!("servers.{i}.args.{outer}"));
+            }
             match (field, boot) {
                 (Field::AtBoot(_), Some(_)) => {}
                 (Field::AtBoot(r), None) => {
@@ -179,7 +200,7 @@ fn same(v: &Value, want: &Json) -> bool {
 }
 
 /// The script lines the node runs (non-empty string entries), paired with elpc's.
-fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json]) -> Verdict {
+fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json], scope: &Scope) -> Verdict {
     let elpc: Vec<&ScriptLine> = lines.iter().filter(|l| !l.text.is_empty()).collect();
     for (i, r) in runtime.iter().enumerate() {
         let Some(l) = elpc.get(i) else {
@@ -195,13 +216,32 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json]) -> Verdict
             ));
         }
         let boot = case.boot_under(&format!("lines.{i}"));
-        let stop = stop_at(l);
+        let stop = stop_at(l, Target::EdgeLake, scope);
         if stop == Some(Stop::Handler) && r["ret"] == Json::from(0) {
             // The recorder does not run command handlers: what follows is not comparable.
             return Ok(());
         }
-        if let Some(why) = boot {
+        // A line whose whole entry depends on the node was reached in some runs only (an
+        // earlier line decided at boot may stop the list): elpc lists it as reached.
+        let decision = [".then", ".ret", ".command"]
+            .iter()
+            .find_map(|f| case.boot_under_exact(&format!("lines.{i}{f}")));
+        if let Some(why) = decision {
             check_boot_line(i, l, r, &why)?;
+            continue;
+        }
+        if let Some(why) = boot {
+            // Only the file a `process` opens depends on the node.
+            let resolved = l
+                .command
+                .as_ref()
+                .and_then(|c| c.process.as_ref())
+                .and_then(|p| p.resolved.clone());
+            if resolved.is_some() {
+                return Err(format!(
+                    "line {i}: the file is decided at boot ({why}), elpc knows {resolved:?}"
+                ));
+            }
             continue;
         }
         let ret_ok = r["ret"] == Json::from(0);

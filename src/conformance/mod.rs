@@ -55,6 +55,11 @@ impl Case {
         (!reasons.is_empty()).then(|| reasons.join("; "))
     }
 
+    /// Why the answer exactly at `path` is decided at boot, if it is.
+    pub fn boot_under_exact(&self, path: &str) -> Option<String> {
+        self.boot.get(path).map(|r| r.join("; "))
+    }
+
     /// The input field as a string (empty when absent).
     pub fn str(&self, field: &str) -> &str {
         self.input[field].as_str().unwrap_or("")

@@ -3,6 +3,8 @@
 
 use serde_json::Value as Json;
 
+use crate::edgelake::commands::Target;
+use crate::edgelake::dispatch::command_key;
 use crate::emit::servers::ServerSet;
 use crate::resolve::command::{parse_command, CommandUse, Guard, ProblemKind};
 use crate::resolve::script::{LineOutcome, ScriptLine};
@@ -42,8 +44,9 @@ pub enum Stop {
 }
 
 /// Where the node stops the script list at `line`, if it does. Only lines that surely run are
-/// considered: the `then` part of an `if` only the node decides may not run.
-pub fn stop_at(line: &ScriptLine) -> Option<Stop> {
+/// considered: the `then` part of an `if` only the node decides may not run. On EdgeLake a
+/// command is looked up in the runtime's own command table; on AnyLog in the catalog.
+pub fn stop_at(line: &ScriptLine, target: Target, vars: &dyn Variables) -> Option<Stop> {
     match &line.outcome {
         LineOutcome::Invalid | LineOutcome::ConditionFails(_) | LineOutcome::Fails(_) => {
             return Some(Stop::Dispatch)
@@ -69,10 +72,16 @@ pub fn stop_at(line: &ScriptLine) -> Option<Stop> {
     }
     let command = line.command.as_ref()?;
     let first = command.name.chars().next();
-    if command.spec.is_none()
-        && !command.assignment
-        && !matches!(first, Some('!' | '$' | ':' | '<' | '#') | None)
-    {
+    let assigns = words.len() > 2 && words[1] == "=";
+    let unknown = match target {
+        Target::EdgeLake => !assigns && matches!(command_key(&words, 0, vars), Ok(None)),
+        Target::AnyLog => {
+            command.spec.is_none()
+                && !command.assignment
+                && !matches!(first, Some('!' | '$' | ':' | '<' | '#') | None)
+        }
+    };
+    if unknown && !words.is_empty() {
         return Some(Stop::Dispatch);
     }
     command
@@ -88,6 +97,7 @@ pub fn command_list(
     servers: &ServerSet,
     lines: &[ScriptLine],
     vars: &dyn Variables,
+    target: Target,
 ) -> Vec<Command> {
     let mut out: Vec<Command> = servers
         .plans()
@@ -112,10 +122,10 @@ pub fn command_list(
         let command = match &line.outcome {
             LineOutcome::Skipped | LineOutcome::FoldedAway => continue,
             LineOutcome::Runs(text) => text.clone(),
-            LineOutcome::DecidedAtBoot(_)
-            | LineOutcome::Invalid
-            | LineOutcome::ConditionFails(_)
-            | LineOutcome::Fails(_) => line.text.clone(),
+            LineOutcome::DecidedAtBoot(_) => line.boot_text.clone().unwrap_or(line.text.clone()),
+            LineOutcome::Invalid | LineOutcome::ConditionFails(_) | LineOutcome::Fails(_) => {
+                line.text.clone()
+            }
         };
         let (catalog, args) = catalog_and_args(line.command.as_ref());
         out.push(Command {
@@ -124,7 +134,7 @@ pub fn command_list(
             catalog,
             args,
         });
-        if stop_at(line).is_some() {
+        if stop_at(line, target, vars).is_some() {
             break;
         }
     }

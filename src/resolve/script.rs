@@ -83,6 +83,10 @@ pub struct ScriptLine {
     pub command: Option<CommandUse>,
     /// A `&` that ends the command early (the rest is queued as another command, §2.7).
     pub ampersand: Option<Span>,
+    /// For an `if` only the node decides: the line with the references of its `then` command
+    /// resolved as that command would resolve them (what the command list shows, so that its
+    /// text and its arguments come from one resolution).
+    pub boot_text: Option<String>,
 }
 
 impl ScriptLine {
@@ -188,6 +192,7 @@ fn run_line(
         words: Vec::new(),
         command: None,
         ampersand: None,
+        boot_text: None,
     };
     if text.is_empty() || text.starts_with('#') {
         return line;
@@ -221,7 +226,7 @@ fn run_line(
             &words,
             &map,
             scope,
-            (&mut line.refs, &mut line.command),
+            (&mut line.refs, &mut line.command, &mut line.boot_text),
             diags,
         )
     } else {
@@ -237,7 +242,11 @@ fn run_if(
     words: &[Word],
     map: &LineMap,
     scope: &mut Scope,
-    (refs, command): (&mut Vec<RefUse>, &mut Option<CommandUse>),
+    (refs, command, boot_text): (
+        &mut Vec<RefUse>,
+        &mut Option<CommandUse>,
+        &mut Option<String>,
+    ),
     diags: &mut Diagnostics,
 ) -> LineOutcome {
     let parsed = match parse_if(words) {
@@ -288,23 +297,25 @@ fn run_if(
             decided,
         },
     );
+    let rebased: Vec<Word> = then_words
+        .iter()
+        .map(|w| Word {
+            range: w.range.start - then_words[0].range.start
+                ..w.range.end - then_words[0].range.start,
+            ..w.clone()
+        })
+        .collect();
     match truth {
         Truth::True => match then_text {
-            Some(t) => {
-                let rebased: Vec<Word> = then_words
-                    .iter()
-                    .map(|w| Word {
-                        range: w.range.start - then_words[0].range.start
-                            ..w.range.end - then_words[0].range.start,
-                        ..w.clone()
-                    })
-                    .collect();
-                run_command(t, &rebased, scope, map.span(0..text.len()))
-            }
+            Some(t) => run_command(t, &rebased, scope, map.span(0..text.len())),
             None => LineOutcome::FoldedAway,
         },
         Truth::False => LineOutcome::FoldedAway,
         Truth::AtBoot { depends_on } => {
+            if let (Some(t), Some(first)) = (then_text, then_words.first()) {
+                let head = &text[..first.range.start];
+                *boot_text = Some(format!("{head}{}", substitute(t, &rebased, scope)));
+            }
             // An assignment under a condition only the node decides may or may not happen.
             if let Some(target) = assignment_target(then_words) {
                 scope.define(

@@ -37,7 +37,8 @@ class Session:
     `config_servers` would start, and what the stubbed handlers were asked to do."""
 
     def __init__(self, results=None, process_defines=None):
-        # `x = <command>` whose handler is stubbed: the value stored in x (None: nothing).
+        # `x = <command>` whose handler is stubbed: the value stored in x (None: nothing); a
+        # dict gives the value per target name.
         self.results = results
         # `process <file>` is stubbed: names it defines (None: nothing), to find what a
         # processed script could change.
@@ -162,7 +163,11 @@ class Runtime:
                     if not rt.params.get_param(name):
                         rt.params.add_param(name, value)
             s.stubbed.append([key, list(cmd_words), process_file])
-            if offset and s.results is not None:
+            if offset and isinstance(s.results, dict):
+                value = s.results.get(cmd_words[0])
+                if value is not None:
+                    rt.params.add_param(cmd_words[0], value)
+            elif offset and s.results is not None:
                 rt.params.add_param(cmd_words[0], f"{s.results} {key}")
             return rt.process_status.SUCCESS
 

@@ -258,6 +258,7 @@ CONFIG_REASONS = {
     "env": "the node's environment (no env file given)",
     "results": "the result of a command the node runs",
     "process": "a variable a processed script may set",
+    "answers": "what a command returns or a processed script sets on the node",
 }
 
 
@@ -312,7 +313,9 @@ def record_config(rt, inp, policy_text):
             if prepared is None:
                 return {"prepared": None}
         rt.ledger_policy = prepared
-        session = Session(results=facts["results"], process_defines=facts["process"])
+        answers = facts.get("answers")
+        session = Session(results=answers if answers is not None else facts["results"],
+                          process_defines=answers or facts["process"])
         crash = None
         try:
             with rt.recording(session):
@@ -346,11 +349,12 @@ def record_config(rt, inp, policy_text):
     base = {"ip": "10.0.0.5", "external_ip": "203.0.113.7", "hostname": "edge-node",
             "home": "/app/EdgeLake", "user": "root", "is_vm": False, "env": {},
             "results": None, "process": {}}
-    alternates = {f: [v] for f, v in [("home", "/opt/node"), ("user", "edge"), ("is_vm", True),
-                                      ("results", "<result>"),
-                                      ("process", {n: "<set by a processed script>" for n in names})]}
-    for f in inp["facts"]:
-        alternates[f] = gen.FACT_VALUES[f][1:]
+    alternates = {f: [v] for f, v in [("home", "/opt/node"), ("user", "edge"), ("is_vm", True)]}
+    alternates["answers"] = answer_variants(inp, policy_text, names)
+    given = {n for n, _ in inp["vars"]}
+    for f in ("ip", "external_ip", "hostname"):
+        if f not in given:      # params.init (or set_params) sets it; elpc is not told
+            alternates[f] = gen.FACT_VALUES[f][1:]
     if env_refs:
         alternates["env"] = [{n: "/env/" + n.lower() for n in env_refs}]
     given = {n: v for n, v in inp["vars"]}
@@ -370,6 +374,36 @@ def python_literal(text):
     if isinstance(value, list) and value:
         value = value[0]
     return value if isinstance(value, dict) else None
+
+
+def answer_variants(inp, policy_text, names):
+    """Values the node's commands and processed scripts may leave in the variables a policy
+    names: every combination of `""`, `true`, `false` and a text over the names its script
+    assigns from a command or may get from a processed script (all of them when there are at
+    most three, else 64 drawn at random, seeded by the case)."""
+    import itertools
+    import re
+    assigned = set(re.findall(r"(?:^|[\[,'\"]|then)\s*([A-Za-z_]\w*)\s*=\s*[A-Za-z]", policy_text))
+    read = set(re.findall(r"!([A-Za-z_]\w*)", " ".join(re.findall(r"\bif\b(.*?)\bthen\b", policy_text))))
+    targets = read & (assigned | (set(names) if "process" in policy_text else set()))
+    targets = sorted(targets)
+    # the words the policy compares with, so that a comparison can come out either way
+    compared = re.findall(r"(?:==|!=|contains|startswith|endswith)\s+([^\s'\"()]+)", policy_text)
+    values = ["", "true", "false", "<answer>"] + sorted(set(compared) - {"true", "false"})[:6]
+    if not targets:
+        return []
+    if len(targets) <= 3:
+        combos = list(itertools.product(values, repeat=len(targets)))
+    else:
+        rng = random.Random(json.dumps(inp, sort_keys=True))
+        combos = [[rng.choice(values) for _ in targets] for _ in range(96)]
+        # every pair of targets through the values that decide most tests
+        for i, j in itertools.combinations(range(len(targets)), 2):
+            for a, b in itertools.product(["", "true", "false"], repeat=2):
+                combo = ["<answer>"] * len(targets)
+                combo[i], combo[j] = a, b
+                combos.append(combo)
+    return [dict(zip(targets, c)) for c in combos]
 
 
 def prepare_in_place(rt, text):
