@@ -46,4 +46,7 @@ mod conformance;
 // code outside the crate (tests, benches, fuzz targets, front ends) should name these.
 pub use compile::{compile, Compilation, CompiledPolicy, Input, Options};
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
+/// The variables a compilation resolved with ([`Compilation::scope`]) and the env → variable
+/// mapping it used.
+pub use resolve::scope::{Profile, Scope, VarValue, Variable};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};

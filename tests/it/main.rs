@@ -12,4 +12,5 @@ mod lint_corpus;
 mod lsp;
 mod robustness;
 mod rules;
+mod runtime_agreement;
 mod semantics;

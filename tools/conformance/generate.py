@@ -392,7 +392,7 @@ def node_facts(rng):
     return {"ip": f"10.{a}.{b}.{rng.randint(2, 250)}", "hostname": rng.choice(HOSTNAMES)}
 
 
-def set_params_cases(rng, layerings, variants):
+def set_params_cases(rng, layerings, variants, image_env):
     cases = []
     for lid, files, env in layerings:
         for fix in (False, True):
@@ -412,7 +412,7 @@ def set_params_cases(rng, layerings, variants):
     for k in range(6):
         over = {"NODE_TYPE": rng.choice(INTERESTING_ENV["NODE_TYPE"])} if k else {}
         cases.append({"layering": "empty", "env_files": [], "local_scripts_fixed": False,
-                      "overrides": over, "env": dict(over), "node": node_facts(rng)})
+                      "overrides": over, "env": {**image_env, **over}, "node": node_facts(rng)})
     return cases
 
 

@@ -519,7 +519,7 @@ def build(category, rng, corpus):
     if category == "config_policy":
         return gen.config_policies(rng, corpus, 10)
     if category == "set_params":
-        return gen.set_params_cases(rng, layerings(), 8)
+        return gen.set_params_cases(rng, layerings(), 8, dockerfile_env())
     raise ValueError(category)
 
 
