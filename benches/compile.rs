@@ -1,4 +1,5 @@
-//! elpc benchmarks: `throughput`, `scaling`, `fleet` and `editor` (issue #6).
+//! elpc benchmarks: `throughput`, `scaling`, `fleet`, `editor` (issue #6) and `kubernetes`
+//! (issue 12).
 //!
 //! Criterion times each case; after each group a `report:` line gives the figures that matter
 //! as ratios to a baseline timed in the same run, interleaved with elpc so both see the same
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use elpc::compile::{compile, Input, Options};
 use elpc::render::human;
+use elpc::{compile_deployment, ChartFiles, Kubernetes};
 
 mod support;
 use support::{
@@ -286,9 +288,111 @@ fn editor(c: &mut Criterion) {
     );
 }
 
+/// The Kubernetes sample three ways (issue 12): Helm values through the built-in chart data,
+/// the chart's own templates rendered (`--chart`), and rendered manifests, each as a ratio to
+/// the same policy with its docker-compose env files; then an alias-bomb values file once.
+fn kubernetes(c: &mut Criterion) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &std::path::Path| {
+        Ok(Input {
+            name: p.display().to_string(),
+            bytes: std::fs::read(p).unwrap(),
+        })
+    };
+    let example = root.join("policies/kubernetes-operator");
+    let policy = read(&example.join("policy.policy"));
+    let env: Vec<_> = [
+        "base_configs.env",
+        "advance_configs.env",
+        "docker-makefiles.env",
+    ]
+    .iter()
+    .map(|f| read(&example.join(f)))
+    .collect();
+    let values = vec![
+        read(&example.join("values.yaml")),
+        read(&example.join("mqtt-ingestion.yaml")),
+    ];
+    let chart_dir = root.join("tests/k8s/edgelake-operator");
+    let mut templates: Vec<_> = std::fs::read_dir(chart_dir.join("templates"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    templates.sort();
+    let chart = ChartFiles {
+        chart_yaml: Some(read(&chart_dir.join("Chart.yaml"))),
+        templates: templates.iter().map(|p| read(p)).collect(),
+    };
+    let with_values = Kubernetes {
+        values: values.clone(),
+        ..Kubernetes::default()
+    };
+    let with_chart = Kubernetes {
+        values,
+        chart: Some(chart),
+        ..Kubernetes::default()
+    };
+    let with_manifest = Kubernetes {
+        manifests: vec![read(&root.join("tests/k8s/rendered-mqtt-ingestion.yaml"))],
+        ..Kubernetes::default()
+    };
+    let options = Options::default();
+    let run = |k: &Kubernetes, env: &[Result<Input, elpc::Unreadable>]| {
+        black_box(compile_deployment(&policy, env, k, &options));
+    };
+    let mut g = c.benchmark_group("kubernetes");
+    g.bench_function("env files", |b| {
+        b.iter(|| run(&Kubernetes::default(), &env))
+    });
+    g.bench_function("values, built-in chart data", |b| {
+        b.iter(|| run(&with_values, &[]))
+    });
+    g.bench_function("values, chart templates rendered", |b| {
+        b.iter(|| run(&with_chart, &[]))
+    });
+    g.bench_function("rendered manifest", |b| b.iter(|| run(&with_manifest, &[])));
+    g.finish();
+    let mut line = String::from("report: kubernetes:");
+    for (label, k) in [
+        ("built-in data", &with_values),
+        ("chart rendered", &with_chart),
+        ("manifest", &with_manifest),
+    ] {
+        let (t, base) = interleaved(
+            Duration::from_secs(2),
+            || run(k, &[]),
+            || run(&Kubernetes::default(), &env),
+        );
+        line.push_str(&format!(
+            " {label} {:.3} ms = {:.2}x env files ({:.3} ms);",
+            t.as_secs_f64() * 1e3,
+            t.as_secs_f64() / base.as_secs_f64(),
+            base.as_secs_f64() * 1e3
+        ));
+    }
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let items = vec![format!("*a{}", i - 1); 10].join(", ");
+        bomb.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+    }
+    let hostile = Kubernetes {
+        values: vec![Ok(Input::text("bomb.yaml", bomb))],
+        ..Kubernetes::default()
+    };
+    let start = Instant::now();
+    let (c, peak) = peak_bytes(|| compile_deployment(&policy, &[], &hostile, &options));
+    line.push_str(&format!(
+        " alias bomb (10^12 nodes expanded) refused in {:.0} ms, peak heap {}, {} diagnostics",
+        start.elapsed().as_secs_f64() * 1e3,
+        human_bytes(peak),
+        c.diagnostics.len()
+    ));
+    println!("{line}");
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
-    targets = throughput, scaling, fleet, editor
+    targets = throughput, scaling, fleet, editor, kubernetes
 }
 criterion_main!(benches);

@@ -16,6 +16,7 @@ use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::{command_list, Command};
 use crate::emit::json::{default_json, map_node, stored_json};
 use crate::emit::servers::{self, ServerSet};
+use crate::kubernetes::{Kubernetes, NodePod};
 use crate::path_map::PathMap;
 use crate::resolve::env_layers::EnvLayers;
 use crate::resolve::policy::{self, KeyValue};
@@ -51,6 +52,32 @@ impl Input {
     }
 }
 
+/// A file a front end refused to read (see `elpc::disk`): compiled as a finding (EL004), never
+/// as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// Display name (usually the path).
+    pub name: String,
+    /// Why it was not read.
+    pub reason: UnreadableReason,
+}
+
+/// Why a file was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnreadableReason {
+    /// Not a regular file: `"a directory"`, `"a FIFO"`, `"a character device"`, ...
+    NotRegular(&'static str),
+    /// Larger than the limit; `size` is the size on disk when it was known before reading.
+    TooLarge {
+        /// The file's size, when the file system told it.
+        size: Option<u64>,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Opening or reading failed.
+    Io(std::io::ErrorKind, String),
+}
+
 /// How to compile.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -64,6 +91,10 @@ pub struct Options {
     pub target: Target,
     /// Where node directories live on this machine (`--path-map`), to check `process` paths.
     pub path_map: PathMap,
+    /// Show the values of secret env keys (`*PASSW*`, `*SECRET*`, `*KEY*`, `*TOKEN*`) in
+    /// diagnostics and in the env files' text (`--show-secrets`). Off by default: they are
+    /// printed as `***`, as the CLI and the language server do.
+    pub show_secrets: bool,
 }
 
 /// The outputs of a policy that parsed.
@@ -95,9 +126,19 @@ pub struct Compilation {
     /// The policy's syntax tree, when any structure could be recovered (for tools such as the
     /// language server, so they do not parse the text again).
     pub syntax: Option<ParsedPolicy>,
+    /// The node's pod, Services and ports, when Helm values or manifests were given.
+    pub kubernetes: Option<NodePod>,
 }
 
 impl Compilation {
+    /// The document `elpc compile --format json` prints: `policy`, `resolved`, `servers`,
+    /// `commands` (each with its origin) and `diagnostics` (as [`crate::render::json`] writes
+    /// them); the outputs are `null` / empty when the policy had no usable structure.
+    pub fn to_json(&self) -> Json {
+        let diagnostics = crate::render::json::diagnostics_json(&self.sources, &self.diagnostics);
+        output_json(self, diagnostics)
+    }
+
     /// True when any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics
@@ -108,6 +149,47 @@ impl Compilation {
 
 /// Compiles a policy against env files layered in order (later wins).
 pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compilation {
+    compile_sources(
+        Ok(policy),
+        env_files.iter().map(Ok),
+        &Kubernetes::default(),
+        options,
+    )
+}
+
+/// [`compile`] for a front end that may have refused some files (a FIFO, a device, a file past
+/// the size limit): each refusal becomes an EL004 finding on that file, and the rest is
+/// compiled as usual.
+pub fn compile_files(
+    policy: &Result<Input, Unreadable>,
+    env_files: &[Result<Input, Unreadable>],
+    options: &Options,
+) -> Compilation {
+    compile_deployment(policy, env_files, &Kubernetes::default(), options)
+}
+
+/// [`compile_files`] for a deployment that may be on Kubernetes: the env the pod gets from
+/// Helm values or manifests comes first, env files layer on top of it (later wins).
+pub fn compile_deployment(
+    policy: &Result<Input, Unreadable>,
+    env_files: &[Result<Input, Unreadable>],
+    kubernetes: &Kubernetes,
+    options: &Options,
+) -> Compilation {
+    compile_sources(
+        policy.as_ref(),
+        env_files.iter().map(Result::as_ref),
+        kubernetes,
+        options,
+    )
+}
+
+fn compile_sources<'a>(
+    policy: Result<&Input, &Unreadable>,
+    env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
+    kubernetes: &Kubernetes,
+    options: &Options,
+) -> Compilation {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
 
@@ -123,6 +205,19 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     let mut env_anchor = None;
     let mut all_env_usable = true;
     let mut parsed_env = Vec::new();
+    let has_env_files = env_files.len() > 0;
+    let pod = crate::kubernetes::load(&mut sources, kubernetes, &mut diags);
+    if let Some(pod) = &pod {
+        env_anchor = Some(pod.anchor);
+        for var in &pod.env {
+            layers.define(
+                &var.name,
+                var.value.clone(),
+                var.origin.clone(),
+                var.overrides.clone(),
+            );
+        }
+    }
     for input in env_files {
         let (id, usable) = add_source(&mut sources, input, MAX_ENV_BYTES, &mut diags);
         env_anchor.get_or_insert(Span::new(id, 0..0));
@@ -145,7 +240,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     let scope = Scope::build(
         options.profile,
         layers,
-        !env_files.is_empty(),
+        has_env_files || pod.is_some(),
         &options.sets,
         &mut diags,
         env_anchor.filter(|_| all_env_usable),
@@ -156,14 +251,22 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     } else {
         None // unreadable input, already reported
     };
+    if let Some(pod) = &pod {
+        crate::check::run_kubernetes_env(pod, &scope, &mut diags);
+    }
     let output = root.as_ref().and_then(|parsed| {
         let ctx = DocumentInputs {
             sources: &sources,
             options,
+            pod: pod.as_ref(),
         };
         compile_document(parsed, &scope, &ctx, &mut diags)
     });
 
+    if let Some(origin) = &options.levels.origin {
+        let id = sources.add(SourceFile::new(origin.name.clone(), origin.text.clone()));
+        check::unknown_rule_name::check(&sources, id, &options.levels, &mut diags);
+    }
     let mut diagnostics = suppress::apply(&sources, diags.into_vec(), &options.levels);
     diagnostics.sort_by_key(|d| {
         (
@@ -173,19 +276,25 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
         )
     });
     diagnostics.dedup();
-    Compilation {
+    let mut compilation = Compilation {
         sources,
         diagnostics,
         output,
         scope,
         syntax: root,
+        kubernetes: pod,
+    };
+    if !options.show_secrets {
+        crate::secrets::hide_secrets(&mut compilation);
     }
+    compilation
 }
 
 /// What the check stage needs besides the policy itself.
 struct DocumentInputs<'a> {
     sources: &'a SourceMap,
     options: &'a Options,
+    pod: Option<&'a NodePod>,
 }
 
 fn compile_document(
@@ -217,6 +326,9 @@ fn compile_document(
         },
         diags,
     );
+    if let Some(pod) = inputs.pod {
+        check::run_kubernetes(pod, &servers, &keys, scope, diags);
+    }
     let object = match &root.kind {
         NodeKind::Array(items) => items.first().unwrap_or(root),
         _ => root,
@@ -291,12 +403,16 @@ fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: 
 
 /// Adds an input to the map, reporting input that is not usable text (then `false`). Unusable
 /// input keeps only its valid prefix, so the diagnostic can point where the problem starts.
-fn add_source(
+pub(crate) fn add_source(
     sources: &mut SourceMap,
-    input: &Input,
+    input: Result<&Input, &Unreadable>,
     max_bytes: usize,
     diags: &mut Diagnostics,
 ) -> (FileId, bool) {
+    let input = match input {
+        Ok(input) => input,
+        Err(refused) => return add_refused(sources, refused, diags),
+    };
     let bytes = &input.bytes;
     let problem = if bytes.len() > max_bytes {
         Some((
@@ -351,8 +467,57 @@ fn add_source(
     }
 }
 
-/// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics.
+/// Adds an empty file for input a front end refused to read, with the finding that says why.
+fn add_refused(
+    sources: &mut SourceMap,
+    refused: &Unreadable,
+    diags: &mut Diagnostics,
+) -> (FileId, bool) {
+    let name = &refused.name;
+    let (message, help) = match &refused.reason {
+        UnreadableReason::NotRegular(kind) => (
+            format!("`{name}` is {kind}, not a regular file; elpc reads only regular files"),
+            "give the path of a policy or env file (write a stream to a file first)".to_string(),
+        ),
+        UnreadableReason::TooLarge {
+            size: Some(size),
+            limit,
+        } => (
+            format!(
+                "`{name}` is {} MiB; elpc reads files up to {} MiB",
+                size >> 20,
+                limit >> 20
+            ),
+            "check that this is the file you meant".to_string(),
+        ),
+        UnreadableReason::TooLarge { size: None, limit } => (
+            format!(
+                "`{name}` is larger than {} MiB, the most elpc reads",
+                limit >> 20
+            ),
+            "check that this is the file you meant".to_string(),
+        ),
+        UnreadableReason::Io(_, why) => (
+            format!("cannot read `{name}`: {why}"),
+            "check the path and its permissions".to_string(),
+        ),
+    };
+    let id = sources.add(SourceFile::new(name, String::new()));
+    diags.push(Diagnostic::new(&INVALID_INPUT, Span::new(id, 0..0), message).help(help));
+    (id, false)
+}
+
+/// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics,
+/// and `kubernetes` (the network plan) when Helm values or manifests were given.
 pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
+    let mut doc = output_document(compilation, diagnostics);
+    if let (Some(pod), Some(map)) = (&compilation.kubernetes, doc.as_object_mut()) {
+        map.insert("kubernetes".into(), crate::kubernetes::plan::to_json(pod));
+    }
+    doc
+}
+
+fn output_document(compilation: &Compilation, diagnostics: Json) -> Json {
     let sources = &compilation.sources;
     match &compilation.output {
         Some(out) => json!({

@@ -13,22 +13,31 @@
 //! profile = "edgelake"         # or "plain"
 //! target  = "edgelake"         # or "anylog"
 //! path_map = ["/app/deployment-scripts=deployment-scripts"]
+//! values  = ["chart/values.yaml", "deploy/operator.yaml"]   # Helm values, in Helm's order
+//! manifests = ["rendered/operator.yaml"]                       # or rendered manifests
 //! ```
 //!
-//! The library does not look for the file; [`Config::discover`] is a helper for front ends.
+//! The core only knows [`LintLevels`]; reading, parsing and finding the file (the feature
+//! `config`, on for the CLI and the language server) belong to the front ends.
 
+#[cfg(feature = "config")]
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+#[cfg(feature = "config")]
 use crate::edgelake::commands::Target;
+#[cfg(feature = "config")]
 use crate::path_map::Mapping;
+#[cfg(feature = "config")]
 use crate::resolve::scope::Profile;
 
 /// The name of the configuration file.
+#[cfg(feature = "config")]
 pub const FILE_NAME: &str = "elpc.toml";
 
 /// A parsed `elpc.toml`.
+#[cfg(feature = "config")]
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -53,9 +62,24 @@ pub struct LintLevels {
     /// Do not report these.
     #[serde(default)]
     pub allow: Vec<String>,
+    /// The `elpc.toml` these levels were read from, so that a name in it that is no rule is
+    /// reported there, with line, column and "did you mean" (EL030). `None` for levels from a
+    /// command line, whose front end reports unknown names itself.
+    #[serde(skip)]
+    pub origin: Option<LevelsOrigin>,
+}
+
+/// The file rule levels were read from: its display name and text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LevelsOrigin {
+    /// Display name (usually the path of `elpc.toml`).
+    pub name: String,
+    /// The file's text.
+    pub text: String,
 }
 
 /// Env files and variables for the policies matching `files`.
+#[cfg(feature = "config")]
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyGroup {
@@ -77,9 +101,17 @@ pub struct PolicyGroup {
     /// the configuration file.
     #[serde(default)]
     pub path_map: Vec<String>,
+    /// Helm values files in Helm's order (the chart's `values.yaml` first), relative to the
+    /// configuration file: the pod's env comes from them.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Rendered Kubernetes manifests, relative to the configuration file.
+    #[serde(default)]
+    pub manifests: Vec<String>,
 }
 
 /// A configuration file that could not be read.
+#[cfg(feature = "config")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfigError {
     /// The file.
@@ -88,12 +120,14 @@ pub struct ConfigError {
     pub message: String,
 }
 
+#[cfg(feature = "config")]
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.path.display(), self.message)
     }
 }
 
+#[cfg(feature = "config")]
 impl PolicyGroup {
     /// The profile the group names (`None` when it names none).
     pub fn profile(&self) -> Result<Option<Profile>, String> {
@@ -129,13 +163,19 @@ impl PolicyGroup {
     }
 }
 
+#[cfg(feature = "config")]
 impl Config {
     /// Parses configuration text.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError {
             path: path.to_path_buf(),
             message: e.to_string().trim_end().to_string(),
-        })
+        })?;
+        config.lint.origin = Some(LevelsOrigin {
+            name: path.display().to_string(),
+            text: text.to_string(),
+        });
+        Ok(config)
     }
 
     /// Finds `elpc.toml` in `start` or its ancestors, and parses it.
@@ -154,10 +194,11 @@ impl Config {
         for dir in absolute.ancestors() {
             let candidate = dir.join(FILE_NAME);
             if candidate.is_file() {
-                let text = std::fs::read_to_string(&candidate).map_err(|e| ConfigError {
-                    path: candidate.clone(),
-                    message: e.to_string(),
-                })?;
+                let text = crate::disk::read_text(&candidate, crate::disk::MAX_CONFIG_BYTES)
+                    .map_err(|message| ConfigError {
+                        path: candidate.clone(),
+                        message,
+                    })?;
                 return Config::parse(&text, &candidate).map(|c| Some((candidate, c)));
             }
         }
@@ -177,7 +218,7 @@ impl Config {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "config"))]
 mod tests {
     use super::*;
 

@@ -28,8 +28,12 @@ pub mod check;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
+#[cfg(feature = "fs")]
+pub mod disk;
 pub mod edgelake;
 pub mod emit;
+pub mod kubernetes;
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod path_map;
 pub mod render;
@@ -44,8 +48,13 @@ mod conformance;
 
 // The facade dependents use. Modules above are being narrowed to `pub(crate)` (issue 11);
 // code outside the crate (tests, benches, fuzz targets, front ends) should name these.
-pub use compile::{compile, Compilation, CompiledPolicy, Input, Options};
+pub use compile::{
+    compile, compile_deployment, compile_files, Compilation, CompiledPolicy, Input, Options,
+    Unreadable, UnreadableReason,
+};
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
+pub use edgelake::commands::Target;
+pub use kubernetes::{template::ChartFiles, Kubernetes, NodePod};
 /// The variables a compilation resolved with ([`Compilation::scope`]) and the env → variable
 /// mapping it used.
 pub use resolve::scope::{Profile, Scope, VarValue, Variable};

@@ -9,17 +9,26 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod cli {
+    pub mod affected;
+}
+
 use elpc::check::{catalog, suppress};
-use elpc::compile::{compile, output_json, Compilation, Input, Options};
+use elpc::compile::{
+    compile_deployment, Compilation, Input, Options, Unreadable, UnreadableReason, MAX_ENV_BYTES,
+    MAX_POLICY_BYTES,
+};
 use elpc::config::{Config, LintLevels};
+use elpc::disk;
 use elpc::edgelake::commands::Target;
 use elpc::emit::commands::to_al_script;
 use elpc::emit::json::to_ascii_json;
+use elpc::kubernetes::template::ChartFiles;
+use elpc::kubernetes::Kubernetes;
 use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
-use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
+use elpc::render::{github, human};
 use elpc::resolve::scope::Profile;
-use elpc::secrets::hide_secrets;
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
 #[derive(Parser)]
@@ -51,7 +60,8 @@ enum Command {
     },
     /// Check policies and print diagnostics only.
     Check {
-        /// The policy files.
+        /// The policy files. An env file or elpc.toml stands for the policies it affects (the
+        /// policies of the elpc.toml groups listing the env file; every policy below elpc.toml).
         #[arg(required = true)]
         policies: Vec<PathBuf>,
         #[command(flatten)]
@@ -109,6 +119,29 @@ struct InputArgs {
     /// --path-map /app/deployment-scripts=./deployment-scripts (repeatable)
     #[arg(long = "path-map", value_name = "NODE_DIR=LOCAL_DIR", value_parser = Mapping::parse)]
     path_map: Vec<Mapping>,
+    #[command(flatten)]
+    kubernetes: KubernetesArgs,
+}
+
+/// Kubernetes inputs: the node's env from Helm values or rendered manifests.
+#[derive(clap::Args)]
+struct KubernetesArgs {
+    /// A Helm values file (repeat in Helm's order: the chart's values.yaml first, then each
+    /// `-f` file; later files win, maps merge key by key).
+    #[arg(long = "values", value_name = "FILE")]
+    values: Vec<PathBuf>,
+    /// Rendered Kubernetes manifests (multi-document YAML, e.g. `helm template` output); `-`
+    /// reads standard input.
+    #[arg(long = "manifest", value_name = "FILE|-")]
+    manifests: Vec<PathBuf>,
+    /// The Helm chart's directory: its `values.yaml` comes first, and its own templates
+    /// (ConfigMap, Service, Deployment) are rendered instead of elpc's built-in data of the
+    /// two known EdgeLake charts.
+    #[arg(long = "chart", value_name = "DIR")]
+    chart: Option<PathBuf>,
+    /// The cluster's NodePort range, when its API server is not on the default 30000-32767.
+    #[arg(long = "node-port-range", value_name = "LOW-HIGH", value_parser = parse_port_range)]
+    node_port_range: Option<(u16, u16)>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -185,6 +218,22 @@ fn parse_env_set(s: &str) -> Result<(String, Vec<PathBuf>), String> {
     Ok((name.to_string(), files))
 }
 
+fn parse_port_range(s: &str) -> Result<(u16, u16), String> {
+    let (low, high) = s
+        .split_once('-')
+        .ok_or_else(|| format!("`{s}` is not LOW-HIGH, e.g. 30000-32767"))?;
+    let port = |p: &str| {
+        p.trim()
+            .parse::<u16>()
+            .map_err(|_| format!("`{p}` is not a port number"))
+    };
+    let (low, high) = (port(low)?, port(high)?);
+    if low > high {
+        return Err(format!("{low} is above {high}"));
+    }
+    Ok((low, high))
+}
+
 fn parse_set(s: &str) -> Result<(String, String), String> {
     let (name, value) = s
         .split_once('=')
@@ -223,6 +272,16 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             color,
         } => {
             let plan = Plan::for_policy(&policy, &inputs, None)?;
+            let read: Vec<&Path> = std::iter::once(policy.as_path())
+                .chain(plan.env.iter().map(PathBuf::as_path))
+                .collect();
+            // Refused before compiling, so a wrong -o is said at once, errors or not.
+            if let Some(why) = output
+                .as_deref()
+                .and_then(|o| disk::refuse_output(o, &read))
+            {
+                return Err(UsageError(why));
+            }
             let compilation = plan.compile(&policy)?;
             let use_color = color.color.enabled(std::io::stderr().is_terminal());
             if !quiet {
@@ -235,8 +294,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             }
             let text = match format {
                 CompileFormat::Json => {
-                    let diags = diagnostics_json(&compilation.sources, &compilation.diagnostics);
-                    let mut t = to_ascii_json(&output_json(&compilation, diags), true);
+                    let mut t = elpc::render::output::compile_document(&compilation);
                     t.push('\n');
                     t
                 }
@@ -254,7 +312,9 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 Some(path) if failed => {
                     eprintln!("elpc: errors found; {} was not written", path.display());
                 }
-                Some(path) => write_atomically(&path, text.as_bytes())?,
+                Some(path) => {
+                    disk::write_output(&path, text.as_bytes(), &read).map_err(UsageError)?
+                }
                 None => print_stdout(&text)?,
             }
             Ok(exit_for(failed))
@@ -267,6 +327,11 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             color,
         } => {
             let use_color = color.color.enabled(std::io::stdout().is_terminal());
+            let affected = cli::affected::expand(&policies).map_err(UsageError)?;
+            for note in &affected.notes {
+                eprintln!("elpc: {note}");
+            }
+            let policies = affected.policies;
             let mut failed = false;
             let mut runs: Vec<(Option<String>, Compilation)> = Vec::new();
             for policy in &policies {
@@ -301,21 +366,11 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     }
                 }
                 CheckFormat::Json => {
-                    let mut all = Vec::new();
-                    for (set, c) in &runs {
-                        for mut d in diagnostics_json(&c.sources, &c.diagnostics)
-                            .as_array()
-                            .cloned()
-                            .unwrap_or_default()
-                        {
-                            if let Some(set) = set {
-                                d["env_set"] = serde_json::json!(set);
-                            }
-                            all.push(d);
-                        }
-                    }
-                    let doc = serde_json::json!({ "version": FORMAT_VERSION, "diagnostics": all });
-                    out = format!("{}\n", to_ascii_json(&doc, true));
+                    out =
+                        elpc::render::json::check_document(runs.iter().map(|(set, c)| {
+                            (set.as_deref(), &c.sources, c.diagnostics.as_slice())
+                        }));
+                    out.push('\n');
                 }
                 CheckFormat::Sarif => {
                     let inputs: Vec<SarifInput> = runs
@@ -405,21 +460,84 @@ fn exit_for(failed: bool) -> ExitCode {
     }
 }
 
-fn read(path: &Path) -> Result<Input, UsageError> {
-    std::fs::read(path)
-        .map(|bytes| Input {
-            name: path.display().to_string(),
-            bytes,
+/// Reads an input through [`elpc::disk::read_bounded`]: a missing or unreadable path is a usage
+/// error; a special file or one past the limit goes on to the compiler, which reports it (EL004).
+fn read(path: &Path, max_bytes: usize) -> Result<Result<Input, Unreadable>, UsageError> {
+    match elpc::disk::read_input(path, max_bytes) {
+        Err(Unreadable {
+            reason: UnreadableReason::Io(_, why),
+            ..
+        }) => Err(UsageError(format!("cannot read {}: {why}", path.display()))),
+        other => Ok(other),
+    }
+}
+
+/// `path` relative to the working directory when it lies below it, as people type paths.
+fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// A chart directory's `Chart.yaml` and `templates/*` (`.yaml`, `.yml`, `.tpl`, by name),
+/// each through the bounded reader.
+fn read_chart(dir: &Path) -> Result<ChartFiles, UsageError> {
+    let templates_dir = dir.join("templates");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&templates_dir)
+        .map_err(|e| UsageError(format!("cannot read {}: {e}", templates_dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "tpl")
         })
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
+        .collect();
+    names.sort();
+    names.truncate(elpc::kubernetes::template::MAX_TEMPLATES);
+    let chart_yaml = dir.join("Chart.yaml");
+    Ok(ChartFiles {
+        chart_yaml: if chart_yaml.exists() {
+            Some(read(&chart_yaml, MAX_ENV_BYTES)?)
+        } else {
+            None
+        },
+        templates: names
+            .iter()
+            .map(|p| read(p, MAX_ENV_BYTES))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// A file, or standard input for `-` (read up to one byte past the env limit, so the library
+/// reports an oversized input instead of this reading without end).
+fn read_or_stdin(path: &Path) -> Result<Result<Input, Unreadable>, UsageError> {
+    if path != Path::new("-") {
+        return read(path, MAX_ENV_BYTES);
+    }
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_ENV_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+    Ok(Ok(Input {
+        name: "<stdin>".into(),
+        bytes,
+    }))
 }
 
 /// What one policy is compiled with: env files, `--set` values, profile and rule levels, from
 /// the command line and the nearest `elpc.toml`.
 struct Plan {
     env: Vec<PathBuf>,
+    values: Vec<PathBuf>,
+    manifests: Vec<PathBuf>,
+    chart: Option<PathBuf>,
+    node_port_range: (u16, u16),
     options: Options,
-    show_secrets: bool,
 }
 
 impl Plan {
@@ -431,12 +549,21 @@ impl Plan {
         let found = Config::discover(policy).map_err(|e| UsageError(e.to_string()))?;
         let mut levels = LintLevels::default();
         let mut env = inputs.env.clone();
+        let mut values = inputs.kubernetes.values.clone();
+        if let Some(dir) = &inputs.kubernetes.chart {
+            // Helm reads the chart's own values.yaml before every -f file.
+            values.insert(0, dir.join("values.yaml"));
+        }
+        let mut manifests = inputs.kubernetes.manifests.clone();
         let mut sets: Vec<(String, String)> = Vec::new();
         let mut profile = None;
         let mut target = None;
         let mut group_path_map: Vec<Mapping> = Vec::new();
         if let Some((path, config)) = &found {
             levels = config.lint.clone();
+            if let Some(origin) = &mut levels.origin {
+                origin.name = display_path(path);
+            }
             let root = path.parent().unwrap_or(Path::new("."));
             let absolute = std::path::absolute(policy).unwrap_or_else(|_| policy.to_path_buf());
             let relative = absolute
@@ -445,6 +572,10 @@ impl Plan {
             if let Some(group) = config.group_for(relative) {
                 if env.is_empty() && env_set.is_none() {
                     env = group.env.iter().map(|e| root.join(e)).collect();
+                }
+                if values.is_empty() && manifests.is_empty() && env_set.is_none() {
+                    values = group.values.iter().map(|e| root.join(e)).collect();
+                    manifests = group.manifests.iter().map(|e| root.join(e)).collect();
                 }
                 sets.extend(group.set.iter().map(|(k, v)| (k.clone(), v.clone())));
                 let bad = |e: String| UsageError(format!("{}: {e}", path.display()));
@@ -469,16 +600,19 @@ impl Plan {
         levels.deny.extend(inputs.deny.iter().cloned());
         levels.warn.extend(inputs.warn.iter().cloned());
         levels.allow.extend(inputs.allow.iter().cloned());
-        let unknown = suppress::unknown_rule_names(&levels);
+        // Unknown names in elpc.toml are findings there (EL030, reported by the library with
+        // line and column); those on the command line are usage errors.
+        let unknown = suppress::unknown_rule_names(&LintLevels {
+            deny: inputs.deny.clone(),
+            warn: inputs.warn.clone(),
+            allow: inputs.allow.clone(),
+            origin: None,
+        });
         if !unknown.is_empty() {
             return Err(UsageError(format!(
                 "unknown rule{} {}; `elpc explain` lists them",
                 if unknown.len() == 1 { "" } else { "s" },
-                unknown
-                    .iter()
-                    .map(|u| format!("`{u}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                unknown.join(", ")
             )));
         }
         sets.extend(inputs.sets.iter().cloned());
@@ -489,8 +623,15 @@ impl Plan {
         };
         Ok(Plan {
             env,
-            show_secrets: inputs.show_secrets,
+            values,
+            manifests,
+            chart: inputs.kubernetes.chart.clone(),
+            node_port_range: inputs
+                .kubernetes
+                .node_port_range
+                .unwrap_or(elpc::kubernetes::DEFAULT_NODE_PORT_RANGE),
             options: Options {
+                show_secrets: inputs.show_secrets,
                 profile,
                 sets,
                 levels,
@@ -512,24 +653,48 @@ impl Plan {
     }
 
     fn compile(&self, policy: &Path) -> Result<Compilation, UsageError> {
-        let policy = read(policy)?;
-        let env: Vec<Input> = self.env.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
-        let mut compilation = compile(&policy, &env, &self.options);
-        if !self.show_secrets {
-            hide_secrets(&mut compilation);
-        }
-        Ok(compilation)
+        let policy = read(policy, MAX_POLICY_BYTES)?;
+        let env: Vec<_> = self
+            .env
+            .iter()
+            .map(|p| read(p, MAX_ENV_BYTES))
+            .collect::<Result<_, _>>()?;
+        let kubernetes = Kubernetes {
+            values: self
+                .values
+                .iter()
+                .map(|p| read(p, MAX_ENV_BYTES))
+                .collect::<Result<_, _>>()?,
+            manifests: self
+                .manifests
+                .iter()
+                .map(|p| read_or_stdin(p))
+                .collect::<Result<_, _>>()?,
+            chart: match &self.chart {
+                Some(dir) => Some(read_chart(dir)?),
+                None => None,
+            },
+            node_port_range: self.node_port_range,
+        };
+        Ok(compile_deployment(
+            &policy,
+            &env,
+            &kubernetes,
+            &self.options,
+        ))
     }
 }
 
 fn print_human(compilation: &Compilation, color: bool, notes: bool, out: &mut dyn Write) {
-    for d in compilation
+    let shown = compilation
         .diagnostics
         .iter()
-        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note)
-    {
-        let _ = write!(out, "{}", human::render(&compilation.sources, d, color));
-    }
+        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note);
+    let _ = write!(
+        out,
+        "{}",
+        human::render_all(&compilation.sources, shown, color)
+    );
 }
 
 fn print_stdout(text: &str) -> Result<(), UsageError> {
@@ -543,19 +708,4 @@ fn print_stdout(text: &str) -> Result<(), UsageError> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(UsageError(format!("cannot write output: {e}"))),
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: readers see
-/// the old file or the whole new one, never half of it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let fail = |e: std::io::Error| UsageError(format!("cannot write {}: {e}", path.display()));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }

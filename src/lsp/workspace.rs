@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use lsp_types::{TextDocumentContentChangeEvent, Url};
 
-use crate::compile::{Input, Options};
+use crate::compile::{Input, Options, Unreadable, UnreadableReason, MAX_ENV_BYTES};
 use crate::config::{Config, LintLevels, PolicyGroup, FILE_NAME};
 use crate::path_map::{LocalFiles, PathMap};
 use crate::source::SourceFile;
@@ -44,6 +44,9 @@ pub enum FileKind {
     Policy,
     /// An env file (`*.env`, `.env`).
     Env,
+    /// A YAML file (`*.yaml`, `*.yml`): a Helm values file or a manifest when an `elpc.toml`
+    /// group lists it in `values` or `manifests`.
+    Values,
     /// `elpc.toml`.
     Config,
     /// Anything else.
@@ -55,6 +58,10 @@ pub enum FileKind {
 pub struct Setup {
     /// Env files in layering order (only those that exist or are open).
     pub env: Vec<PathBuf>,
+    /// Helm values files in Helm's order, from the `elpc.toml` group.
+    pub values: Vec<PathBuf>,
+    /// Rendered manifests, from the `elpc.toml` group.
+    pub manifests: Vec<PathBuf>,
     /// Profile, `--set` values, rule levels, target and path map.
     pub options: Options,
 }
@@ -88,6 +95,8 @@ pub fn kind_of(path: &Path, text: &str) -> FileKind {
         FileKind::Policy
     } else if name == ".env" || name.ends_with(".env") {
         FileKind::Env
+    } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+        FileKind::Values
     } else if name.ends_with(".json") && looks_like_config_policy(text) {
         FileKind::Policy
     } else {
@@ -174,12 +183,27 @@ impl Workspace {
         self.documents.contains_key(path) || path.is_file()
     }
 
-    /// The file as an [`Input`]: the open document's text, else the disk's bytes.
+    /// The file as an [`Input`]: the open document's text, else the disk's bytes (`None` when
+    /// it cannot be read or is refused, see [`Workspace::read`]).
     pub fn input(&self, path: &Path) -> Option<Input> {
-        let name = path.display().to_string();
-        match self.documents.get(path) {
-            Some(doc) => Some(Input::text(name, doc.text.clone())),
-            None => std::fs::read(path).ok().map(|bytes| Input { name, bytes }),
+        self.read(path, MAX_ENV_BYTES)?.ok()
+    }
+
+    /// The file as an [`Input`], read through [`crate::disk::read_bounded`]: the open document's
+    /// text, else the disk's bytes if it is a regular file of at most `max_bytes` (a FIFO, a
+    /// device such as `/dev/stdin` — the server's own protocol stream — or a huge file is
+    /// refused unread, and compiles to a finding); `None` when it does not exist.
+    pub fn read(&self, path: &Path, max_bytes: usize) -> Option<Result<Input, Unreadable>> {
+        if let Some(doc) = self.documents.get(path) {
+            let name = path.display().to_string();
+            return Some(Ok(Input::text(name, doc.text.clone())));
+        }
+        match crate::disk::read_input(path, max_bytes) {
+            Err(Unreadable {
+                reason: UnreadableReason::Io(..),
+                ..
+            }) => None,
+            read => Some(read),
         }
     }
 
@@ -204,7 +228,9 @@ impl Workspace {
             let candidate = ancestor.join(FILE_NAME);
             let text = match self.documents.get(&candidate) {
                 Some(doc) => Some(doc.text.clone()),
-                None if candidate.is_file() => std::fs::read_to_string(&candidate).ok(),
+                None if candidate.is_file() => {
+                    crate::disk::read_text(&candidate, crate::disk::MAX_CONFIG_BYTES).ok()
+                }
                 None => None,
             };
             let Some(text) = text else { continue };
@@ -234,6 +260,8 @@ impl Workspace {
         match group {
             Some((base, group)) => Setup {
                 env: group.env.iter().map(|e| base.join(e)).collect(),
+                values: group.values.iter().map(|e| base.join(e)).collect(),
+                manifests: group.manifests.iter().map(|e| base.join(e)).collect(),
                 options: group_options(&group, &base, levels),
             },
             None => Setup {
@@ -246,9 +274,30 @@ impl Workspace {
                     levels,
                     ..Options::default()
                 },
+                ..Setup::default()
             },
         }
     }
+    /// The deployment a values file or manifest belongs to: the first `elpc.toml` group that
+    /// lists it (`None` for YAML no group names, which is not checked).
+    pub fn setup_for_values(&mut self, yaml: &Path) -> Option<Setup> {
+        let dir = yaml.parent().unwrap_or(Path::new("")).to_path_buf();
+        let (config_path, config) = self.config_for(&dir)?;
+        let base = config_path.parent().unwrap_or(Path::new(""));
+        let group = config.policies.iter().find(|g| {
+            g.values
+                .iter()
+                .chain(&g.manifests)
+                .any(|f| base.join(f) == yaml)
+        })?;
+        Some(Setup {
+            env: group.env.iter().map(|e| base.join(e)).collect(),
+            values: group.values.iter().map(|e| base.join(e)).collect(),
+            manifests: group.manifests.iter().map(|e| base.join(e)).collect(),
+            options: group_options(group, base, config.lint.clone()),
+        })
+    }
+
     /// The env stack an env file belongs to, for checking the env file on its own: the first
     /// `elpc.toml` group that lists it, else the default files of its directory (or just it).
     pub fn setup_for_env(&mut self, env: &Path) -> Setup {
@@ -260,6 +309,8 @@ impl Workspace {
                 if files.iter().any(|f| f == env) {
                     return Setup {
                         env: files.into_iter().filter(|p| self.exists(p)).collect(),
+                        values: group.values.iter().map(|e| base.join(e)).collect(),
+                        manifests: group.manifests.iter().map(|e| base.join(e)).collect(),
                         options: group_options(group, base, config.lint.clone()),
                     };
                 }
@@ -293,6 +344,7 @@ fn group_options(group: &PolicyGroup, base: &Path, levels: LintLevels) -> Option
         },
         sets: group.set.clone().into_iter().collect(),
         levels,
+        show_secrets: false,
     }
 }
 

@@ -587,3 +587,7 @@ fn unclosed_bracket(text: &str) -> Option<(usize, u8)> {
     });
     stack.first().copied()
 }
+
+#[cfg(test)]
+#[path = "policy_tests.rs"]
+mod tests;
