@@ -46,7 +46,7 @@ pub(super) fn replay(case: &Case) -> Verdict {
     };
     let runtime_lines = e["lines"].as_array().cloned().unwrap_or_default();
     let crashed = e.get("crash").and_then(Json::as_str);
-    let failed = e["ret"] != Json::from(0);
+    let failed = e["ret"] != 0;
     // config_servers failed: nothing of the script runs.
     let servers_failed = (failed || crashed.is_some()) && runtime_lines.is_empty();
     match (&out.servers.failure, servers_failed) {
@@ -217,7 +217,7 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json], scope: &Sc
         }
         let boot = case.boot_under(&format!("lines.{i}"));
         let stop = stop_at(l, Target::EdgeLake, scope);
-        if stop == Some(Stop::Handler) && r["ret"] == Json::from(0) {
+        if stop == Some(Stop::Handler) && r["ret"] == 0 {
             // The recorder does not run command handlers: what follows is not comparable.
             return Ok(());
         }
@@ -244,7 +244,7 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json], scope: &Sc
             }
             continue;
         }
-        let ret_ok = r["ret"] == Json::from(0);
+        let ret_ok = r["ret"] == 0;
         if !ret_ok {
             if stop.is_none() {
                 return Err(format!(
@@ -298,7 +298,7 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json], scope: &Sc
     }
     if elpc.len() > runtime.len() {
         let extra = elpc[runtime.len()];
-        let last_failed = runtime.last().is_some_and(|r| r["ret"] != Json::from(0));
+        let last_failed = runtime.last().is_some_and(|r| r["ret"] != 0);
         if !last_failed && runtime.len() < elpc.len() {
             return Err(format!(
                 "the node stops before `{}`, elpc runs it",

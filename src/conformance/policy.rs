@@ -81,7 +81,7 @@ pub(super) fn replay(case: &Case) -> Verdict {
     let c = compile_text(case.str("text"), &case.input["vars"], Profile::Plain);
     let refused = codes(&c).iter().any(|code| REFUSED.contains(code));
     let e = &case.expect;
-    let accepted = e["ret"] == Json::from(0);
+    let accepted = e["ret"] == 0;
     if !accepted {
         let why = e["crash"].as_str().or(e["ret_text"].as_str()).unwrap_or("");
         return if refused {
@@ -111,7 +111,8 @@ pub(super) fn replay(case: &Case) -> Verdict {
         }
     }
     excuse_boot(case, &mut want, &got, "policy");
-    if got.to_string() != want.to_string() {
+    let (got_text, want_text) = (got.to_string(), want.to_string());
+    if got_text != want_text {
         return Err(format!("the node stores {want}, elpc {got}"));
     }
     if refused {

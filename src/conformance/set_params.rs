@@ -65,7 +65,7 @@ fn stop_rules(case: &Case) -> &'static [&'static str] {
     let e = &case.expect;
     let env = &case.input["env"];
     let node_type = env["NODE_TYPE"].as_str().unwrap_or("");
-    if e["set_params_ran"] == Json::Bool(false) && e["ret_val"] == Json::from(112) {
+    if e["set_params_ran"] == Json::Bool(false) && e["ret_val"] == 112 {
         &["EL105"]
     } else if node_type.is_empty() {
         &["EL103"]
@@ -81,7 +81,7 @@ pub(crate) fn replay(case: &Case, mode: &Mode) -> Verdict {
     if let Some(x) = e.get("exception") {
         return Err(format!("the runtime raises {x}"));
     }
-    if e["ret_val"] != Json::from(0) {
+    if e["ret_val"] != 0 {
         return stopped(case, &c);
     }
     compare_scope(case, &c)

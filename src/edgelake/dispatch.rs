@@ -104,15 +104,18 @@ pub static COMMAND_KEYS: &[(&str, usize)] = &[
     ("wait", 2),
 ];
 
+/// The key depends on a variable only the node knows (a leading `!word`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecidedAtBoot;
+
 /// The key `process_cmd` dispatches `words` to, trying `words[first..]` one word longer at a
 /// time (a word starting with `!` is replaced by the variable's value, without casts), or
-/// `None` when no key matches: the node then tries a dictionary assignment. `Err` when a
-/// variable that only the node knows decides it.
+/// `None` when no key matches: the node then tries a dictionary assignment.
 pub fn command_key(
     words: &[&str],
     first: usize,
     vars: &dyn Variables,
-) -> Result<Option<&'static str>, ()> {
+) -> Result<Option<&'static str>, DecidedAtBoot> {
     let mut key = String::new();
     let end = words.len().min(MAX_COMMAND_WORDS + first);
     for (x, word) in words.iter().enumerate().take(end).skip(first) {
@@ -123,7 +126,7 @@ pub fn command_key(
             Some(name) => match vars.param(name) {
                 Lookup::Defined(v) => key.push_str(&v),
                 Lookup::Undefined => {}
-                Lookup::AtBoot => return Err(()),
+                Lookup::AtBoot => return Err(DecidedAtBoot),
             },
             None => key.push_str(word),
         }

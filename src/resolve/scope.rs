@@ -252,6 +252,8 @@ impl Scope {
 
 #[path = "scope_edgelake.rs"]
 mod edgelake;
+#[path = "scope_mapping.rs"]
+mod mapping;
 
 impl Variables for Scope {
     fn param(&self, name: &str) -> Lookup {
