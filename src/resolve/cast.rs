@@ -307,6 +307,9 @@ mod tests {
 
     #[test]
     fn s3_2_int_follows_py_int() {
+        // reference.jsonl: Python reads any decimal digit.
+        assert_eq!(apply_cast(Cast::Int, &s("\u{663}")), Value::Int(3));
+        assert_eq!(apply_cast(Cast::Float, &s("\u{FF11}.5")), Value::Float(1.5));
         assert_eq!(apply_cast(Cast::Int, &s(" 42 ")), Value::Int(42));
         assert_eq!(apply_cast(Cast::Int, &s("+7")), Value::Int(7));
         assert_eq!(apply_cast(Cast::Int, &s("1_000")), Value::Int(1000));
@@ -358,5 +361,7 @@ mod tests {
         assert_eq!(apply_cast(Cast::Replies, &obj), Value::Int(1));
         assert_eq!(apply_cast(Cast::Diff, &obj), Value::Int(1));
         assert_eq!(apply_cast(Cast::Replies, &s("plain")), Value::Int(0));
+        // str_to_list's comma split when the text is neither JSON nor a Python literal.
+        assert_eq!(apply_cast(Cast::Len, &s("[['n1', 'ok'], ['n2', '']].str")), Value::Int(4));
     }
 }
