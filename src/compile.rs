@@ -206,7 +206,10 @@ fn compile_sources<'a>(
     let mut all_env_usable = true;
     let mut parsed_env = Vec::new();
     let has_env_files = env_files.len() > 0;
-    let pod = crate::kubernetes::load(&mut sources, kubernetes, &mut diags);
+    let mut pod = crate::kubernetes::load(&mut sources, kubernetes, &mut diags);
+    if let Some(pod) = &mut pod {
+        pod.secrets_shown = options.show_secrets;
+    }
     if let Some(pod) = &pod {
         env_anchor = Some(pod.anchor);
         for var in &pod.env {
@@ -348,8 +351,14 @@ fn compile_document(
 /// the `date` and `ledger` it adds at insert time). No id when an unquoted reference's value
 /// (hashed with the rest) is known only on the node.
 fn with_computed_id((mut policy, complete): (Json, bool)) -> Json {
-    if !complete {
-        return policy;
+    let has_id = |p: &Json| {
+        p.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Json::as_object)
+            .is_none_or(|inner| inner.contains_key("id"))
+    };
+    if !complete || has_id(&policy) {
+        return policy; // a written id stays; no md5 of the whole policy to throw away
     }
     let id = crate::emit::policy_id::compute_id(&policy);
     if let (Some(id), Some(inner)) = (
@@ -359,9 +368,7 @@ fn with_computed_id((mut policy, complete): (Json, bool)) -> Json {
             .and_then(|o| o.values_mut().next())
             .and_then(|v| v.as_object_mut()),
     ) {
-        if !inner.contains_key("id") {
-            inner.insert("id".into(), Json::String(id));
-        }
+        inner.insert("id".into(), Json::String(id));
     }
     policy
 }
@@ -512,7 +519,10 @@ fn add_refused(
 pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
     let mut doc = output_document(compilation, diagnostics);
     if let (Some(pod), Some(map)) = (&compilation.kubernetes, doc.as_object_mut()) {
-        map.insert("kubernetes".into(), crate::kubernetes::plan::to_json(pod));
+        map.insert(
+            "kubernetes".into(),
+            crate::kubernetes::plan::to_json(pod, &compilation.sources, pod.secrets_shown),
+        );
     }
     doc
 }

@@ -49,7 +49,8 @@ enum Command {
         /// Output format: the JSON document, or the command list as an `.al` script.
         #[arg(long, value_enum, default_value_t = CompileFormat::Json)]
         format: CompileFormat,
-        /// Write the output to this file (atomically; nothing is written when there are errors).
+        /// Write the output to this file (atomically; nothing is written when there are errors);
+        /// `-o -` prints it. Without -o it is printed unless standard output is a terminal.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
         /// Do not print diagnostics to standard error (they stay in the JSON output).
@@ -248,6 +249,13 @@ fn parse_set(s: &str) -> Result<(String, String), String> {
     Ok((name.to_string(), value.to_string()))
 }
 
+/// What `elpc lsp` says when a person starts it on a terminal.
+const LSP_BANNER: &str =
+    "elpc lsp: the elpc language server, speaking the Language Server Protocol \
+on standard input and output. An editor starts it for you: the VS Code extension \
+(editors/vscode), Neovim (editors/nvim) or Helix (editors/helix), see \"In the editor\" in the \
+README. It is now waiting for an LSP client on this terminal; press Ctrl-D to quit.";
+
 /// A failure that is the user's environment, not the policy: exit code 2.
 struct UsageError(String);
 
@@ -272,6 +280,9 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             quiet,
             color,
         } => {
+            // `-o -` is standard output, asked for by name.
+            let to_stdout = output.as_deref() == Some(Path::new("-"));
+            let output = output.filter(|_| !to_stdout);
             let plan = Plan::for_policy(&policy, &inputs, None)?;
             let read: Vec<&Path> = std::iter::once(policy.as_path())
                 .chain(plan.env.iter().map(PathBuf::as_path))
@@ -292,6 +303,8 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     inputs.notes,
                     &mut std::io::stderr(),
                 );
+                let summary = human::summary(&compilation.diagnostics);
+                eprintln!("{}: {summary}", policy.display());
             }
             let text = match format {
                 CompileFormat::Json => {
@@ -315,6 +328,18 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 }
                 Some(path) => {
                     disk::write_output(&path, text.as_bytes(), &read).map_err(UsageError)?
+                }
+                // On a terminal the document would scroll the findings away: it is printed only
+                // when asked for (`-o -`), or when standard output is a pipe or a file.
+                None if !to_stdout && std::io::stdout().is_terminal() => {
+                    eprintln!(
+                        "elpc: the compiled {} is not printed on a terminal: -o - prints it, \
+                         -o FILE writes it (when there are no errors)",
+                        match format {
+                            CompileFormat::Json => "JSON",
+                            CompileFormat::Al => ".al script",
+                        }
+                    );
                 }
                 None => print_stdout(&text)?,
             }
@@ -382,7 +407,9 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                             env_set: set.as_deref(),
                         })
                         .collect();
-                    out = format!("{}\n", to_ascii_json(&sarif(&inputs), true));
+                    let root = std::env::current_dir().ok();
+                    let log = sarif(&inputs, root.as_deref());
+                    out = format!("{}\n", to_ascii_json(&log, true));
                 }
                 CheckFormat::Github => {
                     for (set, c) in &runs {
@@ -402,13 +429,20 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             Ok(exit_for(failed))
         }
         Command::Explain { rule } => explain(rule.as_deref()),
-        Command::Lsp => match elpc::lsp::run_stdio() {
-            Ok(()) => Ok(ExitCode::SUCCESS),
-            Err(message) => {
-                eprintln!("elpc lsp: {message}");
-                Ok(ExitCode::from(1))
+        Command::Lsp => {
+            // Started by hand, the server would sit silently waiting for JSON-RPC: say what it is.
+            let by_hand = std::io::stdin().is_terminal();
+            if by_hand {
+                eprintln!("{LSP_BANNER}");
             }
-        },
+            match elpc::lsp::run_stdio() {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(message) => {
+                    eprintln!("elpc lsp: {message}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
     }
 }
 

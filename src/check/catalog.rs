@@ -31,6 +31,10 @@ rules! {
     INVALID_INPUT = "EL004", "invalid-input", Error, "input that is not UTF-8 text, is too large, or is not a regular file";
     /// A command whose text holds a line break (one command to the node, two `.al` lines).
     COMMAND_LINE_BREAK = "EL012", "command-line-break", Error, "command holding a line break: one command to the node, two lines in an `.al` script";
+    /// A key written twice in one object of the policy (the node keeps the last).
+    DUPLICATE_POLICY_KEY = "EL013", "duplicate-policy-key", Warning, "key written twice in one object of the policy; the node keeps only the last value";
+    /// A number the node reads as something else: an integer past 64 bits, a float past the range.
+    NUMBER_OUT_OF_RANGE = "EL014", "number-out-of-range", Error, "number the node cannot keep as written: an integer past 64 bits becomes a float, a float past the range becomes inf";
     /// Nesting beyond the bound elpc accepts.
     NESTING_TOO_DEEP = "EL005", "nesting-too-deep", Error, "brackets nested deeper than any policy needs";
     /// The document is not one object with one policy type.

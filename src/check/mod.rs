@@ -7,7 +7,9 @@ pub mod suppress;
 pub mod unknown_rule_name;
 
 // Policy text and structure
+mod duplicate_policy_key;
 mod id_mismatch;
+mod number_out_of_range;
 mod policy_type_not_config;
 mod runtime_rejects_text;
 // Env files
@@ -119,6 +121,8 @@ pub fn run_env(ctx: &EnvContext, diags: &mut Diagnostics) {
 /// Runs every policy rule.
 pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     runtime_rejects_text::check(ctx, diags);
+    duplicate_policy_key::check(ctx, diags);
+    number_out_of_range::check(ctx, diags);
     id_mismatch::check(ctx, diags);
     policy_type_not_config::check(ctx, diags);
     literal_cast_suffix::check(ctx, diags);

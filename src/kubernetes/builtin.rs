@@ -129,6 +129,7 @@ pub fn apply(
         unselected: Vec::new(),
         anchor,
         node_port_range,
+        secrets_shown: false,
     }
 }
 

@@ -215,6 +215,7 @@ pub fn read(
         unselected,
         anchor,
         node_port_range,
+        secrets_shown: false,
     })
 }
 

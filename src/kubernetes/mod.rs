@@ -144,6 +144,8 @@ pub struct NodePod {
     pub anchor: Span,
     /// The cluster's NodePort range.
     pub node_port_range: (u16, u16),
+    /// Secret values are shown in the plan's `env` (`--show-secrets`).
+    pub secrets_shown: bool,
 }
 
 /// Reads the Kubernetes inputs into `sources` and derives the node's pod: values files merged

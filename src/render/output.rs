@@ -20,7 +20,7 @@ pub fn compile_document(compilation: &Compilation) -> String {
     let kubernetes = compilation
         .kubernetes
         .as_ref()
-        .map(crate::kubernetes::plan::to_json);
+        .map(|pod| crate::kubernetes::plan::to_json(pod, sources, pod.secrets_shown));
     match &compilation.output {
         Some(out) => ascii_json(
             &Document {

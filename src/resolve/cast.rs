@@ -251,6 +251,27 @@ pub fn py_int(text: &str) -> Option<i64> {
     Some(if neg { -n } else { n })
 }
 
+/// What Python prints for `int(text)` of a string, at any size (`"99999999999999999999"` is a
+/// valid int to Python, past `i64`); `None` where Python raises.
+pub fn py_int_text(text: &str) -> Option<String> {
+    let t = text.trim();
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if !valid_digits(digits) {
+        return None;
+    }
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    let clean = clean.trim_start_matches('0');
+    Some(match (clean.is_empty(), neg) {
+        (true, _) => "0".to_string(),
+        (false, true) => format!("-{clean}"),
+        (false, false) => clean.to_string(),
+    })
+}
+
 /// `_` only between two digits, at least one digit, nothing else.
 fn valid_digits(s: &str) -> bool {
     let b = s.as_bytes();

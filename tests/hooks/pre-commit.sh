@@ -13,9 +13,12 @@ set -euo pipefail
 hook=${1:-elpc-check}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 rev=$(git -C "$repo" rev-parse HEAD)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$work/.cache}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# pre-commit's clones and hook environments stay outside the repository under test.
+export PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$tmp/cache}"
+work="$tmp/repo"
+mkdir -p "$work"
 
 cd "$work"
 git init -q -b main
@@ -48,7 +51,7 @@ repos:
     hooks:
       - id: $hook
 YAML
-pre-commit install -q >/dev/null
+pre-commit install >/dev/null
 
 fail() { echo "FAIL: $*"; exit 1; }
 passed=0

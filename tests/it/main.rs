@@ -18,4 +18,5 @@ mod lsp_frames;
 mod robustness;
 mod rules;
 mod runtime_agreement;
+mod secret_leaks;
 mod semantics;

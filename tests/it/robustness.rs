@@ -119,11 +119,14 @@ fn assert_sound(c: &Compilation) {
         text.len()
     );
     let _ = github::annotations(&c.sources, &c.diagnostics, Some("set"));
-    let _ = sarif(&[SarifInput {
-        sources: &c.sources,
-        diagnostics: &c.diagnostics,
-        env_set: None,
-    }]);
+    let _ = sarif(
+        &[SarifInput {
+            sources: &c.sources,
+            diagnostics: &c.diagnostics,
+            env_set: None,
+        }],
+        None,
+    );
     let _ = diagnostics_json(&c.sources, &c.diagnostics);
 }
 

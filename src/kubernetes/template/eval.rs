@@ -340,8 +340,7 @@ impl<'t> Renderer<'t> {
                 let Some((_, v)) = vars.iter().rev().find(|(n, _)| n == name) else {
                     return Err((span, format!("undefined variable \"{name}\"")));
                 };
-                let v = v.clone();
-                fields_of(&v, fields).map_err(|m| (span, m))
+                fields_of(v, fields).map_err(|m| (span, m))
             }
             Arg::Str(s) => Ok(Value::plain(Kind::Str(s.clone()))),
             Arg::Num(n) => Ok(Value::plain(Kind::Number(*n))),
@@ -358,10 +357,19 @@ impl<'t> Renderer<'t> {
 
 /// `.A.B` on a value: a missing key is nil; a field of nil or of a non-map fails as in Go.
 fn fields_of(v: &Value, fields: &[String]) -> Result<Value, String> {
-    let mut cur = v.clone();
-    for f in fields {
+    // Walks by reference and clones only the result: `.Values.a.b` must not copy the values.
+    let mut cur = v;
+    for (i, f) in fields.iter().enumerate() {
         cur = match &cur.kind {
-            Kind::Map(m) => m.get(f).cloned().unwrap_or(Value::plain(Kind::Null)),
+            Kind::Map(m) => match m.get(f) {
+                Some(next) => next,
+                None => {
+                    return match fields.get(i + 1) {
+                        None => Ok(Value::plain(Kind::Null)),
+                        Some(next) => Err(format!("nil pointer evaluating interface {{}}.{next}")),
+                    }
+                }
+            },
             Kind::Null => return Err(format!("nil pointer evaluating interface {{}}.{f}")),
             _ => {
                 return Err(format!(
@@ -371,5 +379,5 @@ fn fields_of(v: &Value, fields: &[String]) -> Result<Value, String> {
             }
         };
     }
-    Ok(cur)
+    Ok(cur.clone())
 }
