@@ -31,7 +31,9 @@ pub fn compute_id(policy: &Json) -> Option<String> {
             let mut s = String::from("{");
             write_str_repr(policy_type, &mut s);
             s.push_str(": {");
-            let hashed = inner.iter().filter(|(k, _)| !NOT_HASHED.contains(&k.as_str()));
+            let hashed = inner
+                .iter()
+                .filter(|(k, _)| !NOT_HASHED.contains(&k.as_str()));
             for (i, (k, v)) in hashed.enumerate() {
                 if i > 0 {
                     s.push_str(", ");
@@ -127,8 +129,7 @@ fn write_str_repr(s: &str, out: &mut String) {
     };
     out.push(quote);
     // Printable ASCII without quotes or backslashes (nearly every policy string) is as is.
-    if s
-        .bytes()
+    if s.bytes()
         .all(|b| (b' '..=b'~').contains(&b) && !matches!(b, b'\\' | b'\'' | b'"'))
     {
         out.push_str(s);

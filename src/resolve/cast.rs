@@ -383,6 +383,9 @@ mod tests {
         assert_eq!(apply_cast(Cast::Diff, &obj), Value::Int(1));
         assert_eq!(apply_cast(Cast::Replies, &s("plain")), Value::Int(0));
         // str_to_list's comma split when the text is neither JSON nor a Python literal.
-        assert_eq!(apply_cast(Cast::Len, &s("[['n1', 'ok'], ['n2', '']].str")), Value::Int(4));
+        assert_eq!(
+            apply_cast(Cast::Len, &s("[['n1', 'ok'], ['n2', '']].str")),
+            Value::Int(4)
+        );
     }
 }
