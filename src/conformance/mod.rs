@@ -292,3 +292,33 @@ fn percent(part: usize, whole: usize) -> f64 {
 fn short(commit: &Json) -> String {
     commit.as_str().unwrap_or("?").chars().take(7).collect()
 }
+
+/// The runtime facts elpc keeps as data are the recorded runtime's: the command table's keys
+/// (how `process_cmd` finds a command) and the EdgeLake image's environment.
+#[test]
+fn runtime_tables_match_the_recording() {
+    let text = std::fs::read_to_string(dir().join("runtime.json")).expect("runtime.json");
+    let facts: Json = serde_json::from_str(&text).expect("runtime.json is JSON");
+    let keys: BTreeMap<String, usize> = facts["command_keys"]
+        .as_object()
+        .expect("command_keys")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0) as usize))
+        .collect();
+    let ours: BTreeMap<String, usize> = crate::edgelake::dispatch::COMMAND_KEYS
+        .iter()
+        .map(|(k, m)| (k.to_string(), *m))
+        .collect();
+    assert_eq!(ours, keys, "edgelake/dispatch.rs against the recorded command table");
+    assert_eq!(
+        crate::edgelake::dispatch::MAX_COMMAND_WORDS as u64,
+        facts["max_command_words"].as_u64().unwrap_or(0)
+    );
+    for (name, value) in crate::edgelake::node::IMAGE_ENVIRONMENT {
+        assert_eq!(
+            facts["image_environment"][*name].as_str(),
+            Some(*value),
+            "{name} in the EdgeLake image's Dockerfile"
+        );
+    }
+}

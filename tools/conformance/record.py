@@ -487,13 +487,16 @@ def layerings():
 
 def dockerfile_env():
     """The ENV of EdgeLake's Dockerfile: the environment env_file values override."""
-    import re
     with open(os.path.join(ARGS.edgelake, "Dockerfile"), encoding="utf-8") as f:
-        text = f.read()
+        logical = f.read().replace("\\\n", " ").splitlines()   # join continued lines
     env = {}
-    for m in re.finditer(r"^ENV\s+((?:.*\\\n)*.*)$", text, re.M):
-        for k, v in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)=(\S+)", m.group(1).replace("\\\n", " ")):
-            env[k] = v
+    for line in logical:
+        words = line.split()
+        if words[:1] == ["ENV"]:
+            for word in words[1:]:
+                name, eq, value = word.partition("=")
+                if eq:
+                    env[name] = value
     return env
 
 

@@ -245,19 +245,24 @@ def _child(rt, env, facts, trace):
     real_system_call = mc.system_call
 
     def system_call(status, os_string, timeout_sec):
+        """A pipeline of read-only text tools runs for real; a path under the mount is read
+        from the checkout, any other absolute path from nowhere."""
         if facts.get("setup_cfg") is not None:
             return [ps.SUCCESS, facts["setup_cfg"]]
-        stages = re.split(r"\|\||&&|[|;]", os_string)
-        tools = [shlex.split(s)[:1] for s in stages]
-        if any(not t or t[0] not in READ_ONLY_TOOLS for t in tools) or re.search(r"[<>`]|\$\(", os_string):
-            return [ps.System_call_error, "Process invoked by '%s' failed" % os_string]
-
-        def remap(m):
-            r = fs.real(m.group(0))
-            return r if r is not None else NOWHERE + m.group(0)
-
-        mapped = re.sub(r"(?<![\w.~$-])/[^\s'\"|;&<>]*", remap, os_string)
-        ret, msg = real_system_call(status, mapped, timeout_sec)
+        refused = [ps.System_call_error, "Process invoked by '%s' failed" % os_string]
+        if re.search(r"[<>`;&]|\$\(|\|\|", os_string):
+            return refused
+        stages = []
+        for stage in os_string.split("|"):
+            try:
+                words = shlex.split(stage)
+            except ValueError:
+                return refused
+            if not words or words[0] not in READ_ONLY_TOOLS:
+                return refused
+            mapped = [(fs.real(w) or NOWHERE + w) if w.startswith("/") else w for w in words]
+            stages.append(shlex.join(mapped))
+        ret, msg = real_system_call(status, " | ".join(stages), timeout_sec)
         if isinstance(msg, str):
             msg = msg.replace(rt.scripts, MOUNT).replace(NOWHERE, "")
         return [ret, msg]
