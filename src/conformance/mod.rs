@@ -309,7 +309,10 @@ fn runtime_tables_match_the_recording() {
         .iter()
         .map(|(k, m)| (k.to_string(), *m))
         .collect();
-    assert_eq!(ours, keys, "edgelake/dispatch.rs against the recorded command table");
+    assert_eq!(
+        ours, keys,
+        "edgelake/dispatch.rs against the recorded command table"
+    );
     assert_eq!(
         crate::edgelake::dispatch::MAX_COMMAND_WORDS as u64,
         facts["max_command_words"].as_u64().unwrap_or(0)
