@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::edgelake::commands::Target;
 use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::{command_list, Command};
-use crate::emit::json::{default_json, map_node, policy_json};
+use crate::emit::json::{default_json, map_node, stored_json};
 use crate::emit::servers::{self, ServerSet};
 use crate::kubernetes::{Kubernetes, NodePod};
 use crate::path_map::PathMap;
@@ -384,9 +384,9 @@ fn compile_document(
         NodeKind::Array(items) => items.first().unwrap_or(root),
         _ => root,
     };
-    let commands = command_list(&servers, &lines, scope);
+    let commands = command_list(&servers, &lines, scope, options.target);
     Some(CompiledPolicy {
-        policy: with_computed_id(policy_json(object)),
+        policy: with_computed_id(stored_json(object, scope)),
         resolved: resolved_json(object, &keys, &lines, scope),
         servers,
         commands,
@@ -396,15 +396,16 @@ fn compile_document(
 
 /// Adds the `id` the node computes (§1.5) when the policy has none, at the end of the inner
 /// object where `blockchain insert` puts it, so `policy` is what the node would store (minus
-/// the `date` and `ledger` it adds at insert time).
-fn with_computed_id(mut policy: Json) -> Json {
+/// the `date` and `ledger` it adds at insert time). No id when an unquoted reference's value
+/// (hashed with the rest) is known only on the node.
+fn with_computed_id((mut policy, complete): (Json, bool)) -> Json {
     let has_id = |p: &Json| {
         p.as_object()
             .and_then(|o| o.values().next())
             .and_then(Json::as_object)
             .is_none_or(|inner| inner.contains_key("id"))
     };
-    if has_id(&policy) {
+    if !complete || has_id(&policy) {
         return policy; // a written id stays; no md5 of the whole policy to throw away
     }
     let id = crate::emit::policy_id::compute_id(&policy);

@@ -71,6 +71,10 @@ pub(crate) mod source;
 #[doc(hidden)]
 pub mod syntax;
 
+// The recorded conformance suite (tests/conformance/), replayed as unit tests.
+#[cfg(test)]
+mod conformance;
+
 pub use compile::{
     compile, compile_deployment, compile_files, Compilation, CompiledPolicy, Input, Options,
     Unreadable, UnreadableReason, MAX_ENV_BYTES, MAX_POLICY_BYTES,
@@ -82,7 +86,9 @@ pub use emit::commands::Command;
 pub use emit::servers::ServerSet;
 pub use kubernetes::{template::ChartFiles, Kubernetes, NodePod};
 pub use path_map::{LocalFiles, Mapping, PathMap};
-pub use resolve::scope::Profile;
+/// The variables a compilation resolved with ([`Compilation::scope`]) and the env → variable
+/// mapping it used.
+pub use resolve::scope::{Profile, Scope, VarValue, Variable};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};
 
 /// Every rule elpc knows, in code order: code (`EL201`), name (`undefined-variable`), default

@@ -84,7 +84,8 @@ struct InputArgs {
     /// An env file (docker compose dialect); repeat to layer them, later files win.
     #[arg(short, long = "env", value_name = "FILE")]
     env: Vec<PathBuf>,
-    /// Set a node variable directly (highest precedence), e.g. --set ip=10.0.0.5
+    /// Set a node variable directly (highest precedence), e.g. --set enable_ha=true; the node's
+    /// facts (ip, external_ip, hostname, is_vm, external_dns) come before the deployment scripts
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     sets: Vec<(String, String)>,
     /// How env keys become node variables.

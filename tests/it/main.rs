@@ -17,5 +17,6 @@ mod lsp;
 mod lsp_frames;
 mod robustness;
 mod rules;
+mod runtime_agreement;
 mod secret_leaks;
 mod semantics;
