@@ -16,6 +16,7 @@ use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::{command_list, Command};
 use crate::emit::json::{default_json, map_node, policy_json};
 use crate::emit::servers::{self, ServerSet};
+use crate::kubernetes::{Kubernetes, NodePod};
 use crate::path_map::PathMap;
 use crate::resolve::env_layers::EnvLayers;
 use crate::resolve::policy::{self, KeyValue};
@@ -63,6 +64,7 @@ pub struct Unreadable {
 
 /// Why a file was not read.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UnreadableReason {
     /// Not a regular file: `"a directory"`, `"a FIFO"`, `"a character device"`, ...
     NotRegular(&'static str),
@@ -77,8 +79,18 @@ pub enum UnreadableReason {
     Io(std::io::ErrorKind, String),
 }
 
-/// How to compile.
+/// How to compile. New fields may be added (`#[non_exhaustive]`): start from the default and
+/// set what you need.
+///
+/// ```
+/// use elpc::{Options, Target};
+///
+/// let mut options = Options::default();
+/// options.target = Target::AnyLog; // `run data distributor` exists there
+/// options.sets.push(("external_ip".into(), "203.0.113.10".into()));
+/// ```
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Options {
     /// The env → variable mapping.
     pub profile: Profile,
@@ -98,6 +110,7 @@ pub struct Options {
 
 /// The outputs of a policy that parsed.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CompiledPolicy {
     /// Canonical strict JSON of the policy, references intact.
     pub policy: Json,
@@ -113,6 +126,7 @@ pub struct CompiledPolicy {
 
 /// Everything one compilation produced.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Compilation {
     /// The policy (file 0) and env files (then in order).
     pub sources: SourceMap,
@@ -125,12 +139,23 @@ pub struct Compilation {
     /// The policy's syntax tree, when any structure could be recovered (for tools such as the
     /// language server, so they do not parse the text again).
     pub syntax: Option<ParsedPolicy>,
+    /// The node's pod, Services and ports, when Helm values or manifests were given.
+    pub kubernetes: Option<NodePod>,
 }
 
 impl Compilation {
     /// The document `elpc compile --format json` prints: `policy`, `resolved`, `servers`,
     /// `commands` (each with its origin) and `diagnostics` (as [`crate::render::json`] writes
     /// them); the outputs are `null` / empty when the policy had no usable structure.
+    ///
+    /// ```
+    /// use elpc::{compile, Input, Options};
+    ///
+    /// let c = compile(&Input::text("p.policy", "{'config': {'port': '32148'}}"), &[], &Options::default());
+    /// let doc = c.to_json();
+    /// assert_eq!(doc["policy"]["config"]["port"], "32148");
+    /// assert!(doc["diagnostics"].is_array());
+    /// ```
     pub fn to_json(&self) -> Json {
         let diagnostics = crate::render::json::diagnostics_json(&self.sources, &self.diagnostics);
         output_json(self, diagnostics)
@@ -144,22 +169,65 @@ impl Compilation {
     }
 }
 
-/// Compiles a policy against env files layered in order (later wins).
+/// Compiles a policy against env files layered in order (later wins). Never panics: input that
+/// is not text, too large or malformed becomes diagnostics.
+///
+/// ```
+/// use elpc::{compile, Input, Options, Severity};
+///
+/// let policy = Input::text("node.policy", "{'config': {'script': ['set start = !start_data']}}");
+/// let env = Input::text("base_configs.env", "NODE_TYPE=operator\nSTART_DATE=30\n");
+/// let c = compile(&policy, &[env], &Options::default());
+///
+/// let typo = c.diagnostics.iter().find(|d| d.rule.name == "undefined-variable").unwrap();
+/// assert_eq!(typo.severity, Severity::Error);
+/// assert_eq!(typo.help.as_deref(), Some("did you mean `start_date`?"));
+/// assert_eq!(c.sources.get(typo.primary.span.file).name(), "node.policy");
+/// ```
 pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compilation {
-    compile_sources(Ok(policy), env_files.iter().map(Ok), options)
+    compile_sources(
+        Ok(policy),
+        env_files.iter().map(Ok),
+        &Kubernetes::default(),
+        options,
+    )
 }
 
 /// [`compile`] for a front end that may have refused some files (a FIFO, a device, a file past
 /// the size limit): each refusal becomes an EL004 finding on that file, and the rest is
 /// compiled as usual.
+///
+/// ```
+/// use elpc::{compile_files, Input, Options, Unreadable, UnreadableReason};
+///
+/// let policy = Ok(Input::text("node.policy", "{'config': {'port': 32148}}"));
+/// let refused = Err(Unreadable {
+///     name: "base_configs.env".into(),
+///     reason: UnreadableReason::NotRegular("a FIFO"),
+/// });
+/// let c = compile_files(&policy, &[refused], &Options::default());
+/// assert!(c.diagnostics.iter().any(|d| d.rule.code == "EL004"));
+/// ```
 pub fn compile_files(
     policy: &Result<Input, Unreadable>,
     env_files: &[Result<Input, Unreadable>],
     options: &Options,
 ) -> Compilation {
+    compile_deployment(policy, env_files, &Kubernetes::default(), options)
+}
+
+/// [`compile_files`] for a deployment that may be on Kubernetes: the env the pod gets from
+/// Helm values or manifests comes first, env files layer on top of it (later wins).
+pub fn compile_deployment(
+    policy: &Result<Input, Unreadable>,
+    env_files: &[Result<Input, Unreadable>],
+    kubernetes: &Kubernetes,
+    options: &Options,
+) -> Compilation {
     compile_sources(
         policy.as_ref(),
         env_files.iter().map(Result::as_ref),
+        kubernetes,
         options,
     )
 }
@@ -167,6 +235,7 @@ pub fn compile_files(
 fn compile_sources<'a>(
     policy: Result<&Input, &Unreadable>,
     env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
+    kubernetes: &Kubernetes,
     options: &Options,
 ) -> Compilation {
     let mut sources = SourceMap::new();
@@ -185,6 +254,21 @@ fn compile_sources<'a>(
     let mut all_env_usable = true;
     let mut parsed_env = Vec::new();
     let has_env_files = env_files.len() > 0;
+    let mut pod = crate::kubernetes::load(&mut sources, kubernetes, &mut diags);
+    if let Some(pod) = &mut pod {
+        pod.secrets_shown = options.show_secrets;
+    }
+    if let Some(pod) = &pod {
+        env_anchor = Some(pod.anchor);
+        for var in &pod.env {
+            layers.define(
+                &var.name,
+                var.value.clone(),
+                var.origin.clone(),
+                var.overrides.clone(),
+            );
+        }
+    }
     for input in env_files {
         let (id, usable) = add_source(&mut sources, input, MAX_ENV_BYTES, &mut diags);
         env_anchor.get_or_insert(Span::new(id, 0..0));
@@ -207,7 +291,7 @@ fn compile_sources<'a>(
     let scope = Scope::build(
         options.profile,
         layers,
-        has_env_files,
+        has_env_files || pod.is_some(),
         &options.sets,
         &mut diags,
         env_anchor.filter(|_| all_env_usable),
@@ -218,14 +302,22 @@ fn compile_sources<'a>(
     } else {
         None // unreadable input, already reported
     };
+    if let Some(pod) = &pod {
+        crate::check::run_kubernetes_env(pod, &scope, &mut diags);
+    }
     let output = root.as_ref().and_then(|parsed| {
         let ctx = DocumentInputs {
             sources: &sources,
             options,
+            pod: pod.as_ref(),
         };
         compile_document(parsed, &scope, &ctx, &mut diags)
     });
 
+    if let Some(origin) = &options.levels.origin {
+        let id = sources.add(SourceFile::new(origin.name.clone(), origin.text.clone()));
+        check::unknown_rule_name::check(&sources, id, &options.levels, &mut diags);
+    }
     let mut diagnostics = suppress::apply(&sources, diags.into_vec(), &options.levels);
     diagnostics.sort_by_key(|d| {
         (
@@ -241,6 +333,7 @@ fn compile_sources<'a>(
         output,
         scope,
         syntax: root,
+        kubernetes: pod,
     };
     if !options.show_secrets {
         crate::secrets::hide_secrets(&mut compilation);
@@ -252,6 +345,7 @@ fn compile_sources<'a>(
 struct DocumentInputs<'a> {
     sources: &'a SourceMap,
     options: &'a Options,
+    pod: Option<&'a NodePod>,
 }
 
 fn compile_document(
@@ -283,6 +377,9 @@ fn compile_document(
         },
         diags,
     );
+    if let Some(pod) = inputs.pod {
+        check::run_kubernetes(pod, &servers, &keys, scope, diags);
+    }
     let object = match &root.kind {
         NodeKind::Array(items) => items.first().unwrap_or(root),
         _ => root,
@@ -301,6 +398,15 @@ fn compile_document(
 /// object where `blockchain insert` puts it, so `policy` is what the node would store (minus
 /// the `date` and `ledger` it adds at insert time).
 fn with_computed_id(mut policy: Json) -> Json {
+    let has_id = |p: &Json| {
+        p.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Json::as_object)
+            .is_none_or(|inner| inner.contains_key("id"))
+    };
+    if has_id(&policy) {
+        return policy; // a written id stays; no md5 of the whole policy to throw away
+    }
     let id = crate::emit::policy_id::compute_id(&policy);
     if let (Some(id), Some(inner)) = (
         id,
@@ -309,9 +415,7 @@ fn with_computed_id(mut policy: Json) -> Json {
             .and_then(|o| o.values_mut().next())
             .and_then(|v| v.as_object_mut()),
     ) {
-        if !inner.contains_key("id") {
-            inner.insert("id".into(), Json::String(id));
-        }
+        inner.insert("id".into(), Json::String(id));
     }
     policy
 }
@@ -353,7 +457,7 @@ fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: 
 
 /// Adds an input to the map, reporting input that is not usable text (then `false`). Unusable
 /// input keeps only its valid prefix, so the diagnostic can point where the problem starts.
-fn add_source(
+pub(crate) fn add_source(
     sources: &mut SourceMap,
     input: Result<&Input, &Unreadable>,
     max_bytes: usize,
@@ -457,8 +561,20 @@ fn add_refused(
     (id, false)
 }
 
-/// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics.
+/// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics,
+/// and `kubernetes` (the network plan) when Helm values or manifests were given.
 pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
+    let mut doc = output_document(compilation, diagnostics);
+    if let (Some(pod), Some(map)) = (&compilation.kubernetes, doc.as_object_mut()) {
+        map.insert(
+            "kubernetes".into(),
+            crate::kubernetes::plan::to_json(pod, &compilation.sources, pod.secrets_shown),
+        );
+    }
+    doc
+}
+
+fn output_document(compilation: &Compilation, diagnostics: Json) -> Json {
     let sources = &compilation.sources;
     match &compilation.output {
         Some(out) => json!({

@@ -9,20 +9,19 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use elpc::check::{catalog, suppress};
-use elpc::compile::{
-    compile_files, output_json, Compilation, Input, Options, Unreadable, UnreadableReason,
-    MAX_ENV_BYTES, MAX_POLICY_BYTES,
-};
-use elpc::config::{Config, LintLevels};
+mod cli {
+    pub mod affected;
+}
+
+use elpc::config::Config;
 use elpc::disk;
-use elpc::edgelake::commands::Target;
-use elpc::emit::commands::to_al_script;
-use elpc::emit::json::to_ascii_json;
-use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
-use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
-use elpc::resolve::scope::Profile;
+use elpc::render::{github, human, to_al_script, to_ascii_json};
+use elpc::{
+    compile_deployment, ChartFiles, Compilation, Input, Kubernetes, LintLevels, LocalFiles,
+    Mapping, Options, PathMap, Profile, Target, Unreadable, UnreadableReason, MAX_ENV_BYTES,
+    MAX_POLICY_BYTES,
+};
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
 #[derive(Parser)]
@@ -43,7 +42,8 @@ enum Command {
         /// Output format: the JSON document, or the command list as an `.al` script.
         #[arg(long, value_enum, default_value_t = CompileFormat::Json)]
         format: CompileFormat,
-        /// Write the output to this file (atomically; nothing is written when there are errors).
+        /// Write the output to this file (atomically; nothing is written when there are errors);
+        /// `-o -` prints it. Without -o it is printed unless standard output is a terminal.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
         /// Do not print diagnostics to standard error (they stay in the JSON output).
@@ -54,7 +54,8 @@ enum Command {
     },
     /// Check policies and print diagnostics only.
     Check {
-        /// The policy files.
+        /// The policy files. An env file or elpc.toml stands for the policies it affects (the
+        /// policies of the elpc.toml groups listing the env file; every policy below elpc.toml).
         #[arg(required = true)]
         policies: Vec<PathBuf>,
         #[command(flatten)]
@@ -112,6 +113,29 @@ struct InputArgs {
     /// --path-map /app/deployment-scripts=./deployment-scripts (repeatable)
     #[arg(long = "path-map", value_name = "NODE_DIR=LOCAL_DIR", value_parser = Mapping::parse)]
     path_map: Vec<Mapping>,
+    #[command(flatten)]
+    kubernetes: KubernetesArgs,
+}
+
+/// Kubernetes inputs: the node's env from Helm values or rendered manifests.
+#[derive(clap::Args)]
+struct KubernetesArgs {
+    /// A Helm values file (repeat in Helm's order: the chart's values.yaml first, then each
+    /// `-f` file; later files win, maps merge key by key).
+    #[arg(long = "values", value_name = "FILE")]
+    values: Vec<PathBuf>,
+    /// Rendered Kubernetes manifests (multi-document YAML, e.g. `helm template` output); `-`
+    /// reads standard input.
+    #[arg(long = "manifest", value_name = "FILE|-")]
+    manifests: Vec<PathBuf>,
+    /// The Helm chart's directory: its `values.yaml` comes first, and its own templates
+    /// (ConfigMap, Service, Deployment) are rendered instead of elpc's built-in data of the
+    /// two known EdgeLake charts.
+    #[arg(long = "chart", value_name = "DIR")]
+    chart: Option<PathBuf>,
+    /// The cluster's NodePort range, when its API server is not on the default 30000-32767.
+    #[arg(long = "node-port-range", value_name = "LOW-HIGH", value_parser = parse_port_range)]
+    node_port_range: Option<(u16, u16)>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -188,6 +212,22 @@ fn parse_env_set(s: &str) -> Result<(String, Vec<PathBuf>), String> {
     Ok((name.to_string(), files))
 }
 
+fn parse_port_range(s: &str) -> Result<(u16, u16), String> {
+    let (low, high) = s
+        .split_once('-')
+        .ok_or_else(|| format!("`{s}` is not LOW-HIGH, e.g. 30000-32767"))?;
+    let port = |p: &str| {
+        p.trim()
+            .parse::<u16>()
+            .map_err(|_| format!("`{p}` is not a port number"))
+    };
+    let (low, high) = (port(low)?, port(high)?);
+    if low > high {
+        return Err(format!("{low} is above {high}"));
+    }
+    Ok((low, high))
+}
+
 fn parse_set(s: &str) -> Result<(String, String), String> {
     let (name, value) = s
         .split_once('=')
@@ -200,6 +240,13 @@ fn parse_set(s: &str) -> Result<(String, String), String> {
     }
     Ok((name.to_string(), value.to_string()))
 }
+
+/// What `elpc lsp` says when a person starts it on a terminal.
+const LSP_BANNER: &str =
+    "elpc lsp: the elpc language server, speaking the Language Server Protocol \
+on standard input and output. An editor starts it for you: the VS Code extension \
+(editors/vscode), Neovim (editors/nvim) or Helix (editors/helix), see \"In the editor\" in the \
+README. It is now waiting for an LSP client on this terminal; press Ctrl-D to quit.";
 
 /// A failure that is the user's environment, not the policy: exit code 2.
 struct UsageError(String);
@@ -225,6 +272,9 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             quiet,
             color,
         } => {
+            // `-o -` is standard output, asked for by name.
+            let to_stdout = output.as_deref() == Some(Path::new("-"));
+            let output = output.filter(|_| !to_stdout);
             let plan = Plan::for_policy(&policy, &inputs, None)?;
             let read: Vec<&Path> = std::iter::once(policy.as_path())
                 .chain(plan.env.iter().map(PathBuf::as_path))
@@ -245,11 +295,12 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     inputs.notes,
                     &mut std::io::stderr(),
                 );
+                let summary = human::summary(&compilation.diagnostics);
+                eprintln!("{}: {summary}", policy.display());
             }
             let text = match format {
                 CompileFormat::Json => {
-                    let diags = diagnostics_json(&compilation.sources, &compilation.diagnostics);
-                    let mut t = to_ascii_json(&output_json(&compilation, diags), true);
+                    let mut t = elpc::render::output::compile_document(&compilation);
                     t.push('\n');
                     t
                 }
@@ -270,6 +321,18 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 Some(path) => {
                     disk::write_output(&path, text.as_bytes(), &read).map_err(UsageError)?
                 }
+                // On a terminal the document would scroll the findings away: it is printed only
+                // when asked for (`-o -`), or when standard output is a pipe or a file.
+                None if !to_stdout && std::io::stdout().is_terminal() => {
+                    eprintln!(
+                        "elpc: the compiled {} is not printed on a terminal: -o - prints it, \
+                         -o FILE writes it (when there are no errors)",
+                        match format {
+                            CompileFormat::Json => "JSON",
+                            CompileFormat::Al => ".al script",
+                        }
+                    );
+                }
                 None => print_stdout(&text)?,
             }
             Ok(exit_for(failed))
@@ -282,6 +345,11 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             color,
         } => {
             let use_color = color.color.enabled(std::io::stdout().is_terminal());
+            let affected = cli::affected::expand(&policies).map_err(UsageError)?;
+            for note in &affected.notes {
+                eprintln!("elpc: {note}");
+            }
+            let policies = affected.policies;
             let mut failed = false;
             let mut runs: Vec<(Option<String>, Compilation)> = Vec::new();
             for policy in &policies {
@@ -316,21 +384,11 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     }
                 }
                 CheckFormat::Json => {
-                    let mut all = Vec::new();
-                    for (set, c) in &runs {
-                        for mut d in diagnostics_json(&c.sources, &c.diagnostics)
-                            .as_array()
-                            .cloned()
-                            .unwrap_or_default()
-                        {
-                            if let Some(set) = set {
-                                d["env_set"] = serde_json::json!(set);
-                            }
-                            all.push(d);
-                        }
-                    }
-                    let doc = serde_json::json!({ "version": FORMAT_VERSION, "diagnostics": all });
-                    out = format!("{}\n", to_ascii_json(&doc, true));
+                    out =
+                        elpc::render::json::check_document(runs.iter().map(|(set, c)| {
+                            (set.as_deref(), &c.sources, c.diagnostics.as_slice())
+                        }));
+                    out.push('\n');
                 }
                 CheckFormat::Sarif => {
                     let inputs: Vec<SarifInput> = runs
@@ -341,16 +399,16 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                             env_set: set.as_deref(),
                         })
                         .collect();
-                    out = format!("{}\n", to_ascii_json(&sarif(&inputs), true));
+                    let root = std::env::current_dir().ok();
+                    let log = sarif(&inputs, root.as_deref());
+                    out = format!("{}\n", to_ascii_json(&log, true));
                 }
                 CheckFormat::Github => {
                     for (set, c) in &runs {
                         let shown: Vec<_> = c
                             .diagnostics
                             .iter()
-                            .filter(|d| {
-                                inputs.notes || d.severity != elpc::diagnostic::Severity::Note
-                            })
+                            .filter(|d| inputs.notes || d.severity != elpc::Severity::Note)
                             .cloned()
                             .collect();
                         out.push_str(&github::annotations(&c.sources, &shown, set.as_deref()));
@@ -361,20 +419,27 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             Ok(exit_for(failed))
         }
         Command::Explain { rule } => explain(rule.as_deref()),
-        Command::Lsp => match elpc::lsp::run_stdio() {
-            Ok(()) => Ok(ExitCode::SUCCESS),
-            Err(message) => {
-                eprintln!("elpc lsp: {message}");
-                Ok(ExitCode::from(1))
+        Command::Lsp => {
+            // Started by hand, the server would sit silently waiting for JSON-RPC: say what it is.
+            let by_hand = std::io::stdin().is_terminal();
+            if by_hand {
+                eprintln!("{LSP_BANNER}");
             }
-        },
+            match elpc::lsp::run_stdio() {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(message) => {
+                    eprintln!("elpc lsp: {message}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
     }
 }
 
 fn explain(rule: Option<&str>) -> Result<ExitCode, UsageError> {
     let Some(name) = rule else {
         let mut text = String::new();
-        for r in catalog::ALL {
+        for r in elpc::rules() {
             text.push_str(&format!(
                 "{}  {:<26} {:<8} {}\n",
                 r.code,
@@ -386,7 +451,7 @@ fn explain(rule: Option<&str>) -> Result<ExitCode, UsageError> {
         print_stdout(&text)?;
         return Ok(ExitCode::SUCCESS);
     };
-    let Some(r) = catalog::find(name) else {
+    let Some(r) = elpc::find_rule(name) else {
         return Err(UsageError(format!(
             "no rule is called `{name}`; `elpc explain` lists them all"
         )));
@@ -432,10 +497,71 @@ fn read(path: &Path, max_bytes: usize) -> Result<Result<Input, Unreadable>, Usag
     }
 }
 
+/// `path` relative to the working directory when it lies below it, as people type paths.
+fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// A chart directory's `Chart.yaml` and `templates/*` (`.yaml`, `.yml`, `.tpl`, by name),
+/// each through the bounded reader.
+fn read_chart(dir: &Path) -> Result<ChartFiles, UsageError> {
+    let templates_dir = dir.join("templates");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&templates_dir)
+        .map_err(|e| UsageError(format!("cannot read {}: {e}", templates_dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "tpl")
+        })
+        .collect();
+    names.sort();
+    names.truncate(elpc::kubernetes::template::MAX_TEMPLATES);
+    let chart_yaml = dir.join("Chart.yaml");
+    Ok(ChartFiles {
+        chart_yaml: if chart_yaml.exists() {
+            Some(read(&chart_yaml, MAX_ENV_BYTES)?)
+        } else {
+            None
+        },
+        templates: names
+            .iter()
+            .map(|p| read(p, MAX_ENV_BYTES))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// A file, or standard input for `-` (read up to one byte past the env limit, so the library
+/// reports an oversized input instead of this reading without end).
+fn read_or_stdin(path: &Path) -> Result<Result<Input, Unreadable>, UsageError> {
+    if path != Path::new("-") {
+        return read(path, MAX_ENV_BYTES);
+    }
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_ENV_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+    Ok(Ok(Input {
+        name: "<stdin>".into(),
+        bytes,
+    }))
+}
+
 /// What one policy is compiled with: env files, `--set` values, profile and rule levels, from
 /// the command line and the nearest `elpc.toml`.
 struct Plan {
     env: Vec<PathBuf>,
+    values: Vec<PathBuf>,
+    manifests: Vec<PathBuf>,
+    chart: Option<PathBuf>,
+    node_port_range: (u16, u16),
     options: Options,
 }
 
@@ -448,12 +574,21 @@ impl Plan {
         let found = Config::discover(policy).map_err(|e| UsageError(e.to_string()))?;
         let mut levels = LintLevels::default();
         let mut env = inputs.env.clone();
+        let mut values = inputs.kubernetes.values.clone();
+        if let Some(dir) = &inputs.kubernetes.chart {
+            // Helm reads the chart's own values.yaml before every -f file.
+            values.insert(0, dir.join("values.yaml"));
+        }
+        let mut manifests = inputs.kubernetes.manifests.clone();
         let mut sets: Vec<(String, String)> = Vec::new();
         let mut profile = None;
         let mut target = None;
         let mut group_path_map: Vec<Mapping> = Vec::new();
         if let Some((path, config)) = &found {
             levels = config.lint.clone();
+            if let Some(origin) = &mut levels.origin {
+                origin.name = display_path(path);
+            }
             let root = path.parent().unwrap_or(Path::new("."));
             let absolute = std::path::absolute(policy).unwrap_or_else(|_| policy.to_path_buf());
             let relative = absolute
@@ -462,6 +597,10 @@ impl Plan {
             if let Some(group) = config.group_for(relative) {
                 if env.is_empty() && env_set.is_none() {
                     env = group.env.iter().map(|e| root.join(e)).collect();
+                }
+                if values.is_empty() && manifests.is_empty() && env_set.is_none() {
+                    values = group.values.iter().map(|e| root.join(e)).collect();
+                    manifests = group.manifests.iter().map(|e| root.join(e)).collect();
                 }
                 sets.extend(group.set.iter().map(|(k, v)| (k.clone(), v.clone())));
                 let bad = |e: String| UsageError(format!("{}: {e}", path.display()));
@@ -486,16 +625,18 @@ impl Plan {
         levels.deny.extend(inputs.deny.iter().cloned());
         levels.warn.extend(inputs.warn.iter().cloned());
         levels.allow.extend(inputs.allow.iter().cloned());
-        let unknown = suppress::unknown_rule_names(&levels);
+        // Unknown names in elpc.toml are findings there (EL030, reported by the library with
+        // line and column); those on the command line are usage errors.
+        let mut named = LintLevels::default();
+        named.deny.clone_from(&inputs.deny);
+        named.warn.clone_from(&inputs.warn);
+        named.allow.clone_from(&inputs.allow);
+        let unknown = named.unknown_rule_names();
         if !unknown.is_empty() {
             return Err(UsageError(format!(
                 "unknown rule{} {}; `elpc explain` lists them",
                 if unknown.len() == 1 { "" } else { "s" },
-                unknown
-                    .iter()
-                    .map(|u| format!("`{u}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                unknown.join(", ")
             )));
         }
         sets.extend(inputs.sets.iter().cloned());
@@ -506,24 +647,34 @@ impl Plan {
         };
         Ok(Plan {
             env,
-            options: Options {
-                show_secrets: inputs.show_secrets,
-                profile,
-                sets,
-                levels,
-                target: match inputs.target {
+            values,
+            manifests,
+            chart: inputs.kubernetes.chart.clone(),
+            node_port_range: inputs
+                .kubernetes
+                .node_port_range
+                .unwrap_or(elpc::kubernetes::DEFAULT_NODE_PORT_RANGE),
+            options: {
+                // Options grows (#[non_exhaustive]): set fields on the default.
+                let mut options = Options::default();
+                options.show_secrets = inputs.show_secrets;
+                options.profile = profile;
+                options.sets = sets;
+                options.levels = levels;
+                options.target = match inputs.target {
                     Some(TargetArg::Edgelake) => Target::EdgeLake,
                     Some(TargetArg::Anylog) => Target::AnyLog,
                     None => target.unwrap_or_default(),
-                },
-                path_map: PathMap {
+                };
+                options.path_map = PathMap {
                     mappings: if inputs.path_map.is_empty() {
                         group_path_map
                     } else {
                         inputs.path_map.clone()
                     },
                     files: Some(Arc::new(RealFiles)),
-                },
+                };
+                options
             },
         })
     }
@@ -535,7 +686,29 @@ impl Plan {
             .iter()
             .map(|p| read(p, MAX_ENV_BYTES))
             .collect::<Result<_, _>>()?;
-        Ok(compile_files(&policy, &env, &self.options))
+        let kubernetes = Kubernetes {
+            values: self
+                .values
+                .iter()
+                .map(|p| read(p, MAX_ENV_BYTES))
+                .collect::<Result<_, _>>()?,
+            manifests: self
+                .manifests
+                .iter()
+                .map(|p| read_or_stdin(p))
+                .collect::<Result<_, _>>()?,
+            chart: match &self.chart {
+                Some(dir) => Some(read_chart(dir)?),
+                None => None,
+            },
+            node_port_range: self.node_port_range,
+        };
+        Ok(compile_deployment(
+            &policy,
+            &env,
+            &kubernetes,
+            &self.options,
+        ))
     }
 }
 
@@ -543,7 +716,7 @@ fn print_human(compilation: &Compilation, color: bool, notes: bool, out: &mut dy
     let shown = compilation
         .diagnostics
         .iter()
-        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note);
+        .filter(|d| notes || d.severity != elpc::Severity::Note);
     let _ = write!(
         out,
         "{}",

@@ -49,6 +49,8 @@ rules! {
     UNUSED_SUPPRESSION = "EL010", "unused-suppression", Warning, "suppression comment that silences nothing";
     /// `# elpc: ignore[...]` without a reason.
     SUPPRESSION_WITHOUT_REASON = "EL011", "suppression-without-reason", Error, "suppression comment without a reason";
+    /// A name in `[lint]` of `elpc.toml` that names no rule.
+    UNKNOWN_RULE_NAME = "EL030", "unknown-rule-name", Error, "rule name in `elpc.toml` that names no rule";
     /// `$VAR` in an env file whose variable is not set.
     ENV_UNSET_INTERPOLATION = "EL101", "env-unset-interpolation", Warning, "`$VAR` in an env value that no earlier line or file sets";
     /// The same key twice in one env file.
@@ -129,6 +131,34 @@ rules! {
     NOT_IDEMPOTENT = "EL411", "not-idempotent", Note, "command that fails when the policy is applied again";
     /// Command words in a layout the node rejects.
     COMMAND_STRUCTURE = "EL412", "command-structure", Error, "command words in a layout the node rejects (no `where`, a key without a value)";
+    /// YAML (a values file, a manifest) that cannot be read, or that exceeds elpc's bounds.
+    YAML_SYNTAX = "EL601", "yaml-syntax", Error, "YAML that Helm or kubectl cannot read, or that grows past elpc's bounds";
+    /// A values file or manifest that is not for an EdgeLake node.
+    NOT_EDGELAKE_VALUES = "EL602", "not-edgelake-values", Error, "values file or manifest that does not describe an EdgeLake node";
+    /// A chart template that Helm cannot render with these values, or that elpc cannot render.
+    CHART_RENDER = "EL603", "chart-render", Error, "chart template that Helm fails on with these values (or that elpc cannot render)";
+    /// A server the policy starts on a port the Service does not expose.
+    PORT_NOT_EXPOSED = "EL604", "port-not-exposed", Error, "server started on a port the Kubernetes Service does not expose";
+    /// A Service port no server listens on.
+    SERVICE_PORT_UNUSED = "EL605", "service-port-unused", Warning, "Kubernetes Service port that no server of the node listens on";
+    /// A NodePort outside the cluster's node-port range.
+    NODE_PORT_OUT_OF_RANGE = "EL606", "node-port-out-of-range", Error, "NodePort outside the cluster's node-port range (30000-32767 by default)";
+    /// An address that changes when the pod restarts, published or pinned.
+    POD_ADDRESS_PUBLISHED = "EL607", "pod-address-published", Warning, "address that changes when the pod restarts, published in the node's policy";
+    /// An env key the chart sets that no deployment script reads.
+    CHART_KEY_UNREAD = "EL608", "chart-key-unread", Note, "env key the Helm chart sets that no deployment script reads";
+    /// A secret rendered into a ConfigMap.
+    SECRET_IN_CONFIGMAP = "EL609", "secret-in-configmap", Warning, "password or key in a ConfigMap, readable by anyone who may read ConfigMaps";
+    /// A Service whose selector matches no pod.
+    SERVICE_SELECTS_NOTHING = "EL610", "service-selects-nothing", Warning, "Kubernetes Service whose selector matches no pod of the deployment";
+}
+
+/// The rule code or name (or `warnings`) closest to a misspelt `written`, for "did you mean".
+pub fn closest(written: &str) -> Option<&'static str> {
+    let names = ALL.iter().map(|r| r.name).chain(["warnings"]);
+    crate::diagnostic::did_you_mean(&written.to_ascii_lowercase(), names).or_else(|| {
+        crate::diagnostic::did_you_mean(&written.to_ascii_uppercase(), ALL.iter().map(|r| r.code))
+    })
 }
 
 /// The rule with this code (`EL201`) or name (`undefined-variable`), case-insensitive.

@@ -4,6 +4,7 @@
 pub mod catalog;
 
 pub mod suppress;
+pub mod unknown_rule_name;
 
 // Policy text and structure
 mod duplicate_policy_key;
@@ -52,6 +53,14 @@ mod multi_line_control_flow;
 mod not_idempotent;
 mod unknown_command;
 mod unknown_where_key;
+// Kubernetes: values files, manifests, the Service (EL105 covers LOCAL_SCRIPTS there too)
+mod chart_key_unread;
+mod node_port_out_of_range;
+mod pod_address_published;
+mod port_not_exposed;
+mod secret_in_configmap;
+mod service_port_unused;
+mod service_selects_nothing;
 
 use crate::compile::Options;
 use crate::diagnostic::{Diagnostic, Diagnostics, Rule, Severity};
@@ -144,6 +153,50 @@ pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     if_without_then::check(ctx, diags);
     not_idempotent::check(ctx, diags);
     command_line_break::check(ctx, diags);
+}
+
+/// What the Kubernetes rules that compare the policy with the pod read.
+pub struct KubeContext<'a, 't> {
+    /// The pod, its Services and ports.
+    pub pod: &'a crate::kubernetes::NodePod,
+    /// The servers the node starts.
+    pub servers: &'a ServerSet,
+    /// The server keys, resolved.
+    pub keys: &'a [KeyValue<'t>],
+    /// The scope the keys were resolved in.
+    pub scope: &'a Scope,
+}
+
+/// Runs the Kubernetes rules that need only the pod (they run even when the policy does not
+/// parse).
+pub fn run_kubernetes_env(
+    pod: &crate::kubernetes::NodePod,
+    _scope: &Scope,
+    diags: &mut Diagnostics,
+) {
+    node_port_out_of_range::check(pod, diags);
+    secret_in_configmap::check(pod, diags);
+    chart_key_unread::check(pod, diags);
+    service_selects_nothing::check(pod, diags);
+}
+
+/// Runs the Kubernetes rules that compare the policy's servers and addresses with the pod.
+pub fn run_kubernetes(
+    pod: &crate::kubernetes::NodePod,
+    servers: &ServerSet,
+    keys: &[KeyValue],
+    scope: &Scope,
+    diags: &mut Diagnostics,
+) {
+    let ctx = KubeContext {
+        pod,
+        servers,
+        keys,
+        scope,
+    };
+    port_not_exposed::check(&ctx, diags);
+    service_port_unused::check(&ctx, diags);
+    pod_address_published::check(&ctx, diags);
 }
 
 /// At most this many note-level findings of one rule per env file are listed; the rest are

@@ -59,8 +59,3 @@ pub static IMAGE_ENVIRONMENT: &[(&str, &str)] = &[
     ("LOCAL_SCRIPTS", "/app/deployment-scripts"),
     ("TEST_DIR", "/app/deployment-scripts/tests"),
 ];
-
-/// The node variable with this name, if the node provides it.
-pub fn node_variable(name: &str) -> Option<&'static NodeVariable> {
-    NODE_VARIABLES.iter().find(|v| v.name == name)
-}

@@ -15,6 +15,7 @@ use crate::source::Span;
 
 /// Which env → variable mapping to apply.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Profile {
     /// The EdgeLake deployment scripts (§5.4).
     #[default]

@@ -122,7 +122,8 @@ pub fn hide_secrets(compilation: &mut Compilation) {
 
 /// The secret values of a compilation (see the module documentation), ready to mask text such
 /// as a hover. Unlike [`hide_secrets`] it does not look at env file text, so it works on a
-/// compilation whose secrets were already hidden.
+/// compilation whose secrets were already hidden. Used by the language server's hovers.
+#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
 pub fn secret_values(compilation: &Compilation) -> Matcher {
     Matcher::new(secret_value_list(compilation))
 }

@@ -91,7 +91,7 @@ impl ScriptSyntaxError {
 ///
 /// Never panics; the time taken is linear in the line length (nesting is bounded by
 /// [`MAX_NESTING`]). Lines made only of plain words, operators and closed quotes take a
-/// hand-written fast path ([`simple`]), proven equal to the grammar by a differential test;
+/// hand-written fast path (`simple`), proven equal to the grammar by a differential test;
 /// everything else goes through `grammar/script.pest`.
 pub fn tokenize(line: &str) -> Result<Tokens, ScriptSyntaxError> {
     match simple::tokenize(line) {
