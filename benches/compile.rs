@@ -10,9 +10,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use elpc::compile::{compile, Input, Options};
 use elpc::render::human;
-use elpc::{compile_deployment, ChartFiles, Kubernetes};
+use elpc::{compile, compile_deployment, ChartFiles, Input, Kubernetes, Options};
 
 mod support;
 use support::{

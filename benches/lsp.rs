@@ -10,9 +10,9 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Url};
 
-use elpc::compile::{compile, Options};
 use elpc::lsp::position::Encoding;
 use elpc::lsp::Session;
+use elpc::{compile, Options};
 
 #[allow(dead_code)]
 mod support;

@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::edgelake::commands::Target;
 use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::{command_list, Command};
-use crate::emit::json::{default_json, map_node, policy_json};
+use crate::emit::json::{default_json, map_node, stored_json};
 use crate::emit::servers::{self, ServerSet};
 use crate::kubernetes::{Kubernetes, NodePod};
 use crate::path_map::PathMap;
@@ -64,6 +64,7 @@ pub struct Unreadable {
 
 /// Why a file was not read.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UnreadableReason {
     /// Not a regular file: `"a directory"`, `"a FIFO"`, `"a character device"`, ...
     NotRegular(&'static str),
@@ -78,8 +79,18 @@ pub enum UnreadableReason {
     Io(std::io::ErrorKind, String),
 }
 
-/// How to compile.
+/// How to compile. New fields may be added (`#[non_exhaustive]`): start from the default and
+/// set what you need.
+///
+/// ```
+/// use elpc::{Options, Target};
+///
+/// let mut options = Options::default();
+/// options.target = Target::AnyLog; // `run data distributor` exists there
+/// options.sets.push(("external_ip".into(), "203.0.113.10".into()));
+/// ```
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Options {
     /// The env → variable mapping.
     pub profile: Profile,
@@ -99,6 +110,7 @@ pub struct Options {
 
 /// The outputs of a policy that parsed.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CompiledPolicy {
     /// Canonical strict JSON of the policy, references intact.
     pub policy: Json,
@@ -114,6 +126,7 @@ pub struct CompiledPolicy {
 
 /// Everything one compilation produced.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Compilation {
     /// The policy (file 0) and env files (then in order).
     pub sources: SourceMap,
@@ -134,6 +147,15 @@ impl Compilation {
     /// The document `elpc compile --format json` prints: `policy`, `resolved`, `servers`,
     /// `commands` (each with its origin) and `diagnostics` (as [`crate::render::json`] writes
     /// them); the outputs are `null` / empty when the policy had no usable structure.
+    ///
+    /// ```
+    /// use elpc::{compile, Input, Options};
+    ///
+    /// let c = compile(&Input::text("p.policy", "{'config': {'port': '32148'}}"), &[], &Options::default());
+    /// let doc = c.to_json();
+    /// assert_eq!(doc["policy"]["config"]["port"], "32148");
+    /// assert!(doc["diagnostics"].is_array());
+    /// ```
     pub fn to_json(&self) -> Json {
         let diagnostics = crate::render::json::diagnostics_json(&self.sources, &self.diagnostics);
         output_json(self, diagnostics)
@@ -147,7 +169,21 @@ impl Compilation {
     }
 }
 
-/// Compiles a policy against env files layered in order (later wins).
+/// Compiles a policy against env files layered in order (later wins). Never panics: input that
+/// is not text, too large or malformed becomes diagnostics.
+///
+/// ```
+/// use elpc::{compile, Input, Options, Severity};
+///
+/// let policy = Input::text("node.policy", "{'config': {'script': ['set start = !start_data']}}");
+/// let env = Input::text("base_configs.env", "NODE_TYPE=operator\nSTART_DATE=30\n");
+/// let c = compile(&policy, &[env], &Options::default());
+///
+/// let typo = c.diagnostics.iter().find(|d| d.rule.name == "undefined-variable").unwrap();
+/// assert_eq!(typo.severity, Severity::Error);
+/// assert_eq!(typo.help.as_deref(), Some("did you mean `start_date`?"));
+/// assert_eq!(c.sources.get(typo.primary.span.file).name(), "node.policy");
+/// ```
 pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compilation {
     compile_sources(
         Ok(policy),
@@ -160,6 +196,18 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
 /// [`compile`] for a front end that may have refused some files (a FIFO, a device, a file past
 /// the size limit): each refusal becomes an EL004 finding on that file, and the rest is
 /// compiled as usual.
+///
+/// ```
+/// use elpc::{compile_files, Input, Options, Unreadable, UnreadableReason};
+///
+/// let policy = Ok(Input::text("node.policy", "{'config': {'port': 32148}}"));
+/// let refused = Err(Unreadable {
+///     name: "base_configs.env".into(),
+///     reason: UnreadableReason::NotRegular("a FIFO"),
+/// });
+/// let c = compile_files(&policy, &[refused], &Options::default());
+/// assert!(c.diagnostics.iter().any(|d| d.rule.code == "EL004"));
+/// ```
 pub fn compile_files(
     policy: &Result<Input, Unreadable>,
     env_files: &[Result<Input, Unreadable>],
@@ -336,9 +384,9 @@ fn compile_document(
         NodeKind::Array(items) => items.first().unwrap_or(root),
         _ => root,
     };
-    let commands = command_list(&servers, &lines, scope);
+    let commands = command_list(&servers, &lines, scope, options.target);
     Some(CompiledPolicy {
-        policy: with_computed_id(policy_json(object)),
+        policy: with_computed_id(stored_json(object, scope)),
         resolved: resolved_json(object, &keys, &lines, scope),
         servers,
         commands,
@@ -348,15 +396,16 @@ fn compile_document(
 
 /// Adds the `id` the node computes (§1.5) when the policy has none, at the end of the inner
 /// object where `blockchain insert` puts it, so `policy` is what the node would store (minus
-/// the `date` and `ledger` it adds at insert time).
-fn with_computed_id(mut policy: Json) -> Json {
+/// the `date` and `ledger` it adds at insert time). No id when an unquoted reference's value
+/// (hashed with the rest) is known only on the node.
+fn with_computed_id((mut policy, complete): (Json, bool)) -> Json {
     let has_id = |p: &Json| {
         p.as_object()
             .and_then(|o| o.values().next())
             .and_then(Json::as_object)
             .is_none_or(|inner| inner.contains_key("id"))
     };
-    if has_id(&policy) {
+    if !complete || has_id(&policy) {
         return policy; // a written id stays; no md5 of the whole policy to throw away
     }
     let id = crate::emit::policy_id::compute_id(&policy);

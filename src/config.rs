@@ -52,6 +52,7 @@ pub struct Config {
 /// `--deny` / `--warn` / `--allow` lists: rule codes, rule names, or `warnings`.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct LintLevels {
     /// Report these as errors.
     #[serde(default)]
@@ -67,6 +68,20 @@ pub struct LintLevels {
     /// command line, whose front end reports unknown names itself.
     #[serde(skip)]
     pub origin: Option<LevelsOrigin>,
+}
+
+impl LintLevels {
+    /// The names that are no rule's code or name (nor `warnings`), each quoted and followed by
+    /// the closest rule when one is close: for a front end's usage error.
+    ///
+    /// ```
+    /// let mut levels = elpc::LintLevels::default();
+    /// levels.allow = vec!["EL201".into(), "env-duplicte-key".into()];
+    /// assert_eq!(levels.unknown_rule_names(), ["`env-duplicte-key` (did you mean `env-duplicate-key`?)"]);
+    /// ```
+    pub fn unknown_rule_names(&self) -> Vec<String> {
+        crate::check::suppress::unknown_rule_names(self)
+    }
 }
 
 /// The file rule levels were read from: its display name and text.

@@ -13,22 +13,15 @@ mod cli {
     pub mod affected;
 }
 
-use elpc::check::{catalog, suppress};
-use elpc::compile::{
-    compile_deployment, Compilation, Input, Options, Unreadable, UnreadableReason, MAX_ENV_BYTES,
+use elpc::config::Config;
+use elpc::disk;
+use elpc::render::sarif::{sarif, SarifInput};
+use elpc::render::{github, human, to_al_script, to_ascii_json};
+use elpc::{
+    compile_deployment, ChartFiles, Compilation, Input, Kubernetes, LintLevels, LocalFiles,
+    Mapping, Options, PathMap, Profile, Target, Unreadable, UnreadableReason, MAX_ENV_BYTES,
     MAX_POLICY_BYTES,
 };
-use elpc::config::{Config, LintLevels};
-use elpc::disk;
-use elpc::edgelake::commands::Target;
-use elpc::emit::commands::to_al_script;
-use elpc::emit::json::to_ascii_json;
-use elpc::kubernetes::template::ChartFiles;
-use elpc::kubernetes::Kubernetes;
-use elpc::path_map::{LocalFiles, Mapping, PathMap};
-use elpc::render::sarif::{sarif, SarifInput};
-use elpc::render::{github, human};
-use elpc::resolve::scope::Profile;
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
 #[derive(Parser)]
@@ -91,7 +84,8 @@ struct InputArgs {
     /// An env file (docker compose dialect); repeat to layer them, later files win.
     #[arg(short, long = "env", value_name = "FILE")]
     env: Vec<PathBuf>,
-    /// Set a node variable directly (highest precedence), e.g. --set ip=10.0.0.5
+    /// Set a node variable directly (highest precedence), e.g. --set enable_ha=true; the node's
+    /// facts (ip, external_ip, hostname, is_vm, external_dns) come before the deployment scripts
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     sets: Vec<(String, String)>,
     /// How env keys become node variables.
@@ -416,9 +410,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                         let shown: Vec<_> = c
                             .diagnostics
                             .iter()
-                            .filter(|d| {
-                                inputs.notes || d.severity != elpc::diagnostic::Severity::Note
-                            })
+                            .filter(|d| inputs.notes || d.severity != elpc::Severity::Note)
                             .cloned()
                             .collect();
                         out.push_str(&github::annotations(&c.sources, &shown, set.as_deref()));
@@ -450,7 +442,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
 fn explain(rule: Option<&str>) -> Result<ExitCode, UsageError> {
     let Some(name) = rule else {
         let mut text = String::new();
-        for r in catalog::ALL {
+        for r in elpc::rules() {
             text.push_str(&format!(
                 "{}  {:<26} {:<8} {}\n",
                 r.code,
@@ -462,7 +454,7 @@ fn explain(rule: Option<&str>) -> Result<ExitCode, UsageError> {
         print_stdout(&text)?;
         return Ok(ExitCode::SUCCESS);
     };
-    let Some(r) = catalog::find(name) else {
+    let Some(r) = elpc::find_rule(name) else {
         return Err(UsageError(format!(
             "no rule is called `{name}`; `elpc explain` lists them all"
         )));
@@ -638,12 +630,11 @@ impl Plan {
         levels.allow.extend(inputs.allow.iter().cloned());
         // Unknown names in elpc.toml are findings there (EL030, reported by the library with
         // line and column); those on the command line are usage errors.
-        let unknown = suppress::unknown_rule_names(&LintLevels {
-            deny: inputs.deny.clone(),
-            warn: inputs.warn.clone(),
-            allow: inputs.allow.clone(),
-            origin: None,
-        });
+        let mut named = LintLevels::default();
+        named.deny.clone_from(&inputs.deny);
+        named.warn.clone_from(&inputs.warn);
+        named.allow.clone_from(&inputs.allow);
+        let unknown = named.unknown_rule_names();
         if !unknown.is_empty() {
             return Err(UsageError(format!(
                 "unknown rule{} {}; `elpc explain` lists them",
@@ -666,24 +657,27 @@ impl Plan {
                 .kubernetes
                 .node_port_range
                 .unwrap_or(elpc::kubernetes::DEFAULT_NODE_PORT_RANGE),
-            options: Options {
-                show_secrets: inputs.show_secrets,
-                profile,
-                sets,
-                levels,
-                target: match inputs.target {
+            options: {
+                // Options grows (#[non_exhaustive]): set fields on the default.
+                let mut options = Options::default();
+                options.show_secrets = inputs.show_secrets;
+                options.profile = profile;
+                options.sets = sets;
+                options.levels = levels;
+                options.target = match inputs.target {
                     Some(TargetArg::Edgelake) => Target::EdgeLake,
                     Some(TargetArg::Anylog) => Target::AnyLog,
                     None => target.unwrap_or_default(),
-                },
-                path_map: PathMap {
+                };
+                options.path_map = PathMap {
                     mappings: if inputs.path_map.is_empty() {
                         group_path_map
                     } else {
                         inputs.path_map.clone()
                     },
                     files: Some(Arc::new(RealFiles)),
-                },
+                };
+                options
             },
         })
     }
@@ -732,7 +726,7 @@ fn print_human(compilation: &Compilation, color: bool, notes: bool, out: &mut dy
     let shown = compilation
         .diagnostics
         .iter()
-        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note);
+        .filter(|d| notes || d.severity != elpc::Severity::Note);
     let _ = write!(
         out,
         "{}",

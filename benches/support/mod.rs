@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use elpc::compile::{compile, Compilation, Input, Options};
+use elpc::{compile, Compilation, Input, Options};
 
 /// A global allocator that counts live bytes and remembers the peak since the last reset.
 pub struct CountingAlloc;

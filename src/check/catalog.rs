@@ -85,6 +85,10 @@ rules! {
     SET_UNSET_ENV = "EL206", "set-unset-env", Warning, "`set x = $VAR` with VAR unset stores the string \"None\"";
     /// `x = if ...` stores "True"/"False" (LINT-16).
     IF_RESULT_STRING = "EL207", "if-result-string", Warning, "`x = if ...` stores \"True\"/\"False\", and \"False\".bool is true";
+    /// An `if` the node's evaluation rejects (or crashes on): the list stops there.
+    CONDITION_FAILS = "EL208", "condition-fails", Error, "`if` condition the node rejects (a `.bool` or `.int` compared with a value of another type)";
+    /// An assignment line the node fails: the list stops there.
+    ASSIGNMENT_FAILS = "EL209", "assignment-fails", Error, "assignment the node fails (a dangling `+`, several words after `set x =`)";
     /// A port that is not an integer in 1–65535.
     INVALID_PORT = "EL301", "invalid-port", Error, "server port that is not an integer from 1 to 65535";
     /// Two servers on the same port.
@@ -131,6 +135,8 @@ rules! {
     NOT_IDEMPOTENT = "EL411", "not-idempotent", Note, "command that fails when the policy is applied again";
     /// Command words in a layout the node rejects.
     COMMAND_STRUCTURE = "EL412", "command-structure", Error, "command words in a layout the node rejects (no `where`, a key without a value)";
+    /// Env values that make main.al or set_params.al run `exit scripts` before any policy.
+    DEPLOYMENT_EXITS = "EL413", "deployment-exits", Error, "env values that make the deployment scripts exit before any config policy is applied";
     /// YAML (a values file, a manifest) that cannot be read, or that exceeds elpc's bounds.
     YAML_SYNTAX = "EL601", "yaml-syntax", Error, "YAML that Helm or kubectl cannot read, or that grows past elpc's bounds";
     /// A values file or manifest that is not for an EdgeLake node.

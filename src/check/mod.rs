@@ -21,7 +21,9 @@ mod local_scripts_legacy_layout;
 mod makefile_key_moved;
 mod secret_dereferenced;
 // References, conditions and assignments (EL201 and EL202 share one walk)
+mod assignment_fails;
 mod comparison_as_string;
+mod condition_fails;
 mod if_result_string;
 mod literal_cast_suffix;
 mod mixed_and_or;
@@ -125,6 +127,8 @@ pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     policy_type_not_config::check(ctx, diags);
     literal_cast_suffix::check(ctx, diags);
     comparison_as_string::check(ctx, diags);
+    condition_fails::check(ctx, diags);
+    assignment_fails::check(ctx, diags);
     mixed_and_or::check(ctx, diags);
     set_unset_env::check(ctx, diags);
     if_result_string::check(ctx, diags);

@@ -79,6 +79,7 @@ pub enum Availability {
 
 /// The runtime a policy is compiled for (`--target`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Target {
     /// The open-source EdgeLake node (default).
     #[default]
@@ -359,11 +360,6 @@ pub fn lookup<'a>(
             spec.words().all(|w| given.next() == Some(w))
         })
         .max_by_key(|spec| spec.words().count())
-}
-
-/// The command named exactly `name`.
-pub fn by_name(name: &str) -> Option<&'static CommandSpec> {
-    COMMANDS.iter().find(|c| c.name == name)
 }
 
 /// Time units `int.time` accepts (`utils_data.time_to_sec_`, case-sensitive).

@@ -3,5 +3,6 @@
 
 pub mod commands;
 pub mod config_keys;
+pub mod dispatch;
 pub mod node;
 pub mod profile;

@@ -4,11 +4,41 @@
 use indexmap::IndexMap;
 use serde_json::{Map, Value as Json};
 
+use crate::resolve::reference::resolve_word;
+use crate::resolve::value::{Resolved, Value, Variables};
 use crate::syntax::policy::{Node, NodeKind, NumberValue};
 
 /// The policy tree as JSON, references left as written.
 pub fn policy_json(node: &Node) -> Json {
     map_node(node, &mut |_, n| default_json(n))
+}
+
+/// The policy as `blockchain prepare policy` stores it: an unquoted `!name` is replaced by its
+/// value (`params.json_str_replace_key_with_value`: text quoted, a number or `true`/`false`
+/// as is, a `[...]`/`{...}` text parsed), everything else as written. The flag is false when a
+/// replaced value is known only on the node (such a reference is left as written).
+pub fn stored_json(node: &Node, vars: &dyn Variables) -> (Json, bool) {
+    let mut complete = true;
+    let json = map_node(node, &mut |_, n| match &n.kind {
+        NodeKind::BareRef(r) => match resolve_word(r, vars) {
+            Resolved::Known(Value::Str(s)) if s.is_empty() => default_json(n),
+            Resolved::Known(Value::Str(s)) => {
+                let structured = (s.starts_with('[') && s.ends_with(']'))
+                    || (s.starts_with('{') && s.ends_with('}'));
+                structured
+                    .then(|| serde_json::from_str(&s).ok())
+                    .flatten()
+                    .unwrap_or(Json::String(s))
+            }
+            Resolved::Known(v) => v.to_json(),
+            Resolved::AtBoot { .. } => {
+                complete = false;
+                default_json(n)
+            }
+        },
+        _ => default_json(n),
+    });
+    (json, complete)
 }
 
 /// Converts a tree, letting `leaf` decide each non-container value (`path` is the key path).
@@ -60,7 +90,7 @@ pub fn default_json(node: &Node) -> Json {
 }
 
 /// Serialises JSON with every non-ASCII character escaped as `\uXXXX` (surrogate pairs above
-/// U+FFFF), so the text survives the node's ASCII filter (§1.2) unchanged.
+/// U+FFFF), so the text survives the node's ASCII filter unchanged.
 pub fn to_ascii_json(value: &Json, pretty: bool) -> String {
     ascii_json(value, pretty)
 }

@@ -114,13 +114,8 @@ fn write_repr(value: &Json, out: &mut String) {
     }
 }
 
-/// Python `repr(str)`: single quotes unless the text has `'` and no `"`; escapes as CPython.
-pub fn python_str_repr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    write_str_repr(s, &mut out);
-    out
-}
-
+/// Python `repr(str)` appended to `out`: single quotes unless the text has `'` and no `"`;
+/// escapes as CPython.
 fn write_str_repr(s: &str, out: &mut String) {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'

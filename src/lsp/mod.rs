@@ -35,4 +35,6 @@ pub mod workspace;
 pub use server::run_stdio;
 pub use session::Session;
 #[cfg(test)]
+mod speed_tests;
+#[cfg(test)]
 mod tests;

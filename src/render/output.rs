@@ -10,7 +10,8 @@ use crate::emit::json::ascii_json;
 use crate::render::json::DiagnosticsView;
 
 /// The output document of `elpc compile` as pretty ASCII JSON: the same text as
-/// [`crate::compile::output_json`] serialised with [`crate::emit::json::to_ascii_json`].
+/// [`Compilation::to_json`](crate::Compilation::to_json) serialised with
+/// [`to_ascii_json`](crate::render::to_ascii_json).
 pub fn compile_document(compilation: &Compilation) -> String {
     let sources = &compilation.sources;
     let diagnostics = DiagnosticsView {

@@ -4,17 +4,15 @@
 
 use indexmap::IndexMap;
 
-use crate::check::catalog::NODE_TYPE_MISSING;
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::edgelake::{node, profile};
-use crate::resolve::cast::py_int;
+use crate::diagnostic::Diagnostics;
+use crate::edgelake::node;
 use crate::resolve::env_layers::{EnvLayers, EnvOrigin};
-use crate::resolve::reference::resolve_word;
-use crate::resolve::value::{Lookup, Resolved, Variables};
+use crate::resolve::value::{Lookup, Variables};
 use crate::source::Span;
 
 /// Which env → variable mapping to apply.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Profile {
     /// The EdgeLake deployment scripts (§5.4).
     #[default]
@@ -114,6 +112,25 @@ impl Scope {
             };
             scope.define(var.name, value, Provenance::Node { source: var.source });
         }
+        // The node's runtime facts given with --set are there before any script runs (the
+        // scripts derive from them); every other --set value is applied last.
+        let is_fact = |name: &str| node::NODE_FACTS.contains(&name);
+        for (name, value) in sets.iter().filter(|(n, _)| is_fact(n)) {
+            scope.define(
+                name,
+                VarValue::Known(value.clone()),
+                Provenance::CommandLine,
+            );
+        }
+        // params.init: `dns` is the host name + ".local" (no lookup).
+        if let Some(VarValue::Known(host)) = scope.get("hostname").map(|v| v.value.clone()) {
+            let source = "params.init: the host name + \".local\"";
+            scope.define(
+                "dns",
+                VarValue::Known(format!("{host}.local")),
+                Provenance::Node { source },
+            );
+        }
         match profile {
             Profile::EdgeLake => scope.apply_edgelake(diags, env_anchor),
             Profile::Plain => {
@@ -144,12 +161,32 @@ impl Scope {
                 }
             }
         }
-        for (name, value) in sets {
+        for (name, value) in sets.iter().filter(|(n, _)| !is_fact(n)) {
             scope.define(
                 name,
                 VarValue::Known(value.clone()),
                 Provenance::CommandLine,
             );
+        }
+        scope
+    }
+
+    /// A scope holding exactly these variables over this environment, with no profile and no
+    /// node variables: a node dictionary given as is (the conformance replay, tests).
+    #[cfg(test)]
+    pub(crate) fn from_dictionary(
+        env: EnvLayers,
+        vars: impl IntoIterator<Item = (String, VarValue)>,
+        provenance: Provenance,
+    ) -> Scope {
+        let mut scope = Scope {
+            vars: IndexMap::new(),
+            env,
+            env_known: true,
+            opaque_after: None,
+        };
+        for (name, value) in vars {
+            scope.define(&name, value, provenance.clone());
         }
         scope
     }
@@ -168,6 +205,18 @@ impl Scope {
                 provenance,
             },
         );
+    }
+
+    /// Sets an environment variable from a script line (`$X = v`, `set $X = v`); a value only
+    /// the node knows makes it unknown from here on.
+    pub fn set_env(&mut self, name: &str, value: VarValue) {
+        if name.is_empty() {
+            return; // the node's `os.environ[""] = …` raises and is ignored
+        }
+        match value {
+            VarValue::Known(v) => self.env.set_base(name, &v, "a script line"),
+            VarValue::AtBoot(_) => self.env.set_base(name, "", "a script line"),
+        }
     }
 
     /// The variable, if defined.
@@ -200,182 +249,12 @@ impl Scope {
         (!var.value.is_empty())
             .then(|| (var.value.clone(), var.origin.clone(), var.overrides.clone()))
     }
-
-    fn apply_edgelake(&mut self, diags: &mut Diagnostics, env_anchor: Option<Span>) {
-        if self.env_known && self.env_value("NODE_TYPE").is_none() {
-            if let Some(anchor) = env_anchor {
-                diags.push(
-                    Diagnostic::new(&NODE_TYPE_MISSING, anchor, "no env file sets `NODE_TYPE`")
-                        .help("add `NODE_TYPE=operator` (or master, query, generic) to the first env file")
-                        .note("main.al prints an error and runs `exit scripts` without NODE_TYPE: no variable from the env files is set"),
-                );
-            }
-        }
-        for mapping in profile::MAPPINGS {
-            self.apply_mapping(mapping);
-        }
-        for (name, value, source) in profile::FIXED {
-            self.define(
-                name,
-                VarValue::Known(value.to_string()),
-                Provenance::ScriptDefault { source },
-            );
-        }
-    }
-
-    fn apply_mapping(&mut self, m: &'static profile::Mapping) {
-        if !self.env_known {
-            let value = match m.fallback {
-                profile::Fallback::Unset if m.env.is_empty() => return,
-                _ if m.env.is_empty() => self.fallback_value(m),
-                _ => Some(VarValue::AtBoot(format!(
-                    "from the env key {} at boot",
-                    m.env.join(" or ")
-                ))),
-            };
-            if let Some(value) = value {
-                self.define(m.var, value, Provenance::EnvAtBoot { keys: m.env });
-            }
-            return;
-        }
-        let enabled = m.only_if.is_none_or(|flag| {
-            matches!(self.get(flag), Some(Variable { value: VarValue::Known(v), .. }) if v == "true")
-        });
-        let from_env = m
-            .env
-            .iter()
-            .filter(|_| enabled)
-            .find_map(|key| self.env_value(key).map(|v| (*key, v)))
-            .and_then(|(key, (raw, origin, overrides))| {
-                self.dereference(&raw)
-                    .map(|raw| (key, raw, origin, overrides))
-            })
-            .and_then(|(key, raw, origin, overrides)| {
-                convert(m, &raw).map(|value| (key, value, origin, overrides))
-            });
-        match from_env {
-            Some((key, value, origin, overrides)) => self.define(
-                m.var,
-                VarValue::Known(value),
-                Provenance::Env {
-                    key: key.to_string(),
-                    origin,
-                    overrides,
-                    source: m.source,
-                },
-            ),
-            None => {
-                if let Some(value) = self.fallback_value(m) {
-                    self.define(m.var, value, Provenance::ScriptDefault { source: m.source });
-                }
-            }
-        }
-    }
-
-    /// `add_param` resolves a value starting with `!` or `$` once more (§3.6, §5.6.3); an empty
-    /// result means "unset".
-    fn dereference(&self, raw: &str) -> Option<String> {
-        if !(raw.starts_with('!') || raw.starts_with('$')) {
-            return Some(raw.to_string());
-        }
-        match resolve_word(raw, self) {
-            Resolved::Known(v) => Some(v.to_python_str()).filter(|s| !s.is_empty()),
-            Resolved::AtBoot { .. } => None,
-        }
-    }
-
-    fn fallback_value(&self, m: &profile::Mapping) -> Option<VarValue> {
-        use profile::Fallback;
-        let value = match m.fallback {
-            Fallback::Unset => return None,
-            Fallback::Value(v) => VarValue::Known(v.to_string()),
-            Fallback::AtBoot(why) => VarValue::AtBoot(why.to_string()),
-            Fallback::Reference(r) => self.evaluate_words(&[r]),
-            Fallback::Concat(parts) => {
-                let mut value = self.evaluate_words(parts);
-                if m.var == "config_name" && self.get("anylog_broker_port").is_some() {
-                    if let VarValue::Known(v) = &mut value {
-                        v.push_str("-broker");
-                    }
-                }
-                value
-            }
-            Fallback::ByNodeType(ports) => match self.get("node_type").map(|v| &v.value) {
-                Some(VarValue::Known(t)) => {
-                    VarValue::Known(ports[profile::node_type_index(t)].to_string())
-                }
-                Some(VarValue::AtBoot(_)) => {
-                    VarValue::AtBoot("the default port of the node type".into())
-                }
-                None => VarValue::Known(ports[4].to_string()),
-            },
-        };
-        Some(value)
-    }
-
-    /// Resolves words and joins them without spaces, as `x = a + b` does (§3.6).
-    fn evaluate_words(&self, words: &[&str]) -> VarValue {
-        let mut out = String::new();
-        for word in words {
-            if word.starts_with('!') || word.starts_with('$') {
-                match resolve_word(word, self) {
-                    Resolved::Known(v) => out.push_str(&v.to_python_str()),
-                    Resolved::AtBoot { depends_on } => {
-                        return VarValue::AtBoot(format!("computed from {}", depends_on.join(", ")))
-                    }
-                }
-            } else {
-                out.push_str(word);
-            }
-        }
-        VarValue::Known(out)
-    }
 }
 
-/// Applies a mapping's normalisation to a non-empty env value; `None` means "keep the default".
-fn convert(m: &profile::Mapping, raw: &str) -> Option<String> {
-    use profile::Conversion::*;
-    let value = match m.conversion {
-        Copy => raw.to_string(),
-        Bool if raw.eq_ignore_ascii_case("true") => "true".into(),
-        Bool => match m.fallback {
-            profile::Fallback::Unset => "false".into(),
-            _ => return None,
-        },
-        BoolDefaultTrue => if raw.eq_ignore_ascii_case("false") {
-            "false"
-        } else {
-            "true"
-        }
-        .into(),
-        AtLeastOne => match py_int(raw) {
-            Some(n) if n >= 1 => raw.to_string(),
-            _ => "1".into(),
-        },
-        NonZeroInt => match py_int(raw) {
-            Some(0) | None => return None,
-            Some(n) if n < 1 => "1".into(),
-            Some(_) => raw.to_string(),
-        },
-        NonNegative => match py_int(raw) {
-            Some(n) if n >= 0 => raw.to_string(),
-            _ => "0".into(),
-        },
-        StartDate => match py_int(raw) {
-            Some(n) if n != 0 => format!("-{n}d"),
-            _ => raw.to_string(),
-        },
-        NodeType => profile::normalise_node_type(raw).to_string(),
-        LedgerConn => {
-            let host = raw.split(':').next().unwrap_or("").trim();
-            if host == "127.0.0.1" {
-                return None;
-            }
-            raw.trim().to_string()
-        }
-    };
-    Some(value)
-}
+#[path = "scope_edgelake.rs"]
+mod edgelake;
+#[path = "scope_mapping.rs"]
+mod mapping;
 
 impl Variables for Scope {
     fn param(&self, name: &str) -> Lookup {
@@ -397,6 +276,8 @@ impl Variables for Scope {
         match self.env.get(name) {
             Some(v) if !v.value.is_empty() => Lookup::Defined(v.value.clone()),
             _ if !self.env_known => Lookup::AtBoot,
+            // The container sets $HOME for the user the node runs as.
+            None if name == "HOME" => Lookup::AtBoot,
             _ => Lookup::Undefined,
         }
     }

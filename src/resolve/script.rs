@@ -4,6 +4,7 @@
 
 use crate::check::catalog::SCRIPT_SYNTAX;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::resolve::assignment::{self, Effect};
 use crate::resolve::command::{parse_command, CommandUse, Guard};
 use crate::resolve::condition::{evaluate, parse_if, Truth};
 use crate::resolve::reference::{references_in, resolve_word, Sigil};
@@ -55,6 +56,9 @@ pub enum LineOutcome {
     DecidedAtBoot(Vec<String>),
     /// The node's `if` itself fails on this line (and the rest of the list is skipped).
     ConditionFails(String),
+    /// The node fails this line, which is not an `if` (a malformed assignment): the rest of
+    /// the list is skipped.
+    Fails(String),
     /// The line does not parse.
     Invalid,
 }
@@ -79,6 +83,10 @@ pub struct ScriptLine {
     pub command: Option<CommandUse>,
     /// A `&` that ends the command early (the rest is queued as another command, §2.7).
     pub ampersand: Option<Span>,
+    /// For an `if` only the node decides: the line with the references of its `then` command
+    /// resolved as that command would resolve them (what the command list shows, so that its
+    /// text and its arguments come from one resolution).
+    pub boot_text: Option<String>,
 }
 
 impl ScriptLine {
@@ -184,6 +192,7 @@ fn run_line(
         words: Vec::new(),
         command: None,
         ampersand: None,
+        boot_text: None,
     };
     if text.is_empty() || text.starts_with('#') {
         return line;
@@ -217,7 +226,7 @@ fn run_line(
             &words,
             &map,
             scope,
-            (&mut line.refs, &mut line.command),
+            (&mut line.refs, &mut line.command, &mut line.boot_text),
             diags,
         )
     } else {
@@ -233,7 +242,11 @@ fn run_if(
     words: &[Word],
     map: &LineMap,
     scope: &mut Scope,
-    (refs, command): (&mut Vec<RefUse>, &mut Option<CommandUse>),
+    (refs, command, boot_text): (
+        &mut Vec<RefUse>,
+        &mut Option<CommandUse>,
+        &mut Option<String>,
+    ),
     diags: &mut Diagnostics,
 ) -> LineOutcome {
     let parsed = match parse_if(words) {
@@ -284,23 +297,25 @@ fn run_if(
             decided,
         },
     );
+    let rebased: Vec<Word> = then_words
+        .iter()
+        .map(|w| Word {
+            range: w.range.start - then_words[0].range.start
+                ..w.range.end - then_words[0].range.start,
+            ..w.clone()
+        })
+        .collect();
     match truth {
         Truth::True => match then_text {
-            Some(t) => {
-                let rebased: Vec<Word> = then_words
-                    .iter()
-                    .map(|w| Word {
-                        range: w.range.start - then_words[0].range.start
-                            ..w.range.end - then_words[0].range.start,
-                        ..w.clone()
-                    })
-                    .collect();
-                run_command(t, &rebased, scope, map.span(0..text.len()))
-            }
+            Some(t) => run_command(t, &rebased, scope, map.span(0..text.len())),
             None => LineOutcome::FoldedAway,
         },
         Truth::False => LineOutcome::FoldedAway,
         Truth::AtBoot { depends_on } => {
+            if let (Some(t), Some(first)) = (then_text, then_words.first()) {
+                let head = &text[..first.range.start];
+                *boot_text = Some(format!("{head}{}", substitute(t, &rebased, scope)));
+            }
             // An assignment under a condition only the node decides may or may not happen.
             if let Some(target) = assignment_target(then_words) {
                 scope.define(
@@ -316,7 +331,9 @@ fn run_if(
             }
             LineOutcome::DecidedAtBoot(depends_on)
         }
-        Truth::RuntimeError { message } => LineOutcome::ConditionFails(message),
+        Truth::RuntimeError { message } | Truth::Crash { message } => {
+            LineOutcome::ConditionFails(message)
+        }
     }
 }
 
@@ -376,45 +393,30 @@ fn record_refs(
     }
 }
 
-/// Words that start a command whose result an assignment stores (decided at boot).
-const RESULT_COMMANDS: &[&str] = &[
-    "blockchain",
-    "get",
-    "sql",
-    "file",
-    "python",
-    "json",
-    "http",
-    "rest",
-    "system",
-    "run",
-];
-
 /// Runs one command (or assignment) against the scope and returns what the node executes.
 fn run_command(text: &str, words: &[Word], scope: &mut Scope, line_span: Span) -> LineOutcome {
     let provenance = Provenance::Assignment { span: line_span };
-    // `x = ...` (§3.6)
-    if words.len() >= 3 && words[1].text == "=" {
-        let value = assignment_value(&words[2..], scope);
-        scope.define(&words[0].text, value, provenance);
-        return LineOutcome::Runs(text.to_string());
-    }
-    // `set x = v` (exactly 4 words)
-    if words.len() == 4 && words[0].text == "set" && words[2].text == "=" {
-        let word = &words[3].text;
-        let value = if let Some(name) = word.strip_prefix('$') {
-            match Variables::env(scope, name) {
-                crate::resolve::value::Lookup::Defined(v) => VarValue::Known(v),
-                crate::resolve::value::Lookup::Undefined => VarValue::Known("None".into()),
-                crate::resolve::value::Lookup::AtBoot => {
-                    VarValue::AtBoot("an environment variable".into())
-                }
+    if let Some(effect) = assignment::effect(words, scope) {
+        return match effect {
+            Effect::Set { name, value } => {
+                let value = value.unwrap_or(VarValue::Known(String::new()));
+                scope.define(&name, value, provenance);
+                LineOutcome::Runs(text.to_string())
             }
-        } else {
-            known_or_boot(resolve_word(word, scope))
+            Effect::SetEnv { name, value } => {
+                scope.set_env(&name, value);
+                LineOutcome::Runs(text.to_string())
+            }
+            Effect::Fails { message, removed } => {
+                if let Some(name) = removed {
+                    scope.define(&name, VarValue::Known(String::new()), provenance);
+                }
+                LineOutcome::Fails(message)
+            }
         };
-        scope.define(&words[1].text, value, provenance);
-        return LineOutcome::Runs(text.to_string());
+    }
+    if let Some(why) = assignment::command_result(words) {
+        scope.define(&words[0].text, VarValue::AtBoot(why), provenance);
     }
     let command = substitute(text, words, scope);
     if words[0].text == "process" {
@@ -422,58 +424,6 @@ fn run_command(text: &str, words: &[Word], scope: &mut Scope, line_span: Span) -
         scope.mark_opaque(line_span);
     }
     LineOutcome::Runs(command)
-}
-
-fn known_or_boot(r: Resolved) -> VarValue {
-    match r {
-        Resolved::Known(v) => VarValue::Known(v.to_python_str()),
-        Resolved::AtBoot { depends_on } => {
-            VarValue::AtBoot(format!("computed from {}", depends_on.join(", ")))
-        }
-    }
-}
-
-/// The value an assignment stores (§3.6), after `add_param`'s extra dereference.
-fn assignment_value(value_words: &[Word], scope: &Scope) -> VarValue {
-    let value = if value_words.len() == 1 {
-        known_or_boot(resolve_word(&value_words[0].text, scope))
-    } else if value_words.get(1).is_some_and(|w| w.text == "+") {
-        let mut out = String::new();
-        for w in value_words.iter().step_by(2) {
-            if w.text.starts_with('!') || w.text.starts_with('$') {
-                match resolve_word(&w.text, scope) {
-                    Resolved::Known(v) => out.push_str(&v.to_python_str()),
-                    Resolved::AtBoot { depends_on } => {
-                        return VarValue::AtBoot(format!("computed from {}", depends_on.join(", ")))
-                    }
-                }
-            } else {
-                out.push_str(&w.text);
-            }
-        }
-        VarValue::Known(out)
-    } else if value_words[0].text == "if" {
-        VarValue::AtBoot("the result of an `if`".into())
-    } else if RESULT_COMMANDS.contains(&value_words[0].text.as_str()) {
-        VarValue::AtBoot(format!(
-            "the result of `{}` on the node",
-            value_words[0].text
-        ))
-    } else {
-        VarValue::Known(
-            value_words
-                .iter()
-                .map(|w| w.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
-    };
-    match value {
-        VarValue::Known(v) if v.starts_with('!') || v.starts_with('$') => {
-            known_or_boot(resolve_word(&v, scope))
-        }
-        other => other,
-    }
 }
 
 /// The command with every reference the node resolves replaced by its known value.

@@ -90,6 +90,17 @@ fn s4_1_ampersand_ends_command() {
 }
 
 #[test]
+fn s4_1_ampersand_glued_to_a_word_repeats_the_rest_as_one_word() {
+    // tokenizer.jsonl: the node saves `a`, stops at `&`, and (its word still open) saves
+    // everything from the word's start again.
+    assert_eq!(words("then a&b\tif"), ["then", "a", "a&b\tif"]);
+    assert_eq!(words("x(a)& {}"), ["x(a)", "x(a)& {}"]);
+    // Not after a quoted word or an operator.
+    assert_eq!(words("'q'& x"), ["'q'"]);
+    assert_eq!(words("a =& x"), ["a", "="]);
+}
+
+#[test]
 fn s4_1_unterminated_delimiters_are_errors() {
     for (line, at) in [
         ("a \"b", 2),

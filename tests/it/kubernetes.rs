@@ -299,7 +299,7 @@ fn secrets_in_manifests_are_env_and_stay_masked() {
         manifests: vec![Ok(Input::text("rendered.yaml", manifest))],
         ..Kubernetes::default()
     };
-    let mut c = compile_deployment(
+    let c = compile_deployment(
         &Ok(Input::text("p.policy", PORTS_FROM_ENV)),
         &[],
         &k,
@@ -317,7 +317,7 @@ fn secrets_in_manifests_are_env_and_stay_masked() {
         "{codes:?}"
     );
     assert!(codes.contains(&"EL610"), "{codes:?}");
-    elpc::secrets::hide_secrets(&mut c);
+    // compile_deployment masked them already: Options::show_secrets is off by default.
     let text = c
         .sources
         .iter()
@@ -454,7 +454,7 @@ fn elpc_toml_values_and_hostile_values_files() {
 /// data or file gave it, and where each env value was written (a values line, a manifest
 /// line, a template line). What the container gets and the Service must not differ.
 fn plan_without_provenance(c: &Compilation) -> Json {
-    let mut p = elpc::compile::output_json(c, json!([]))["kubernetes"].clone();
+    let mut p = c.to_json()["kubernetes"].clone();
     let map = p.as_object_mut().unwrap();
     map.remove("chart");
     map.remove("derived_from");

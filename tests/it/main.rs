@@ -17,6 +17,7 @@ mod lsp;
 mod lsp_frames;
 mod robustness;
 mod rules;
+mod runtime_agreement;
 mod scaling;
 mod secret_leaks;
 mod semantics;

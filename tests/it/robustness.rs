@@ -11,10 +11,9 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use elpc::compile::{compile, Compilation, Input, Options, MAX_ENV_BYTES, MAX_POLICY_BYTES};
 use elpc::render::sarif::{sarif, SarifInput};
 use elpc::render::{github, human, json::diagnostics_json};
-use elpc::source::Span;
+use elpc::{compile, Compilation, Input, Options, Span, MAX_ENV_BYTES, MAX_POLICY_BYTES};
 use proptest::prelude::*;
 
 /// Slowest a single small case may be in a debug build.

@@ -13,11 +13,11 @@ use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 
-use elpc::check::catalog;
-use elpc::compile::{compile_deployment, Compilation, Input, Options};
-use elpc::config::{Config, LintLevels};
-use elpc::path_map::{LocalFiles, Mapping, PathMap};
-use elpc::Kubernetes;
+use elpc::config::Config;
+use elpc::{
+    compile_deployment, Compilation, Input, Kubernetes, LintLevels, LocalFiles, Mapping, Options,
+    PathMap,
+};
 
 /// The real file system, for `<case>.pathmap` cases (`NODE_DIR=LOCAL_DIR`, relative to the rule's directory).
 struct RealFiles;
@@ -116,14 +116,12 @@ fn levels_of(root: &Path, policy: &Path) -> LintLevels {
 
 fn run(root: &Path, case: &Case) -> Compilation {
     let env: Vec<Input> = case.env.iter().map(|p| input(root, p)).collect();
-    let options = Options {
-        path_map: PathMap {
-            mappings: case.path_map.clone(),
-            files: Some(Arc::new(RealFiles)),
-        },
-        levels: levels_of(root, &case.policy),
-        ..Options::default()
+    let mut options = Options::default();
+    options.path_map = PathMap {
+        mappings: case.path_map.clone(),
+        files: Some(Arc::new(RealFiles)),
     };
+    options.levels = levels_of(root, &case.policy);
     let mut kubernetes = Kubernetes::default();
     if let Some(values) = &case.values {
         let chart = root.join("../k8s/edgelake-operator/values.yaml");
@@ -148,7 +146,7 @@ fn every_rule_fires_on_its_bad_cases_and_only_there() {
     dirs.sort();
     for dir in dirs {
         let rule_name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let rule = catalog::find(&rule_name)
+        let rule = elpc::find_rule(&rule_name)
             .unwrap_or_else(|| panic!("tests/cases/{rule_name}: no such rule"));
         covered.push(rule.code);
         let mut report = String::new();
@@ -199,7 +197,7 @@ fn every_rule_fires_on_its_bad_cases_and_only_there() {
         );
         insta::assert_snapshot!(rule_name, report);
     }
-    for rule in catalog::ALL {
+    for rule in elpc::rules() {
         assert!(
             covered.contains(&rule.code),
             "{} ({}) has no cases in tests/cases",
