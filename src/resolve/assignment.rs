@@ -48,32 +48,30 @@ pub fn effect(words: &[Word], scope: &Scope) -> Option<Effect> {
     if text.len() < 3 || text[1] != "=" {
         return None;
     }
-    // `x = …` (not `x = a + b`, not `x = incr …`) removes x before anything else.
+    // `x = …` (not `x = a + b`, not `x = incr …`) removes x before anything else. The value is
+    // read through a view of the scope without x (no copy of the scope per assignment).
     let resets = text[2] != "incr" && (text.len() == 3 || text[3] != "+");
-    let mut view = scope.clone();
-    if resets {
-        view.define(
-            text[0],
-            VarValue::Known(String::new()),
-            crate::resolve::scope::Provenance::CommandLine,
-        );
-    }
+    let without = Without {
+        scope,
+        name: text[0],
+    };
+    let view: &dyn Variables = if resets { &without } else { scope };
     let removed = resets.then(|| text[0].to_string());
     if text[2] == "if" {
-        return Some(if_effect(&words[2..], &view, text[0], removed));
+        return Some(if_effect(&words[2..], view, text[0], removed));
     }
-    if !matches!(command_key(&text, 2, &view), Ok(None)) {
+    if !matches!(command_key(&text, 2, view), Ok(None)) {
         return None;
     }
     let value = if text.len() > 3 && text[3] != "+" {
         VarValue::Known(text[2..].join(" "))
     } else if text.len() == 3 {
-        match resolve_word(text[2], &view) {
+        match resolve_word(text[2], view) {
             Resolved::Known(v) => VarValue::Known(v.to_python_str()),
             Resolved::AtBoot { depends_on } => boot(&depends_on),
         }
     } else {
-        match added_string(&text[2..], &view) {
+        match added_string(&text[2..], view) {
             Ok(v) => v,
             Err(message) => {
                 return Some(Effect::Fails {
@@ -83,7 +81,27 @@ pub fn effect(words: &[Word], scope: &Scope) -> Option<Effect> {
             }
         }
     };
-    Some(store(text[0], value, &view))
+    Some(store(text[0], value, view))
+}
+
+/// The scope as the node sees it once `name` is removed from its dictionary.
+struct Without<'a> {
+    scope: &'a Scope,
+    name: &'a str,
+}
+
+impl Variables for Without<'_> {
+    fn param(&self, name: &str) -> Lookup {
+        if name == self.name {
+            self.scope.param_if_unset(name)
+        } else {
+            self.scope.param(name)
+        }
+    }
+
+    fn env(&self, name: &str) -> Lookup {
+        self.scope.env(name)
+    }
 }
 
 /// `x = <command>`: the value the command leaves in `x`, which only the node knows.
@@ -103,7 +121,12 @@ fn boot(depends_on: &[String]) -> VarValue {
 
 /// `x = if <condition>`: `True`/`False`; with `then`, the `then` command runs instead and x is
 /// left removed.
-fn if_effect(words: &[Word], scope: &Scope, target: &str, removed: Option<String>) -> Effect {
+fn if_effect(
+    words: &[Word],
+    scope: &dyn Variables,
+    target: &str,
+    removed: Option<String>,
+) -> Effect {
     let parsed = match parse_if(words) {
         Ok(p) => p,
         Err(e) => {
@@ -134,7 +157,7 @@ fn if_effect(words: &[Word], scope: &Scope, target: &str, removed: Option<String
 }
 
 /// `params.get_added_string`: values and `+` alternate; references resolved, others literal.
-fn added_string(words: &[&str], scope: &Scope) -> Result<VarValue, String> {
+fn added_string(words: &[&str], scope: &dyn Variables) -> Result<VarValue, String> {
     let mut out = String::new();
     let mut deps = Vec::new();
     let mut need_plus = false;
@@ -170,7 +193,7 @@ fn added_string(words: &[&str], scope: &Scope) -> Result<VarValue, String> {
 
 /// `data_assignment`'s target: `!x` and `x` set x; `$X` sets an environment variable, whose
 /// name loses one more character on the way (EdgeLake strips the `$` twice: `$PORT` sets `ORT`).
-fn store(target: &str, value: VarValue, scope: &Scope) -> Effect {
+fn store(target: &str, value: VarValue, scope: &dyn Variables) -> Effect {
     if let Some(name) = target.strip_prefix('!').filter(|n| !n.is_empty()) {
         return Effect::Set {
             name: name.to_string(),
@@ -189,7 +212,7 @@ fn store(target: &str, value: VarValue, scope: &Scope) -> Effect {
 
 /// `params.add_param`: a value starting with `!`/`$` is resolved again; an empty value or a
 /// bare pair of quotes (`''`, `""`) deletes the variable (`None`).
-pub fn add_param(value: VarValue, scope: &Scope) -> Option<VarValue> {
+pub fn add_param(value: VarValue, scope: &dyn Variables) -> Option<VarValue> {
     let VarValue::Known(v) = value else {
         return Some(value);
     };

@@ -256,19 +256,27 @@ mod edgelake;
 #[path = "scope_mapping.rs"]
 mod mapping;
 
+impl Scope {
+    /// What [`Variables::param`] gives for `name` when the dictionary does not hold it.
+    pub(crate) fn param_if_unset(&self, name: &str) -> Lookup {
+        // A processed script can set plain names; a path such as `local_scripts/x.al`, tried
+        // whole before it is split (§3.3), is never a variable.
+        if self.opaque_after.is_some()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            Lookup::AtBoot
+        } else {
+            Lookup::Undefined
+        }
+    }
+}
+
 impl Variables for Scope {
     fn param(&self, name: &str) -> Lookup {
         match self.vars.get(name).map(|v| &v.value) {
             Some(VarValue::Known(v)) => Lookup::Defined(v.clone()),
             Some(VarValue::AtBoot(_)) => Lookup::AtBoot,
-            // A processed script can set plain names; a path such as `local_scripts/x.al`,
-            // tried whole before it is split (§3.3), is never a variable.
-            None if self.opaque_after.is_some()
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-            {
-                Lookup::AtBoot
-            }
-            None => Lookup::Undefined,
+            None => self.param_if_unset(name),
         }
     }
 

@@ -318,6 +318,14 @@ impl TreeBuilder<'_> {
 
 /// Decodes Python/JSON escapes of one literal body starting at source offset `start`.
 fn decode_into(body: &str, start: usize, out: &mut StrLit) {
+    if !body.contains('\\') {
+        // No escape: one run, copied at once (what the loop below does character by character).
+        if !body.is_empty() {
+            out.segments.push((out.value.len() as u32, start as u32));
+            out.value.push_str(body);
+        }
+        return;
+    }
     let mut chars = body.char_indices().peekable();
     let mut run_open = false;
     while let Some((i, c)) = chars.next() {
