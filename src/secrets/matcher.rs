@@ -25,9 +25,19 @@ pub struct Matcher {
     heads: HashSet<[u8; MIN_ANYWHERE]>,
     /// Shorter secrets, matched as whole words.
     short: HashSet<String>,
-    /// The first bytes of all secrets, as a bit set: a position whose byte starts none is
-    /// passed over without a hash lookup (nearly every position of a finding's text).
-    first: [u64; 4],
+    /// The first two bytes of the long secrets, as a bit set (empty when there are none): a
+    /// position where none starts is passed over without a hash lookup.
+    pairs: Vec<u64>,
+    /// The first bytes of the short secrets, as a bit set.
+    first_short: [u64; 4],
+}
+
+fn has(bits: &[u64], i: usize) -> bool {
+    bits.get(i >> 6).is_some_and(|w| w & (1 << (i & 63)) != 0)
+}
+
+fn set(bits: &mut [u64], i: usize) {
+    bits[i >> 6] |= 1 << (i & 63);
 }
 
 fn is_word(c: char) -> bool {
@@ -49,15 +59,17 @@ impl Matcher {
             if blank || flag || s == MASK {
                 continue;
             }
-            if let Some(&b) = s.as_bytes().first() {
-                out.first[usize::from(b >> 6)] |= 1 << (b & 63);
-            }
             match head(s.as_bytes()) {
                 Some(h) => {
+                    out.pairs.resize(1 << 10, 0);
+                    set(&mut out.pairs, usize::from(h[0]) << 8 | usize::from(h[1]));
                     out.heads.insert(h);
                     out.anywhere.push(s);
                 }
                 None => {
+                    if let Some(&b) = s.as_bytes().first() {
+                        set(&mut out.first_short, usize::from(b));
+                    }
                     out.short.insert(s);
                 }
             }
@@ -90,9 +102,10 @@ impl Matcher {
         let mut done = 0;
         let mut at = 0;
         while at < bytes.len() {
-            let b = bytes[at];
-            if self.first[usize::from(b >> 6)] & (1 << (b & 63)) == 0 {
-                at += 1; // no secret starts with this byte (nor inside a character: see below)
+            let b = usize::from(bytes[at]);
+            let pair = b << 8 | usize::from(bytes.get(at + 1).copied().unwrap_or(0));
+            if !has(&self.pairs, pair) && !has(&self.first_short, b) {
+                at += 1; // no secret starts here (nor inside this character: see below)
                 while at < bytes.len() && bytes[at] & 0xC0 == 0x80 {
                     at += 1;
                 }
