@@ -24,8 +24,9 @@ pub struct Analysis {
     pub files: Vec<PathBuf>,
     /// What the library found.
     pub compilation: Compilation,
-    /// The references, keys and script lines of the policy, collected once per compilation.
-    outline: Outline,
+    /// The references, keys and script lines of the policy, collected on first use (a
+    /// re-check on a keystroke publishes diagnostics without needing it).
+    outline: std::sync::OnceLock<Outline>,
 }
 
 /// A `!name` or `$NAME` written in the policy.
@@ -126,17 +127,11 @@ impl Analysis {
         // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
         let compilation = compile_deployment(&policy, &env, &kubernetes, &setup.options);
-        let mut analysis = Analysis {
+        Analysis {
             compilation,
             files,
-            outline: Outline::default(),
-        };
-        let mut outline = Outline::default();
-        if let Some(tree) = analysis.tree() {
-            analysis.walk(tree, 0, false, &mut outline);
+            outline: std::sync::OnceLock::new(),
         }
-        analysis.outline = outline;
-        analysis
     }
 
     /// The source of a file id.
@@ -178,7 +173,13 @@ impl Analysis {
 
     /// The references, keys and script lines of the policy.
     pub fn outline(&self) -> &Outline {
-        &self.outline
+        self.outline.get_or_init(|| {
+            let mut outline = Outline::default();
+            if let Some(tree) = self.tree() {
+                self.walk(tree, 0, false, &mut outline);
+            }
+            outline
+        })
     }
 
     fn walk(&self, node: &Node, depth: usize, in_script: bool, out: &mut Outline) {
