@@ -14,7 +14,7 @@ use crate::resolve::script::LineOutcome;
 /// Reports every command of the policy whose text holds a line break.
 pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     for plan in ctx.servers.plans() {
-        if plan.command().contains(is_line_break) {
+        if has_line_break(&plan.command()) {
             diags.push(finding(
                 plan.origin,
                 "a value filled into this server's command",
@@ -22,16 +22,21 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         }
     }
     for line in ctx.lines {
-        let written = line.text.contains(is_line_break);
+        let written = has_line_break(&line.text);
         // What runs once known references are filled in (a line decided at boot runs as written).
-        let filled =
-            matches!(&line.outcome, LineOutcome::Runs(text) if text.contains(is_line_break));
+        let filled = matches!(&line.outcome, LineOutcome::Runs(text) if has_line_break(text));
         if written {
             diags.push(finding(line.span, "this script entry"));
         } else if filled {
             diags.push(finding(line.span, "a value filled into this script entry"));
         }
     }
+}
+
+/// Whether `text` holds a line break: every one is a control byte or non-ASCII, so printable
+/// ASCII text (nearly every line) is passed in one byte scan without decoding characters.
+fn has_line_break(text: &str) -> bool {
+    text.bytes().any(|b| b < 0x20 || b >= 0x80) && text.contains(is_line_break)
 }
 
 fn finding(span: crate::source::Span, what: &str) -> Diagnostic {

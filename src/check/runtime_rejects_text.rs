@@ -4,7 +4,7 @@
 use crate::check::catalog::RUNTIME_REJECTS_TEXT;
 use crate::check::CheckContext;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::emit::json::{policy_json, to_ascii_json};
+use crate::emit::json::{ascii_json, CanonicalView};
 use crate::source::Span;
 use crate::syntax::policy::{Node, NodeKind};
 
@@ -81,7 +81,7 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     if found.is_empty() {
         return;
     }
-    let canonical = to_ascii_json(&policy_json(object_of(doc.root)), true);
+    let canonical = ascii_json(&CanonicalView(object_of(doc.root)), true);
     // One diagnostic per kind of problem: the first place is primary, the next few secondary.
     let mut kinds: Vec<&String> = Vec::new();
     for (_, message, _) in &found {

@@ -10,6 +10,10 @@ use crate::resolve::command::ProblemKind;
 
 /// Reports commands the catalog does not know.
 pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
+    // The closest command depends only on the name: one comparison with the catalog per
+    // distinct unknown name, not per line that writes it.
+    let mut closest_to: std::collections::HashMap<&str, Option<&'static str>> =
+        std::collections::HashMap::new();
     for line in ctx.lines {
         let Some(command) = &line.command else {
             continue;
@@ -28,7 +32,10 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         )
         .label("unknown command")
         .note("the node answers \"not in commands dictionary\" and stops the script list at this line");
-        match closest(&command.name) {
+        let best = *closest_to
+            .entry(command.name.as_str())
+            .or_insert_with(|| closest(&command.name));
+        match best {
             Some(best) => {
                 d = d.help(format!("did you mean `{best}`?")).suggest(
                     format!("replace with `{best}`"),

@@ -72,6 +72,40 @@ pub fn map_node(node: &Node, leaf: &mut dyn FnMut(&[&str], &Node) -> Json) -> Js
     walk(node, &mut Vec::new(), leaf)
 }
 
+/// A policy tree that serialises as [`policy_json`] does, without building the JSON tree first
+/// (for text output of large policies).
+pub struct CanonicalView<'a>(pub &'a Node);
+
+impl serde::Serialize for CanonicalView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match &self.0.kind {
+            NodeKind::Object(entries) => {
+                // Last value wins, at the position of the first occurrence (§1.3).
+                let mut merged: IndexMap<&str, &Node> = IndexMap::new();
+                for e in entries {
+                    merged.insert(&e.key, &e.value);
+                }
+                let mut map = serializer.serialize_map(Some(merged.len()))?;
+                for (k, v) in merged {
+                    map.serialize_entry(k, &CanonicalView(v))?;
+                }
+                map.end()
+            }
+            NodeKind::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&CanonicalView(item))?;
+                }
+                seq.end()
+            }
+            NodeKind::Str(s) => serializer.serialize_str(&s.value),
+            NodeKind::BareRef(r) => serializer.serialize_str(r),
+            _ => default_json(self.0).serialize(serializer),
+        }
+    }
+}
+
 /// A leaf as written: strings, numbers (integers beyond 64 bits as floats), booleans, null.
 pub fn default_json(node: &Node) -> Json {
     match &node.kind {
@@ -188,6 +222,21 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Ascii<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_canonical_view_writes_what_the_tree_writes() {
+        let text = "{'config': {'a': 'é', 'a': 1_000, 'n': None, 't': True, 'r': !x.int,\n 'l': [1.5, -2, 1e999, 123456789012345678901234567890, {}, []], 'o': {'k': 'v'}}}";
+        let mut diags = crate::diagnostic::Diagnostics::new();
+        let parsed =
+            crate::syntax::policy::parse_policy(crate::source::FileId(0), text, &mut diags)
+                .expect("a tree");
+        for pretty in [false, true] {
+            assert_eq!(
+                ascii_json(&CanonicalView(&parsed.root), pretty),
+                to_ascii_json(&policy_json(&parsed.root), pretty)
+            );
+        }
+    }
 
     #[test]
     fn non_ascii_is_escaped() {
