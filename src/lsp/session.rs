@@ -45,8 +45,9 @@ impl Retired {
                 .spawn(move || receive.into_iter().for_each(drop));
             self.0 = spawned.is_ok().then_some(send);
         }
-        if let Some(Err(returned)) = self.0.as_ref().map(|send| send.send(old)) {
-            drop(returned.0); // no thread: freed here
+        // Without the thread the analysis is freed here.
+        if let Some(send) = &self.0 {
+            let _ = send.send(old);
         }
     }
 }
