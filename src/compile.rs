@@ -17,6 +17,7 @@ use crate::emit::commands::{command_list, Command};
 use crate::emit::json::{default_json, map_node, policy_json};
 use crate::emit::servers::{self, ServerSet};
 use crate::path_map::PathMap;
+use crate::resolve::engine::{Engine, NodeFacts};
 use crate::resolve::env_layers::EnvLayers;
 use crate::resolve::policy::{self, KeyValue};
 use crate::resolve::reference::resolve_word;
@@ -62,8 +63,16 @@ pub struct Options {
     pub levels: LintLevels,
     /// The runtime the policy is for (`--target`): decides which commands exist.
     pub target: Target,
-    /// Where node directories live on this machine (`--path-map`), to check `process` paths.
+    /// Where node directories live on this machine (`--path-map`, `--scripts`): `process`
+    /// paths are checked, and the files they name read and interpreted.
     pub path_map: PathMap,
+    /// The node directory of the deployment scripts whose `main.al` derives the node variables
+    /// (`--scripts`: `/app/deployment-scripts`, mapped in `path_map`); `None` uses the built-in
+    /// profile.
+    pub scripts: Option<String>,
+    /// What is known about the node itself (IP, host name, network); unknown facts are
+    /// decided at boot.
+    pub node: NodeFacts,
 }
 
 /// The outputs of a policy that parsed.
@@ -142,27 +151,38 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
         },
         &mut diags,
     );
-    let scope = Scope::build(
-        options.profile,
-        layers,
-        !env_files.is_empty(),
-        &options.sets,
-        &mut diags,
-        env_anchor.filter(|_| all_env_usable),
-    );
+    let derived = match &options.scripts {
+        Some(dir) if options.profile == Profile::EdgeLake => {
+            let mut engine = Engine::new(options, &mut sources, &mut diags);
+            crate::resolve::deployment::derive(
+                &mut engine,
+                dir,
+                layers,
+                !env_files.is_empty(),
+                &options.sets,
+            )
+        }
+        _ => Err(layers),
+    };
+    let scope = derived.unwrap_or_else(|layers| {
+        Scope::build(
+            options.profile,
+            layers,
+            !env_files.is_empty(),
+            &options.sets,
+            &mut diags,
+            env_anchor.filter(|_| all_env_usable),
+        )
+    });
 
     let root = if policy_usable {
         parse_policy(policy_id, sources.get(policy_id).text(), &mut diags)
     } else {
         None // unreadable input, already reported
     };
-    let output = root.as_ref().and_then(|parsed| {
-        let ctx = DocumentInputs {
-            sources: &sources,
-            options,
-        };
-        compile_document(parsed, &scope, &ctx, &mut diags)
-    });
+    let output = root
+        .as_ref()
+        .and_then(|parsed| compile_document(parsed, &scope, &mut sources, options, &mut diags));
 
     let mut diagnostics = suppress::apply(&sources, diags.into_vec(), &options.levels);
     diagnostics.sort_by_key(|d| {
@@ -182,31 +202,28 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     }
 }
 
-/// What the check stage needs besides the policy itself.
-struct DocumentInputs<'a> {
-    sources: &'a SourceMap,
-    options: &'a Options,
-}
-
 fn compile_document(
     parsed: &ParsedPolicy,
     scope: &Scope,
-    inputs: &DocumentInputs,
+    sources: &mut SourceMap,
+    options: &Options,
     diags: &mut Diagnostics,
 ) -> Option<CompiledPolicy> {
     let root = &parsed.root;
-    let options = inputs.options;
     let document = policy::document(root, diags)?;
     let keys = policy::server_keys(document.body, scope);
     let servers = servers::plan(&keys, document.body.span);
     let mut script_scope = scope.clone();
     let lines = match document.body.get("script") {
-        Some(entry) => run_script(&entry.value, &mut script_scope, diags),
+        Some(entry) => {
+            let mut engine = Engine::new(options, sources, diags);
+            run_script(&entry.value, &mut script_scope, &mut engine)
+        }
         None => Vec::new(),
     };
     check::run(
         &CheckContext {
-            sources: inputs.sources,
+            sources,
             trailing_commas: &parsed.trailing_commas,
             document: &document,
             keys: &keys,
@@ -217,6 +234,7 @@ fn compile_document(
         },
         diags,
     );
+    crate::resolve::script::report_unexplained_stops(&lines, diags);
     let object = match &root.kind {
         NodeKind::Array(items) => items.first().unwrap_or(root),
         _ => root,
@@ -355,12 +373,21 @@ pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
             "policy": out.policy,
             "resolved": out.resolved,
             "servers": out.servers.to_json(),
-            "commands": out.commands.iter().map(|c| json!({
-                "command": c.command,
-                "origin": sources.location(c.origin),
-                "catalog": c.catalog,
-                "args": c.args,
-            })).collect::<Vec<_>>(),
+            "commands": out.commands.iter().map(|c| {
+                let mut j = json!({
+                    "command": c.command,
+                    "origin": sources.location(c.origin),
+                    "catalog": c.catalog,
+                    "args": c.args,
+                });
+                if let Some(via) = c.via {
+                    j["via"] = json!(sources.location(via));
+                }
+                if let Some(why) = &c.condition {
+                    j["condition"] = json!(why);
+                }
+                j
+            }).collect::<Vec<_>>(),
             "diagnostics": diagnostics,
         }),
         None => json!({

@@ -13,6 +13,7 @@
 //! profile = "edgelake"         # or "plain"
 //! target  = "edgelake"         # or "anylog"
 //! path_map = ["/app/deployment-scripts=deployment-scripts"]
+//! scripts  = "deployment-scripts"  # derive node variables from its main.al (as --scripts)
 //! ```
 //!
 //! The library does not look for the file; [`Config::discover`] is a helper for front ends.
@@ -77,6 +78,10 @@ pub struct PolicyGroup {
     /// the configuration file.
     #[serde(default)]
     pub path_map: Vec<String>,
+    /// A deployment-scripts checkout (relative to the configuration file) whose `main.al`
+    /// derives the node variables, as `--scripts`.
+    #[serde(default)]
+    pub scripts: Option<String>,
 }
 
 /// A configuration file that could not be read.

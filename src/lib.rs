@@ -42,4 +42,7 @@ pub mod syntax;
 // code outside the crate (tests, benches, fuzz targets, front ends) should name these.
 pub use compile::{compile, Compilation, CompiledPolicy, Input, Options};
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
+pub use path_map::{LocalFiles, Mapping, NodeFile, PathMap};
+pub use resolve::engine::NodeFacts;
+pub use resolve::scope::{Provenance, Scope, VarValue, Variable};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};

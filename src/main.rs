@@ -109,6 +109,11 @@ struct InputArgs {
     /// --path-map /app/deployment-scripts=./deployment-scripts (repeatable)
     #[arg(long = "path-map", value_name = "NODE_DIR=LOCAL_DIR", value_parser = Mapping::parse)]
     path_map: Vec<Mapping>,
+    /// A deployment-scripts checkout: elpc runs its node-deployment/main.al (up to
+    /// set_params.al) on the env files to derive the node variables, and interprets the
+    /// scripts `process` lines name (mapped at /app/deployment-scripts).
+    #[arg(long, value_name = "DIR")]
+    scripts: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -125,6 +130,18 @@ struct RealFiles;
 impl LocalFiles for RealFiles {
     fn is_file(&self, path: &Path) -> bool {
         path.is_file()
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+    fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        // Scripts are small; a file larger than this is not one.
+        const MAX_SCRIPT_BYTES: u64 = 8 * 1024 * 1024;
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_file() || meta.len() > MAX_SCRIPT_BYTES {
+            return None;
+        }
+        std::fs::read(path).ok()
     }
 }
 
@@ -435,6 +452,7 @@ impl Plan {
         let mut profile = None;
         let mut target = None;
         let mut group_path_map: Vec<Mapping> = Vec::new();
+        let mut group_scripts: Option<PathBuf> = None;
         if let Some((path, config)) = &found {
             levels = config.lint.clone();
             let root = path.parent().unwrap_or(Path::new("."));
@@ -451,6 +469,7 @@ impl Plan {
                 profile = group.profile().map_err(bad)?;
                 target = group.target().map_err(bad)?;
                 group_path_map = group.path_map(root).map_err(bad)?;
+                group_scripts = group.scripts.as_ref().map(|s| root.join(s));
             }
         }
         if let Some(files) = env_set {
@@ -482,6 +501,29 @@ impl Plan {
             )));
         }
         sets.extend(inputs.sets.iter().cloned());
+        let mut mappings = if inputs.path_map.is_empty() {
+            group_path_map
+        } else {
+            inputs.path_map.clone()
+        };
+        let scripts = inputs.scripts.clone().or(group_scripts);
+        if let Some(dir) = &scripts {
+            let main = dir.join(elpc::edgelake::node::MAIN_SCRIPT);
+            if !main.is_file() {
+                return Err(UsageError(format!(
+                    "--scripts {}: no {} there (give the root of a deployment-scripts checkout)",
+                    dir.display(),
+                    elpc::edgelake::node::MAIN_SCRIPT
+                )));
+            }
+            let node_dir = elpc::edgelake::node::SCRIPTS_DIR;
+            if !mappings.iter().any(|m| m.node_dir == node_dir) {
+                mappings.push(Mapping {
+                    node_dir: node_dir.to_string(),
+                    local_dir: dir.clone(),
+                });
+            }
+        }
         let profile = match inputs.profile {
             Some(ProfileArg::Edgelake) => Profile::EdgeLake,
             Some(ProfileArg::Plain) => Profile::Plain,
@@ -500,13 +542,11 @@ impl Plan {
                     None => target.unwrap_or_default(),
                 },
                 path_map: PathMap {
-                    mappings: if inputs.path_map.is_empty() {
-                        group_path_map
-                    } else {
-                        inputs.path_map.clone()
-                    },
+                    mappings,
                     files: Some(Arc::new(RealFiles)),
                 },
+                scripts: scripts.map(|_| elpc::edgelake::node::SCRIPTS_DIR.to_string()),
+                node: Default::default(),
             },
         })
     }

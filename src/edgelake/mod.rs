@@ -5,3 +5,4 @@ pub mod commands;
 pub mod config_keys;
 pub mod node;
 pub mod profile;
+pub mod runtime_commands;

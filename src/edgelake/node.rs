@@ -64,3 +64,44 @@ pub static IMAGE_ENVIRONMENT: &[(&str, &str)] = &[
 pub fn node_variable(name: &str) -> Option<&'static NodeVariable> {
     NODE_VARIABLES.iter().find(|v| v.name == name)
 }
+
+/// The directory variables `params.set_directory_locations(home)` sets, in its order (also what
+/// `set anylog home <dir>` sets).
+pub fn directory_variables(home: &str) -> Vec<(String, String)> {
+    let home = home.replace('\\', "/");
+    let home = home.strip_suffix('/').unwrap_or(&home);
+    let net = format!("{home}/EdgeLake/");
+    let mut out = vec![("edgelake_path".to_string(), home.to_string())];
+    for (name, rest) in [
+        ("blockchain_sql", "blockchain/blockchain.sql"),
+        ("blockchain_file", "blockchain/blockchain.json"),
+        ("blockchain_new", "blockchain/blockchain.new"),
+        ("blockchain_dir", "blockchain"),
+        ("local_scripts", "scripts"),
+        ("prep_dir", "data/prep"),
+        ("watch_dir", "data/watch"),
+        ("bkup_dir", "data/bkup"),
+        ("err_dir", "data/error"),
+        ("dbms_dir", "data/dbms"),
+        ("archive_dir", "data/archive"),
+        ("distr_dir", "data/distr"),
+        ("pem_dir", "data/pem"),
+        ("test_dir", "data/test"),
+        ("blobs_dir", "data/blobs"),
+        ("bwatch_dir", "data/bwatch"),
+        ("tmp_dir", "data/tmp"),
+        ("id_dir", "anylog"),
+    ] {
+        out.push((name.to_string(), format!("{net}{rest}")));
+    }
+    out
+}
+
+/// Where the EdgeLake image clones the deployment scripts (`--scripts` maps it to a checkout).
+pub const SCRIPTS_DIR: &str = "/app/deployment-scripts";
+
+/// The entry script the image runs at boot, under [`SCRIPTS_DIR`].
+pub const MAIN_SCRIPT: &str = "node-deployment/main.al";
+
+/// The home directory `params.init` uses when `EDGELAKE_HOME` is unset.
+pub const DEFAULT_HOME: &str = "/app/EdgeLake";

@@ -22,6 +22,10 @@ pub struct Command {
     /// Its parsed arguments: where-clause pairs typed (`{"time": {"value": 30, "unit":
     /// "seconds"}}`), the `process` path, positional words; values only the node knows as written.
     pub args: Json,
+    /// For a command of a `process`ed script: the policy line that led there.
+    pub via: Option<Span>,
+    /// `Some(why)` when it runs only on some boot paths (inside a processed script).
+    pub condition: Option<String>,
 }
 
 fn catalog_and_args(command: Option<&CommandUse>) -> (Option<&'static str>, Json) {
@@ -51,6 +55,8 @@ pub fn command_list(
                 origin: p.origin,
                 catalog,
                 args,
+                via: None,
+                condition: None,
             }
         })
         .collect();
@@ -69,6 +75,8 @@ pub fn command_list(
                     origin: line.span,
                     catalog,
                     args,
+                    via: None,
+                    condition: None,
                 });
                 break;
             }
@@ -79,7 +87,26 @@ pub fn command_list(
             origin: line.span,
             catalog,
             args,
+            via: None,
+            condition: None,
         });
+        for e in &line.processed {
+            let parsed = tokenize(&e.text)
+                .ok()
+                .and_then(|t| parse_command(&t.words, vars, &|_| e.origin, Guard::Always));
+            let (catalog, args) = catalog_and_args(parsed.as_ref());
+            out.push(Command {
+                command: e.text.clone(),
+                origin: e.origin,
+                catalog,
+                args,
+                via: Some(line.span),
+                condition: e.condition.clone(),
+            });
+        }
+        if line.stops.as_ref().is_some_and(|s| s.definite) {
+            break;
+        }
     }
     out
 }
@@ -94,8 +121,17 @@ pub fn to_al_script(commands: &[Command], sources: &SourceMap, title: &str) -> S
     out.push_str("# Lines whose `if` only the node can decide are kept as written.\n");
     for c in commands {
         let catalog = c.catalog.map(|n| format!(" ({n})")).unwrap_or_default();
+        let via = c
+            .via
+            .map(|v| format!(", processed from {}", sources.location(v)))
+            .unwrap_or_default();
+        let condition = c
+            .condition
+            .as_ref()
+            .map(|w| format!("\n# only on some boot paths: {w}"))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "\n# {}{catalog}\n{}\n",
+            "\n# {}{catalog}{via}{condition}\n{}\n",
             sources.location(c.origin),
             c.command
         ));

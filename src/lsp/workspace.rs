@@ -293,6 +293,7 @@ fn group_options(group: &PolicyGroup, base: &Path, levels: LintLevels) -> Option
         },
         sets: group.set.clone().into_iter().collect(),
         levels,
+        ..Options::default()
     }
 }
 

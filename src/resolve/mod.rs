@@ -5,6 +5,8 @@ pub mod arg_value;
 pub mod cast;
 pub mod command;
 pub mod condition;
+pub mod deployment;
+pub mod engine;
 pub mod env_layers;
 pub mod policy;
 pub mod reference;

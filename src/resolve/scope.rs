@@ -2,6 +2,8 @@
 //! variables, `--set` values and assignments made by earlier script lines, each with where it
 //! came from.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use crate::check::catalog::NODE_TYPE_MISSING;
@@ -68,6 +70,13 @@ pub enum Provenance {
         /// The env keys that would set it.
         keys: &'static [&'static str],
     },
+    /// Set by a line of a deployment script elpc interpreted (`--scripts`, a `process`ed file).
+    Script {
+        /// The script line.
+        span: Span,
+        /// The env key the value was copied from (`x = $KEY`), with where that key was set.
+        env: Option<(String, EnvOrigin)>,
+    },
 }
 
 /// One variable.
@@ -85,7 +94,9 @@ pub struct Variable {
 #[derive(Clone, Debug)]
 pub struct Scope {
     vars: IndexMap<String, Variable>,
-    env: EnvLayers,
+    env: Arc<EnvLayers>,
+    /// Environment variables set by scripts (`set $X = v`), over `env`.
+    env_set: IndexMap<String, VarValue>,
     env_known: bool,
     opaque_after: Option<Span>,
 }
@@ -101,12 +112,7 @@ impl Scope {
         diags: &mut Diagnostics,
         env_anchor: Option<Span>,
     ) -> Scope {
-        let mut scope = Scope {
-            vars: IndexMap::new(),
-            env,
-            env_known,
-            opaque_after: None,
-        };
+        let mut scope = Scope::bare(env, env_known);
         for var in node::NODE_VARIABLES {
             let value = match var.fixed {
                 Some(v) => VarValue::Known(v.to_string()),
@@ -152,6 +158,112 @@ impl Scope {
             );
         }
         scope
+    }
+
+    /// A scope with only the env layers: no variable yet (the dictionary the deployment
+    /// scripts start from is filled by the caller).
+    pub fn bare(env: EnvLayers, env_known: bool) -> Scope {
+        Scope {
+            vars: IndexMap::new(),
+            env: Arc::new(env),
+            env_set: IndexMap::new(),
+            env_known,
+            opaque_after: None,
+        }
+    }
+
+    /// Whether the env files are known (else `$NAME` is decided at boot).
+    pub fn env_known(&self) -> bool {
+        self.env_known
+    }
+
+    /// Removes a variable (`params.reset_key`).
+    pub fn remove(&mut self, name: &str) {
+        self.vars.shift_remove(name);
+    }
+
+    /// Sets an environment variable for the lines after (`set $X = v`).
+    pub fn set_env(&mut self, name: &str, value: VarValue) {
+        self.env_set.insert(name.to_string(), value);
+    }
+
+    /// The scope after one of two boot paths: a variable keeps its value when both paths agree
+    /// on it, and is decided at boot when they do not (or only one path defines it).
+    pub fn join(&self, other: &Scope) -> Scope {
+        let mut out = self.clone();
+        for (name, var) in &self.vars {
+            match other.vars.get(name) {
+                Some(o) if o.value == var.value => {}
+                Some(o) => {
+                    let why = match (&var.value, &o.value) {
+                        (VarValue::Known(a), VarValue::Known(b)) => {
+                            format!("`{a}` or `{b}`, depending on what the node finds at boot")
+                        }
+                        _ => "depends on what the node finds at boot".to_string(),
+                    };
+                    out.vars.get_mut(name).expect("present").value = VarValue::AtBoot(why);
+                }
+                None => {
+                    out.vars.get_mut(name).expect("present").value =
+                        VarValue::AtBoot("set only on some boot paths".into());
+                }
+            }
+        }
+        for (name, var) in &other.vars {
+            if !self.vars.contains_key(name) {
+                let mut v = var.clone();
+                v.value = VarValue::AtBoot("set only on some boot paths".into());
+                out.vars.insert(name.clone(), v);
+            }
+        }
+        for (name, value) in &other.env_set {
+            if self.env_set.get(name) != Some(value) {
+                out.env_set.insert(
+                    name.clone(),
+                    VarValue::AtBoot("set only on some boot paths".into()),
+                );
+            }
+        }
+        for name in self.env_set.keys() {
+            if !other.env_set.contains_key(name) {
+                out.env_set.insert(
+                    name.clone(),
+                    VarValue::AtBoot("set only on some boot paths".into()),
+                );
+            }
+        }
+        out.opaque_after = self.opaque_after.or(other.opaque_after);
+        out
+    }
+
+    /// Marks every variable in `names` as decided at boot (when elpc stops following a script).
+    pub fn forget(&mut self, names: &[String], why: &str) {
+        for name in names {
+            if let Some(v) = self.vars.get_mut(name) {
+                v.value = VarValue::AtBoot(why.to_string());
+            }
+        }
+    }
+
+    /// A hash of every value (not provenance): two scopes with the same fingerprint behave
+    /// the same from here on.
+    pub fn fingerprint(&self, hasher: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        for (name, var) in &self.vars {
+            name.hash(hasher);
+            match &var.value {
+                VarValue::Known(v) => (0u8, v).hash(hasher),
+                VarValue::AtBoot(_) => 1u8.hash(hasher),
+            }
+        }
+        for (name, value) in &self.env_set {
+            name.hash(hasher);
+            match value {
+                VarValue::Known(v) => (0u8, v).hash(hasher),
+                VarValue::AtBoot(_) => 1u8.hash(hasher),
+            }
+        }
+        self.opaque_after.is_some().hash(hasher);
     }
 
     /// Defines (or redefines) a variable. An empty known value deletes it, as `add_param` does.
@@ -394,6 +506,12 @@ impl Variables for Scope {
     }
 
     fn env(&self, name: &str) -> Lookup {
+        match self.env_set.get(name) {
+            Some(VarValue::Known(v)) if !v.is_empty() => return Lookup::Defined(v.clone()),
+            Some(VarValue::Known(_)) => return Lookup::Undefined,
+            Some(VarValue::AtBoot(_)) => return Lookup::AtBoot,
+            None => {}
+        }
         match self.env.get(name) {
             Some(v) if !v.value.is_empty() => Lookup::Defined(v.value.clone()),
             _ if !self.env_known => Lookup::AtBoot,

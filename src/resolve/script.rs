@@ -1,14 +1,19 @@
-//! The policy's `script` list, run through the node's rules (§2.7, §3.6, §4): each line is
-//! tokenized, its `if` decided now or left for boot, its assignments applied to the scope for
-//! the lines after it, and its references recorded for the checks.
+//! The policy's `script` list (§2.7): a script with no labels that stops at the first line
+//! returning anything but success. Each line runs through the script engine
+//! ([`crate::resolve::engine`]) — `if`s decided now or left for boot, assignments applied for
+//! the lines after, `process`ed files interpreted when elpc can read them — and is recorded
+//! with its words, references and command for the checks.
 
-use crate::check::catalog::SCRIPT_SYNTAX;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::check::catalog::{SCRIPT_LIST_STOPS, SCRIPT_SYNTAX};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::command::{parse_command, CommandUse, Guard};
 use crate::resolve::condition::{evaluate, parse_if, Truth};
-use crate::resolve::reference::{references_in, resolve_word, Sigil};
-use crate::resolve::scope::{Provenance, Scope, VarValue};
-use crate::resolve::value::{Resolved, Value, Variables};
+use crate::resolve::engine::line::{substitute, Cmd};
+use crate::resolve::engine::merge::merge_emitted;
+use crate::resolve::engine::report::Cause;
+use crate::resolve::engine::{code, exec, group, Emitted, Engine, State, Tri};
+use crate::resolve::reference::{references_in, Sigil};
+use crate::resolve::scope::Scope;
 use crate::source::{FileId, Span};
 use crate::syntax::policy::{Node, NodeKind, StrLit};
 use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word};
@@ -79,6 +84,24 @@ pub struct ScriptLine {
     pub command: Option<CommandUse>,
     /// A `&` that ends the command early (the rest is queued as another command, §2.7).
     pub ampersand: Option<Span>,
+    /// The commands a `process`ed script runs (elpc read and interpreted it), in order.
+    pub processed: Vec<Emitted>,
+    /// The list stops at this line on some or all boot paths.
+    pub stops: Option<ListStop>,
+    /// An earlier line stopped the list on every boot path: this one never runs.
+    pub unreachable: bool,
+    /// Why the line fails on the node, as the engine found it (reported as `script-stops`
+    /// when no policy rule explains the failure).
+    pub failure: Option<Cause>,
+}
+
+/// Why the list stops at a line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListStop {
+    /// The node's return code.
+    pub code: i32,
+    /// On every boot path (else only on some).
+    pub definite: bool,
 }
 
 impl ScriptLine {
@@ -140,17 +163,25 @@ impl LineMap<'_> {
     }
 }
 
-/// Runs every line of a `script` list value in order against `scope`.
-pub fn run_script(node: &Node, scope: &mut Scope, diags: &mut Diagnostics) -> Vec<ScriptLine> {
+/// Runs every line of a `script` list value in order from `scope`, through `eng`.
+pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<ScriptLine> {
     let NodeKind::Array(items) = &node.kind else {
         return Vec::new();
     };
+    // The list runs with the caller's status object: its last `if` result is unknown here.
+    let mut state = Some(State {
+        if_result: Tri::AtBoot,
+        ..State::new(scope.clone())
+    });
     let mut lines = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let NodeKind::Str(lit) = &item.kind else {
             continue;
         };
-        lines.push(run_line(index, item.span, lit, scope, diags));
+        lines.push(run_line(index, item.span, lit, &mut state, scope, eng));
+    }
+    if let Some(st) = state {
+        *scope = st.scope;
     }
     lines
 }
@@ -159,8 +190,9 @@ fn run_line(
     index: usize,
     span: Span,
     lit: &StrLit,
-    scope: &mut Scope,
-    diags: &mut Diagnostics,
+    state: &mut Option<State>,
+    last_scope: &mut Scope,
+    eng: &mut Engine,
 ) -> ScriptLine {
     let raw = lit.value.as_str();
     let trimmed_start = raw.len() - raw.trim_start().len();
@@ -184,6 +216,10 @@ fn run_line(
         words: Vec::new(),
         command: None,
         ampersand: None,
+        processed: Vec::new(),
+        stops: None,
+        unreachable: state.is_none(),
+        failure: None,
     };
     if text.is_empty() || text.starts_with('#') {
         return line;
@@ -191,7 +227,7 @@ fn run_line(
     let tokens = match tokenize(text) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(syntax_error(e, &map));
+            eng.report(syntax_error(e, &map));
             line.outcome = LineOutcome::Invalid;
             return line;
         }
@@ -211,38 +247,159 @@ fn run_line(
             span: map.span(w.range.clone()),
         })
         .collect();
+    // What the line means is read in the scope before it runs.
+    let scope: &Scope = match state {
+        Some(st) => &st.scope,
+        None => last_scope,
+    };
     line.outcome = if words[0].text == "if" {
-        run_if(
+        match describe_if(
             text,
             &words,
             &map,
             scope,
             (&mut line.refs, &mut line.command),
-            diags,
-        )
+        ) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                eng.report(syntax_error(e, &map));
+                return line; // the node fails the line before running anything
+            }
+        }
     } else {
         record_refs(&words, &map, scope, &mut line.refs, |_| RefContext::Value);
         line.command = parse_command(&words, scope, &|r| map.span(r), Guard::Always);
-        run_command(text, &words, scope, span)
+        LineOutcome::Runs(command_text(text, &words, scope))
     };
+    // What the line does.
+    let Some(mut st) = state.take() else {
+        return line;
+    };
+    st.emitted.clear();
+    eng.missing = None;
+    let files_before = eng.files_run;
+    let cmd = Cmd::new(text, span, &|r| map.span(r));
+    let branches = group(exec(eng, &cmd, st));
+    // The policy's own rules report most failures; what they miss is reported after them.
+    line.failure = eng.cause.take();
+    let missing = eng.missing.take();
+    let mut emitted: Option<Vec<Emitted>> = None;
+    let mut continuing: Option<State> = None;
+    let mut stop_code = None;
+    for b in branches {
+        emitted = Some(match emitted {
+            Some(e) => merge_emitted(e, b.state.emitted.clone()),
+            None => b.state.emitted.clone(),
+        });
+        if b.ret.code == code::SUCCESS {
+            continuing = Some(match continuing {
+                Some(c) => c.join(b.state),
+                None => b.state,
+            });
+        } else {
+            stop_code.get_or_insert(b.ret.code);
+            *last_scope = b.state.scope;
+        }
+    }
+    line.processed = emitted
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.origin != span)
+        .collect();
+    if let Some(code) = stop_code {
+        line.stops = Some(ListStop {
+            code,
+            definite: continuing.is_none(),
+        });
+        let from_file = eng.files_run > files_before && missing.is_none();
+        if from_file {
+            report_stop(eng, &line, code, continuing.is_none());
+        }
+    }
+    if let Some(c) = &continuing {
+        *last_scope = c.scope.clone();
+    }
+    *state = continuing;
     line
 }
 
-fn run_if(
+/// Lines that stop the list where no rule of the check stage reported an error: the engine's
+/// cause, as `script-stops`.
+pub fn report_unexplained_stops(lines: &[ScriptLine], diags: &mut crate::diagnostic::Diagnostics) {
+    for line in lines {
+        let (Some(stop), Some(cause)) = (&line.stops, &line.failure) else {
+            continue;
+        };
+        let at = cause.span;
+        let overlaps = |sp: Span| sp.file == at.file && sp.start < at.end.max(at.start + 1) && at.start < sp.end.max(sp.start + 1);
+        let explained = diags
+            .iter()
+            .any(|d| d.severity == Severity::Error && overlaps(d.primary.span));
+        if explained || stop.code == code::MISSING_SCRIPT {
+            continue;
+        }
+        let mut d = Diagnostic::new(&crate::check::catalog::SCRIPT_STOPS, cause.span, cause.message.clone())
+            .label("the node stops the script list here")
+            .note(format!(
+                "the line returns {}; a config policy's script list stops at the first line that does not return success",
+                code::name(stop.code)
+            ));
+        if let Some(h) = &cause.help {
+            d = d.help(h.clone());
+        } else {
+            d = d.help("fix the line or remove it");
+        }
+        if !stop.definite {
+            d = d.note("only on some boot paths").severity(Severity::Warning);
+        }
+        diags.push(d);
+    }
+}
+
+/// A `process` line whose script returns a code that stops the policy's list.
+fn report_stop(eng: &mut Engine, line: &ScriptLine, code: i32, definite: bool) {
+    let mut d = Diagnostic::new(
+        &SCRIPT_LIST_STOPS,
+        line.span,
+        format!("the processed script returns {}", code::name(code)),
+    )
+    .label("the script list stops here")
+    .help(match code {
+        code::ELSE_IGNORED | code::DO_IGNORED => {
+            "end the processed script with `end script`, which returns success"
+        }
+        code::EXIT_SCRIPTS => "let the processed script end with `end script` instead of `exit scripts`",
+        _ => "fix the failure in the processed script (reported at its own line)",
+    })
+    .note("a config policy's script list stops at the first line that does not return success; the lines after it do not run");
+    if !definite {
+        d = d
+            .note("only on some boot paths")
+            .severity(Severity::Warning);
+    }
+    eng.report(d);
+}
+
+/// The command a line runs, with known references replaced (assignments as written).
+fn command_text(text: &str, words: &[Word], scope: &Scope) -> String {
+    let assignment = (words.len() >= 3 && words[1].text == "=")
+        || (words.len() == 4 && words[0].text == "set" && words[2].text == "=");
+    if assignment {
+        text.to_string()
+    } else {
+        substitute(text, words, scope)
+    }
+}
+
+/// What an `if` line does, decided in `scope` without running it.
+fn describe_if(
     text: &str,
     words: &[Word],
     map: &LineMap,
-    scope: &mut Scope,
+    scope: &Scope,
     (refs, command): (&mut Vec<RefUse>, &mut Option<CommandUse>),
-    diags: &mut Diagnostics,
-) -> LineOutcome {
-    let parsed = match parse_if(words) {
-        Ok(p) => p,
-        Err(e) => {
-            diags.push(syntax_error(e, map));
-            return LineOutcome::Invalid;
-        }
-    };
+) -> Result<LineOutcome, ScriptSyntaxError> {
+    let parsed = parse_if(words)?;
     let then_start = parsed.then.as_ref().map_or(words.len(), |r| r.start);
     let condition_end = then_start.saturating_sub(usize::from(parsed.then.is_some()));
     let condition_words = &words[1..condition_end.max(1)];
@@ -262,9 +419,6 @@ fn run_if(
         .map(|r| &words[r.clone()])
         .unwrap_or(&[]);
     record_refs(then_words, map, scope, refs, |_| RefContext::Value);
-    let then_text = then_words
-        .first()
-        .map(|first| &text[first.range.start..words[words.len() - 1].range.end]);
     let truth = evaluate(&parsed.condition, scope);
     let decided = match &truth {
         Truth::True => Some(true),
@@ -284,63 +438,29 @@ fn run_if(
             decided,
         },
     );
-    match truth {
-        Truth::True => match then_text {
-            Some(t) => {
+    Ok(match truth {
+        Truth::True => match then_words.first() {
+            Some(first) => {
+                let then_text = &text[first.range.start..words[words.len() - 1].range.end];
                 let rebased: Vec<Word> = then_words
                     .iter()
                     .map(|w| Word {
-                        range: w.range.start - then_words[0].range.start
-                            ..w.range.end - then_words[0].range.start,
+                        range: w.range.start - first.range.start..w.range.end - first.range.start,
                         ..w.clone()
                     })
                     .collect();
-                run_command(t, &rebased, scope, map.span(0..text.len()))
+                LineOutcome::Runs(command_text(then_text, &rebased, scope))
             }
             None => LineOutcome::FoldedAway,
         },
         Truth::False => LineOutcome::FoldedAway,
-        Truth::AtBoot { depends_on } => {
-            // An assignment under a condition only the node decides may or may not happen.
-            if let Some(target) = assignment_target(then_words) {
-                scope.define(
-                    &target,
-                    VarValue::AtBoot(format!("set only if {}", depends_on.join(", "))),
-                    Provenance::Assignment {
-                        span: map.span(0..text.len()),
-                    },
-                );
-            }
-            if then_words.first().is_some_and(|w| w.text == "process") {
-                scope.mark_opaque(map.span(0..text.len()));
-            }
-            LineOutcome::DecidedAtBoot(depends_on)
-        }
+        Truth::AtBoot { depends_on } => LineOutcome::DecidedAtBoot(depends_on),
         Truth::RuntimeError { message } => LineOutcome::ConditionFails(message),
-    }
+    })
 }
 
 fn is_comparison(word: &str) -> bool {
-    matches!(
-        word,
-        "==" | "!="
-            | ">"
-            | ">="
-            | "<"
-            | "<="
-            | "contains"
-            | "startswith"
-            | "endswith"
-            | "childfrom"
-    )
-}
-
-fn assignment_target(words: &[Word]) -> Option<String> {
-    match words {
-        [name, eq, ..] if eq.text == "=" && words.len() >= 3 => Some(name.text.clone()),
-        [set, name, eq, _] if set.text == "set" && eq.text == "=" => Some(name.text.clone()),
-        _ => None,
-    }
+    crate::resolve::condition::OPERATORS.contains(&word)
 }
 
 fn record_refs(
@@ -374,158 +494,4 @@ fn record_refs(
             });
         }
     }
-}
-
-/// Words that start a command whose result an assignment stores (decided at boot).
-const RESULT_COMMANDS: &[&str] = &[
-    "blockchain",
-    "get",
-    "sql",
-    "file",
-    "python",
-    "json",
-    "http",
-    "rest",
-    "system",
-    "run",
-];
-
-/// Runs one command (or assignment) against the scope and returns what the node executes.
-fn run_command(text: &str, words: &[Word], scope: &mut Scope, line_span: Span) -> LineOutcome {
-    let provenance = Provenance::Assignment { span: line_span };
-    // `x = ...` (§3.6)
-    if words.len() >= 3 && words[1].text == "=" {
-        let value = assignment_value(&words[2..], scope);
-        scope.define(&words[0].text, value, provenance);
-        return LineOutcome::Runs(text.to_string());
-    }
-    // `set x = v` (exactly 4 words)
-    if words.len() == 4 && words[0].text == "set" && words[2].text == "=" {
-        let word = &words[3].text;
-        let value = if let Some(name) = word.strip_prefix('$') {
-            match Variables::env(scope, name) {
-                crate::resolve::value::Lookup::Defined(v) => VarValue::Known(v),
-                crate::resolve::value::Lookup::Undefined => VarValue::Known("None".into()),
-                crate::resolve::value::Lookup::AtBoot => {
-                    VarValue::AtBoot("an environment variable".into())
-                }
-            }
-        } else {
-            known_or_boot(resolve_word(word, scope))
-        };
-        scope.define(&words[1].text, value, provenance);
-        return LineOutcome::Runs(text.to_string());
-    }
-    let command = substitute(text, words, scope);
-    if words[0].text == "process" {
-        // From here on, names nobody defined may have been set by the processed script.
-        scope.mark_opaque(line_span);
-    }
-    LineOutcome::Runs(command)
-}
-
-fn known_or_boot(r: Resolved) -> VarValue {
-    match r {
-        Resolved::Known(v) => VarValue::Known(v.to_python_str()),
-        Resolved::AtBoot { depends_on } => {
-            VarValue::AtBoot(format!("computed from {}", depends_on.join(", ")))
-        }
-    }
-}
-
-/// The value an assignment stores (§3.6), after `add_param`'s extra dereference.
-fn assignment_value(value_words: &[Word], scope: &Scope) -> VarValue {
-    let value = if value_words.len() == 1 {
-        known_or_boot(resolve_word(&value_words[0].text, scope))
-    } else if value_words.get(1).is_some_and(|w| w.text == "+") {
-        let mut out = String::new();
-        for w in value_words.iter().step_by(2) {
-            if w.text.starts_with('!') || w.text.starts_with('$') {
-                match resolve_word(&w.text, scope) {
-                    Resolved::Known(v) => out.push_str(&v.to_python_str()),
-                    Resolved::AtBoot { depends_on } => {
-                        return VarValue::AtBoot(format!("computed from {}", depends_on.join(", ")))
-                    }
-                }
-            } else {
-                out.push_str(&w.text);
-            }
-        }
-        VarValue::Known(out)
-    } else if value_words[0].text == "if" {
-        VarValue::AtBoot("the result of an `if`".into())
-    } else if RESULT_COMMANDS.contains(&value_words[0].text.as_str()) {
-        VarValue::AtBoot(format!(
-            "the result of `{}` on the node",
-            value_words[0].text
-        ))
-    } else {
-        VarValue::Known(
-            value_words
-                .iter()
-                .map(|w| w.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
-    };
-    match value {
-        VarValue::Known(v) if v.starts_with('!') || v.starts_with('$') => {
-            known_or_boot(resolve_word(&v, scope))
-        }
-        other => other,
-    }
-}
-
-/// The command with every reference the node resolves replaced by its known value.
-///
-/// Resolved positions: a leading `!word`, the argument of `process`, and where-clause values
-/// (a word after `=`). Everything after `task` in a `schedule` line runs later and is kept.
-/// Undefined references and values only the node knows stay as written.
-fn substitute(text: &str, words: &[Word], scope: &Scope) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    let stop = words
-        .iter()
-        .position(|w| w.text == "task")
-        .unwrap_or(words.len());
-    for (i, word) in words[..stop].iter().enumerate() {
-        if word.quoted != Quote::None || !(word.text.starts_with('!') || word.text.starts_with('$'))
-        {
-            continue;
-        }
-        let resolves = i == 0
-            || (i == 1 && words[0].text == "process")
-            || words.get(i.wrapping_sub(1)).is_some_and(|w| w.text == "=");
-        if !resolves {
-            continue;
-        }
-        let resolved = if i == 0 {
-            // Leading command words get a plain dictionary lookup, no casts (§3.4).
-            match scope.param(word.text.trim_start_matches('!')) {
-                crate::resolve::value::Lookup::Defined(v) => Some(v),
-                _ => None,
-            }
-        } else {
-            match resolve_word(&word.text, scope) {
-                Resolved::Known(Value::Str(s)) if s.is_empty() => None,
-                Resolved::Known(v) => Some(v.to_python_str()),
-                Resolved::AtBoot { .. } => None,
-            }
-        };
-        let Some(value) = resolved else { continue };
-        if value.contains('"') {
-            continue;
-        }
-        out.push_str(&text[last..word.range.start]);
-        if value.chars().any(char::is_whitespace) {
-            out.push('"');
-            out.push_str(&value);
-            out.push('"');
-        } else {
-            out.push_str(&value);
-        }
-        last = word.range.end;
-    }
-    out.push_str(&text[last..]);
-    out
 }

@@ -13,3 +13,4 @@ mod lsp;
 mod robustness;
 mod rules;
 mod semantics;
+mod set_params;

@@ -366,17 +366,17 @@ fn s4_4_parenthesised_scan_stops_at_the_first_decisive_group() {
 fn s3_6_assignments_change_the_scope_for_later_lines() {
     let policy = policy_with_script(&[
         "x = 5",
-        "if !x == 5 then run a",
+        "if !x == 5 then echo a",
         "y = !company_name.name + - + !x",
-        "if !y == new_company-5 then run b",
+        "if !y == new_company-5 then echo b",
         "set z = $UNSET_VAR",
-        "if !z == None then run c",
+        "if !z == None then echo c",
         "w = 60 seconds",
-        "if !w == \"60 seconds\" then run d",
+        "if !w == \"60 seconds\" then echo d",
     ]);
     let c = compile_with(&policy, &[OPERATOR_ENV]);
     let cmds = script_commands(&c);
-    for expected in ["run a", "run b", "run c", "run d"] {
+    for expected in ["echo a", "echo b", "echo c", "echo d"] {
         assert!(
             cmds.contains(&expected.to_string()),
             "{expected} missing from {cmds:?}"

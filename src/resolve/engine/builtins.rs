@@ -1,0 +1,489 @@
+//! The commands whose effect elpc models: `if`/`do`/`else` (§4.5), `process` (§4.6), the
+//! `set`, `get` and `file` methods the deployment scripts use, `python` and `system` within a
+//! small subset, and network calls. Every other command of the table is assumed to succeed
+//! and, when assigned (`x = <command>`), to store a value only the node knows.
+
+use super::assign::known_or_boot;
+use super::line::{emit, exec, store_result, Cmd};
+use super::state::{group, Branch, Ret, State, Tri};
+use super::{code, pyexpr, report, runner, shell, Engine, Link};
+use crate::edgelake::commands::Target;
+use crate::edgelake::runtime_commands::{has_methods, method, Dispatch, RUNTIME_VERSION};
+use crate::resolve::condition::{evaluate, parse_if, Truth};
+use crate::resolve::reference::resolve_word;
+use crate::resolve::scope::{Provenance, VarValue};
+use crate::resolve::value::Resolved;
+use crate::syntax::script::Word;
+
+/// Runs `inner` only on the boot paths where `why` holds: the paths that ran it and the path
+/// that did not (returning `skipped`), joined per return code.
+fn guarded(
+    eng: &mut Engine,
+    inner: &Cmd,
+    st: State,
+    why: String,
+    (ran_result, skipped): (Tri, Ret),
+    if_after: Option<Tri>,
+) -> Vec<Branch> {
+    let mut running = st.clone();
+    running.guards.push(why.clone());
+    let mut out: Vec<Branch> = exec(eng, inner, running)
+        .into_iter()
+        .map(|mut b| {
+            b.state.guards.pop();
+            b.state.assumed.push(why.clone());
+            if let Some(r) = if_after {
+                b.state.if_result = if r == Tri::AtBoot { ran_result } else { r };
+            }
+            b
+        })
+        .collect();
+    let mut not_run = st;
+    not_run
+        .assumed
+        .push(match why.strip_suffix(" is true at boot") {
+            Some(c) => format!("{c} is false at boot"),
+            None => format!("not: {why}"),
+        });
+    if let Some(r) = if_after {
+        not_run.if_result = if r == Tri::AtBoot {
+            if ran_result == Tri::True {
+                Tri::False
+            } else {
+                Tri::True
+            }
+        } else {
+            r
+        };
+    }
+    out.push(Branch::new(not_run, skipped));
+    group(out)
+}
+
+/// `if <condition> [then <command>]`, also `x = if <condition>` (`member_cmd._process_if`).
+pub fn if_command(
+    eng: &mut Engine,
+    cmd: &Cmd,
+    words: &[Word],
+    first: usize,
+    mut st: State,
+) -> Vec<Branch> {
+    let parsed = match parse_if(&words[first..]) {
+        Ok(p) => p,
+        Err(e) => {
+            report::if_fails(eng, cmd, &e.message);
+            return Branch::with(st, code::COMMAND_STRUCT);
+        }
+    };
+    let truth = evaluate(&parsed.condition, &st.scope);
+    let condition_text = parsed
+        .condition
+        .words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    if first == 2 || !parsed.condition.has_then {
+        // No `then`: the result is printed, or stored by `x = if …`.
+        let value = match &truth {
+            Truth::True => VarValue::Known("True".into()),
+            Truth::False => VarValue::Known("False".into()),
+            Truth::AtBoot { depends_on } => {
+                VarValue::AtBoot(format!("an `if` on {}", depends_on.join(", ")))
+            }
+            Truth::RuntimeError { message } => {
+                report::if_fails(eng, cmd, message);
+                return Branch::with(st, code::COMMAND_STRUCT);
+            }
+        };
+        if first == 2 {
+            store_result(cmd, &texts, first, &mut st, value);
+        }
+        st.if_result = match truth {
+            Truth::True => Tri::True,
+            Truth::False => Tri::False,
+            _ => Tri::AtBoot,
+        };
+        return Branch::ok(st);
+    }
+    match truth {
+        Truth::RuntimeError { message } => {
+            report::if_fails(eng, cmd, &message);
+            Branch::with(st, code::COMMAND_STRUCT)
+        }
+        Truth::False => {
+            st.if_result = Tri::False;
+            Branch::ok(st)
+        }
+        Truth::True => match &parsed.then {
+            Some(r) => {
+                let inner = cmd.sub(r.start + first);
+                exec(eng, &inner, st)
+                    .into_iter()
+                    .map(|mut b| {
+                        b.state.if_result = Tri::True;
+                        b
+                    })
+                    .collect()
+            }
+            None => {
+                st.if_result = Tri::True;
+                Branch::ok(st)
+            }
+        },
+        Truth::AtBoot { depends_on } => {
+            let _ = depends_on;
+            let why = format!("`{condition_text}` is true at boot");
+            match &parsed.then {
+                Some(r) => {
+                    let inner = cmd.sub(r.start + first);
+                    guarded(
+                        eng,
+                        &inner,
+                        st,
+                        why,
+                        (Tri::True, Ret::ok()),
+                        Some(Tri::AtBoot),
+                    )
+                }
+                None => {
+                    st.if_result = Tri::AtBoot;
+                    Branch::ok(st)
+                }
+            }
+        }
+    }
+}
+
+/// `do <command>` / `else <command>`: run on the saved `if` result (`_process_do_else`).
+pub fn do_else(eng: &mut Engine, cmd: &Cmd, which: &str, st: State) -> Vec<Branch> {
+    let inner = cmd.sub(1);
+    if inner.text.is_empty() {
+        return Branch::with(st, code::COMMAND_STRUCT);
+    }
+    let is_do = which == "do";
+    let ignored = if is_do {
+        code::DO_IGNORED
+    } else {
+        code::ELSE_IGNORED
+    };
+    let runs = match (st.if_result, is_do) {
+        (Tri::AtBoot, _) => None,
+        (Tri::True, true) | (Tri::False, false) => Some(true),
+        _ => Some(false),
+    };
+    // `do process …` / `else process …` put the saved result back afterwards.
+    let restores = inner.text.starts_with("process ");
+    let saved = st.if_result;
+    let finish = |mut b: Branch| {
+        if restores {
+            b.state.if_result = saved;
+        }
+        b
+    };
+    match runs {
+        Some(false) => Branch::with(st, ignored),
+        Some(true) => exec(eng, &inner, st).into_iter().map(finish).collect(),
+        None => {
+            let why = format!("the `if` before this `{which}` lets it run");
+            let out = guarded(
+                eng,
+                &inner,
+                st,
+                why,
+                (Tri::AtBoot, Ret::code(ignored)),
+                None,
+            );
+            out.into_iter().map(finish).collect()
+        }
+    }
+}
+
+/// `process <path>`: the words after `process` joined with `+` (`concatenate_words`),
+/// references resolved, then the file run (§4.6).
+pub fn process(eng: &mut Engine, cmd: &Cmd, texts: &[&str], st: State) -> Vec<Branch> {
+    if texts.len() < 2 {
+        return Branch::with(st, code::COMMAND_STRUCT);
+    }
+    let mut path = String::new();
+    let mut boot: Vec<String> = Vec::new();
+    for (i, w) in texts[1..].iter().enumerate() {
+        if i % 2 == 1 {
+            if *w != "+" {
+                report::process_words(eng, cmd, i + 1);
+                return Branch::with(st, code::COMMAND_STRUCT);
+            }
+            continue;
+        }
+        match resolve_word(w, &st.scope) {
+            Resolved::Known(v) => path.push_str(&v.to_python_str()),
+            Resolved::AtBoot { depends_on } => boot.extend(depends_on),
+        }
+    }
+    let path = path.trim_matches(['"', '\'']).replace('\\', "/");
+    let mut st = st;
+    emit(eng, &mut st, cmd, 0);
+    if !boot.is_empty() || path.ends_with(".json") || path.contains('$') || path.contains('~') {
+        // Only the node knows which file this is: what it sets is decided at boot.
+        st.scope.mark_opaque(cmd.line);
+        return Branch::ok(st);
+    }
+    process_path(eng, &path, Some(cmd), st)
+}
+
+/// Runs the node file `path` for a `process` line (`cmd`, when there is one).
+pub fn process_path(eng: &mut Engine, path: &str, cmd: Option<&Cmd>, mut st: State) -> Vec<Branch> {
+    let found = if path.is_empty() {
+        Ok(None)
+    } else {
+        eng.script(path)
+    };
+    let (id, script) = match found {
+        Err(()) => {
+            st.scope.mark_opaque(cmd.map_or(st_line(&st), |c| c.line));
+            return Branch::ok(st);
+        }
+        Ok(None) => {
+            eng.missing = Some(path.to_string());
+            if let Some(cmd) = cmd {
+                report::missing_script(eng, cmd, path, &st);
+            }
+            return Branch::with(st, code::MISSING_SCRIPT);
+        }
+        Ok(Some(found)) => found,
+    };
+    if let Some(cmd) = cmd {
+        eng.info
+            .links
+            .push((cmd.span_words(1, cmd.spans.len()), Link::File(id)));
+    }
+    let saved = st.if_result;
+    let fingerprint = runner::fingerprint_state(&st, 0);
+    if eng.stack.iter().any(|(f, h)| *f == id && *h == fingerprint) {
+        if let Some(cmd) = cmd {
+            report::endless_process(eng, cmd, path);
+        }
+        return Branch::with(st, code::CRASH);
+    }
+    if eng.stack.len() >= super::MAX_DEPTH {
+        if let Some(cmd) = cmd {
+            report::too_deep(eng, cmd, path);
+        }
+        st.scope.mark_opaque(cmd.map_or(st_line(&st), |c| c.line));
+        return Branch::ok(st);
+    }
+    eng.stack.push((id, fingerprint));
+    eng.files_run += 1;
+    if let Some(cmd) = cmd {
+        eng.via.push(cmd.line);
+    }
+    let outcomes = runner::run_file(eng, id, &script, st);
+    if cmd.is_some() {
+        eng.via.pop();
+    }
+    eng.stack.pop();
+    outcomes
+        .into_iter()
+        .map(|(ret, mut state)| {
+            state.if_result = saved; // exec_script restores the caller's `if` result
+            Branch::new(state, ret)
+        })
+        .collect()
+}
+
+fn st_line(st: &State) -> crate::source::Span {
+    st.emitted
+        .last()
+        .map(|e| e.origin)
+        .unwrap_or(crate::source::Span::new(crate::source::FileId(0), 0..0))
+}
+
+/// Any other command of the table.
+pub fn run(
+    eng: &mut Engine,
+    cmd: &Cmd,
+    texts: &[&str],
+    first: usize,
+    d: Dispatch,
+    mut st: State,
+) -> Vec<Branch> {
+    let n = texts.len() - first;
+    let rest = &texts[first + d.words..];
+    let boot = |what: &str| VarValue::AtBoot(format!("the result of `{what}` on the node"));
+    if has_methods(d.key) {
+        let Some((m, limits)) = method(d.key, rest) else {
+            // `get !x` prints a value; anything else is a structure error.
+            if d.key == "get" && n == 2 && (rest[0].starts_with('!') || rest[0].starts_with('$')) {
+                let v = known_or_boot(resolve_word(rest[0], &st.scope));
+                store_result(cmd, texts, first, &mut st, v);
+                return Branch::ok(st);
+            }
+            report::unknown_method(eng, cmd, first, d.key, rest);
+            return Branch::with(st, code::COMMAND_STRUCT);
+        };
+        let key_len = m.split(' ').count();
+        if (limits.words_count > 0 && n != limits.words_count)
+            || (limits.words_min > 0 && n < limits.words_min)
+            || (limits.key_only && n != d.words + key_len)
+        {
+            return Branch::with(st, code::COMMAND_STRUCT);
+        }
+        let args = &rest[key_len..];
+        return match (d.key, m) {
+            ("get", "version") => {
+                let v = match eng.options.target {
+                    Target::EdgeLake => {
+                        VarValue::Known(format!("EdgeLake Version: {RUNTIME_VERSION}"))
+                    }
+                    Target::AnyLog => boot("get version"),
+                };
+                store_result(cmd, texts, first, &mut st, v);
+                Branch::ok(st)
+            }
+            ("get", "hostname") => {
+                let v = match &eng.options.node.hostname {
+                    Some(h) => VarValue::Known(h.clone()),
+                    None => VarValue::AtBoot("the node's host name".into()),
+                };
+                store_result(cmd, texts, first, &mut st, v);
+                Branch::ok(st)
+            }
+            ("file", "test") => {
+                let path = match resolve_word(args.first().copied().unwrap_or(""), &st.scope) {
+                    Resolved::Known(v) => Some(v.to_python_str()),
+                    Resolved::AtBoot { .. } => None,
+                };
+                let v = match path.and_then(|p| node_exists(eng, &p)) {
+                    Some(true) => VarValue::Known("True".into()),
+                    Some(false) => VarValue::Known("False".into()),
+                    None => boot("file test"),
+                };
+                store_result(cmd, texts, first, &mut st, v);
+                Branch::ok(st)
+            }
+            ("set", "anylog home") => set_home(eng, args, st),
+            ("set", "internal ip") => set_internal_ip(eng, args, st),
+            _ => {
+                store_result(cmd, texts, first, &mut st, boot(&format!("{} {m}", d.key)));
+                Branch::ok(st)
+            }
+        };
+    }
+    match d.key {
+        "python" => {
+            let (c, v) = pyexpr::python(rest, &st.scope);
+            if c == code::SUCCESS {
+                store_result(cmd, texts, first, &mut st, v);
+            }
+            Branch::with(st, c)
+        }
+        "system" => {
+            let (c, v) = shell::system(eng, rest, &st.scope);
+            if c == code::SUCCESS {
+                store_result(cmd, texts, first, &mut st, v);
+            }
+            Branch::with(st, c)
+        }
+        "rest" if eng.options.node.offline => Branch::with(st, code::REST_CALL),
+        "print" | "echo" | "wait" | "create work directories" | "trace level" => Branch::ok(st),
+        key => {
+            store_result(cmd, texts, first, &mut st, boot(key));
+            Branch::ok(st)
+        }
+    }
+}
+
+/// Whether `path` exists on the node: through the path map, the directories the facts list,
+/// or (with a fully described node) not at all.
+fn node_exists(eng: &Engine, path: &str) -> Option<bool> {
+    let trimmed = path.trim_end_matches('/');
+    let facts = &eng.options.node;
+    if facts
+        .dirs
+        .iter()
+        .any(|d| d.trim_end_matches('/') == trimmed)
+    {
+        return Some(true);
+    }
+    if let Some(e) = eng.options.path_map.exists(path) {
+        return Some(e);
+    }
+    let under_mapped = eng
+        .options
+        .path_map
+        .mappings
+        .iter()
+        .any(|m| m.node_dir.starts_with(&format!("{trimmed}/")));
+    if under_mapped {
+        return Some(true); // a parent of a mapped directory
+    }
+    facts.closed_world.then_some(false)
+}
+
+/// `set anylog home <dir>`: re-bases the node's directory variables (`set_directory_locations`).
+fn set_home(eng: &mut Engine, args: &[&str], mut st: State) -> Vec<Branch> {
+    let [dir] = args else {
+        return Branch::with(st, code::COMMAND_STRUCT);
+    };
+    let home = match resolve_word(dir, &st.scope) {
+        Resolved::Known(v) => v.to_python_str(),
+        Resolved::AtBoot { .. } => {
+            for (name, _) in crate::edgelake::node::directory_variables("") {
+                st.scope.define(
+                    &name,
+                    VarValue::AtBoot("under the node's home, set at boot".into()),
+                    Provenance::Node {
+                        source: "set anylog home",
+                    },
+                );
+            }
+            return Branch::ok(st);
+        }
+    };
+    match node_exists(eng, &home) {
+        Some(false) => return Branch::with(st, code::DIR_NOT_WRITABLE),
+        None => {}
+        Some(true) => {}
+    }
+    for (name, value) in crate::edgelake::node::directory_variables(&home) {
+        st.scope.define(
+            &name,
+            VarValue::Known(value),
+            Provenance::Node {
+                source: "set anylog home (params.set_directory_locations)",
+            },
+        );
+    }
+    Branch::ok(st)
+}
+
+/// `set internal ip with <nic>`: `ip` becomes the NIC's address.
+fn set_internal_ip(eng: &mut Engine, args: &[&str], mut st: State) -> Vec<Branch> {
+    let ["with", nic] = args else {
+        return Branch::with(st, code::COMMAND_STRUCT);
+    };
+    let nic = match resolve_word(nic, &st.scope) {
+        Resolved::Known(v) => Some(v.to_python_str()),
+        Resolved::AtBoot { .. } => None,
+    };
+    let address = match (&eng.options.node.nics, nic) {
+        (Some(nics), Some(nic)) => match nics.iter().find(|(n, _)| *n == nic) {
+            Some((_, a)) => Some(a.clone()),
+            None => return Branch::with(st, code::NO_SUCH_NIC),
+        },
+        _ => None,
+    };
+    let value = match address {
+        Some(a) => VarValue::Known(a),
+        None => VarValue::AtBoot("the address of a network interface".into()),
+    };
+    st.scope.define(
+        "ip",
+        value,
+        Provenance::Node {
+            source: "set internal ip with",
+        },
+    );
+    Branch::ok(st)
+}

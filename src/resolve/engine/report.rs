@@ -1,0 +1,431 @@
+//! The engine's findings (EL501–EL510). A failing line first records its cause; the runner
+//! then decides, from the `on error` setting, whether the script stops there (`script-stops`)
+//! or carries on (`script-error-handled`).
+
+use super::line::Cmd;
+use super::state::State;
+use super::{code, Engine, Link};
+use crate::check::catalog::{
+    DUPLICATE_LABEL, ENDLESS_LOOP, IF_RESULT_OVERWRITTEN, LABEL_WITHOUT_COLON,
+    SCRIPT_ERROR_HANDLED, SCRIPT_EXITS, SCRIPT_NOT_FOLLOWED, SCRIPT_STOPS, UNCLOSED_BLOCK,
+};
+use crate::diagnostic::{did_you_mean, Diagnostic, Severity};
+use crate::edgelake::runtime_commands::{command_names, method};
+use crate::resolve::reference::references_in;
+use crate::resolve::scope::Provenance;
+use crate::source::Span;
+use crate::syntax::script::{tokenize, ScriptSyntaxError};
+use crate::syntax::script_file::ScriptFile;
+
+/// Every rule the engine reports, for the catalog's tests.
+pub fn script_rules() -> [&'static crate::diagnostic::Rule; 9] {
+    [
+        &SCRIPT_STOPS,
+        &SCRIPT_ERROR_HANDLED,
+        &SCRIPT_EXITS,
+        &DUPLICATE_LABEL,
+        &LABEL_WITHOUT_COLON,
+        &ENDLESS_LOOP,
+        &IF_RESULT_OVERWRITTEN,
+        &SCRIPT_NOT_FOLLOWED,
+        &UNCLOSED_BLOCK,
+    ]
+}
+
+/// Why a line fails: said where it happens, reported once the runner knows what follows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cause {
+    /// The words at fault.
+    pub span: Span,
+    /// What fails.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Another place that explains it, with its label.
+    pub related: Vec<(Span, String)>,
+    /// A replacement for `span`.
+    pub fix: Option<String>,
+}
+
+impl Cause {
+    fn new(span: Span, message: impl Into<String>) -> Cause {
+        Cause {
+            span,
+            message: message.into(),
+            help: None,
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+}
+
+fn set_cause(eng: &mut Engine, cause: Cause) {
+    eng.cause = Some(cause);
+}
+
+/// A line the node cannot split into words.
+pub fn syntax(eng: &mut Engine, cmd: &Cmd, e: &ScriptSyntaxError) {
+    let mut c = Cause::new(cmd.line, e.message.clone());
+    c.help = e.help.clone();
+    set_cause(eng, c);
+}
+
+/// An `if` that fails (it does not parse, or its comparison raises on the node).
+pub fn if_fails(eng: &mut Engine, cmd: &Cmd, message: &str) {
+    set_cause(
+        eng,
+        Cause::new(cmd.line, format!("this `if` fails on the node: {message}")),
+    );
+}
+
+/// Words that name no command of the interpreter.
+pub fn unknown_command(eng: &mut Engine, cmd: &Cmd, words: &[&str]) {
+    let first = cmd.words.as_ref().map_or(0, |w| w.len() - words.len());
+    let span = cmd.span(first);
+    let mut c = Cause::new(
+        span,
+        format!(
+            "`{}` is not a command of the node",
+            words.first().unwrap_or(&"")
+        ),
+    );
+    if let Some(best) = did_you_mean(words.first().copied().unwrap_or(""), command_names()) {
+        c.help = Some(format!("did you mean `{best}`?"));
+        if !best.contains(' ') {
+            c.fix = Some(best.to_string());
+        }
+    } else if words
+        .first()
+        .is_some_and(|w| cmd.text.contains(&format!(":{w}:")))
+    {
+        c.help = Some("to jump to a label write `goto <label>`".into());
+    }
+    set_cause(eng, c);
+}
+
+/// A method a command with a method table does not have (`set frob on`).
+pub fn unknown_method(eng: &mut Engine, cmd: &Cmd, first: usize, command: &str, rest: &[&str]) {
+    let span = cmd.span_words(first + 1, cmd.spans.len());
+    let mut c = Cause::new(
+        span,
+        format!(
+            "`{command} {}` is not a form of `{command}` the node has",
+            rest.first().unwrap_or(&"")
+        ),
+    );
+    if let Some(w) = rest.first() {
+        let names: Vec<String> = (1..=3)
+            .filter_map(|n| {
+                rest.get(..n)
+                    .and_then(|ws| method(command, ws).map(|(m, _)| m.to_string()))
+            })
+            .collect();
+        if names.is_empty() {
+            if let Some(best) =
+                did_you_mean(w, crate::edgelake::runtime_commands::method_names(command))
+            {
+                c.help = Some(format!("did you mean `{command} {best}`?"));
+            }
+        }
+    }
+    set_cause(eng, c);
+}
+
+/// `process` with words after the path that are not `+ <more path>`.
+pub fn process_words(eng: &mut Engine, cmd: &Cmd, word: usize) {
+    let mut c = Cause::new(
+        cmd.span_words(word, cmd.spans.len()),
+        "`process` takes one path (parts joined with `+`); these words are not part of it",
+    );
+    c.help = Some("put the path in one word, or join its parts with ` + `".into());
+    set_cause(eng, c);
+}
+
+/// `process` of a file that does not exist.
+pub fn missing_script(eng: &mut Engine, cmd: &Cmd, path: &str, st: &State) {
+    let span = cmd.span_words(1, cmd.spans.len());
+    let mut c = Cause::new(span, format!("`{path}` does not exist"));
+    // The legacy layout: `!local_scripts/policies/x.al` is now under `node-deployment/`.
+    if let Some(found) = legacy_layout_path(eng, path) {
+        c.help = Some(format!(
+            "the file is at `{found}` (the current deployment-scripts layout)"
+        ));
+    }
+    if let Ok(words) = &cmd.words {
+        for w in words.iter().skip(1) {
+            for r in references_in(&w.text) {
+                if r.sigil != crate::resolve::reference::Sigil::Param {
+                    continue;
+                }
+                if let Some(var) = st.scope.get(&r.name) {
+                    if let Some(at) = env_origin(&var.provenance) {
+                        c.related
+                            .push((at, format!("`{}` comes from here", r.name)));
+                    }
+                }
+            }
+        }
+    }
+    set_cause(eng, c);
+}
+
+fn env_origin(p: &Provenance) -> Option<Span> {
+    use crate::resolve::env_layers::EnvOrigin;
+    match p {
+        Provenance::Env {
+            origin: EnvOrigin::File { value_span, .. },
+            ..
+        }
+        | Provenance::Script {
+            env: Some((_, EnvOrigin::File { value_span, .. })),
+            ..
+        } => Some(*value_span),
+        _ => None,
+    }
+}
+
+/// `…/X` missing but `…/node-deployment/X` present under the same mapped directory.
+pub fn legacy_layout_path(eng: &Engine, path: &str) -> Option<String> {
+    let map = &eng.options.path_map;
+    for m in &map.mappings {
+        let rest = path.strip_prefix(&m.node_dir)?.strip_prefix('/')?;
+        if rest.starts_with("node-deployment/") {
+            continue;
+        }
+        let candidate = format!("{}/node-deployment/{rest}", m.node_dir);
+        if matches!(map.read(&candidate), crate::path_map::NodeFile::Read(..)) {
+            return Some(candidate);
+        }
+    }
+    None
+}
+
+/// Records the label a jump reaches (for go to definition).
+pub fn label_link(eng: &mut Engine, cmd: &Cmd, label: &str, script: &ScriptFile) {
+    if let (Some(l), Ok(words)) = (script.labels.get(label), &cmd.words) {
+        if let Some(i) = words.iter().rposition(|w| w.text == label) {
+            eng.info.links.push((cmd.span(i), Link::Label(l.span)));
+        }
+    }
+}
+
+/// `goto`/`call` to a label the file does not define.
+pub fn missing_label(eng: &mut Engine, cmd: &Cmd, label: &str, script: &ScriptFile, st: &State) {
+    let i = cmd
+        .words
+        .as_ref()
+        .ok()
+        .and_then(|w| w.iter().rposition(|w| w.text == label));
+    let span = i.map_or(cmd.line, |i| cmd.span(i));
+    let mut c = Cause::new(span, format!("there is no label `:{label}:` in this file"));
+    if let Some((_, at)) = script.not_labels.iter().find(|(n, _)| n == label) {
+        c.help = Some(format!(
+            "write the label as `:{label}:` (with the closing colon)"
+        ));
+        c.related
+            .push((*at, "not a label: the closing colon is missing".into()));
+    } else if let Some(best) = did_you_mean(label, script.labels.keys().map(String::as_str)) {
+        c.help = Some(format!("did you mean `{best}`?"));
+        c.fix = Some(best.to_string());
+    }
+    error(eng, cmd, code::COMMAND_STRUCT, Some(c), None, st);
+}
+
+/// A line that fails: the script stops there (`handled` is `None`) or carries on.
+pub fn error(
+    eng: &mut Engine,
+    cmd: &Cmd,
+    c: i32,
+    cause: Option<Cause>,
+    handled: Option<&str>,
+    st: &State,
+) {
+    let file = eng.sources.get(cmd.line.file).name().to_string();
+    let cause = cause.unwrap_or_else(|| {
+        Cause::new(
+            cmd.line,
+            format!("this command fails on the node with {}", code::name(c)),
+        )
+    });
+    let conditional = st.conditional();
+    let mut d = match handled {
+        Some(how) => Diagnostic::new(&SCRIPT_ERROR_HANDLED, cause.span, cause.message.clone())
+            .note(format!("{how} handles it: `{file}` carries on")),
+        None => {
+            let mut d = Diagnostic::new(&SCRIPT_STOPS, cause.span, cause.message.clone())
+                .label(format!("the node stops running `{file}` here"))
+                .note(format!(
+                    "the line returns {}, which ends the script{}",
+                    code::name(c),
+                    match c {
+                        code::UNRECOGNIZED | code::COMMAND_STRUCT | code::MISSING_SCRIPT =>
+                            " unless `on error ignore` is set (`on error goto/call` do not catch it)",
+                        _ => " (no `on error` handler covers it)",
+                    }
+                ));
+            if let Some(first) = eng.via.first() {
+                d = d.with_secondary(*first, "processed from here");
+            }
+            d
+        }
+    };
+    if let Some(h) = &cause.help {
+        d = d.help(h.clone());
+    } else if handled.is_none() {
+        d = d.help("fix the line, or put `on error ignore` before it if the failure is expected");
+    }
+    for (span, label) in &cause.related {
+        d = d.with_secondary(*span, label.clone());
+    }
+    if let Some(fix) = &cause.fix {
+        d = d.suggest(format!("replace with `{fix}`"), cause.span, fix.clone());
+    }
+    if let Some(why) = conditional {
+        d = d
+            .note(format!("only on some boot paths: {why}"))
+            .severity(if handled.is_some() {
+                Severity::Note
+            } else {
+                Severity::Warning
+            });
+    }
+    eng.report(d);
+}
+
+/// `exit scripts` reached in a processed file: every script up to the node's stops.
+pub fn exits(eng: &mut Engine, cmd: &Cmd, st: &State) {
+    if eng.via.is_empty() {
+        return; // the file itself is the entry: nothing else to stop
+    }
+    let mut d = Diagnostic::new(
+        &SCRIPT_EXITS,
+        cmd.line,
+        "`exit scripts` stops every running script",
+    )
+    .label("the node stops here")
+    .note("the scripts that processed this file stop too, without running their next lines");
+    if let Some(first) = eng.via.first() {
+        d = d.with_secondary(*first, "processed from here");
+    }
+    if let Some(why) = st.conditional() {
+        d = d
+            .note(format!("only on some boot paths: {why}"))
+            .severity(Severity::Note);
+    }
+    eng.report(d);
+}
+
+/// A label defined twice: the node does not run the file at all.
+pub fn duplicate_label(eng: &mut Engine, name: &str, second: Span, first: Span) {
+    eng.report(
+        Diagnostic::new(&DUPLICATE_LABEL, second, format!("the label `:{name}:` is defined twice"))
+            .label("second definition")
+            .with_secondary(first, "first defined here")
+            .help("rename one of the labels")
+            .note("the node refuses to run a script with a duplicate label (ERR_process_failure): no line of it runs"),
+    );
+}
+
+/// Lints read from the file's shape: blocks it never closes, `:name` lines a jump names, and
+/// `do if` lines followed by `do`/`else` (§4.5).
+pub fn file_lints(eng: &mut Engine, script: &ScriptFile) {
+    if let Some(at) = script.unclosed {
+        eng.report(
+            Diagnostic::new(&UNCLOSED_BLOCK, at, "this block is never closed")
+                .label("the file ends inside it")
+                .help("end the block with a line ending in `>` (or close the dictionary)")
+                .note("the node joins the lines until one ends in `>`; at the end of the file the joined command never runs"),
+        );
+    }
+    let jumped: std::collections::HashSet<&str> = script
+        .lines
+        .iter()
+        .flat_map(|l| {
+            let t = l.text.as_str();
+            ["goto ", "call "]
+                .iter()
+                .filter_map(move |k| {
+                    t.find(k)
+                        .map(|i| t[i + k.len()..].split_whitespace().next())
+                })
+                .flatten()
+        })
+        .collect();
+    for (name, at) in &script.not_labels {
+        if jumped.contains(name.as_str()) {
+            eng.report(
+                Diagnostic::new(&LABEL_WITHOUT_COLON, *at, format!("`:{name}` is not a label"))
+                    .label("the closing colon is missing")
+                    .help(format!("write `:{name}:`"))
+                    .suggest(format!("write `:{name}:`"), *at, format!(":{name}:"))
+                    .note("the node skips this line; a `goto` or `call` to it fails with ERR_command_struct"),
+            );
+        }
+    }
+    for pair in script.lines.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let Ok(t) = tokenize(&a.text) else { continue };
+        let w: Vec<&str> = t.words.iter().map(|w| w.text.as_str()).collect();
+        let inner_if = matches!(w.as_slice(), ["do", "if", ..])
+            || (w.first() == Some(&"if") && w.windows(2).any(|p| p == ["then", "if"]));
+        let follows = b.text.starts_with("do ") || b.text.starts_with("else ");
+        if inner_if && follows && !b.text.starts_with("else if ") {
+            eng.report(
+                Diagnostic::new(&IF_RESULT_OVERWRITTEN, a.span(), "this inner `if` replaces the result the next `do`/`else` lines read")
+                    .with_secondary(b.span(), "reads the inner `if`'s result, not the outer one's")
+                    .help("give the inner test its own `if … then` line after the `do`/`else` lines, or use `goto`")
+                    .note("every `if` saves its result for `do`/`else`, even one inside a `do`; only `do process`/`else process` put the old result back"),
+            );
+        }
+    }
+}
+
+/// A jump back to a state the path was already in: the node never leaves the loop.
+pub fn endless_loop(eng: &mut Engine, cmd: &Cmd) {
+    eng.report(
+        Diagnostic::new(&ENDLESS_LOOP, cmd.line, "the node loops here forever")
+            .label("jumps back with nothing changed")
+            .help(
+                "make the loop change something its exit condition reads, or leave it with `goto`",
+            )
+            .note("the script never ends, so the script that started it never continues"),
+    );
+}
+
+/// `process` of a file already running from the same state: endless recursion.
+pub fn endless_process(eng: &mut Engine, cmd: &Cmd, path: &str) {
+    eng.report(
+        Diagnostic::new(
+            &ENDLESS_LOOP,
+            cmd.line,
+            format!("`{path}` processes itself again with nothing changed"),
+        )
+        .label("endless `process` recursion")
+        .help("stop the recursion with a condition that changes")
+        .note("the node's interpreter fails with a RecursionError and the node stops"),
+    );
+}
+
+/// `process` nested deeper than elpc follows.
+pub fn too_deep(eng: &mut Engine, cmd: &Cmd, path: &str) {
+    not_followed(
+        eng,
+        cmd.line,
+        &format!(
+            "`{path}` is nested more than {} `process` levels deep",
+            super::MAX_DEPTH
+        ),
+    );
+}
+
+/// elpc stops following a script here: what it sets is decided at boot.
+pub fn not_followed(eng: &mut Engine, at: Span, why: &str) {
+    eng.report(
+        Diagnostic::new(
+            &SCRIPT_NOT_FOLLOWED,
+            at,
+            format!("elpc stops following this script here: {why}"),
+        )
+        .note("the variables the script sets from here on are treated as decided at boot"),
+    );
+}
