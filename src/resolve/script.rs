@@ -331,7 +331,11 @@ pub fn report_unexplained_stops(lines: &[ScriptLine], diags: &mut crate::diagnos
             continue;
         };
         let at = cause.span;
-        let overlaps = |sp: Span| sp.file == at.file && sp.start < at.end.max(at.start + 1) && at.start < sp.end.max(sp.start + 1);
+        let overlaps = |sp: Span| {
+            sp.file == at.file
+                && sp.start < at.end.max(at.start + 1)
+                && at.start < sp.end.max(sp.start + 1)
+        };
         let explained = diags
             .iter()
             .any(|d| d.severity == Severity::Error && overlaps(d.primary.span));
@@ -350,7 +354,9 @@ pub fn report_unexplained_stops(lines: &[ScriptLine], diags: &mut crate::diagnos
             d = d.help("fix the line or remove it");
         }
         if !stop.definite {
-            d = d.note("only on some boot paths").severity(Severity::Warning);
+            d = d
+                .note("only on some boot paths")
+                .severity(Severity::Warning);
         }
         diags.push(d);
     }

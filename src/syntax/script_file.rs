@@ -88,6 +88,25 @@ impl ScriptFile {
     }
 }
 
+/// Where the bracket group the line leaves open starts (outside quotes).
+fn unclosed_start(text: &str) -> Option<usize> {
+    let mut stack = Vec::new();
+    let mut quote = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '{' | '[') => stack.push(i),
+            (None, '}' | ']') => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.first().copied()
+}
+
 /// `{`/`[` opened minus closed, outside quotes: a dictionary the line leaves open.
 fn open_brackets(text: &str) -> i64 {
     let mut depth = 0i64;
@@ -195,16 +214,26 @@ pub fn split_script(file: FileId, text: &str) -> ScriptFile {
             });
             continue;
         }
-        let line = FileLine {
-            text: stripped.to_string(),
-            first_line: n,
-            pieces: vec![(0, file_at, stripped.len())],
-            file,
-        };
         if open_brackets(stripped) > 0 {
-            current = Some(line);
+            // The node re-joins the words before the open group and appends the group's text
+            // to them without a space (`x = {` becomes `x ={`).
+            let open = unclosed_start(stripped).unwrap_or(0);
+            let head = stripped[..open].trim_end();
+            let mut pieces = vec![(0, file_at, head.len())];
+            pieces.push((head.len(), file_at + open, stripped.len() - open));
+            current = Some(FileLine {
+                text: format!("{head}{}", &stripped[open..]),
+                first_line: n,
+                pieces,
+                file,
+            });
         } else {
-            out.lines.push(line);
+            out.lines.push(FileLine {
+                text: stripped.to_string(),
+                first_line: n,
+                pieces: vec![(0, file_at, stripped.len())],
+                file,
+            });
         }
     }
     if let Some(cur) = current {
@@ -250,7 +279,7 @@ mod tests {
     #[test]
     fn open_dictionaries_continue_without_separator() {
         let f = split_script(FileId(0), "x = {\"a\": 1,\n\"b\": 2}\ny = 1\n");
-        assert_eq!(texts(&f), ["x = {\"a\": 1,\"b\": 2}", "y = 1"]);
+        assert_eq!(texts(&f), ["x ={\"a\": 1,\"b\": 2}", "y = 1"]);
     }
 
     #[test]

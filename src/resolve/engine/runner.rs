@@ -101,6 +101,9 @@ pub fn run_file(eng: &mut Engine, id: FileId, script: &ScriptFile, st: State) ->
             }
             let cmd = Cmd::new(&line.text, line.span(), &|r| line.span_of(r));
             let all = exec(eng, &cmd, state);
+            if eng.trace.len() < 10_000 {
+                eng.trace.push((id, line.text.clone(), all[0].ret.code));
+            }
             let branches_forked = all.len() > 1;
             let mut branches = all.into_iter();
             let first = branches.next().expect("a line returns at least one branch");
@@ -154,7 +157,6 @@ pub fn run_file(eng: &mut Engine, id: FileId, script: &ScriptFile, st: State) ->
             }
         }
     }
-    let _ = id;
     group(done).into_iter().map(|b| (b.ret, b.state)).collect()
 }
 
