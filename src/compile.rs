@@ -104,6 +104,8 @@ pub struct Compilation {
     /// The policy's syntax tree, when any structure could be recovered (for tools such as the
     /// language server, so they do not parse the text again).
     pub syntax: Option<ParsedPolicy>,
+    /// For an `.al` script ([`crate::compile_script`]): what running it does.
+    pub script: Option<crate::compile_script::ScriptRun>,
 }
 
 impl Compilation {
@@ -115,12 +117,74 @@ impl Compilation {
     }
 }
 
+/// The sources, findings so far and scope, before the main input is interpreted.
+pub(crate) struct Prepared {
+    pub(crate) sources: SourceMap,
+    pub(crate) diags: Diagnostics,
+    pub(crate) scope: Scope,
+    /// The main input (file 0), and whether it is usable text.
+    pub(crate) main: (FileId, bool),
+}
+
 /// Compiles a policy against env files layered in order (later wins).
 pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compilation {
+    let Prepared {
+        mut sources,
+        mut diags,
+        scope,
+        main: (policy_id, policy_usable),
+    } = prepare(policy, MAX_POLICY_BYTES, env_files, options);
+
+    let root = if policy_usable {
+        parse_policy(policy_id, sources.get(policy_id).text(), &mut diags)
+    } else {
+        None // unreadable input, already reported
+    };
+    let output = root
+        .as_ref()
+        .and_then(|parsed| compile_document(parsed, &scope, &mut sources, options, &mut diags));
+
+    let diagnostics = finish(&sources, diags, options);
+    Compilation {
+        sources,
+        diagnostics,
+        output,
+        scope,
+        syntax: root,
+        script: None,
+    }
+}
+
+/// Suppressions and rule levels applied, sorted by place, duplicates dropped.
+pub(crate) fn finish(
+    sources: &SourceMap,
+    diags: Diagnostics,
+    options: &Options,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = suppress::apply(sources, diags.into_vec(), &options.levels);
+    diagnostics.sort_by_key(|d| {
+        (
+            d.primary.span.file,
+            d.primary.span.start,
+            d.primary.span.end,
+        )
+    });
+    diagnostics.dedup();
+    diagnostics
+}
+
+/// Reads the main input (file 0, up to `max_bytes`) and the env files, runs the env checks
+/// and builds the scope (the built-in profile, or the deployment scripts with `scripts`).
+pub(crate) fn prepare(
+    main: &Input,
+    max_bytes: usize,
+    env_files: &[Input],
+    options: &Options,
+) -> Prepared {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
 
-    let (policy_id, policy_usable) = add_source(&mut sources, policy, MAX_POLICY_BYTES, &mut diags);
+    let (policy_id, policy_usable) = add_source(&mut sources, main, max_bytes, &mut diags);
     let mut layers = EnvLayers::new();
     if options.profile == Profile::EdgeLake {
         for (name, value) in IMAGE_ENVIRONMENT {
@@ -174,31 +238,11 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
             env_anchor.filter(|_| all_env_usable),
         )
     });
-
-    let root = if policy_usable {
-        parse_policy(policy_id, sources.get(policy_id).text(), &mut diags)
-    } else {
-        None // unreadable input, already reported
-    };
-    let output = root
-        .as_ref()
-        .and_then(|parsed| compile_document(parsed, &scope, &mut sources, options, &mut diags));
-
-    let mut diagnostics = suppress::apply(&sources, diags.into_vec(), &options.levels);
-    diagnostics.sort_by_key(|d| {
-        (
-            d.primary.span.file,
-            d.primary.span.start,
-            d.primary.span.end,
-        )
-    });
-    diagnostics.dedup();
-    Compilation {
+    Prepared {
         sources,
-        diagnostics,
-        output,
+        diags,
         scope,
-        syntax: root,
+        main: (policy_id, policy_usable),
     }
 }
 

@@ -26,6 +26,7 @@
 
 pub mod check;
 pub mod compile;
+pub mod compile_script;
 pub mod config;
 pub mod diagnostic;
 pub mod edgelake;
@@ -41,6 +42,7 @@ pub mod syntax;
 // The facade dependents use. Modules above are being narrowed to `pub(crate)` (issue 11);
 // code outside the crate (tests, benches, fuzz targets, front ends) should name these.
 pub use compile::{compile, Compilation, CompiledPolicy, Input, Options};
+pub use compile_script::{compile_script, is_script, ScriptRun};
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
 pub use path_map::{LocalFiles, Mapping, NodeFile, PathMap};
 pub use resolve::engine::NodeFacts;

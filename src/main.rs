@@ -49,9 +49,9 @@ enum Command {
         #[command(flatten)]
         color: ColorArg,
     },
-    /// Check policies and print diagnostics only.
+    /// Check policies (and `.al` scripts) and print diagnostics only.
     Check {
-        /// The policy files.
+        /// The policy files; a `.al` file is checked as a script the node runs with `process`.
         #[arg(required = true)]
         policies: Vec<PathBuf>,
         #[command(flatten)]
@@ -239,6 +239,13 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             quiet,
             color,
         } => {
+            if elpc::is_script(&policy.display().to_string()) {
+                return Err(UsageError(format!(
+                    "{} is a script: check it with `elpc check {}`",
+                    policy.display(),
+                    policy.display()
+                )));
+            }
             let plan = Plan::for_policy(&policy, &inputs, None)?;
             let compilation = plan.compile(&policy)?;
             let use_color = color.color.enabled(std::io::stderr().is_terminal());
@@ -554,7 +561,11 @@ impl Plan {
     fn compile(&self, policy: &Path) -> Result<Compilation, UsageError> {
         let policy = read(policy)?;
         let env: Vec<Input> = self.env.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
-        let mut compilation = compile(&policy, &env, &self.options);
+        let mut compilation = if elpc::is_script(&policy.name) {
+            elpc::compile_script(&policy, &env, &self.options)
+        } else {
+            compile(&policy, &env, &self.options)
+        };
         if !self.show_secrets {
             hide_secrets(&mut compilation);
         }

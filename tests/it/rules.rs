@@ -1,6 +1,7 @@
 //! Every rule, tested on its own cases: `tests/cases/<rule-name>/bad-*.policy` must raise the
 //! rule, `good-*.policy` must not. A case may have an env file beside it (`<case>.env`), or be
-//! a directory with `policy.policy`, env files and `env.list` (their layering order). The
+//! a directory with `policy.policy`, env files and `env.list` (their layering order). A
+//! `bad-*.al` / `good-*.al` case is a script, checked as `elpc check FILE.al` does. The
 //! findings of each rule's cases are snapshotted.
 
 use std::fmt::Write as _;
@@ -18,6 +19,12 @@ struct RealFiles;
 impl LocalFiles for RealFiles {
     fn is_file(&self, path: &Path) -> bool {
         path.is_file()
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+    fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        std::fs::read(path).ok()
     }
 }
 
@@ -74,7 +81,7 @@ fn cases(dir: &Path) -> Vec<Case> {
                     .collect(),
                 path_map: Vec::new(),
             });
-        } else if path.extension().is_some_and(|e| e == "policy") {
+        } else if path.extension().is_some_and(|e| e == "policy" || e == "al") {
             let env = path.with_extension("env");
             out.push(Case {
                 name,
@@ -96,7 +103,12 @@ fn run(root: &Path, case: &Case) -> Compilation {
         },
         ..Options::default()
     };
-    compile(&input(root, &case.policy), &env, &options)
+    let main = input(root, &case.policy);
+    if elpc::is_script(&main.name) {
+        elpc::compile_script(&main, &env, &options)
+    } else {
+        compile(&main, &env, &options)
+    }
 }
 
 #[test]

@@ -10,7 +10,7 @@ use crate::check::catalog::{
     SCRIPT_ERROR_HANDLED, SCRIPT_EXITS, SCRIPT_NOT_FOLLOWED, SCRIPT_STOPS, UNCLOSED_BLOCK,
 };
 use crate::diagnostic::{did_you_mean, Diagnostic, Severity};
-use crate::edgelake::runtime_commands::{command_names, method};
+use crate::edgelake::runtime_commands::command_names;
 use crate::resolve::reference::references_in;
 use crate::resolve::scope::Provenance;
 use crate::source::Span;
@@ -78,6 +78,30 @@ pub fn if_fails(eng: &mut Engine, cmd: &Cmd, message: &str) {
     );
 }
 
+/// The key of `keys` closest to the first words of `words` (as many words as the key has).
+fn closest<'a>(words: &[&str], keys: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for key in keys {
+        let n = key.split(' ').count();
+        if n > words.len() {
+            continue;
+        }
+        let written = words[..n].join(" ");
+        if written == key || written.len().abs_diff(key.len()) > 3 {
+            continue;
+        }
+        let distance = strsim::osa_distance(&written, key);
+        if distance > (written.chars().count() / 4).max(1) {
+            continue;
+        }
+        let score = strsim::jaro_winkler(&written, key);
+        if best.is_none_or(|(b, k)| score > b || (score == b && key < k)) {
+            best = Some((score, key));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
 /// Words that name no command of the interpreter.
 pub fn unknown_command(eng: &mut Engine, cmd: &Cmd, words: &[&str]) {
     let first = cmd.words.as_ref().map_or(0, |w| w.len() - words.len());
@@ -89,11 +113,11 @@ pub fn unknown_command(eng: &mut Engine, cmd: &Cmd, words: &[&str]) {
             words.first().unwrap_or(&"")
         ),
     );
-    if let Some(best) = did_you_mean(words.first().copied().unwrap_or(""), command_names()) {
+    if let Some(best) = closest(words, command_names()) {
         c.help = Some(format!("did you mean `{best}`?"));
-        if !best.contains(' ') {
-            c.fix = Some(best.to_string());
-        }
+        let n = best.split(' ').count();
+        c.span = cmd.span_words(first, first + n);
+        c.fix = Some(best.to_string());
     } else if words
         .first()
         .is_some_and(|w| cmd.text.contains(&format!(":{w}:")))
@@ -106,27 +130,22 @@ pub fn unknown_command(eng: &mut Engine, cmd: &Cmd, words: &[&str]) {
 /// A method a command with a method table does not have (`set frob on`).
 pub fn unknown_method(eng: &mut Engine, cmd: &Cmd, first: usize, command: &str, rest: &[&str]) {
     let span = cmd.span_words(first + 1, cmd.spans.len());
+    let shown: Vec<&str> = rest.iter().take(3).copied().collect();
     let mut c = Cause::new(
         span,
         format!(
             "`{command} {}` is not a form of `{command}` the node has",
-            rest.first().unwrap_or(&"")
+            shown.join(" ")
         ),
     );
-    if let Some(w) = rest.first() {
-        let names: Vec<String> = (1..=3)
-            .filter_map(|n| {
-                rest.get(..n)
-                    .and_then(|ws| method(command, ws).map(|(m, _)| m.to_string()))
-            })
-            .collect();
-        if names.is_empty() {
-            if let Some(best) =
-                did_you_mean(w, crate::edgelake::runtime_commands::method_names(command))
-            {
-                c.help = Some(format!("did you mean `{command} {best}`?"));
-            }
-        }
+    if let Some(best) = closest(
+        rest,
+        crate::edgelake::runtime_commands::method_names(command),
+    ) {
+        c.help = Some(format!("did you mean `{command} {best}`?"));
+        let n = best.split(' ').count();
+        c.span = cmd.span_words(first + 1, first + 1 + n);
+        c.fix = Some(best.to_string());
     }
     set_cause(eng, c);
 }
@@ -227,6 +246,10 @@ pub fn missing_label(eng: &mut Engine, cmd: &Cmd, label: &str, script: &ScriptFi
     } else if let Some(best) = did_you_mean(label, script.labels.keys().map(String::as_str)) {
         c.help = Some(format!("did you mean `{best}`?"));
         c.fix = Some(best.to_string());
+    } else {
+        c.help = Some(format!(
+            "add a line `:{label}:` where the jump should land (`on error ignore` does not cover a missing label)"
+        ));
     }
     error(eng, cmd, code::COMMAND_STRUCT, Some(c), None, st);
 }
@@ -240,7 +263,8 @@ pub fn error(
     handled: Option<&str>,
     st: &State,
 ) {
-    let file = eng.sources.get(cmd.line.file).name().to_string();
+    let file = eng.sources.get(cmd.line.file).name();
+    let file = file.rsplit('/').next().unwrap_or(file).to_string();
     let cause = cause.unwrap_or_else(|| {
         Cause::new(
             cmd.line,
