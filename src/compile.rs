@@ -52,6 +52,32 @@ impl Input {
     }
 }
 
+/// A file a front end refused to read (see `elpc::disk`): compiled as a finding (EL004), never
+/// as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// Display name (usually the path).
+    pub name: String,
+    /// Why it was not read.
+    pub reason: UnreadableReason,
+}
+
+/// Why a file was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnreadableReason {
+    /// Not a regular file: `"a directory"`, `"a FIFO"`, `"a character device"`, ...
+    NotRegular(&'static str),
+    /// Larger than the limit; `size` is the size on disk when it was known before reading.
+    TooLarge {
+        /// The file's size, when the file system told it.
+        size: Option<u64>,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Opening or reading failed.
+    Io(std::io::ErrorKind, String),
+}
+
 /// How to compile.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -73,6 +99,10 @@ pub struct Options {
     /// What is known about the node itself (IP, host name, network); unknown facts are
     /// decided at boot.
     pub node: NodeFacts,
+    /// Show the values of secret env keys (`*PASSW*`, `*SECRET*`, `*KEY*`, `*TOKEN*`) in
+    /// diagnostics and in the env files' text (`--show-secrets`). Off by default: they are
+    /// printed as `***`, as the CLI and the language server do.
+    pub show_secrets: bool,
 }
 
 /// The outputs of a policy that parsed.
@@ -109,6 +139,14 @@ pub struct Compilation {
 }
 
 impl Compilation {
+    /// The document `elpc compile --format json` prints: `policy`, `resolved`, `servers`,
+    /// `commands` (each with its origin) and `diagnostics` (as [`crate::render::json`] writes
+    /// them); the outputs are `null` / empty when the policy had no usable structure.
+    pub fn to_json(&self) -> Json {
+        let diagnostics = crate::render::json::diagnostics_json(&self.sources, &self.diagnostics);
+        output_json(self, diagnostics)
+    }
+
     /// True when any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics
@@ -117,17 +155,31 @@ impl Compilation {
     }
 }
 
-/// The sources, findings so far and scope, before the main input is interpreted.
-pub(crate) struct Prepared {
-    pub(crate) sources: SourceMap,
-    pub(crate) diags: Diagnostics,
-    pub(crate) scope: Scope,
-    /// The main input (file 0), and whether it is usable text.
-    pub(crate) main: (FileId, bool),
-}
-
 /// Compiles a policy against env files layered in order (later wins).
 pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compilation {
+    compile_sources(Ok(policy), env_files.iter().map(Ok), options)
+}
+
+/// [`compile`] for a front end that may have refused some files (a FIFO, a device, a file past
+/// the size limit): each refusal becomes an EL004 finding on that file, and the rest is
+/// compiled as usual.
+pub fn compile_files(
+    policy: &Result<Input, Unreadable>,
+    env_files: &[Result<Input, Unreadable>],
+    options: &Options,
+) -> Compilation {
+    compile_sources(
+        policy.as_ref(),
+        env_files.iter().map(Result::as_ref),
+        options,
+    )
+}
+
+fn compile_sources<'a>(
+    policy: Result<&Input, &Unreadable>,
+    env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
+    options: &Options,
+) -> Compilation {
     let Prepared {
         mut sources,
         mut diags,
@@ -143,42 +195,24 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
     let output = root
         .as_ref()
         .and_then(|parsed| compile_document(parsed, &scope, &mut sources, options, &mut diags));
-
-    let diagnostics = finish(&sources, diags, options);
-    Compilation {
-        sources,
-        diagnostics,
-        output,
-        scope,
-        syntax: root,
-        script: None,
-    }
+    finish(sources, diags, output, scope, root, None, options)
 }
 
-/// Suppressions and rule levels applied, sorted by place, duplicates dropped.
-pub(crate) fn finish(
-    sources: &SourceMap,
-    diags: Diagnostics,
-    options: &Options,
-) -> Vec<Diagnostic> {
-    let mut diagnostics = suppress::apply(sources, diags.into_vec(), &options.levels);
-    diagnostics.sort_by_key(|d| {
-        (
-            d.primary.span.file,
-            d.primary.span.start,
-            d.primary.span.end,
-        )
-    });
-    diagnostics.dedup();
-    diagnostics
+/// The sources, findings so far and scope, before the main input is interpreted.
+pub(crate) struct Prepared {
+    pub(crate) sources: SourceMap,
+    pub(crate) diags: Diagnostics,
+    pub(crate) scope: Scope,
+    /// The main input (file 0), and whether it is usable text.
+    pub(crate) main: (FileId, bool),
 }
 
 /// Reads the main input (file 0, up to `max_bytes`) and the env files, runs the env checks
 /// and builds the scope (the built-in profile, or the deployment scripts with `scripts`).
-pub(crate) fn prepare(
-    main: &Input,
+pub(crate) fn prepare<'a>(
+    main: Result<&Input, &Unreadable>,
     max_bytes: usize,
-    env_files: &[Input],
+    env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
     options: &Options,
 ) -> Prepared {
     let mut sources = SourceMap::new();
@@ -196,6 +230,7 @@ pub(crate) fn prepare(
     let mut env_anchor = None;
     let mut all_env_usable = true;
     let mut parsed_env = Vec::new();
+    let has_env_files = env_files.len() > 0;
     for input in env_files {
         let (id, usable) = add_source(&mut sources, input, MAX_ENV_BYTES, &mut diags);
         env_anchor.get_or_insert(Span::new(id, 0..0));
@@ -222,7 +257,7 @@ pub(crate) fn prepare(
                 &mut engine,
                 dir,
                 layers,
-                !env_files.is_empty(),
+                has_env_files,
                 &options.sets,
             )
         }
@@ -232,7 +267,7 @@ pub(crate) fn prepare(
         Scope::build(
             options.profile,
             layers,
-            !env_files.is_empty(),
+            has_env_files,
             &options.sets,
             &mut diags,
             env_anchor.filter(|_| all_env_usable),
@@ -244,6 +279,40 @@ pub(crate) fn prepare(
         scope,
         main: (policy_id, policy_usable),
     }
+}
+
+/// The compilation: suppressions and rule levels applied, findings sorted by place and
+/// duplicates dropped, secrets hidden unless asked for.
+pub(crate) fn finish(
+    sources: SourceMap,
+    diags: Diagnostics,
+    output: Option<CompiledPolicy>,
+    scope: Scope,
+    syntax: Option<ParsedPolicy>,
+    script: Option<crate::compile_script::ScriptRun>,
+    options: &Options,
+) -> Compilation {
+    let mut diagnostics = suppress::apply(&sources, diags.into_vec(), &options.levels);
+    diagnostics.sort_by_key(|d| {
+        (
+            d.primary.span.file,
+            d.primary.span.start,
+            d.primary.span.end,
+        )
+    });
+    diagnostics.dedup();
+    let mut compilation = Compilation {
+        sources,
+        diagnostics,
+        output,
+        scope,
+        syntax,
+        script,
+    };
+    if !options.show_secrets {
+        crate::secrets::hide_secrets(&mut compilation);
+    }
+    compilation
 }
 
 fn compile_document(
@@ -351,10 +420,14 @@ fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: 
 /// input keeps only its valid prefix, so the diagnostic can point where the problem starts.
 fn add_source(
     sources: &mut SourceMap,
-    input: &Input,
+    input: Result<&Input, &Unreadable>,
     max_bytes: usize,
     diags: &mut Diagnostics,
 ) -> (FileId, bool) {
+    let input = match input {
+        Ok(input) => input,
+        Err(refused) => return add_refused(sources, refused, diags),
+    };
     let bytes = &input.bytes;
     let problem = if bytes.len() > max_bytes {
         Some((
@@ -407,6 +480,46 @@ fn add_source(
             (id, false)
         }
     }
+}
+
+/// Adds an empty file for input a front end refused to read, with the finding that says why.
+fn add_refused(
+    sources: &mut SourceMap,
+    refused: &Unreadable,
+    diags: &mut Diagnostics,
+) -> (FileId, bool) {
+    let name = &refused.name;
+    let (message, help) = match &refused.reason {
+        UnreadableReason::NotRegular(kind) => (
+            format!("`{name}` is {kind}, not a regular file; elpc reads only regular files"),
+            "give the path of a policy or env file (write a stream to a file first)".to_string(),
+        ),
+        UnreadableReason::TooLarge {
+            size: Some(size),
+            limit,
+        } => (
+            format!(
+                "`{name}` is {} MiB; elpc reads files up to {} MiB",
+                size >> 20,
+                limit >> 20
+            ),
+            "check that this is the file you meant".to_string(),
+        ),
+        UnreadableReason::TooLarge { size: None, limit } => (
+            format!(
+                "`{name}` is larger than {} MiB, the most elpc reads",
+                limit >> 20
+            ),
+            "check that this is the file you meant".to_string(),
+        ),
+        UnreadableReason::Io(_, why) => (
+            format!("cannot read `{name}`: {why}"),
+            "check the path and its permissions".to_string(),
+        ),
+    };
+    let id = sources.add(SourceFile::new(name, String::new()));
+    diags.push(Diagnostic::new(&INVALID_INPUT, Span::new(id, 0..0), message).help(help));
+    (id, false)
 }
 
 /// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics.

@@ -2,7 +2,7 @@
 //! `process`, in the scope the env files give (the built-in profile, or the deployment scripts
 //! with `Options::scripts`), and reports what fails at boot, at the script's own lines.
 
-use crate::compile::{finish, prepare, Compilation, Input, Options};
+use crate::compile::{finish, prepare, Compilation, Input, Options, Unreadable};
 use crate::resolve::engine::{Emitted, Engine, Link, State};
 use crate::source::{FileId, Span};
 
@@ -27,7 +27,26 @@ pub struct ScriptRun {
 /// `scope` is what the script leaves behind (variables several boot paths disagree on are
 /// decided at boot); `output` is `None`.
 pub fn compile_script(script: &Input, env_files: &[Input], options: &Options) -> Compilation {
-    let mut p = prepare(script, MAX_SCRIPT_BYTES, env_files, options);
+    compile_script_files(
+        &Ok(script.clone()),
+        &env_files.iter().cloned().map(Ok).collect::<Vec<_>>(),
+        options,
+    )
+}
+
+/// [`compile_script`] for a front end that may have refused some files (see
+/// [`crate::compile::compile_files`]).
+pub fn compile_script_files(
+    script: &Result<Input, Unreadable>,
+    env_files: &[Result<Input, Unreadable>],
+    options: &Options,
+) -> Compilation {
+    let mut p = prepare(
+        script.as_ref(),
+        MAX_SCRIPT_BYTES,
+        env_files.iter().map(Result::as_ref),
+        options,
+    );
     let (id, usable) = p.main;
     let mut run = ScriptRun::default();
     let mut scope = p.scope.clone();
@@ -49,15 +68,7 @@ pub fn compile_script(script: &Input, env_files: &[Input], options: &Options) ->
             run.commands = st.emitted;
         }
     }
-    let diagnostics = finish(&p.sources, p.diags, options);
-    Compilation {
-        sources: p.sources,
-        diagnostics,
-        output: None,
-        scope,
-        syntax: None,
-        script: Some(run),
-    }
+    finish(p.sources, p.diags, None, scope, None, Some(run), options)
 }
 
 /// Whether a file name is a script (`.al`) rather than a policy.

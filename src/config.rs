@@ -16,20 +16,27 @@
 //! scripts  = "deployment-scripts"  # derive node variables from its main.al (as --scripts)
 //! ```
 //!
-//! The library does not look for the file; [`Config::discover`] is a helper for front ends.
+//! The core only knows [`LintLevels`]; reading, parsing and finding the file (the feature
+//! `config`, on for the CLI and the language server) belong to the front ends.
 
+#[cfg(feature = "config")]
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+#[cfg(feature = "config")]
 use crate::edgelake::commands::Target;
+#[cfg(feature = "config")]
 use crate::path_map::Mapping;
+#[cfg(feature = "config")]
 use crate::resolve::scope::Profile;
 
 /// The name of the configuration file.
+#[cfg(feature = "config")]
 pub const FILE_NAME: &str = "elpc.toml";
 
 /// A parsed `elpc.toml`.
+#[cfg(feature = "config")]
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -57,6 +64,7 @@ pub struct LintLevels {
 }
 
 /// Env files and variables for the policies matching `files`.
+#[cfg(feature = "config")]
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyGroup {
@@ -85,6 +93,7 @@ pub struct PolicyGroup {
 }
 
 /// A configuration file that could not be read.
+#[cfg(feature = "config")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfigError {
     /// The file.
@@ -93,12 +102,14 @@ pub struct ConfigError {
     pub message: String,
 }
 
+#[cfg(feature = "config")]
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.path.display(), self.message)
     }
 }
 
+#[cfg(feature = "config")]
 impl PolicyGroup {
     /// The profile the group names (`None` when it names none).
     pub fn profile(&self) -> Result<Option<Profile>, String> {
@@ -134,6 +145,7 @@ impl PolicyGroup {
     }
 }
 
+#[cfg(feature = "config")]
 impl Config {
     /// Parses configuration text.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
@@ -159,10 +171,11 @@ impl Config {
         for dir in absolute.ancestors() {
             let candidate = dir.join(FILE_NAME);
             if candidate.is_file() {
-                let text = std::fs::read_to_string(&candidate).map_err(|e| ConfigError {
-                    path: candidate.clone(),
-                    message: e.to_string(),
-                })?;
+                let text = crate::disk::read_text(&candidate, crate::disk::MAX_CONFIG_BYTES)
+                    .map_err(|message| ConfigError {
+                        path: candidate.clone(),
+                        message,
+                    })?;
                 return Config::parse(&text, &candidate).map(|c| Some((candidate, c)));
             }
         }
@@ -182,7 +195,7 @@ impl Config {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "config"))]
 mod tests {
     use super::*;
 

@@ -29,8 +29,10 @@ pub mod compile;
 pub mod compile_script;
 pub mod config;
 pub mod diagnostic;
+pub mod disk;
 pub mod edgelake;
 pub mod emit;
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod path_map;
 pub mod render;
@@ -41,10 +43,15 @@ pub mod syntax;
 
 // The facade dependents use. Modules above are being narrowed to `pub(crate)` (issue 11);
 // code outside the crate (tests, benches, fuzz targets, front ends) should name these.
-pub use compile::{compile, Compilation, CompiledPolicy, Input, Options};
+pub use compile::{
+    compile, compile_files, Compilation, CompiledPolicy, Input, Options, Unreadable,
+    UnreadableReason,
+};
 pub use compile_script::{compile_script, is_script, ScriptRun};
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
+pub use edgelake::commands::Target;
 pub use path_map::{LocalFiles, Mapping, NodeFile, PathMap};
 pub use resolve::engine::NodeFacts;
+pub use resolve::scope::Profile;
 pub use resolve::scope::{Provenance, Scope, VarValue, Variable};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};

@@ -10,7 +10,10 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use elpc::check::{catalog, suppress};
-use elpc::compile::{compile, output_json, Compilation, Input, Options};
+use elpc::compile::{
+    compile_files, output_json, Compilation, Input, Options, Unreadable, UnreadableReason,
+    MAX_ENV_BYTES, MAX_POLICY_BYTES,
+};
 use elpc::config::{Config, LintLevels};
 use elpc::edgelake::commands::Target;
 use elpc::emit::commands::to_al_script;
@@ -19,7 +22,6 @@ use elpc::path_map::{LocalFiles, Mapping, PathMap};
 use elpc::render::sarif::{sarif, SarifInput};
 use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
 use elpc::resolve::scope::Profile;
-use elpc::secrets::hide_secrets;
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
 #[derive(Parser)]
@@ -135,13 +137,7 @@ impl LocalFiles for RealFiles {
         path.is_dir()
     }
     fn read(&self, path: &Path) -> Option<Vec<u8>> {
-        // Scripts are small; a file larger than this is not one.
-        const MAX_SCRIPT_BYTES: u64 = 8 * 1024 * 1024;
-        let meta = std::fs::metadata(path).ok()?;
-        if !meta.is_file() || meta.len() > MAX_SCRIPT_BYTES {
-            return None;
-        }
-        std::fs::read(path).ok()
+        elpc::disk::read_bounded(path, elpc::compile_script::MAX_SCRIPT_BYTES).ok()
     }
 }
 
@@ -429,13 +425,16 @@ fn exit_for(failed: bool) -> ExitCode {
     }
 }
 
-fn read(path: &Path) -> Result<Input, UsageError> {
-    std::fs::read(path)
-        .map(|bytes| Input {
-            name: path.display().to_string(),
-            bytes,
-        })
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
+/// Reads an input through [`elpc::disk::read_bounded`]: a missing or unreadable path is a usage
+/// error; a special file or one past the limit goes on to the compiler, which reports it (EL004).
+fn read(path: &Path, max_bytes: usize) -> Result<Result<Input, Unreadable>, UsageError> {
+    match elpc::disk::read_input(path, max_bytes) {
+        Err(Unreadable {
+            reason: UnreadableReason::Io(_, why),
+            ..
+        }) => Err(UsageError(format!("cannot read {}: {why}", path.display()))),
+        other => Ok(other),
+    }
 }
 
 /// What one policy is compiled with: env files, `--set` values, profile and rule levels, from
@@ -443,7 +442,6 @@ fn read(path: &Path) -> Result<Input, UsageError> {
 struct Plan {
     env: Vec<PathBuf>,
     options: Options,
-    show_secrets: bool,
 }
 
 impl Plan {
@@ -538,8 +536,8 @@ impl Plan {
         };
         Ok(Plan {
             env,
-            show_secrets: inputs.show_secrets,
             options: Options {
+                show_secrets: inputs.show_secrets,
                 profile,
                 sets,
                 levels,
@@ -559,28 +557,36 @@ impl Plan {
     }
 
     fn compile(&self, policy: &Path) -> Result<Compilation, UsageError> {
-        let policy = read(policy)?;
-        let env: Vec<Input> = self.env.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
-        let mut compilation = if elpc::is_script(&policy.name) {
-            elpc::compile_script(&policy, &env, &self.options)
+        let is_script = elpc::is_script(&policy.display().to_string());
+        let max = if is_script {
+            elpc::compile_script::MAX_SCRIPT_BYTES
         } else {
-            compile(&policy, &env, &self.options)
+            MAX_POLICY_BYTES
         };
-        if !self.show_secrets {
-            hide_secrets(&mut compilation);
-        }
-        Ok(compilation)
+        let policy = read(policy, max)?;
+        let env: Vec<_> = self
+            .env
+            .iter()
+            .map(|p| read(p, MAX_ENV_BYTES))
+            .collect::<Result<_, _>>()?;
+        Ok(if is_script {
+            elpc::compile_script::compile_script_files(&policy, &env, &self.options)
+        } else {
+            compile_files(&policy, &env, &self.options)
+        })
     }
 }
 
 fn print_human(compilation: &Compilation, color: bool, notes: bool, out: &mut dyn Write) {
-    for d in compilation
+    let shown = compilation
         .diagnostics
         .iter()
-        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note)
-    {
-        let _ = write!(out, "{}", human::render(&compilation.sources, d, color));
-    }
+        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note);
+    let _ = write!(
+        out,
+        "{}",
+        human::render_all(&compilation.sources, shown, color)
+    );
 }
 
 fn print_stdout(text: &str) -> Result<(), UsageError> {

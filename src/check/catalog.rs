@@ -28,7 +28,9 @@ rules! {
     /// A script line that does not tokenize or whose `if` does not parse.
     SCRIPT_SYNTAX = "EL003", "script-syntax", Error, "script line the node cannot parse";
     /// Input that is not text at all, or too large to handle.
-    INVALID_INPUT = "EL004", "invalid-input", Error, "input that is not UTF-8 text, or is too large";
+    INVALID_INPUT = "EL004", "invalid-input", Error, "input that is not UTF-8 text, is too large, or is not a regular file";
+    /// A command whose text holds a line break (one command to the node, two `.al` lines).
+    COMMAND_LINE_BREAK = "EL012", "command-line-break", Error, "command holding a line break: one command to the node, two lines in an `.al` script";
     /// Nesting beyond the bound elpc accepts.
     NESTING_TOO_DEEP = "EL005", "nesting-too-deep", Error, "brackets nested deeper than any policy needs";
     /// The document is not one object with one policy type.

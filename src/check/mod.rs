@@ -37,6 +37,7 @@ mod port_conflict;
 mod port_resolves_empty;
 mod server_missing_ip;
 // Script commands against the command catalog
+mod command_line_break;
 mod command_not_on_target;
 mod command_structure;
 mod duplicate_where_key;
@@ -138,6 +139,7 @@ pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     multi_line_control_flow::check(ctx, diags);
     if_without_then::check(ctx, diags);
     not_idempotent::check(ctx, diags);
+    command_line_break::check(ctx, diags);
 }
 
 /// At most this many note-level findings of one rule per env file are listed; the rest are

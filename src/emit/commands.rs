@@ -112,29 +112,69 @@ pub fn command_list(
 }
 
 /// The command list as an `.al` script the node can `process`, each line preceded by a comment
-/// naming where it came from.
+/// naming where it came from. Every line written is either a comment or one whole command: a
+/// command holding a line break (EL012) is left out, with a comment saying so, and text in the
+/// comments (file names) has its line breaks and control characters made visible.
 pub fn to_al_script(commands: &[Command], sources: &SourceMap, title: &str) -> String {
     let mut out = format!(
-        "# Compiled by elpc {} from {title}\n",
-        env!("CARGO_PKG_VERSION")
+        "# Compiled by elpc {} from {}\n",
+        env!("CARGO_PKG_VERSION"),
+        one_line(title)
     );
     out.push_str("# Lines whose `if` only the node can decide are kept as written.\n");
     for c in commands {
         let catalog = c.catalog.map(|n| format!(" ({n})")).unwrap_or_default();
         let via = c
             .via
-            .map(|v| format!(", processed from {}", sources.location(v)))
+            .map(|v| format!(", processed from {}", one_line(&sources.location(v))))
             .unwrap_or_default();
         let condition = c
             .condition
             .as_ref()
-            .map(|w| format!("\n# only on some boot paths: {w}"))
+            .map(|w| format!("\n# only on some boot paths: {}", one_line(w)))
             .unwrap_or_default();
+        let command = if c.command.contains(is_line_break) {
+            "# left out: this command holds a line break (EL012 command-line-break)"
+        } else {
+            &c.command
+        };
         out.push_str(&format!(
-            "\n# {}{catalog}{via}{condition}\n{}\n",
-            sources.location(c.origin),
-            c.command
+            "\n# {}{catalog}{via}{condition}\n{command}\n",
+            one_line(&sources.location(c.origin)),
         ));
     }
     out
+}
+
+/// True for every character that may end a line for a reader of the `.al` file (Python's
+/// `str.splitlines` set, which includes the `\n`, `\r` and `\r\n` of file reading).
+pub fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r'
+            | '\u{b}'
+            | '\u{c}'
+            | '\u{1c}'
+            | '\u{1d}'
+            | '\u{1e}'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
+/// `text` as one comment-safe line: line breaks and control characters shown as stand-ins.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            c if is_line_break(c) || crate::render::printable::needs_stand_in(c) => {
+                match crate::render::printable::stand_in(c) {
+                    // U+2028/U+2029 are not control characters: show them as `�` too.
+                    same if same == c => '\u{fffd}',
+                    other => other,
+                }
+            }
+            c => c,
+        })
+        .collect()
 }

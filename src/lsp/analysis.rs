@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::compile::{compile, Compilation, Input};
+use crate::compile::{
+    compile_files, Compilation, Input, Unreadable, MAX_ENV_BYTES, MAX_POLICY_BYTES,
+};
 use crate::resolve::reference::{references_in, Sigil};
 use crate::resolve::script::ScriptLine;
 use crate::source::{FileId, SourceFile, Span};
@@ -68,7 +70,7 @@ impl Analysis {
     /// Compiles the policy at `path` with its env files (open documents override the disk).
     pub fn policy(ws: &mut Workspace, path: &Path) -> Option<Analysis> {
         let setup = ws.setup_for(path);
-        let input = ws.input(path)?;
+        let input = ws.read(path, MAX_POLICY_BYTES)?;
         Some(Analysis::run(ws, path, input, setup))
     }
 
@@ -76,22 +78,27 @@ impl Analysis {
     pub fn env_stack(ws: &mut Workspace, env: &Path) -> Analysis {
         let setup = ws.setup_for_env(env);
         let stub = Input::text("<env check>", ENV_STUB_POLICY);
-        Analysis::run(ws, Path::new("<env check>"), stub, setup)
+        Analysis::run(ws, Path::new("<env check>"), Ok(stub), setup)
     }
 
-    fn run(ws: &Workspace, path: &Path, policy: Input, setup: Setup) -> Analysis {
+    fn run(
+        ws: &Workspace,
+        path: &Path,
+        policy: Result<Input, Unreadable>,
+        setup: Setup,
+    ) -> Analysis {
         let mut files = vec![path.to_path_buf()];
         let mut env = Vec::new();
         for p in &setup.env {
-            if let Some(input) = ws.input(p) {
+            if let Some(input) = ws.read(p, MAX_ENV_BYTES) {
                 files.push(p.clone());
                 env.push(input);
             }
         }
-        // Diagnostics never show secret values in the editor (issue 6); hover masks its own
+        // Diagnostics never show secret values in the editor (issue 6): `compile_files` masks
+        // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
-        let mut compilation = compile(&policy, &env, &setup.options);
-        crate::secrets::hide_secrets(&mut compilation);
+        let compilation = compile_files(&policy, &env, &setup.options);
         let mut analysis = Analysis {
             compilation,
             files,

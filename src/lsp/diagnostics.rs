@@ -7,6 +7,7 @@ use lsp_types::{
 };
 use serde_json::json;
 
+use crate::check::catalog::INVALID_INPUT;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::FileId;
 
@@ -18,13 +19,20 @@ use super::workspace::uri_of;
 pub const SOURCE: &str = "elpc";
 
 /// The diagnostics of `file` in LSP form (`compile` already applied suppressions and the
-/// `[lint]` levels of `elpc.toml`).
+/// `[lint]` levels of `elpc.toml`). The policy (file 0) also gets the findings about env files
+/// that could not be read at all (a device, a FIFO, a file past the limit, named in
+/// `elpc.toml`): they have no text to show them in, and they change what the policy means.
 pub fn for_file(analysis: &Analysis, file: FileId, encoding: Encoding) -> Vec<LspDiagnostic> {
+    let unreadable_env = |d: &Diagnostic| {
+        file == FileId(0)
+            && d.rule.code == INVALID_INPUT.code
+            && analysis.file(d.primary.span.file).text().is_empty()
+    };
     analysis
         .compilation
         .diagnostics
         .iter()
-        .filter(|d| d.primary.span.file == file)
+        .filter(|d| d.primary.span.file == file || unreadable_env(d))
         .map(|d| to_lsp(analysis, d, encoding))
         .collect()
 }

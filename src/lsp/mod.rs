@@ -6,7 +6,8 @@
 //!
 //! | module | does |
 //! |---|---|
-//! | [`server`] | stdio transport, initialize, the message loop, panic guard, debounce |
+//! | [`server`] | initialize, the message loop, shutdown/exit, panic guard, debounce |
+//! | [`transport`], [`framing`] | stdio: frames, bad-frame replies and resynchronisation |
 //! | [`session`] | state and one method per LSP message (the benchmark drives it directly) |
 //! | [`workspace`] | open documents, `elpc.toml` groups, the default env file order |
 //! | [`analysis`] | a compiled policy with file paths and an outline of references and keys |
@@ -22,11 +23,13 @@ pub mod analysis;
 pub mod completion;
 pub mod describe;
 pub mod diagnostics;
+pub mod framing;
 pub mod hover;
 pub mod navigation;
 pub mod position;
 pub mod server;
 pub mod session;
+pub mod transport;
 pub mod workspace;
 
 pub use server::run_stdio;

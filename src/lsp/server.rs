@@ -1,11 +1,11 @@
-//! The stdio transport: initialize (negotiating the position encoding), then a loop that hands
+//! The message loop: initialize (negotiating the position encoding), then a loop that hands
 //! each message to the [`Session`] inside `catch_unwind`, debouncing re-checks.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 use crossbeam_channel::RecvTimeoutError;
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as note, Notification as _};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
@@ -26,12 +26,13 @@ pub const DEBOUNCE: Duration = Duration::from_millis(30);
 /// guard only).
 pub const PANIC_REQUEST_ENV: &str = "ELPC_LSP_PANIC_REQUEST";
 
-/// Serves the language server protocol on standard input and output until `exit`.
+/// Serves the language server protocol on standard input and output until `exit` (or until
+/// the client closes standard input). Bad input never ends it: see [`super::transport`].
 pub fn run_stdio() -> Result<(), String> {
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io_threads) = super::transport::stdio();
     let result = serve(&connection);
     drop(connection);
-    io_threads.join().map_err(|e| e.to_string())?;
+    io_threads.join()?;
     result
 }
 
@@ -64,9 +65,37 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
     }
 }
 
-/// Runs the protocol over an established connection.
+/// Waits for `initialize`, answering other requests with "not initialized"; `None` when the
+/// client leaves first.
+fn wait_for_initialize(connection: &Connection) -> Result<Option<(RequestId, Json)>, String> {
+    loop {
+        match connection.receiver.recv() {
+            Err(_) => return Ok(None),
+            Ok(Message::Request(r)) if r.method == req::Initialize::METHOD => {
+                return Ok(Some((r.id, r.params)))
+            }
+            Ok(Message::Request(r)) => send(
+                connection,
+                Message::Response(Response::new_err(
+                    r.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    "elpc: send `initialize` first".to_string(),
+                )),
+            ),
+            Ok(Message::Notification(n)) if n.method == note::Exit::METHOD => {
+                return Err("exit before initialize".to_string())
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Runs the protocol over an established connection: until `exit`, whatever comes before it.
+/// After `shutdown`, requests are answered with an error and only `exit` ends the loop.
 pub fn serve(connection: &Connection) -> Result<(), String> {
-    let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
+    let Some((id, params)) = wait_for_initialize(connection)? else {
+        return Ok(());
+    };
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let offered = params
         .capabilities
@@ -82,11 +111,10 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
         }),
     };
     let result = serde_json::to_value(result).map_err(|e| e.to_string())?;
-    connection
-        .initialize_finish(id, result)
-        .map_err(|e| e.to_string())?;
+    send(connection, Message::Response(Response::new_ok(id, result)));
 
     let mut session = Session::new(encoding);
+    let mut shut_down = false;
     loop {
         let message = if session.has_pending() {
             match connection.receiver.recv_timeout(DEBOUNCE) {
@@ -105,11 +133,9 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
         };
         match message {
             Message::Request(request) => {
-                if connection
-                    .handle_shutdown(&request)
-                    .map_err(|e| e.to_string())?
-                {
-                    return Ok(());
+                if let Some(response) = lifecycle(&request, &mut shut_down) {
+                    send(connection, Message::Response(response));
+                    continue;
                 }
                 // Answer from fresh analyses: check pending edits first.
                 if session.has_pending() {
@@ -123,8 +149,12 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
                 }
             }
             Message::Notification(n) if n.method == note::Exit::METHOD => {
-                return Err("exit without shutdown".to_string());
+                return match shut_down {
+                    true => Ok(()),
+                    false => Err("exit without shutdown".to_string()),
+                };
             }
+            Message::Notification(_) if shut_down => {}
             Message::Notification(n) => {
                 let method = n.method.clone();
                 let closed = guarded(&method, || notify(&mut session, n));
@@ -132,6 +162,29 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
             }
             Message::Response(_) => {}
         }
+    }
+}
+
+/// The answer to `shutdown`, to a second `initialize` and to anything after `shutdown`; `None`
+/// for the requests the session handles.
+fn lifecycle(request: &Request, shut_down: &mut bool) -> Option<Response> {
+    let refuse = |message: &str| {
+        Some(Response::new_err(
+            request.id.clone(),
+            ErrorCode::InvalidRequest as i32,
+            message.to_string(),
+        ))
+    };
+    if *shut_down {
+        return refuse("elpc: the server is shutting down; only `exit` is accepted now");
+    }
+    match request.method.as_str() {
+        req::Shutdown::METHOD => {
+            *shut_down = true;
+            Some(Response::new_ok(request.id.clone(), Json::Null))
+        }
+        req::Initialize::METHOD => refuse("elpc: the server is already initialized"),
+        _ => None,
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use lsp_types::{TextDocumentContentChangeEvent, Url};
 
-use crate::compile::{Input, Options};
+use crate::compile::{Input, Options, Unreadable, UnreadableReason, MAX_ENV_BYTES};
 use crate::config::{Config, LintLevels, PolicyGroup, FILE_NAME};
 use crate::path_map::{LocalFiles, PathMap};
 use crate::source::SourceFile;
@@ -174,12 +174,27 @@ impl Workspace {
         self.documents.contains_key(path) || path.is_file()
     }
 
-    /// The file as an [`Input`]: the open document's text, else the disk's bytes.
+    /// The file as an [`Input`]: the open document's text, else the disk's bytes (`None` when
+    /// it cannot be read or is refused, see [`Workspace::read`]).
     pub fn input(&self, path: &Path) -> Option<Input> {
-        let name = path.display().to_string();
-        match self.documents.get(path) {
-            Some(doc) => Some(Input::text(name, doc.text.clone())),
-            None => std::fs::read(path).ok().map(|bytes| Input { name, bytes }),
+        self.read(path, MAX_ENV_BYTES)?.ok()
+    }
+
+    /// The file as an [`Input`], read through [`crate::disk::read_bounded`]: the open document's
+    /// text, else the disk's bytes if it is a regular file of at most `max_bytes` (a FIFO, a
+    /// device such as `/dev/stdin` — the server's own protocol stream — or a huge file is
+    /// refused unread, and compiles to a finding); `None` when it does not exist.
+    pub fn read(&self, path: &Path, max_bytes: usize) -> Option<Result<Input, Unreadable>> {
+        if let Some(doc) = self.documents.get(path) {
+            let name = path.display().to_string();
+            return Some(Ok(Input::text(name, doc.text.clone())));
+        }
+        match crate::disk::read_input(path, max_bytes) {
+            Err(Unreadable {
+                reason: UnreadableReason::Io(..),
+                ..
+            }) => None,
+            read => Some(read),
         }
     }
 
@@ -204,7 +219,9 @@ impl Workspace {
             let candidate = ancestor.join(FILE_NAME);
             let text = match self.documents.get(&candidate) {
                 Some(doc) => Some(doc.text.clone()),
-                None if candidate.is_file() => std::fs::read_to_string(&candidate).ok(),
+                None if candidate.is_file() => {
+                    crate::disk::read_text(&candidate, crate::disk::MAX_CONFIG_BYTES).ok()
+                }
                 None => None,
             };
             let Some(text) = text else { continue };
@@ -303,6 +320,12 @@ struct DiskFiles;
 impl LocalFiles for DiskFiles {
     fn is_file(&self, path: &Path) -> bool {
         path.is_file()
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+    fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        crate::disk::read_bounded(path, crate::compile_script::MAX_SCRIPT_BYTES).ok()
     }
 }
 

@@ -1,11 +1,15 @@
 //! Diagnostics as GitHub Actions workflow commands (`::error file=...::message`), which show as
 //! annotations on the pull request.
 
+use super::printable::printable;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceMap;
 
+/// Workflow-command escaping, after control characters from policy or env text became visible
+/// stand-ins ([`printable`]): a raw `ESC` would reach the terminal of whoever reads the log.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    printable(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -56,5 +60,9 @@ mod tests {
     fn escapes_per_the_workflow_command_rules() {
         assert_eq!(escape_data("a%b\nc"), "a%25b%0Ac");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(
+            escape_data("x\u{1b}]52;c;aGk=\u{7}\r\ny"),
+            "x␛]52;c;aGk=␇␍%0Ay"
+        );
     }
 }

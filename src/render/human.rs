@@ -1,25 +1,168 @@
-//! Diagnostics for people, drawn by miette: the code, the message, the source with the span
-//! underlined, secondary labels (also in env files), notes and help.
+//! Diagnostics for people: the severity, code and message, each labelled line of the source as
+//! a window around its label with the span underlined (secondary labels too, also in env
+//! files), then help and notes.
+//!
+//! The cost is bounded whatever the input: a label costs one line lookup and a window of at
+//! most [`snippet::WINDOW`] columns (never the whole line or file), texts are cut at
+//! [`MAX_TEXT`] characters, a diagnostic draws at most [`MAX_LABELS`] labels, and
+//! [`render_all`] draws at most [`MAX_SHOWN`] diagnostics, then says how many it left out.
+//! Control characters from policy or env text are drawn as visible stand-ins
+//! ([`super::printable`]), never sent to the terminal.
 
-use std::fmt;
+use std::fmt::Write as _;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use super::printable::printable;
+use super::snippet::{Mark, Window};
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::source::{FileId, SourceFile, SourceMap};
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{FileId, SourceMap, Span};
+/// Most diagnostics [`render_all`] draws; errors are kept first when there are more.
+pub const MAX_SHOWN: usize = 200;
+/// Most labels drawn for one diagnostic.
+pub const MAX_LABELS: usize = 8;
+/// Longest message, label, help or note drawn, in characters.
+pub const MAX_TEXT: usize = 1000;
 
 /// Renders one diagnostic. `color` selects ANSI colours.
 pub fn render(sources: &SourceMap, d: &Diagnostic, color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-    let report = Report::new(sources, d);
+    let paint = Paint { color };
     let mut out = String::new();
-    if handler.render_report(&mut out, &report).is_err() {
-        out = format!("{}: {}\n", d.rule.code, d.message);
+    let (word, tone) = match d.severity {
+        Severity::Error => ("error", RED),
+        Severity::Warning => ("warning", YELLOW),
+        Severity::Note => ("note", CYAN),
+    };
+    let _ = writeln!(
+        out,
+        "{}{}",
+        paint.bold(tone, &format!("{word}[{}]({})", d.rule.code, d.rule.name)),
+        paint.bold("", &format!(": {}", indent(&clip(&d.message), "  ")))
+    );
+
+    let labels: Vec<(&Label, bool)> = std::iter::once((&d.primary, true))
+        .chain(d.secondary.iter().map(|l| (l, false)))
+        .take(MAX_LABELS)
+        .collect();
+    // One excerpt per file, in the order the labels name them (the primary's file first).
+    let mut files: Vec<FileId> = Vec::new();
+    for (l, _) in &labels {
+        if !files.contains(&l.span.file) {
+            files.push(l.span.file);
+        }
+    }
+    let excerpts: Vec<(FileId, Vec<Row>)> = files
+        .iter()
+        .map(|&id| {
+            let mine: Vec<_> = labels.iter().filter(|(l, _)| l.span.file == id).collect();
+            (id, rows(sources.get(id), &mine))
+        })
+        .collect();
+    let gutter = excerpts
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|r| r.line))
+        .max()
+        .unwrap_or(1)
+        .to_string()
+        .len();
+    let pad = " ".repeat(gutter);
+    for (i, (file_id, rows)) in excerpts.iter().enumerate() {
+        let file = sources.get(*file_id);
+        let first = rows.first().map_or((1, 1), |r| (r.line, r.column));
+        let arrow = if i == 0 { "-->" } else { ":::" };
+        let _ = writeln!(
+            out,
+            "{pad}{} {}:{}:{}",
+            paint.bold(BLUE, arrow),
+            printable(file.name()),
+            first.0,
+            first.1
+        );
+        let _ = writeln!(out, "{pad} {}", paint.bold(BLUE, "|"));
+        let mut previous: Option<usize> = None;
+        for row in rows {
+            if previous.is_some_and(|p| row.line > p + 1) {
+                let _ = writeln!(out, "{}", paint.bold(BLUE, "..."));
+            }
+            previous = Some(row.line);
+            let number = format!("{:>gutter$} |", row.line);
+            let _ = writeln!(out, "{} {}", paint.bold(BLUE, &number), row.window.text);
+            for (mark, message, primary) in &row.marks {
+                let (glyph, tone) = if *primary { ('^', tone) } else { ('-', BLUE) };
+                let mut line = " ".repeat(mark.column);
+                line.extend(std::iter::repeat_n(glyph, mark.width));
+                if mark.cut {
+                    line.push('…');
+                }
+                let label = clip(message);
+                let text = if label.is_empty() {
+                    paint.bold(tone, &line)
+                } else {
+                    let hang = " ".repeat(gutter + 3 + line.chars().count() + 1);
+                    format!(
+                        "{} {}",
+                        paint.bold(tone, &line),
+                        paint.paint(tone, &indent(&label, &hang))
+                    )
+                };
+                let _ = writeln!(out, "{pad} {} {text}", paint.bold(BLUE, "|"));
+            }
+        }
+    }
+    let hidden = 1 + d.secondary.len() - labels.len();
+    let mut footer: Vec<(&str, String)> = Vec::new();
+    if hidden > 0 {
+        footer.push(("note", format!("{hidden} more labels not shown")));
+    }
+    if let Some(help) = &d.help {
+        footer.push(("help", clip(help)));
+    }
+    footer.extend(d.notes.iter().map(|n| ("note", clip(n))));
+    if !footer.is_empty() {
+        let _ = writeln!(out, "{pad} {}", paint.bold(BLUE, "|"));
+    }
+    for (kind, text) in footer {
+        let hang = format!("{pad}   {}", " ".repeat(kind.len() + 2));
+        let _ = writeln!(
+            out,
+            "{pad} {} {}: {}",
+            paint.bold(BLUE, "="),
+            paint.bold("", kind),
+            indent(&text, &hang)
+        );
+    }
+    out.push('\n');
+    out
+}
+
+/// Renders diagnostics in order, at most [`MAX_SHOWN`] of them (errors first when there are
+/// more), then one line saying how many were left out.
+pub fn render_all<'a>(
+    sources: &SourceMap,
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+    color: bool,
+) -> String {
+    let diags: Vec<&Diagnostic> = diags.into_iter().collect();
+    let mut chosen: Vec<usize> = (0..diags.len()).collect();
+    if diags.len() > MAX_SHOWN {
+        chosen.sort_by_key(|&i| (std::cmp::Reverse(diags[i].severity), i));
+        chosen.truncate(MAX_SHOWN);
+        chosen.sort_unstable();
+    }
+    let mut out = String::new();
+    for &i in &chosen {
+        out.push_str(&render(sources, diags[i], color));
+    }
+    if chosen.len() < diags.len() {
+        let left: Vec<&Diagnostic> = (0..diags.len())
+            .filter(|i| chosen.binary_search(i).is_err())
+            .map(|i| diags[i])
+            .collect();
+        let _ = writeln!(
+            out,
+            "… and {} more not shown ({}); `--format json` lists every finding\n",
+            left.len(),
+            summary(left)
+        );
     }
     out
 }
@@ -42,111 +185,96 @@ pub fn summary<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> String {
     parts.join(", ")
 }
 
-/// A miette view of one elpc diagnostic (or of one of its labels in another file).
-struct Report {
-    message: String,
-    code: String,
-    severity: miette::Severity,
-    help: Option<String>,
-    source: NamedSource<String>,
-    labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
+/// One drawn source line: its number, the window shown and the underlines in it.
+struct Row<'a> {
+    line: usize,
+    /// Column (1-based, in characters) of the first label, for the `-->` line.
+    column: usize,
+    window: Window,
+    marks: Vec<(Mark, &'a str, bool)>,
 }
 
-impl Report {
-    fn new(sources: &SourceMap, d: &Diagnostic) -> Report {
-        let file = d.primary.span.file;
-        let mut labels = vec![label(d.primary.span, &d.primary.message, true)];
-        let mut related = Vec::new();
-        for l in &d.secondary {
-            if l.span.file == file {
-                labels.push(label(l.span, &l.message, false));
-            } else {
-                related.push(Report {
-                    message: l.message.clone(),
-                    code: String::new(),
-                    severity: miette::Severity::Advice,
-                    help: None,
-                    source: named(sources, l.span.file),
-                    labels: vec![label(l.span, "", true)],
-                    related: Vec::new(),
+/// The rows for the labels of one file, in line order. Labels on one line share a window when
+/// they fit in it; a label far along a long line gets a window of its own.
+fn rows<'a>(file: &SourceFile, labels: &[&(&'a Label, bool)]) -> Vec<Row<'a>> {
+    let text = file.text();
+    let mut placed: Vec<(usize, usize, usize, &'a Label, bool)> = labels
+        .iter()
+        .map(|(label, primary)| {
+            let at = label.span.start as usize;
+            let lc = file.line_col(label.span.start);
+            let line_start = file.offset_of_utf16(lc.line - 1, 0) as usize;
+            (
+                lc.line as usize,
+                lc.column as usize,
+                line_start.min(at),
+                *label,
+                *primary,
+            )
+        })
+        .collect();
+    placed.sort_by_key(|p| (p.0, p.3.span.start));
+    let mut rows: Vec<Row> = Vec::new();
+    for (line, column, line_start, label, primary) in placed {
+        let (start, end) = (label.span.start as usize, label.span.end as usize);
+        let row = match rows.last_mut() {
+            Some(row) if row.line == line && row.window.shows(start) => row,
+            _ => {
+                rows.push(Row {
+                    line,
+                    column,
+                    window: Window::around(text, line_start, start),
+                    marks: Vec::new(),
                 });
+                rows.last_mut().expect("just pushed")
             }
+        };
+        // A span that goes on past the window (or onto later lines) ends in `…`.
+        let mark = row.window.mark(start, end.max(start));
+        row.marks.push((mark, label.message.as_str(), primary));
+    }
+    rows
+}
+
+/// `text` made printable and cut to [`MAX_TEXT`] characters.
+fn clip(text: &str) -> String {
+    let shown = printable(text);
+    match shown.char_indices().nth(MAX_TEXT) {
+        Some((at, _)) => format!("{}… ({} more bytes)", &shown[..at], shown.len() - at),
+        None => shown.into_owned(),
+    }
+}
+
+/// Continuation lines of `text` indented by `hang`.
+fn indent(text: &str, hang: &str) -> String {
+    text.replace('\n', &format!("\n{hang}"))
+}
+
+const RED: &str = "31";
+const YELLOW: &str = "33";
+const CYAN: &str = "36";
+const BLUE: &str = "34";
+
+/// ANSI styling, or none.
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn paint(&self, tone: &str, text: &str) -> String {
+        if !self.color || tone.is_empty() {
+            return text.to_string();
         }
-        let mut help_lines: Vec<String> = d.help.iter().cloned().collect();
-        help_lines.extend(d.notes.iter().map(|n| format!("note: {n}")));
-        Report {
-            message: d.message.clone(),
-            code: format!("{}({})", d.rule.code, d.rule.name),
-            severity: match d.severity {
-                Severity::Error => miette::Severity::Error,
-                Severity::Warning => miette::Severity::Warning,
-                Severity::Note => miette::Severity::Advice,
-            },
-            help: (!help_lines.is_empty()).then(|| help_lines.join("\n")),
-            source: named(sources, file),
-            labels,
-            related,
+        format!("\x1b[{tone}m{text}\x1b[0m")
+    }
+
+    fn bold(&self, tone: &str, text: &str) -> String {
+        if !self.color {
+            return text.to_string();
         }
-    }
-}
-
-fn named(sources: &SourceMap, file: FileId) -> NamedSource<String> {
-    let f = sources.get(file);
-    NamedSource::new(f.name(), f.text().to_string())
-}
-
-fn label(span: Span, message: &str, primary: bool) -> LabeledSpan {
-    let span = SourceSpan::new(
-        (span.start as usize).into(),
-        (span.end - span.start) as usize,
-    );
-    let text = (!message.is_empty()).then(|| message.to_string());
-    if primary {
-        LabeledSpan::new_primary_with_span(text, span)
-    } else {
-        LabeledSpan::new_with_span(text, span)
-    }
-}
-
-impl fmt::Debug for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Report {}
-
-impl miette::Diagnostic for Report {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
-    }
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(self.severity)
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().cloned()))
-    }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            return None;
+        match tone {
+            "" => format!("\x1b[1m{text}\x1b[0m"),
+            tone => format!("\x1b[1;{tone}m{text}\x1b[0m"),
         }
-        Some(Box::new(
-            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-        ))
     }
 }

@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
-struct Client {
+/// An editor's side of the protocol (also used by `lsp_frames`).
+pub(crate) struct Client {
     child: Child,
     stdin: ChildStdin,
     messages: Receiver<Value>,
@@ -42,7 +43,7 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 }
 
 impl Client {
-    fn start(envs: &[(&str, &str)]) -> Client {
+    pub(crate) fn start(envs: &[(&str, &str)]) -> Client {
         let mut command = Command::new(env!("CARGO_BIN_EXE_elpc"));
         command
             .arg("lsp")
@@ -73,18 +74,24 @@ impl Client {
         }
     }
 
-    fn send(&mut self, message: Value) {
+    pub(crate) fn send(&mut self, message: Value) {
         let body = message.to_string();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
         self.stdin.flush().unwrap();
     }
 
-    fn notify(&mut self, method: &str, params: Value) {
+    /// Writes bytes as they are, framed or not.
+    pub(crate) fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    pub(crate) fn notify(&mut self, method: &str, params: Value) {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
     /// Waits for the first message matching `pred` (earlier unmatched ones are kept).
-    fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
         if let Some(i) = self.backlog.iter().position(&pred) {
             return self.backlog.remove(i);
         }
@@ -99,7 +106,7 @@ impl Client {
         }
     }
 
-    fn request(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
@@ -107,7 +114,7 @@ impl Client {
         response
     }
 
-    fn result(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn result(&mut self, method: &str, params: Value) -> Value {
         let response = self.request(method, params);
         assert!(
             response.get("error").is_none(),
@@ -117,7 +124,7 @@ impl Client {
     }
 
     /// The next diagnostics published for `uri` that satisfy `pred`.
-    fn diagnostics(&mut self, uri: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    pub(crate) fn diagnostics(&mut self, uri: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
         let uri = uri.to_string();
         let message = self.wait_for("publishDiagnostics", |m| {
             m["method"] == "textDocument/publishDiagnostics"
@@ -130,7 +137,7 @@ impl Client {
             .unwrap_or_default()
     }
 
-    fn initialize(&mut self, root: &Path, capabilities: Value) -> Value {
+    pub(crate) fn initialize(&mut self, root: &Path, capabilities: Value) -> Value {
         let result = self.result(
             "initialize",
             json!({"processId": null, "rootUri": uri(root), "capabilities": capabilities}),
@@ -139,7 +146,7 @@ impl Client {
         result
     }
 
-    fn open(&mut self, path: &Path, text: &str) {
+    pub(crate) fn open(&mut self, path: &Path, text: &str) {
         self.notify(
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri(path), "languageId": "elpc", "version": 1, "text": text}}),
@@ -147,10 +154,20 @@ impl Client {
     }
 
     /// shutdown, exit, and the exit code.
-    fn shutdown(mut self) -> i32 {
+    pub(crate) fn shutdown(mut self) -> i32 {
         let r = self.request("shutdown", Value::Null);
         assert!(r.get("error").is_none(), "{r}");
         self.notify("exit", Value::Null);
+        self.exit_code()
+    }
+
+    /// True while the server process runs.
+    pub(crate) fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Waits for the server to exit (after `exit` was sent) and returns its exit code.
+    pub(crate) fn exit_code(mut self) -> i32 {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -165,12 +182,12 @@ impl Client {
     }
 }
 
-fn uri(path: &Path) -> String {
+pub(crate) fn uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
 /// The 0-based line and UTF-16 column of `needle` (plus `shift` characters) in `text`.
-fn pos(text: &str, needle: &str, shift: usize) -> Value {
+pub(crate) fn pos(text: &str, needle: &str, shift: usize) -> Value {
     let at = text.find(needle).expect("needle in text") + shift;
     let line = text[..at].matches('\n').count();
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);

@@ -4,7 +4,7 @@
 //! clear result. The seeds are the bundled examples and the corpus sample in `benches/corpus/`.
 //!
 //! The biggest hostile inputs (1,000,000 env keys, 10 MB lines) are `#[ignore]`d here
-//! because a debug build needs several seconds for them; run them with
+//! because a debug build needs several seconds for them; `.ci/run` runs them in release with
 //! `cargo test --release --test it robustness -- --ignored`. `cargo bench` measures them too.
 
 use std::path::Path;
@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use elpc::compile::{compile, Compilation, Input, Options, MAX_ENV_BYTES, MAX_POLICY_BYTES};
-use elpc::render::{human, json::diagnostics_json};
+use elpc::render::sarif::{sarif, SarifInput};
+use elpc::render::{github, human, json::diagnostics_json};
 use elpc::source::Span;
 use proptest::prelude::*;
 
@@ -109,8 +110,20 @@ fn assert_sound(c: &Compilation) {
             check(s.span, "suggestion");
         }
         assert!(!d.message.is_empty(), "empty message for {}", d.rule.code);
-        let _ = human::render(&c.sources, d, false);
     }
+    // Every renderer, with output bounded however long the lines (issue 13).
+    let text = human::render_all(&c.sources, &c.diagnostics, true);
+    assert!(
+        text.len() <= human::MAX_SHOWN * 40_000 + 1000,
+        "{} bytes of human output",
+        text.len()
+    );
+    let _ = github::annotations(&c.sources, &c.diagnostics, Some("set"));
+    let _ = sarif(&[SarifInput {
+        sources: &c.sources,
+        diagnostics: &c.diagnostics,
+        env_set: None,
+    }]);
     let _ = diagnostics_json(&c.sources, &c.diagnostics);
 }
 
@@ -241,6 +254,26 @@ proptest! {
     }
 }
 
+proptest! {
+    // Each case is a 65 KB line: fewer cases, same invariants.
+    #![proptest_config(config(200))]
+
+    /// Lines past 65,535 columns (the column miette could not format, issue 13): a corpus
+    /// policy folded onto one line behind a long value, then mutated.
+    #[test]
+    fn mutated_corpus_policies_on_one_long_line(seed in any::<prop::sample::Index>(),
+                                                edits in edits(),
+                                                pad in 65_000usize..70_000) {
+        let seeds = cached(&POLICY_SEEDS, policy_seeds);
+        let seed = seed.get::<String>(seeds).replace(['\n', '\r'], " ");
+        let Some(open) = seed.find('{').and_then(|i| seed[i + 1..].find('{').map(|j| i + j + 2)) else {
+            return Ok(());
+        };
+        let policy = format!("{}'pad': '{}', {}", &seed[..open], "a".repeat(pad), &seed[open..]);
+        run(mutate(&policy, &edits).as_bytes(), &[ENV]);
+    }
+}
+
 #[test]
 fn seeds_themselves_are_sound() {
     for p in policy_seeds() {
@@ -280,10 +313,29 @@ fn hundred_megabyte_inputs_are_refused_at_once() {
 }
 
 #[test]
-#[ignore = "several seconds in a debug build; run with --release -- --ignored"]
+fn a_finding_past_column_65535_renders() {
+    // The issue's reproducer: exit 101 ("Formatting argument out of range") in miette.
+    let policy = format!(
+        "{{'config': {{'name': '{}', 'threads': 4}}}}",
+        "a".repeat(70_000)
+    );
+    let c = run(policy.as_bytes(), &[ENV]);
+    let d = c
+        .diagnostics
+        .iter()
+        .find(|d| d.rule.name == "ignored-key")
+        .expect("`threads` is reported");
+    let text = human::render(&c.sources, d, false);
+    assert!(text.contains("--> fuzz.policy:1:70025"), "{text}");
+    assert!(text.contains("'threads': 4}}"), "{text}");
+    assert!(text.len() < 2000, "{text}");
+}
+
+#[test]
+#[ignore = "several seconds in a debug build; .ci/run runs it with --release -- --ignored"]
 fn ten_megabyte_single_line_policy() {
     let line = format!(
-        "{{'config': {{'name': '{}', 'script': ['run scheduler 1']}}}}",
+        "{{'config': {{'name': '{}', 'threads': 4, 'script': ['run scheduler 1']}}}}",
         "a".repeat(10 << 20)
     );
     let start = Instant::now();
@@ -295,10 +347,12 @@ fn ten_megabyte_single_line_policy() {
         start.elapsed()
     );
     assert!(c.output.is_some());
+    // The finding 10 million columns in is drawn (assert_sound rendered it).
+    assert!(c.diagnostics.iter().any(|d| d.rule.name == "ignored-key"));
 }
 
 #[test]
-#[ignore = "several seconds in a debug build; run with --release -- --ignored"]
+#[ignore = "several seconds in a debug build; .ci/run runs it with --release -- --ignored"]
 fn ten_megabyte_single_script_line() {
     let policy = format!(
         "{{'config': {{'script': ['run scheduler {}']}}}}",
@@ -313,7 +367,7 @@ fn ten_megabyte_single_script_line() {
 }
 
 #[test]
-#[ignore = "several seconds in a debug build; run with --release -- --ignored"]
+#[ignore = "several seconds in a debug build; .ci/run runs it with --release -- --ignored"]
 fn ten_megabyte_env_line() {
     let env = format!(
         "NODE_TYPE=operator\nLONG={}\nCOPY=$LONG$LONG\n",
@@ -324,7 +378,7 @@ fn ten_megabyte_env_line() {
 }
 
 #[test]
-#[ignore = "several seconds in a debug build; run with --release -- --ignored"]
+#[ignore = "several seconds in a debug build; .ci/run runs it with --release -- --ignored"]
 fn a_million_env_keys() {
     let mut env = String::from("NODE_TYPE=operator\n");
     for i in 0..1_000_000 {

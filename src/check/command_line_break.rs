@@ -1,0 +1,46 @@
+//! `command-line-break` (EL012, error): a command that holds a line break — a script entry
+//! such as `"echo x\nprocess /tmp/evil.al"`, or a value filled in from an env file. The node
+//! reads the entry as one command (its tokenizer takes `\n` for a space), but written to an
+//! `.al` script it would be two lines, the second never checked as a command: `--format al`
+//! leaves such a command out (see [`crate::emit::commands::to_al_script`]) and this finding
+//! says why.
+
+use crate::check::catalog::COMMAND_LINE_BREAK;
+use crate::check::CheckContext;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::emit::commands::is_line_break;
+use crate::resolve::script::LineOutcome;
+
+/// Reports every command of the policy whose text holds a line break.
+pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
+    for plan in ctx.servers.plans() {
+        if plan.command().contains(is_line_break) {
+            diags.push(finding(
+                plan.origin,
+                "a value filled into this server's command",
+            ));
+        }
+    }
+    for line in ctx.lines {
+        let written = line.text.contains(is_line_break);
+        // What runs once known references are filled in (a line decided at boot runs as written).
+        let filled =
+            matches!(&line.outcome, LineOutcome::Runs(text) if text.contains(is_line_break));
+        if written {
+            diags.push(finding(line.span, "this script entry"));
+        } else if filled {
+            diags.push(finding(line.span, "a value filled into this script entry"));
+        }
+    }
+}
+
+fn finding(span: crate::source::Span, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        &COMMAND_LINE_BREAK,
+        span,
+        format!("{what} holds a line break"),
+    )
+    .label("one command, but two lines in an `.al` script")
+    .help("put each command in its own script entry, and keep line breaks out of values used in commands")
+    .note("the node reads the entry as one command (a line break counts as a space), but `--format al` cannot write it as one line: it leaves the command out")
+}
