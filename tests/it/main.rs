@@ -9,6 +9,7 @@ mod commands;
 mod corpus;
 mod examples;
 mod hostile;
+mod kubernetes_sample;
 mod library;
 mod lint_corpus;
 mod lsp;

@@ -164,11 +164,22 @@ pub fn process_words(eng: &mut Engine, cmd: &Cmd, word: usize) {
 pub fn missing_script(eng: &mut Engine, cmd: &Cmd, path: &str, st: &State) {
     let span = cmd.span_words(1, cmd.spans.len());
     let mut c = Cause::new(span, format!("`{path}` does not exist"));
-    // The legacy layout: `!local_scripts/policies/x.al` is now under `node-deployment/`.
+    // The legacy layout: `!local_scripts/policies/x.al` is now under `node-deployment/`, and
+    // `LOCAL_SCRIPTS` is the repository root (not `…/node-deployment`).
     if let Some(found) = legacy_layout_path(eng, path) {
         c.help = Some(format!(
             "the file is at `{found}` (the current deployment-scripts layout)"
         ));
+    } else if path.contains("/node-deployment/node-deployment/") {
+        let found = path.replacen("/node-deployment/node-deployment/", "/node-deployment/", 1);
+        if matches!(
+            eng.options.path_map.read(&found),
+            crate::path_map::NodeFile::Read(..)
+        ) {
+            c.help = Some(format!(
+                "the file is at `{found}`: the directory the path starts from is `node-deployment` itself (the legacy layout); it must be the root of the deployment-scripts checkout"
+            ));
+        }
     }
     if let Ok(words) = &cmd.words {
         for w in words.iter().skip(1) {
@@ -289,6 +300,11 @@ pub fn error(
                 ));
             if let Some(first) = eng.via.first() {
                 d = d.with_secondary(*first, "processed from here");
+            }
+            if eng.deployment && eng.stack.len() <= 1 {
+                d = d.note(
+                    "main.al ends here: the node never reaches its config policy (no env value after this line is applied, no server is configured)",
+                );
             }
             d
         }
