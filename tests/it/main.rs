@@ -7,6 +7,7 @@ mod ci_formats;
 mod cli;
 mod commands;
 mod corpus;
+mod corpus_scripts;
 mod examples;
 mod hostile;
 mod kubernetes_sample;

@@ -185,11 +185,27 @@ fn command(
             }
             ["end", "script"] => Branch::with(st, code::ON_ERROR_END),
             ["ignore"] => Branch::with(st, code::ON_ERROR_IGNORE),
-            _ => Branch::with(st, code::COMMAND_STRUCT),
+            _ => {
+                report::bad_form(
+                    eng,
+                    cmd,
+                    first,
+                    "`on error` takes `goto <label>`, `call <label>`, `ignore` or `end script`",
+                );
+                Branch::with(st, code::COMMAND_STRUCT)
+            }
         },
         "return" if texts.len() == 1 => Branch::with(st, code::RETURN),
         "end script" => Branch::with(st, code::END_SCRIPT),
-        "goto" | "call" | "return" => Branch::with(st, code::COMMAND_STRUCT),
+        "goto" | "call" | "return" => {
+            let form = if d.key == "return" {
+                "`return` takes nothing after it"
+            } else {
+                "takes exactly one label"
+            };
+            report::bad_form(eng, cmd, first, &format!("`{}` {form}", d.key));
+            Branch::with(st, code::COMMAND_STRUCT)
+        }
         "exit" if args == ["scripts"] && first == 0 => Branch::with(st, code::EXIT_SCRIPTS),
         "process" => builtins::process(eng, cmd, &texts, st),
         "set" if first == 0 && texts.len() == 4 && texts[2] == "=" => {

@@ -110,7 +110,7 @@ pub fn unknown_command(eng: &mut Engine, cmd: &Cmd, words: &[&str]) {
         span,
         format!(
             "`{}` is not a command of the node",
-            words.first().unwrap_or(&"")
+            shown(words.first().unwrap_or(&""))
         ),
     );
     if let Some(best) = closest(words, command_names()) {
@@ -130,14 +130,16 @@ pub fn unknown_command(eng: &mut Engine, cmd: &Cmd, words: &[&str]) {
 /// A method a command with a method table does not have (`set frob on`).
 pub fn unknown_method(eng: &mut Engine, cmd: &Cmd, first: usize, command: &str, rest: &[&str]) {
     let span = cmd.span_words(first + 1, cmd.spans.len());
-    let shown: Vec<&str> = rest.iter().take(3).copied().collect();
-    let mut c = Cause::new(
-        span,
+    let written: Vec<String> = rest.iter().take(3).map(|w| shown(w)).collect();
+    let message = if rest.is_empty() {
+        format!("`{command}` alone is not a command: it needs a form after it")
+    } else {
         format!(
             "`{command} {}` is not a form of `{command}` the node has",
-            shown.join(" ")
-        ),
-    );
+            written.join(" ")
+        )
+    };
+    let mut c = Cause::new(span, message);
     if let Some(best) = closest(
         rest,
         crate::edgelake::runtime_commands::method_names(command),
@@ -148,6 +150,22 @@ pub fn unknown_method(eng: &mut Engine, cmd: &Cmd, first: usize, command: &str, 
         c.fix = Some(best.to_string());
     }
     set_cause(eng, c);
+}
+
+/// A control word in a form the node refuses.
+pub fn bad_form(eng: &mut Engine, cmd: &Cmd, first: usize, message: &str) {
+    set_cause(
+        eng,
+        Cause::new(cmd.span_words(first, cmd.spans.len()), message),
+    );
+}
+
+/// A word as shown in a message: long words (a whole policy in braces) are cut.
+fn shown(word: &str) -> String {
+    match word.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &word[..at]),
+        None => word.to_string(),
+    }
 }
 
 /// `process` with words after the path that are not `+ <more path>`.

@@ -100,6 +100,7 @@ pub fn run_file(eng: &mut Engine, id: FileId, script: &ScriptFile, st: State) ->
                 continue 'paths;
             }
             let cmd = Cmd::new(&line.text, line.span(), &|r| line.span_of(r));
+            eng.cause = None;
             let all = exec(eng, &cmd, state);
             if eng.trace.len() < 10_000 {
                 eng.trace.push((id, line.text.clone(), all[0].ret.code));
@@ -173,7 +174,10 @@ fn step(
     global_seen: &mut HashSet<u64>,
 ) -> Control {
     let c = ret.code;
-    let cause = eng.cause.take();
+    let is_error = c != code::SUCCESS && c < code::NON_ERROR;
+    // Another boot path of the same line may not have failed: the cause stays for the one
+    // that did.
+    let cause = if is_error { eng.cause.take() } else { None };
     f.last = c;
     let label = ret.label.clone().unwrap_or_default();
     if c == code::SUCCESS || (c > code::NON_ERROR && !is_control(c)) {
