@@ -80,39 +80,56 @@ pub struct Dispatch {
     pub words: usize,
 }
 
+/// What the lookup of a line's command words finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// A command of the table.
+    Command(Dispatch),
+    /// No command: an assignment, or an unknown command.
+    Nothing,
+    /// A word the lookup needs is only known at boot (a `!name` in command position).
+    AtBoot,
+}
+
 /// The command `words` run, the way `process_cmd` looks it up: the growing prefix of up to the
 /// table's longest key that is a key and has enough words (`words_min`). `words` are the
 /// command's words (after an `x =` assignment prefix); `total` is the line's word count.
 pub fn dispatch(words: &[&str], total: usize) -> Option<Dispatch> {
-    dispatch_with(words.len(), |i| Some(words[i].to_string()), total).ok()?
+    match dispatch_with(words.len(), |i| Some(words[i].to_string()), total) {
+        Found::Command(d) => Some(d),
+        _ => None,
+    }
 }
 
 /// [`dispatch`] with each word given by `word(i)` as the node reads it (a leading `!name` is
 /// replaced by its value); `word` returning `None` (a value only the node knows) stops the
-/// lookup with `Err`.
+/// lookup.
 pub fn dispatch_with(
     count: usize,
     mut word: impl FnMut(usize) -> Option<String>,
     total: usize,
-) -> Result<Option<Dispatch>, ()> {
+) -> Found {
     let t = table();
     let mut key = String::new();
     for i in 0..count.min(t.max_words) {
         if i > 0 {
             key.push(' ');
         }
-        key.push_str(&word(i).ok_or(())?);
+        let Some(w) = word(i) else {
+            return Found::AtBoot;
+        };
+        key.push_str(&w);
         if let Some((k, limits)) = t.commands.get_key_value(key.as_str()) {
             if limits.words_min > total {
                 continue; // not enough words: the node tries a longer key
             }
-            return Ok(Some(Dispatch {
+            return Found::Command(Dispatch {
                 key: k,
                 words: i + 1,
-            }));
+            });
         }
     }
-    Ok(None)
+    Found::Nothing
 }
 
 /// Whether `command` has a method table (`set`, `get`, `file`, `blockchain`, …).

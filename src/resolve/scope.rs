@@ -93,7 +93,9 @@ pub struct Variable {
 /// Everything a reference can see.
 #[derive(Clone, Debug)]
 pub struct Scope {
-    vars: IndexMap<String, Variable>,
+    /// Shared entries: a boot path cloned from another shares its variables until it changes
+    /// one (the engine clones scopes at every decision only the node can make).
+    vars: IndexMap<String, Arc<Variable>>,
     env: Arc<EnvLayers>,
     /// Environment variables set by scripts (`set $X = v`), over `env`.
     env_set: IndexMap<String, VarValue>,
@@ -193,7 +195,7 @@ impl Scope {
         let mut out = self.clone();
         for (name, var) in &self.vars {
             match other.vars.get(name) {
-                Some(o) if o.value == var.value => {}
+                Some(o) if Arc::ptr_eq(o, var) || o.value == var.value => {}
                 Some(o) => {
                     let why = match (&var.value, &o.value) {
                         (VarValue::Known(a), VarValue::Known(b)) => {
@@ -201,19 +203,20 @@ impl Scope {
                         }
                         _ => "depends on what the node finds at boot".to_string(),
                     };
-                    out.vars.get_mut(name).expect("present").value = VarValue::AtBoot(why);
+                    Arc::make_mut(out.vars.get_mut(name).expect("present")).value =
+                        VarValue::AtBoot(why);
                 }
                 None => {
-                    out.vars.get_mut(name).expect("present").value =
+                    Arc::make_mut(out.vars.get_mut(name).expect("present")).value =
                         VarValue::AtBoot("set only on some boot paths".into());
                 }
             }
         }
         for (name, var) in &other.vars {
             if !self.vars.contains_key(name) {
-                let mut v = var.clone();
+                let mut v = Variable::clone(var);
                 v.value = VarValue::AtBoot("set only on some boot paths".into());
-                out.vars.insert(name.clone(), v);
+                out.vars.insert(name.clone(), Arc::new(v));
             }
         }
         for (name, value) in &other.env_set {
@@ -240,7 +243,7 @@ impl Scope {
     pub fn forget(&mut self, names: &[String], why: &str) {
         for name in names {
             if let Some(v) = self.vars.get_mut(name) {
-                v.value = VarValue::AtBoot(why.to_string());
+                Arc::make_mut(v).value = VarValue::AtBoot(why.to_string());
             }
         }
     }
@@ -274,22 +277,22 @@ impl Scope {
         }
         self.vars.insert(
             name.to_string(),
-            Variable {
+            Arc::new(Variable {
                 name: name.to_string(),
                 value,
                 provenance,
-            },
+            }),
         );
     }
 
     /// The variable, if defined.
     pub fn get(&self, name: &str) -> Option<&Variable> {
-        self.vars.get(name)
+        self.vars.get(name).map(|v| &**v)
     }
 
     /// Every defined variable, in definition order.
     pub fn iter(&self) -> impl Iterator<Item = &Variable> {
-        self.vars.values()
+        self.vars.values().map(|v| &**v)
     }
 
     /// The env layers behind `$NAME`.

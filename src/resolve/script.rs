@@ -278,7 +278,7 @@ fn run_line(
     st.emitted.clear();
     eng.missing = None;
     let files_before = eng.files_run;
-    let cmd = Cmd::new(text, span, &|r| map.span(r));
+    let cmd = Cmd::with_words(text, span, Ok(words), &|r| map.span(r));
     let branches = group(exec(eng, &cmd, st));
     // The policy's own rules report most failures; what they miss is reported after them.
     line.failure = eng.cause.take();

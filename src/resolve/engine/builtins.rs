@@ -20,11 +20,13 @@ use crate::syntax::script::Word;
 fn guarded(
     eng: &mut Engine,
     inner: &Cmd,
-    st: State,
+    mut st: State,
     why: String,
     (ran_result, skipped): (Tri, Ret),
     if_after: Option<Tri>,
 ) -> Vec<Branch> {
+    // The commands run so far are the same on both paths: only what this line adds is joined.
+    let before = std::mem::take(&mut st.emitted);
     let mut running = st.clone();
     running.guards.push(why.clone());
     let mut out: Vec<Branch> = exec(eng, inner, running)
@@ -57,7 +59,19 @@ fn guarded(
         };
     }
     out.push(Branch::new(not_run, skipped));
-    group(out)
+    let mut out = group(out);
+    let mut before = Some(before);
+    let last = out.len() - 1;
+    for (i, b) in out.iter_mut().enumerate() {
+        let added = std::mem::take(&mut b.state.emitted);
+        b.state.emitted = match (i == last, &mut before) {
+            (true, slot) => slot.take().unwrap_or_default(),
+            (false, Some(v)) => v.clone(),
+            (false, None) => Vec::new(),
+        };
+        b.state.emitted.extend(added);
+    }
+    out
 }
 
 /// `if <condition> [then <command>]`, also `x = if <condition>` (`member_cmd._process_if`).

@@ -80,9 +80,12 @@ fn replay(dir: &Path) -> Replay {
     }
     let (mut sources, mut diags) = (SourceMap::new(), Diagnostics::new());
     let mut eng = Engine::new(&options, &mut sources, &mut diags);
+    eng.trace = Some(Vec::new());
     let ends = eng.run_path("/s/main.al", State::new(scope));
     let trace = eng
         .trace
+        .take()
+        .unwrap_or_default()
         .iter()
         .map(|(f, text, c)| {
             let name = eng

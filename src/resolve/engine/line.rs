@@ -9,7 +9,7 @@ use super::code;
 use super::report;
 use super::{Branch, Ret, State};
 use super::{Emitted, Engine};
-use crate::edgelake::runtime_commands::{dispatch_with, Dispatch};
+use crate::edgelake::runtime_commands::{dispatch_with, Dispatch, Found};
 use crate::resolve::condition::join_words;
 use crate::resolve::reference::resolve_word;
 use crate::resolve::scope::VarValue;
@@ -33,7 +33,16 @@ pub struct Cmd {
 impl Cmd {
     /// A command whose text ranges map to the source with `span_of`.
     pub fn new(text: &str, line: Span, span_of: &dyn Fn(Range<usize>) -> Span) -> Cmd {
-        let words = tokenize(text).map(|t| t.words);
+        Cmd::with_words(text, line, tokenize(text).map(|t| t.words), span_of)
+    }
+
+    /// [`Cmd::new`] for a line the caller already split.
+    pub fn with_words(
+        text: &str,
+        line: Span,
+        words: Result<Vec<Word>, ScriptSyntaxError>,
+        span_of: &dyn Fn(Range<usize>) -> Span,
+    ) -> Cmd {
         let spans = match &words {
             Ok(ws) => ws.iter().map(|w| span_of(w.range.clone())).collect(),
             Err(_) => Vec::new(),
@@ -71,7 +80,32 @@ impl Cmd {
             Err(_) => String::new(),
         };
         let whole = self.span_words(from, self.spans.len());
-        let tokens = tokenize(&text).map(|t| t.words);
+        // Plain words re-join and split to themselves: only quoted or grouped ones need the
+        // tokenizer again.
+        let plain = words.as_ref().is_ok_and(|ws| {
+            ws.iter().all(|w| {
+                w.quoted == Quote::None
+                    && !w.text.is_empty()
+                    && !w.text.contains([' ', '"', '\'', '(', '[', '{', '#', '&'])
+            })
+        });
+        let tokens = if plain {
+            let ws = words.unwrap_or(&[]);
+            let mut at = 0;
+            Ok(ws
+                .iter()
+                .map(|w| {
+                    let start = at;
+                    at += w.text.len() + 1;
+                    Word {
+                        range: start..start + w.text.len(),
+                        ..w.clone()
+                    }
+                })
+                .collect())
+        } else {
+            tokenize(&text).map(|t| t.words)
+        };
         let spans = match (&tokens, words) {
             (Ok(new), Ok(old)) if new.len() == old.len() => self.spans[from..].to_vec(),
             (Ok(new), _) => vec![whole; new.len()],
@@ -90,7 +124,7 @@ impl Cmd {
 pub fn exec(eng: &mut Engine, cmd: &Cmd, mut st: State) -> Vec<Branch> {
     eng.steps += 1;
     let words = match &cmd.words {
-        Ok(w) => w.clone(),
+        Ok(w) => w.as_slice(),
         Err(e) => {
             report::syntax(eng, cmd, e);
             return Branch::with(st, code::COMMAND_STRUCT);
@@ -133,12 +167,16 @@ pub fn exec(eng: &mut Engine, cmd: &Cmd, mut st: State) -> Vec<Branch> {
         },
         n,
     );
-    let Ok(found) = looked_up else {
-        emit(eng, &mut st, cmd, first);
-        return Branch::ok(st); // a command only the node knows
+    let found = match looked_up {
+        Found::Command(d) => Some(d),
+        Found::Nothing => None,
+        Found::AtBoot => {
+            emit(eng, &mut st, cmd, first);
+            return Branch::ok(st); // a command only the node knows
+        }
     };
     match found {
-        Some(d) => command(eng, cmd, &words, first, d, st),
+        Some(d) => command(eng, cmd, words, first, d, st),
         None if assignment => match assignment_value(&texts[2..], &st.scope) {
             Some(value) => {
                 let from = (n == 3).then_some(texts[2]);

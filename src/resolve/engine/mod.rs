@@ -202,9 +202,9 @@ pub struct Engine<'a> {
     pub(crate) missing: Option<String>,
     /// How many files `process` has run so far.
     pub(crate) files_run: usize,
-    /// The file lines run, in order, with the code each returned (the first 10,000; for tests
-    /// and editors).
-    pub trace: Vec<(FileId, String, i32)>,
+    /// When `Some`, the file lines run, in order, with the code each returned (the first
+    /// 10,000; for tests).
+    pub trace: Option<Vec<(FileId, String, i32)>>,
     /// Running the deployment scripts for `--scripts`: a stop in the entry file means the node
     /// never reaches its config policy.
     pub(crate) deployment: bool,
@@ -231,7 +231,7 @@ impl<'a> Engine<'a> {
             cause: None,
             missing: None,
             files_run: 0,
-            trace: Vec::new(),
+            trace: None,
             deployment: false,
         }
     }

@@ -89,10 +89,7 @@ fn eval(src: &str) -> Option<Result<Py, ()>> {
                     return None;
                 }
             }
-            v = match method(&v, &name, &args) {
-                Some(r) => r,
-                None => return None,
-            };
+            v = method(&v, &name, &args)?;
         } else if p.eat("[") {
             let a = p.int();
             if p.eat(":") {

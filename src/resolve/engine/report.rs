@@ -422,6 +422,11 @@ pub fn file_lints(eng: &mut Engine, script: &ScriptFile) {
     }
     for pair in script.lines.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
+        let maybe = a.text.starts_with("do if ")
+            || (a.text.starts_with("if ") && a.text.contains(" then if "));
+        if !maybe || !(b.text.starts_with("do ") || b.text.starts_with("else ")) {
+            continue;
+        }
         let Ok(t) = tokenize(&a.text) else { continue };
         let w: Vec<&str> = t.words.iter().map(|w| w.text.as_str()).collect();
         let inner_if = matches!(w.as_slice(), ["do", "if", ..])

@@ -102,8 +102,8 @@ pub fn run_file(eng: &mut Engine, id: FileId, script: &ScriptFile, st: State) ->
             let cmd = Cmd::new(&line.text, line.span(), &|r| line.span_of(r));
             eng.cause = None;
             let all = exec(eng, &cmd, state);
-            if eng.trace.len() < 10_000 {
-                eng.trace.push((id, line.text.clone(), all[0].ret.code));
+            if let Some(trace) = eng.trace.as_mut().filter(|t| t.len() < 10_000) {
+                trace.push((id, line.text.clone(), all[0].ret.code));
             }
             let branches_forked = all.len() > 1;
             let mut branches = all.into_iter();
