@@ -79,9 +79,6 @@ fn runtime_init(eng: &Engine, scope: &mut Scope) {
             node("params.set_directory_locations(EDGELAKE_HOME)"),
         );
     }
-    if let Some(h) = &facts.hostname {
-        scope.define("hostname", known(h), node("the node's host name"));
-    }
 }
 
 /// The scope after the deployment scripts under `scripts_dir` ran on `env`, then `sets`.

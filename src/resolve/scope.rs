@@ -518,6 +518,8 @@ impl Variables for Scope {
         match self.env.get(name) {
             Some(v) if !v.value.is_empty() => Lookup::Defined(v.value.clone()),
             _ if !self.env_known => Lookup::AtBoot,
+            // The container sets $HOME for the user the node runs as.
+            None if name == "HOME" => Lookup::AtBoot,
             _ => Lookup::Undefined,
         }
     }

@@ -28,86 +28,16 @@ fn scripts_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deployment-scripts")
 }
 
-/// The node as the recording fixed it (the oracle's sandbox: `runtime`, VFS directories).
-fn recorded_node(runtime: &serde_json::Value) -> NodeFacts {
-    let s = |k: &str| runtime.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    NodeFacts {
-        hostname: s("hostname"),
-        ip: s("ip"),
-        external_ip: s("external_ip"),
-        home_user: s("home_user"),
-        is_vm: runtime.get("is_vm").and_then(|v| v.as_bool()),
-        external_dns: Some(s("external_dns")),
-        nics: runtime.get("nics").and_then(|n| n.as_object()).map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                .collect()
-        }),
-        offline: true,
-        dirs: ["/app", "/app/EdgeLake", "/root", "/tmp"]
-            .map(String::from)
-            .to_vec(),
-        closed_world: true,
-    }
-}
-
-/// The case's process environment as one env file: every value single-quoted (literal in the
-/// compose dialect), and the image's own variables the case does not set made empty, so the
-/// scripts see exactly the recorded environment.
-fn env_file(env: &serde_json::Map<String, serde_json::Value>) -> Input {
-    let mut text = String::new();
-    for key in [
-        "EDGELAKE_PATH",
-        "EDGELAKE_HOME",
-        "LOCAL_SCRIPTS",
-        "TEST_DIR",
-    ] {
-        if !env.contains_key(key) {
-            text.push_str(&format!("{key}=\n"));
-        }
-    }
-    for (k, v) in env {
-        let v = v.as_str().unwrap_or("").replace('\'', "\\'");
-        text.push_str(&format!("{k}='{v}'\n"));
-    }
-    Input::text("case.env", text)
-}
-
-/// Every variable the recording holds, with elpc's value, where they differ.
-fn differences(
-    expected: &serde_json::Map<String, serde_json::Value>,
-    scope: &elpc::Scope,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for (name, value) in expected {
-        let want = value
-            .as_str()
-            .map(str::to_string)
-            .unwrap_or(value.to_string());
-        match scope.get(name).map(|v| &v.value) {
-            Some(VarValue::Known(got)) if *got == want => {}
-            got => out.push(format!("{name}: runtime {want:?}, elpc {got:?}")),
-        }
-    }
-    for var in scope.iter() {
-        if !expected.contains_key(&var.name) {
-            out.push(format!("{}: runtime unset, elpc {:?}", var.name, var.value));
-        }
-    }
-    out
-}
-
-/// Compares elpc with `--scripts` against set_params results (cases and results as JSON lines).
-pub fn check_cases(cases: &str, results: &str) -> (usize, Vec<String>) {
+/// The conformance suite's format (`tests/conformance/set_params.jsonl`): `input.env`,
+/// `input.node` (IP and host name), `expect` (`ret_val`, `dictionary`), `boot` (answers that
+/// only the node decides, with why).
+pub fn check_suite(recorded: &str) -> (usize, Vec<String>) {
     let mut checked = 0;
     let mut failures = Vec::new();
-    for (case, result) in cases.lines().zip(results.lines()) {
-        let case: serde_json::Value = serde_json::from_str(case).unwrap();
-        let result: serde_json::Value = serde_json::from_str(result).unwrap();
-        assert_eq!(case["id"], result["id"]);
-        if case.get("entry").is_some_and(|e| e != "main") || case.get("vars").is_some() {
-            continue; // not an env layering: main.al's variables given by hand
-        }
+    for line in recorded.lines().skip(1) {
+        let case: serde_json::Value = serde_json::from_str(line).unwrap();
+        let node = &case["input"]["node"];
+        let s = |k: &str| node.get(k).and_then(|v| v.as_str()).map(str::to_string);
         let options = Options {
             path_map: PathMap {
                 mappings: vec![Mapping::parse(&format!(
@@ -118,32 +48,115 @@ pub fn check_cases(cases: &str, results: &str) -> (usize, Vec<String>) {
                 files: Some(Arc::new(Disk)),
             },
             scripts: Some("/app/deployment-scripts".into()),
-            node: recorded_node(&result["runtime"]),
+            node: NodeFacts {
+                hostname: s("hostname"),
+                ip: s("ip"),
+                dirs: ["/app", "/app/EdgeLake", "/root", "/tmp"]
+                    .map(String::from)
+                    .to_vec(),
+                closed_world: true,
+                ..NodeFacts::default()
+            },
             ..Options::default()
         };
-        let env = env_file(case["env"].as_object().unwrap());
-        let c = compile(&Input::text("none.policy", ""), &[env], &options);
-        let diff = differences(result["dictionary"].as_object().unwrap(), &c.scope);
+        let mut text = String::new();
+        for (k, v) in case["input"]["env"].as_object().unwrap() {
+            let v = v.as_str().unwrap_or("");
+            if v.contains('\'') {
+                let e = v
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"")
+                    .replace('$', "$$");
+                text.push_str(&format!("{k}=\"{e}\"\n"));
+            } else {
+                text.push_str(&format!("{k}='{v}'\n"));
+            }
+        }
+        let c = compile(
+            &Input::text("none.policy", "{'config': {'name': 'x'}}"),
+            &[Input::text("recorded.env", text)],
+            &options,
+        );
         checked += 1;
+        let id = case["id"].as_str().unwrap();
+        let e = &case["expect"];
+        if e["ret_val"] != 0 {
+            let stop = c.diagnostics.iter().any(|d| {
+                d.severity == elpc::Severity::Error
+                    && ["EL501", "EL503", "EL105", "EL103", "EL413"].contains(&d.rule.code)
+            });
+            if !stop {
+                failures.push(format!(
+                    "{id}: the deployment stops ({}), elpc reports {:?}",
+                    e["ret_val"],
+                    c.diagnostics
+                        .iter()
+                        .map(|d| d.rule.code)
+                        .collect::<Vec<_>>()
+                ));
+            }
+            continue;
+        }
+        let boot = case["boot"].as_object().cloned().unwrap_or_default();
+        let dict = e["dictionary"].as_object().unwrap();
+        let mut names: Vec<String> = dict.keys().cloned().collect();
+        names.extend(
+            c.scope
+                .iter()
+                .map(|v| v.name.clone())
+                .filter(|n| !dict.contains_key(n)),
+        );
+        let mut diff = Vec::new();
+        for name in names {
+            let got = c.scope.get(&name).map(|v| &v.value);
+            let reasons: Vec<&str> = boot
+                .get(&format!("dictionary.{name}"))
+                .and_then(|r| r.as_array())
+                .map(|r| r.iter().filter_map(|x| x.as_str()).collect())
+                .unwrap_or_default();
+            // With --scripts the scripts' own setup.cfg is known: not decided at boot.
+            let at_boot = reasons.iter().any(|r| !r.contains("setup.cfg"));
+            if at_boot {
+                if !matches!(got, Some(VarValue::AtBoot(_))) {
+                    diff.push(format!(
+                        "{name}: decided at boot ({reasons:?}), elpc {got:?}"
+                    ));
+                }
+                continue;
+            }
+            let want = dict.get(&name).and_then(|v| v.as_str());
+            let same = match (want, got) {
+                (None, None) => true,
+                (Some(w), Some(VarValue::Known(g))) => w == g,
+                _ => false,
+            };
+            if !same {
+                diff.push(format!("{name}: runtime {want:?}, elpc {got:?}"));
+            }
+        }
         if !diff.is_empty() {
-            failures.push(format!("{}:\n  {}", case["id"], diff.join("\n  ")));
+            failures.push(format!("{id}:\n  {}", diff.join("\n  ")));
         }
     }
     (checked, failures)
 }
 
 #[test]
-#[ignore = "needs ELPC_SET_PARAMS_CASES and ELPC_SET_PARAMS_RESULTS (oracle profile cases)"]
-fn scripts_agree_with_oracle_profile_cases() {
-    let cases = std::fs::read_to_string(std::env::var("ELPC_SET_PARAMS_CASES").unwrap()).unwrap();
-    let results =
-        std::fs::read_to_string(std::env::var("ELPC_SET_PARAMS_RESULTS").unwrap()).unwrap();
-    let (checked, failures) = check_cases(&cases, &results);
+#[ignore = "needs ELPC_CONFORMANCE_SET_PARAMS (the conformance suite's set_params.jsonl)"]
+fn scripts_agree_with_the_conformance_suite() {
+    let recorded =
+        std::fs::read_to_string(std::env::var("ELPC_CONFORMANCE_SET_PARAMS").unwrap()).unwrap();
+    let (checked, failures) = check_suite(&recorded);
     eprintln!("checked {checked}");
     assert!(
         failures.is_empty(),
         "{} of {checked} cases differ:\n{}",
         failures.len(),
-        failures.join("\n")
+        failures
+            .iter()
+            .take(15)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

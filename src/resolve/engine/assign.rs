@@ -2,6 +2,8 @@
 //! `_process_set`'s `set x = v`, and `params.add_param`'s last dereference and deletion of
 //! empty values.
 
+use super::shape;
+use super::State;
 use crate::resolve::env_layers::EnvOrigin;
 use crate::resolve::reference::resolve_word;
 use crate::resolve::scope::{Provenance, Scope, VarValue};
@@ -132,15 +134,57 @@ pub fn add_param(scope: &mut Scope, key: &str, value: VarValue, provenance: Prov
     scope.define(key, value, provenance);
 }
 
+/// Where a stored value came from, for its provenance and (when decided at boot) its shape.
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'a> {
+    /// Nothing to say (a command's result).
+    None,
+    /// One word (`x = $KEY`, `set x = !y`).
+    Word(&'a str),
+    /// Words joined with `+`.
+    Concat(&'a [&'a str]),
+}
+
 /// Stores `value` under the assignment target `target` (`x`, `!x`, `$X`, `x[k]`).
-pub fn store(scope: &mut Scope, target: &str, value: VarValue, span: Span, from: Option<&str>) {
-    let env = from.and_then(|w| env_source(w, scope));
+pub fn store(st: &mut State, target: &str, value: VarValue, span: Span, from: Source) {
+    let scope = &mut st.scope;
+    let env = match from {
+        Source::Word(w) => env_source(w, scope),
+        _ => None,
+    };
+    // Before `add_param` dereferences it: what the value is made of.
+    let deref = match &value {
+        VarValue::Known(v) if v.len() > 1 && (v.starts_with('!') || v.starts_with('$')) => {
+            Some(v.clone())
+        }
+        _ => None,
+    };
     let provenance = Provenance::Script { span, env };
+    let name = target
+        .strip_prefix('!')
+        .filter(|n| !n.is_empty())
+        .unwrap_or(target);
     if let Some(name) = target.strip_prefix('$').filter(|n| !n.is_empty()) {
         scope.set_env(name, value);
-    } else if let Some(name) = target.strip_prefix('!').filter(|n| !n.is_empty()) {
-        add_param(scope, name, value, provenance);
-    } else {
-        add_param(scope, target, value, provenance);
+        return;
+    }
+    add_param(scope, name, value, provenance);
+    let stored = scope.get(name).map(|v| v.value.clone());
+    let shape = match (&stored, from) {
+        (Some(VarValue::AtBoot(_)), Source::Word(w)) => shape::of_word(w, scope, &st.shapes),
+        (Some(VarValue::AtBoot(_)), Source::Concat(ws)) => shape::of_concat(ws, scope, &st.shapes),
+        _ => None,
+    }
+    .or_else(|| match (&stored, &deref) {
+        (Some(VarValue::AtBoot(_)), Some(text)) => shape::of_word(text, scope, &st.shapes),
+        _ => None,
+    });
+    match shape {
+        Some(s) => {
+            st.shapes.insert(name.to_string(), s);
+        }
+        None => {
+            st.shapes.remove(name);
+        }
     }
 }

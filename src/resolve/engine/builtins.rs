@@ -6,7 +6,7 @@
 use super::assign::known_or_boot;
 use super::line::{emit, exec, store_result, Cmd};
 use super::state::{group, Branch, Ret, State, Tri};
-use super::{code, pyexpr, report, runner, shell, Engine, Link};
+use super::{code, pyexpr, report, runner, shape, shell, Engine, Link};
 use crate::edgelake::commands::Target;
 use crate::edgelake::runtime_commands::{has_methods, method, Dispatch, RUNTIME_VERSION};
 use crate::resolve::condition::{evaluate, parse_if, Truth};
@@ -364,11 +364,13 @@ pub fn run(
                 Branch::ok(st)
             }
             ("file", "test") => {
-                let path = match resolve_word(args.first().copied().unwrap_or(""), &st.scope) {
-                    Resolved::Known(v) => Some(v.to_python_str()),
-                    Resolved::AtBoot { .. } => None,
+                let word = args.first().copied().unwrap_or("");
+                let exists = match resolve_word(word, &st.scope) {
+                    Resolved::Known(v) => node_exists(eng, &v.to_python_str()),
+                    Resolved::AtBoot { .. } => shape::of_word(word, &st.scope, &st.shapes)
+                        .and_then(|s| shape::can_exist(eng, &s)),
                 };
-                let v = match path.and_then(|p| node_exists(eng, &p)) {
+                let v = match exists {
                     Some(true) => VarValue::Known("True".into()),
                     Some(false) => VarValue::Known("False".into()),
                     None => boot("file test"),
@@ -410,7 +412,7 @@ pub fn run(
 
 /// Whether `path` exists on the node: through the path map, the directories the facts list,
 /// or (with a fully described node) not at all.
-fn node_exists(eng: &Engine, path: &str) -> Option<bool> {
+pub(crate) fn node_exists(eng: &Engine, path: &str) -> Option<bool> {
     let trimmed = path.trim_end_matches('/');
     let facts = &eng.options.node;
     if facts
@@ -442,6 +444,13 @@ fn set_home(eng: &mut Engine, args: &[&str], mut st: State) -> Vec<Branch> {
     };
     let home = match resolve_word(dir, &st.scope) {
         Resolved::Known(v) => v.to_python_str(),
+        Resolved::AtBoot { .. }
+            if shape::of_word(dir, &st.scope, &st.shapes)
+                .and_then(|s| shape::can_exist(eng, &s))
+                == Some(false) =>
+        {
+            return Branch::with(st, code::DIR_NOT_WRITABLE);
+        }
         Resolved::AtBoot { .. } => {
             for (name, _) in crate::edgelake::node::directory_variables("") {
                 st.scope.define(

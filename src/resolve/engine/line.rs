@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::assign::{assignment_value, store};
+use super::assign::{assignment_value, store, Source};
 use super::builtins;
 use super::code;
 use super::report;
@@ -179,8 +179,14 @@ pub fn exec(eng: &mut Engine, cmd: &Cmd, mut st: State) -> Vec<Branch> {
         Some(d) => command(eng, cmd, words, first, d, st),
         None if assignment => match assignment_value(&texts[2..], &st.scope) {
             Some(value) => {
-                let from = (n == 3).then_some(texts[2]);
-                store(&mut st.scope, texts[0], value, cmd.line, from);
+                let from = if n == 3 {
+                    Source::Word(texts[2])
+                } else if texts.get(3) == Some(&"+") {
+                    Source::Concat(&texts[2..])
+                } else {
+                    Source::None
+                };
+                store(&mut st, texts[0], value, cmd.line, from);
                 Branch::ok(st)
             }
             None => Branch::with(st, code::NOT_A_COMMAND),
@@ -248,7 +254,7 @@ fn command(
         "process" => builtins::process(eng, cmd, &texts, st),
         "set" if first == 0 && texts.len() == 4 && texts[2] == "=" => {
             let value = super::assign::set_value(texts[3], &st.scope);
-            store(&mut st.scope, texts[1], value, cmd.line, Some(texts[3]));
+            store(&mut st, texts[1], value, cmd.line, Source::Word(texts[3]));
             Branch::ok(st)
         }
         _ => {
@@ -269,7 +275,7 @@ fn command(
 /// Stores the result of a command run as `x = <command>`.
 pub fn store_result(cmd: &Cmd, texts: &[&str], first: usize, st: &mut State, value: VarValue) {
     if first == 2 {
-        store(&mut st.scope, texts[0], value, cmd.line, None);
+        store(st, texts[0], value, cmd.line, Source::None);
     }
 }
 

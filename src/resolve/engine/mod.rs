@@ -19,6 +19,7 @@ pub(crate) mod merge;
 mod pyexpr;
 pub(crate) mod report;
 mod runner;
+mod shape;
 mod shell;
 mod state;
 

@@ -352,7 +352,7 @@ pub fn error(
 
 /// `exit scripts` reached in a processed file: every script up to the node's stops.
 pub fn exits(eng: &mut Engine, cmd: &Cmd, st: &State) {
-    if eng.via.is_empty() {
+    if eng.via.is_empty() && !eng.deployment {
         return; // the file itself is the entry: nothing else to stop
     }
     let mut d = Diagnostic::new(
@@ -362,6 +362,9 @@ pub fn exits(eng: &mut Engine, cmd: &Cmd, st: &State) {
     )
     .label("the node stops here")
     .note("the scripts that processed this file stop too, without running their next lines");
+    if eng.deployment {
+        d = d.note("the deployment scripts end here: the node never reaches its config policy");
+    }
     if let Some(first) = eng.via.first() {
         d = d.with_secondary(*first, "processed from here");
     }

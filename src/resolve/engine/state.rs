@@ -68,6 +68,8 @@ pub struct State {
     pub guards: Vec<String>,
     /// What this boot path assumes about boot-time decisions taken so far.
     pub assumed: Vec<String>,
+    /// The shapes of variables decided at boot (see [`super::shape`]).
+    pub shapes: std::collections::HashMap<String, String>,
 }
 
 impl State {
@@ -79,6 +81,7 @@ impl State {
             emitted: Vec::new(),
             guards: Vec::new(),
             assumed: Vec::new(),
+            shapes: Default::default(),
         }
     }
 
@@ -110,6 +113,11 @@ impl State {
                 .zip(&other.assumed)
                 .take_while(|(a, b)| a == b)
                 .map(|(a, _)| a.clone())
+                .collect(),
+            shapes: self
+                .shapes
+                .into_iter()
+                .filter(|(k, v)| other.shapes.get(k) == Some(v))
                 .collect(),
             guards: self.guards,
         }
