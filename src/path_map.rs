@@ -165,6 +165,12 @@ impl PathMap {
         }
     }
 
+    /// Where the node file `node_path` is on this machine, when a mapping covers it.
+    pub fn local_path(&self, node_path: &str) -> Option<PathBuf> {
+        let (m, rest) = self.under(node_path)?;
+        Some(m.local_dir.join(rest))
+    }
+
     /// Whether `node_path` exists on the node (as a file or a directory, `file test`), when a
     /// mapping covers it.
     pub fn exists(&self, node_path: &str) -> Option<bool> {

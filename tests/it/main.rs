@@ -15,6 +15,7 @@ mod library;
 mod lint_corpus;
 mod lsp;
 mod lsp_frames;
+mod lsp_scripts;
 mod robustness;
 mod rules;
 mod semantics;
