@@ -5,6 +5,7 @@ mod common;
 
 mod ci_formats;
 mod cli;
+mod cli_scripts;
 mod commands;
 mod corpus;
 mod corpus_scripts;
