@@ -4,9 +4,9 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Url};
 
-use elpc::compile::{compile, Input, Options};
 use elpc::lsp::position::Encoding;
 use elpc::lsp::Session;
+use elpc::{compile, Input, Options};
 
 const LINES: usize = 10_000;
 const BASE_ENV: &str =

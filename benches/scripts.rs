@@ -56,17 +56,17 @@ fn options(scripts: bool) -> Options {
     let dir = root().join("tests/fixtures/deployment-scripts");
     let mut files = HashMap::new();
     load(&dir, &mut files);
-    Options {
-        path_map: PathMap {
-            mappings: vec![Mapping {
-                node_dir: "/app/deployment-scripts".into(),
-                local_dir: dir,
-            }],
-            files: Some(Arc::new(Mem(files))),
-        },
-        scripts: scripts.then(|| "/app/deployment-scripts".into()),
-        ..Options::default()
-    }
+    // Options grows (#[non_exhaustive]): set fields on the default.
+    let mut options = Options::default();
+    options.path_map = PathMap {
+        mappings: vec![Mapping {
+            node_dir: "/app/deployment-scripts".into(),
+            local_dir: dir,
+        }],
+        files: Some(Arc::new(Mem(files))),
+    };
+    options.scripts = scripts.then(|| "/app/deployment-scripts".into());
+    options
 }
 
 fn median(times: &mut [Duration]) -> Duration {

@@ -14,8 +14,9 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::edgelake::commands::Target;
 use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::{command_list, Command};
-use crate::emit::json::{default_json, map_node, policy_json};
+use crate::emit::json::{default_json, map_node, stored_json};
 use crate::emit::servers::{self, ServerSet};
+use crate::kubernetes::{Kubernetes, NodePod};
 use crate::path_map::PathMap;
 use crate::resolve::engine::{Engine, NodeFacts};
 use crate::resolve::env_layers::EnvLayers;
@@ -64,6 +65,7 @@ pub struct Unreadable {
 
 /// Why a file was not read.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UnreadableReason {
     /// Not a regular file: `"a directory"`, `"a FIFO"`, `"a character device"`, ...
     NotRegular(&'static str),
@@ -78,8 +80,18 @@ pub enum UnreadableReason {
     Io(std::io::ErrorKind, String),
 }
 
-/// How to compile.
+/// How to compile. New fields may be added (`#[non_exhaustive]`): start from the default and
+/// set what you need.
+///
+/// ```
+/// use elpc::{Options, Target};
+///
+/// let mut options = Options::default();
+/// options.target = Target::AnyLog; // `run data distributor` exists there
+/// options.sets.push(("external_ip".into(), "203.0.113.10".into()));
+/// ```
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Options {
     /// The env → variable mapping.
     pub profile: Profile,
@@ -107,6 +119,7 @@ pub struct Options {
 
 /// The outputs of a policy that parsed.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct CompiledPolicy {
     /// Canonical strict JSON of the policy, references intact.
     pub policy: Json,
@@ -122,6 +135,7 @@ pub struct CompiledPolicy {
 
 /// Everything one compilation produced.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Compilation {
     /// The policy (file 0) and env files (then in order).
     pub sources: SourceMap,
@@ -134,6 +148,8 @@ pub struct Compilation {
     /// The policy's syntax tree, when any structure could be recovered (for tools such as the
     /// language server, so they do not parse the text again).
     pub syntax: Option<ParsedPolicy>,
+    /// The node's pod, Services and ports, when Helm values or manifests were given.
+    pub kubernetes: Option<NodePod>,
     /// For an `.al` script ([`crate::compile_script`]): what running it does.
     pub script: Option<crate::compile_script::ScriptRun>,
 }
@@ -142,6 +158,15 @@ impl Compilation {
     /// The document `elpc compile --format json` prints: `policy`, `resolved`, `servers`,
     /// `commands` (each with its origin) and `diagnostics` (as [`crate::render::json`] writes
     /// them); the outputs are `null` / empty when the policy had no usable structure.
+    ///
+    /// ```
+    /// use elpc::{compile, Input, Options};
+    ///
+    /// let c = compile(&Input::text("p.policy", "{'config': {'port': '32148'}}"), &[], &Options::default());
+    /// let doc = c.to_json();
+    /// assert_eq!(doc["policy"]["config"]["port"], "32148");
+    /// assert!(doc["diagnostics"].is_array());
+    /// ```
     pub fn to_json(&self) -> Json {
         let diagnostics = crate::render::json::diagnostics_json(&self.sources, &self.diagnostics);
         output_json(self, diagnostics)
@@ -155,22 +180,65 @@ impl Compilation {
     }
 }
 
-/// Compiles a policy against env files layered in order (later wins).
+/// Compiles a policy against env files layered in order (later wins). Never panics: input that
+/// is not text, too large or malformed becomes diagnostics.
+///
+/// ```
+/// use elpc::{compile, Input, Options, Severity};
+///
+/// let policy = Input::text("node.policy", "{'config': {'script': ['set start = !start_data']}}");
+/// let env = Input::text("base_configs.env", "NODE_TYPE=operator\nSTART_DATE=30\n");
+/// let c = compile(&policy, &[env], &Options::default());
+///
+/// let typo = c.diagnostics.iter().find(|d| d.rule.name == "undefined-variable").unwrap();
+/// assert_eq!(typo.severity, Severity::Error);
+/// assert_eq!(typo.help.as_deref(), Some("did you mean `start_date`?"));
+/// assert_eq!(c.sources.get(typo.primary.span.file).name(), "node.policy");
+/// ```
 pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compilation {
-    compile_sources(Ok(policy), env_files.iter().map(Ok), options)
+    compile_sources(
+        Ok(policy),
+        env_files.iter().map(Ok),
+        &Kubernetes::default(),
+        options,
+    )
 }
 
 /// [`compile`] for a front end that may have refused some files (a FIFO, a device, a file past
 /// the size limit): each refusal becomes an EL004 finding on that file, and the rest is
 /// compiled as usual.
+///
+/// ```
+/// use elpc::{compile_files, Input, Options, Unreadable, UnreadableReason};
+///
+/// let policy = Ok(Input::text("node.policy", "{'config': {'port': 32148}}"));
+/// let refused = Err(Unreadable {
+///     name: "base_configs.env".into(),
+///     reason: UnreadableReason::NotRegular("a FIFO"),
+/// });
+/// let c = compile_files(&policy, &[refused], &Options::default());
+/// assert!(c.diagnostics.iter().any(|d| d.rule.code == "EL004"));
+/// ```
 pub fn compile_files(
     policy: &Result<Input, Unreadable>,
     env_files: &[Result<Input, Unreadable>],
     options: &Options,
 ) -> Compilation {
+    compile_deployment(policy, env_files, &Kubernetes::default(), options)
+}
+
+/// [`compile_files`] for a deployment that may be on Kubernetes: the env the pod gets from
+/// Helm values or manifests comes first, env files layer on top of it (later wins).
+pub fn compile_deployment(
+    policy: &Result<Input, Unreadable>,
+    env_files: &[Result<Input, Unreadable>],
+    kubernetes: &Kubernetes,
+    options: &Options,
+) -> Compilation {
     compile_sources(
         policy.as_ref(),
         env_files.iter().map(Result::as_ref),
+        kubernetes,
         options,
     )
 }
@@ -178,6 +246,7 @@ pub fn compile_files(
 fn compile_sources<'a>(
     policy: Result<&Input, &Unreadable>,
     env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
+    kubernetes: &Kubernetes,
     options: &Options,
 ) -> Compilation {
     let Prepared {
@@ -185,17 +254,39 @@ fn compile_sources<'a>(
         mut diags,
         scope,
         main: (policy_id, policy_usable),
-    } = prepare(policy, MAX_POLICY_BYTES, env_files, options);
+        pod,
+    } = prepare(policy, MAX_POLICY_BYTES, env_files, kubernetes, options);
 
     let root = if policy_usable {
         parse_policy(policy_id, sources.get(policy_id).text(), &mut diags)
     } else {
         None // unreadable input, already reported
     };
-    let output = root
-        .as_ref()
-        .and_then(|parsed| compile_document(parsed, &scope, &mut sources, options, &mut diags));
-    finish(sources, diags, output, scope, root, None, options)
+    if let Some(pod) = &pod {
+        crate::check::run_kubernetes_env(pod, &scope, &mut diags);
+    }
+    let output = root.as_ref().and_then(|parsed| {
+        compile_document(
+            parsed,
+            &scope,
+            &mut sources,
+            options,
+            pod.as_ref(),
+            &mut diags,
+        )
+    });
+    finish(
+        sources,
+        diags,
+        Finished {
+            output,
+            scope,
+            syntax: root,
+            kubernetes: pod,
+            script: None,
+        },
+        options,
+    )
 }
 
 /// The sources, findings so far and scope, before the main input is interpreted.
@@ -205,14 +296,18 @@ pub(crate) struct Prepared {
     pub(crate) scope: Scope,
     /// The main input (file 0), and whether it is usable text.
     pub(crate) main: (FileId, bool),
+    /// The node's pod, when Helm values or manifests were given.
+    pub(crate) pod: Option<NodePod>,
 }
 
-/// Reads the main input (file 0, up to `max_bytes`) and the env files, runs the env checks
-/// and builds the scope (the built-in profile, or the deployment scripts with `scripts`).
+/// Reads the main input (file 0, up to `max_bytes`), the Kubernetes inputs and the env
+/// files, runs the env checks and builds the scope (the built-in profile, or the deployment
+/// scripts with `scripts`).
 pub(crate) fn prepare<'a>(
     main: Result<&Input, &Unreadable>,
     max_bytes: usize,
     env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
+    kubernetes: &Kubernetes,
     options: &Options,
 ) -> Prepared {
     let mut sources = SourceMap::new();
@@ -231,6 +326,21 @@ pub(crate) fn prepare<'a>(
     let mut all_env_usable = true;
     let mut parsed_env = Vec::new();
     let has_env_files = env_files.len() > 0;
+    let mut pod = crate::kubernetes::load(&mut sources, kubernetes, &mut diags);
+    if let Some(pod) = &mut pod {
+        pod.secrets_shown = options.show_secrets;
+    }
+    if let Some(pod) = &pod {
+        env_anchor = Some(pod.anchor);
+        for var in &pod.env {
+            layers.define(
+                &var.name,
+                var.value.clone(),
+                var.origin.clone(),
+                var.overrides.clone(),
+            );
+        }
+    }
     for input in env_files {
         let (id, usable) = add_source(&mut sources, input, MAX_ENV_BYTES, &mut diags);
         env_anchor.get_or_insert(Span::new(id, 0..0));
@@ -250,16 +360,11 @@ pub(crate) fn prepare<'a>(
         },
         &mut diags,
     );
+    let env_known = has_env_files || pod.is_some();
     let derived = match &options.scripts {
         Some(dir) if options.profile == Profile::EdgeLake => {
             let mut engine = Engine::new(options, &mut sources, &mut diags);
-            crate::resolve::deployment::derive(
-                &mut engine,
-                dir,
-                layers,
-                has_env_files,
-                &options.sets,
-            )
+            crate::resolve::deployment::derive(&mut engine, dir, layers, env_known, &options.sets)
         }
         _ => Err(layers),
     };
@@ -267,7 +372,7 @@ pub(crate) fn prepare<'a>(
         Scope::build(
             options.profile,
             layers,
-            has_env_files,
+            env_known,
             &options.sets,
             &mut diags,
             env_anchor.filter(|_| all_env_usable),
@@ -278,20 +383,31 @@ pub(crate) fn prepare<'a>(
         diags,
         scope,
         main: (policy_id, policy_usable),
+        pod,
     }
+}
+
+/// What a compilation produced besides its sources and findings.
+pub(crate) struct Finished {
+    pub(crate) output: Option<CompiledPolicy>,
+    pub(crate) scope: Scope,
+    pub(crate) syntax: Option<ParsedPolicy>,
+    pub(crate) kubernetes: Option<NodePod>,
+    pub(crate) script: Option<crate::compile_script::ScriptRun>,
 }
 
 /// The compilation: suppressions and rule levels applied, findings sorted by place and
 /// duplicates dropped, secrets hidden unless asked for.
 pub(crate) fn finish(
-    sources: SourceMap,
-    diags: Diagnostics,
-    output: Option<CompiledPolicy>,
-    scope: Scope,
-    syntax: Option<ParsedPolicy>,
-    script: Option<crate::compile_script::ScriptRun>,
+    mut sources: SourceMap,
+    mut diags: Diagnostics,
+    done: Finished,
     options: &Options,
 ) -> Compilation {
+    if let Some(origin) = &options.levels.origin {
+        let id = sources.add(SourceFile::new(origin.name.clone(), origin.text.clone()));
+        check::unknown_rule_name::check(&sources, id, &options.levels, &mut diags);
+    }
     let mut diagnostics = suppress::apply(&sources, diags.into_vec(), &options.levels);
     diagnostics.sort_by_key(|d| {
         (
@@ -304,10 +420,11 @@ pub(crate) fn finish(
     let mut compilation = Compilation {
         sources,
         diagnostics,
-        output,
-        scope,
-        syntax,
-        script,
+        output: done.output,
+        scope: done.scope,
+        syntax: done.syntax,
+        kubernetes: done.kubernetes,
+        script: done.script,
     };
     if !options.show_secrets {
         crate::secrets::hide_secrets(&mut compilation);
@@ -320,6 +437,7 @@ fn compile_document(
     scope: &Scope,
     sources: &mut SourceMap,
     options: &Options,
+    pod: Option<&NodePod>,
     diags: &mut Diagnostics,
 ) -> Option<CompiledPolicy> {
     let root = &parsed.root;
@@ -347,14 +465,17 @@ fn compile_document(
         },
         diags,
     );
+    if let Some(pod) = pod {
+        check::run_kubernetes(pod, &servers, &keys, scope, diags);
+    }
     crate::resolve::script::report_unexplained_stops(&lines, diags);
     let object = match &root.kind {
         NodeKind::Array(items) => items.first().unwrap_or(root),
         _ => root,
     };
-    let commands = command_list(&servers, &lines, scope);
+    let commands = command_list(&servers, &lines, scope, options.target);
     Some(CompiledPolicy {
-        policy: with_computed_id(policy_json(object)),
+        policy: with_computed_id(stored_json(object, scope)),
         resolved: resolved_json(object, &keys, &lines, scope),
         servers,
         commands,
@@ -364,8 +485,18 @@ fn compile_document(
 
 /// Adds the `id` the node computes (§1.5) when the policy has none, at the end of the inner
 /// object where `blockchain insert` puts it, so `policy` is what the node would store (minus
-/// the `date` and `ledger` it adds at insert time).
-fn with_computed_id(mut policy: Json) -> Json {
+/// the `date` and `ledger` it adds at insert time). No id when an unquoted reference's value
+/// (hashed with the rest) is known only on the node.
+fn with_computed_id((mut policy, complete): (Json, bool)) -> Json {
+    let has_id = |p: &Json| {
+        p.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Json::as_object)
+            .is_none_or(|inner| inner.contains_key("id"))
+    };
+    if !complete || has_id(&policy) {
+        return policy; // a written id stays; no md5 of the whole policy to throw away
+    }
     let id = crate::emit::policy_id::compute_id(&policy);
     if let (Some(id), Some(inner)) = (
         id,
@@ -374,9 +505,7 @@ fn with_computed_id(mut policy: Json) -> Json {
             .and_then(|o| o.values_mut().next())
             .and_then(|v| v.as_object_mut()),
     ) {
-        if !inner.contains_key("id") {
-            inner.insert("id".into(), Json::String(id));
-        }
+        inner.insert("id".into(), Json::String(id));
     }
     policy
 }
@@ -418,7 +547,7 @@ fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: 
 
 /// Adds an input to the map, reporting input that is not usable text (then `false`). Unusable
 /// input keeps only its valid prefix, so the diagnostic can point where the problem starts.
-fn add_source(
+pub(crate) fn add_source(
     sources: &mut SourceMap,
     input: Result<&Input, &Unreadable>,
     max_bytes: usize,
@@ -522,8 +651,20 @@ fn add_refused(
     (id, false)
 }
 
-/// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics.
+/// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics,
+/// and `kubernetes` (the network plan) when Helm values or manifests were given.
 pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
+    let mut doc = output_document(compilation, diagnostics);
+    if let (Some(pod), Some(map)) = (&compilation.kubernetes, doc.as_object_mut()) {
+        map.insert(
+            "kubernetes".into(),
+            crate::kubernetes::plan::to_json(pod, &compilation.sources, pod.secrets_shown),
+        );
+    }
+    doc
+}
+
+fn output_document(compilation: &Compilation, diagnostics: Json) -> Json {
     let sources = &compilation.sources;
     match &compilation.output {
         Some(out) => json!({

@@ -2,7 +2,7 @@
 //! `process`, in the scope the env files give (the built-in profile, or the deployment scripts
 //! with `Options::scripts`), and reports what fails at boot, at the script's own lines.
 
-use crate::compile::{finish, prepare, Compilation, Input, Options, Unreadable};
+use crate::compile::{finish, prepare, Compilation, Finished, Input, Options, Unreadable};
 use crate::resolve::engine::{Emitted, Engine, Link, State};
 use crate::source::{FileId, Span};
 
@@ -45,6 +45,7 @@ pub fn compile_script_files(
         script.as_ref(),
         MAX_SCRIPT_BYTES,
         env_files.iter().map(Result::as_ref),
+        &crate::kubernetes::Kubernetes::default(),
         options,
     );
     let (id, usable) = p.main;
@@ -68,7 +69,18 @@ pub fn compile_script_files(
             run.commands = st.emitted;
         }
     }
-    finish(p.sources, p.diags, None, scope, None, Some(run), options)
+    finish(
+        p.sources,
+        p.diags,
+        Finished {
+            output: None,
+            scope,
+            syntax: None,
+            kubernetes: None,
+            script: Some(run),
+        },
+        options,
+    )
 }
 
 /// Whether a file name is a script (`.al`) rather than a policy.

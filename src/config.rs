@@ -14,6 +14,8 @@
 //! target  = "edgelake"         # or "anylog"
 //! path_map = ["/app/deployment-scripts=deployment-scripts"]
 //! scripts  = "deployment-scripts"  # derive node variables from its main.al (as --scripts)
+//! values  = ["chart/values.yaml", "deploy/operator.yaml"]   # Helm values, in Helm's order
+//! manifests = ["rendered/operator.yaml"]                       # or rendered manifests
 //! ```
 //!
 //! The core only knows [`LintLevels`]; reading, parsing and finding the file (the feature
@@ -51,6 +53,7 @@ pub struct Config {
 /// `--deny` / `--warn` / `--allow` lists: rule codes, rule names, or `warnings`.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct LintLevels {
     /// Report these as errors.
     #[serde(default)]
@@ -61,6 +64,34 @@ pub struct LintLevels {
     /// Do not report these.
     #[serde(default)]
     pub allow: Vec<String>,
+    /// The `elpc.toml` these levels were read from, so that a name in it that is no rule is
+    /// reported there, with line, column and "did you mean" (EL030). `None` for levels from a
+    /// command line, whose front end reports unknown names itself.
+    #[serde(skip)]
+    pub origin: Option<LevelsOrigin>,
+}
+
+impl LintLevels {
+    /// The names that are no rule's code or name (nor `warnings`), each quoted and followed by
+    /// the closest rule when one is close: for a front end's usage error.
+    ///
+    /// ```
+    /// let mut levels = elpc::LintLevels::default();
+    /// levels.allow = vec!["EL201".into(), "env-duplicte-key".into()];
+    /// assert_eq!(levels.unknown_rule_names(), ["`env-duplicte-key` (did you mean `env-duplicate-key`?)"]);
+    /// ```
+    pub fn unknown_rule_names(&self) -> Vec<String> {
+        crate::check::suppress::unknown_rule_names(self)
+    }
+}
+
+/// The file rule levels were read from: its display name and text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LevelsOrigin {
+    /// Display name (usually the path of `elpc.toml`).
+    pub name: String,
+    /// The file's text.
+    pub text: String,
 }
 
 /// Env files and variables for the policies matching `files`.
@@ -90,6 +121,13 @@ pub struct PolicyGroup {
     /// derives the node variables, as `--scripts`.
     #[serde(default)]
     pub scripts: Option<String>,
+    /// Helm values files in Helm's order (the chart's `values.yaml` first), relative to the
+    /// configuration file: the pod's env comes from them.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Rendered Kubernetes manifests, relative to the configuration file.
+    #[serde(default)]
+    pub manifests: Vec<String>,
 }
 
 /// A configuration file that could not be read.
@@ -149,10 +187,15 @@ impl PolicyGroup {
 impl Config {
     /// Parses configuration text.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError {
             path: path.to_path_buf(),
             message: e.to_string().trim_end().to_string(),
-        })
+        })?;
+        config.lint.origin = Some(LevelsOrigin {
+            name: path.display().to_string(),
+            text: text.to_string(),
+        });
+        Ok(config)
     }
 
     /// Finds `elpc.toml` in `start` or its ancestors, and parses it.

@@ -2,8 +2,8 @@
 //!
 //! Checks an EdgeLake / AnyLog node *config policy* against the env files of its deployment
 //! and compiles it into what the node will really do: typed JSON, the servers it starts and
-//! the command list it runs. Data flows one way:
-//! source → [`syntax`] → [`resolve`] → [`check`] → [`emit`].
+//! the command list it runs, with every defect as a [`Diagnostic`] (file, line, column, help
+//! and a fix where one is known). Data flows one way: source → syntax → resolve → check → emit.
 //!
 //! ```
 //! use elpc::{compile, Input, Options};
@@ -23,35 +23,101 @@
 //! assert_eq!(commands[1], "run scheduler 1"); // the `if` on ENABLE_HA=false is folded away
 //! assert_eq!(commands.len(), 2);
 //! ```
+//!
+//! # The API
+//!
+//! - Compiling: [`compile`] (bytes the caller read), [`compile_files`] (reads refused by the
+//!   caller become findings), [`compile_deployment`] (with Kubernetes inputs); [`Input`],
+//!   [`Options`] (with [`Profile`], [`Target`], [`LintLevels`], [`PathMap`]).
+//! - Results: [`Compilation`] (sources, diagnostics, [`CompiledPolicy`]); [`Compilation::to_json`]
+//!   is the document `elpc compile` prints.
+//! - Findings: [`Diagnostic`], [`Label`], [`Suggestion`], [`Severity`], [`Span`] into a
+//!   [`SourceMap`]; every [`Rule`] is in [`rules`], with its explain page.
+//! - Rendering: [`render`] (JSON, SARIF, GitHub annotations, and text for people with the
+//!   feature `human`).
+//! - Front ends, behind features: [`config`] (`elpc.toml`), [`disk`] (bounded file reading),
+//!   `lsp` (the language server).
+//!
+//! Secret env values are masked in diagnostics unless [`Options::show_secrets`] is set. The
+//! core (`default-features = false`) reads no files, prints nothing and builds for
+//! `wasm32-unknown-unknown`. Modules not shown in these docs are elpc's internals, public only
+//! for its own binary, benchmarks and fuzz targets: they are not part of the API and change in
+//! any release.
 
-pub mod check;
-pub mod compile;
-pub mod compile_script;
+#![warn(missing_docs)]
+
+pub(crate) mod check;
+pub(crate) mod compile;
+pub(crate) mod compile_script;
+#[cfg(feature = "config")]
 pub mod config;
+#[cfg(not(feature = "config"))]
+pub(crate) mod config;
+#[doc(hidden)]
 pub mod diagnostic;
+#[cfg(feature = "fs")]
 pub mod disk;
-pub mod edgelake;
-pub mod emit;
+pub(crate) mod edgelake;
+pub(crate) mod emit;
+#[doc(hidden)]
+pub mod kubernetes;
 #[cfg(feature = "lsp")]
 pub mod lsp;
-pub mod path_map;
+pub(crate) mod path_map;
 pub mod render;
+#[doc(hidden)]
 pub mod resolve;
-pub mod secrets;
-pub mod source;
+pub(crate) mod secrets;
+pub(crate) mod source;
+#[doc(hidden)]
 pub mod syntax;
 
-// The facade dependents use. Modules above are being narrowed to `pub(crate)` (issue 11);
-// code outside the crate (tests, benches, fuzz targets, front ends) should name these.
+// The recorded conformance suite (tests/conformance/), replayed as unit tests.
+#[cfg(test)]
+mod conformance;
+
 pub use compile::{
-    compile, compile_files, Compilation, CompiledPolicy, Input, Options, Unreadable,
-    UnreadableReason,
+    compile, compile_deployment, compile_files, Compilation, CompiledPolicy, Input, Options,
+    Unreadable, UnreadableReason, MAX_ENV_BYTES, MAX_POLICY_BYTES,
 };
-pub use compile_script::{compile_script, is_script, ScriptRun};
-pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
+pub use compile_script::{
+    compile_script, compile_script_files, is_script, ScriptRun, MAX_SCRIPT_BYTES,
+};
+pub use config::{LevelsOrigin, LintLevels};
+pub use diagnostic::{Diagnostic, Label, Rule, Severity, Suggestion};
 pub use edgelake::commands::Target;
+/// Where the EdgeLake image clones the deployment scripts, and the script it runs at boot
+/// (`--scripts DIR` maps the first to a checkout).
+pub use edgelake::node::{MAIN_SCRIPT, SCRIPTS_DIR};
+pub use emit::commands::Command;
+pub use emit::servers::ServerSet;
+pub use kubernetes::{template::ChartFiles, Kubernetes, NodePod};
 pub use path_map::{LocalFiles, Mapping, NodeFile, PathMap};
-pub use resolve::engine::NodeFacts;
-pub use resolve::scope::Profile;
-pub use resolve::scope::{Provenance, Scope, VarValue, Variable};
+/// What elpc knows about the node itself, and what running a script leaves (commands, links).
+pub use resolve::engine::{Emitted, Link, NodeFacts};
+/// The variables a compilation resolved with ([`Compilation::scope`]) and the env → variable
+/// mapping it used.
+pub use resolve::scope::{Profile, Provenance, Scope, VarValue, Variable};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};
+
+/// Every rule elpc knows, in code order: code (`EL201`), name (`undefined-variable`), default
+/// severity, summary and explain page (the text `elpc explain` prints).
+///
+/// ```
+/// let rule = elpc::rules().iter().find(|r| r.code == "EL201").unwrap();
+/// assert_eq!(rule.name, "undefined-variable");
+/// assert!(rule.explain.contains("Bad"));
+/// ```
+pub fn rules() -> &'static [&'static Rule] {
+    check::catalog::ALL
+}
+
+/// The rule with this code or name, case-insensitive (`EL201`, `undefined-variable`).
+///
+/// ```
+/// assert_eq!(elpc::find_rule("el201").unwrap().name, "undefined-variable");
+/// assert!(elpc::find_rule("no-such-rule").is_none());
+/// ```
+pub fn find_rule(code_or_name: &str) -> Option<&'static Rule> {
+    check::catalog::find(code_or_name)
+}

@@ -9,19 +9,19 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use elpc::check::{catalog, suppress};
-use elpc::compile::{
-    compile_files, output_json, Compilation, Input, Options, Unreadable, UnreadableReason,
-    MAX_ENV_BYTES, MAX_POLICY_BYTES,
-};
-use elpc::config::{Config, LintLevels};
-use elpc::edgelake::commands::Target;
-use elpc::emit::commands::to_al_script;
-use elpc::emit::json::to_ascii_json;
-use elpc::path_map::{LocalFiles, Mapping, PathMap};
+mod cli {
+    pub mod affected;
+}
+
+use elpc::config::Config;
+use elpc::disk;
 use elpc::render::sarif::{sarif, SarifInput};
-use elpc::render::{github, human, json::diagnostics_json, json::FORMAT_VERSION};
-use elpc::resolve::scope::Profile;
+use elpc::render::{github, human, to_al_script, to_ascii_json};
+use elpc::{
+    compile_deployment, ChartFiles, Compilation, Input, Kubernetes, LintLevels, LocalFiles,
+    Mapping, Options, PathMap, Profile, Target, Unreadable, UnreadableReason, MAX_ENV_BYTES,
+    MAX_POLICY_BYTES,
+};
 
 /// The EdgeLake policy compiler: checks and compiles node config policies against their env files.
 #[derive(Parser)]
@@ -42,7 +42,8 @@ enum Command {
         /// Output format: the JSON document, or the command list as an `.al` script.
         #[arg(long, value_enum, default_value_t = CompileFormat::Json)]
         format: CompileFormat,
-        /// Write the output to this file (atomically; nothing is written when there are errors).
+        /// Write the output to this file (atomically; nothing is written when there are errors);
+        /// `-o -` prints it. Without -o it is printed unless standard output is a terminal.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
         /// Do not print diagnostics to standard error (they stay in the JSON output).
@@ -53,7 +54,9 @@ enum Command {
     },
     /// Check policies (and `.al` scripts) and print diagnostics only.
     Check {
-        /// The policy files; a `.al` file is checked as a script the node runs with `process`.
+        /// The policy files. An env file or elpc.toml stands for the policies it affects (the
+        /// policies of the elpc.toml groups listing the env file; every policy below elpc.toml).
+        /// A `.al` file is checked as a script the node runs with `process`.
         #[arg(required = true)]
         policies: Vec<PathBuf>,
         #[command(flatten)]
@@ -82,7 +85,8 @@ struct InputArgs {
     /// An env file (docker compose dialect); repeat to layer them, later files win.
     #[arg(short, long = "env", value_name = "FILE")]
     env: Vec<PathBuf>,
-    /// Set a node variable directly (highest precedence), e.g. --set ip=10.0.0.5
+    /// Set a node variable directly (highest precedence), e.g. --set enable_ha=true; the node's
+    /// facts (ip, external_ip, hostname, is_vm, external_dns) come before the deployment scripts
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     sets: Vec<(String, String)>,
     /// How env keys become node variables.
@@ -116,6 +120,29 @@ struct InputArgs {
     /// scripts `process` lines name (mapped at /app/deployment-scripts).
     #[arg(long, value_name = "DIR")]
     scripts: Option<PathBuf>,
+    #[command(flatten)]
+    kubernetes: KubernetesArgs,
+}
+
+/// Kubernetes inputs: the node's env from Helm values or rendered manifests.
+#[derive(clap::Args)]
+struct KubernetesArgs {
+    /// A Helm values file (repeat in Helm's order: the chart's values.yaml first, then each
+    /// `-f` file; later files win, maps merge key by key).
+    #[arg(long = "values", value_name = "FILE")]
+    values: Vec<PathBuf>,
+    /// Rendered Kubernetes manifests (multi-document YAML, e.g. `helm template` output); `-`
+    /// reads standard input.
+    #[arg(long = "manifest", value_name = "FILE|-")]
+    manifests: Vec<PathBuf>,
+    /// The Helm chart's directory: its `values.yaml` comes first, and its own templates
+    /// (ConfigMap, Service, Deployment) are rendered instead of elpc's built-in data of the
+    /// two known EdgeLake charts.
+    #[arg(long = "chart", value_name = "DIR")]
+    chart: Option<PathBuf>,
+    /// The cluster's NodePort range, when its API server is not on the default 30000-32767.
+    #[arg(long = "node-port-range", value_name = "LOW-HIGH", value_parser = parse_port_range)]
+    node_port_range: Option<(u16, u16)>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -137,7 +164,7 @@ impl LocalFiles for RealFiles {
         path.is_dir()
     }
     fn read(&self, path: &Path) -> Option<Vec<u8>> {
-        elpc::disk::read_bounded(path, elpc::compile_script::MAX_SCRIPT_BYTES).ok()
+        disk::read_bounded(path, elpc::MAX_SCRIPT_BYTES).ok()
     }
 }
 
@@ -198,6 +225,22 @@ fn parse_env_set(s: &str) -> Result<(String, Vec<PathBuf>), String> {
     Ok((name.to_string(), files))
 }
 
+fn parse_port_range(s: &str) -> Result<(u16, u16), String> {
+    let (low, high) = s
+        .split_once('-')
+        .ok_or_else(|| format!("`{s}` is not LOW-HIGH, e.g. 30000-32767"))?;
+    let port = |p: &str| {
+        p.trim()
+            .parse::<u16>()
+            .map_err(|_| format!("`{p}` is not a port number"))
+    };
+    let (low, high) = (port(low)?, port(high)?);
+    if low > high {
+        return Err(format!("{low} is above {high}"));
+    }
+    Ok((low, high))
+}
+
 fn parse_set(s: &str) -> Result<(String, String), String> {
     let (name, value) = s
         .split_once('=')
@@ -210,6 +253,13 @@ fn parse_set(s: &str) -> Result<(String, String), String> {
     }
     Ok((name.to_string(), value.to_string()))
 }
+
+/// What `elpc lsp` says when a person starts it on a terminal.
+const LSP_BANNER: &str =
+    "elpc lsp: the elpc language server, speaking the Language Server Protocol \
+on standard input and output. An editor starts it for you: the VS Code extension \
+(editors/vscode), Neovim (editors/nvim) or Helix (editors/helix), see \"In the editor\" in the \
+README. It is now waiting for an LSP client on this terminal; press Ctrl-D to quit.";
 
 /// A failure that is the user's environment, not the policy: exit code 2.
 struct UsageError(String);
@@ -242,7 +292,20 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     policy.display()
                 )));
             }
+            // `-o -` is standard output, asked for by name.
+            let to_stdout = output.as_deref() == Some(Path::new("-"));
+            let output = output.filter(|_| !to_stdout);
             let plan = Plan::for_policy(&policy, &inputs, None)?;
+            let read: Vec<&Path> = std::iter::once(policy.as_path())
+                .chain(plan.env.iter().map(PathBuf::as_path))
+                .collect();
+            // Refused before compiling, so a wrong -o is said at once, errors or not.
+            if let Some(why) = output
+                .as_deref()
+                .and_then(|o| disk::refuse_output(o, &read))
+            {
+                return Err(UsageError(why));
+            }
             let compilation = plan.compile(&policy)?;
             let use_color = color.color.enabled(std::io::stderr().is_terminal());
             if !quiet {
@@ -252,11 +315,12 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     inputs.notes,
                     &mut std::io::stderr(),
                 );
+                let summary = human::summary(&compilation.diagnostics);
+                eprintln!("{}: {summary}", policy.display());
             }
             let text = match format {
                 CompileFormat::Json => {
-                    let diags = diagnostics_json(&compilation.sources, &compilation.diagnostics);
-                    let mut t = to_ascii_json(&output_json(&compilation, diags), true);
+                    let mut t = elpc::render::output::compile_document(&compilation);
                     t.push('\n');
                     t
                 }
@@ -274,7 +338,21 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 Some(path) if failed => {
                     eprintln!("elpc: errors found; {} was not written", path.display());
                 }
-                Some(path) => write_atomically(&path, text.as_bytes())?,
+                Some(path) => {
+                    disk::write_output(&path, text.as_bytes(), &read).map_err(UsageError)?
+                }
+                // On a terminal the document would scroll the findings away: it is printed only
+                // when asked for (`-o -`), or when standard output is a pipe or a file.
+                None if !to_stdout && std::io::stdout().is_terminal() => {
+                    eprintln!(
+                        "elpc: the compiled {} is not printed on a terminal: -o - prints it, \
+                         -o FILE writes it (when there are no errors)",
+                        match format {
+                            CompileFormat::Json => "JSON",
+                            CompileFormat::Al => ".al script",
+                        }
+                    );
+                }
                 None => print_stdout(&text)?,
             }
             Ok(exit_for(failed))
@@ -287,6 +365,11 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             color,
         } => {
             let use_color = color.color.enabled(std::io::stdout().is_terminal());
+            let affected = cli::affected::expand(&policies).map_err(UsageError)?;
+            for note in &affected.notes {
+                eprintln!("elpc: {note}");
+            }
+            let policies = affected.policies;
             let mut failed = false;
             let mut runs: Vec<(Option<String>, Compilation)> = Vec::new();
             for policy in &policies {
@@ -321,21 +404,11 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     }
                 }
                 CheckFormat::Json => {
-                    let mut all = Vec::new();
-                    for (set, c) in &runs {
-                        for mut d in diagnostics_json(&c.sources, &c.diagnostics)
-                            .as_array()
-                            .cloned()
-                            .unwrap_or_default()
-                        {
-                            if let Some(set) = set {
-                                d["env_set"] = serde_json::json!(set);
-                            }
-                            all.push(d);
-                        }
-                    }
-                    let doc = serde_json::json!({ "version": FORMAT_VERSION, "diagnostics": all });
-                    out = format!("{}\n", to_ascii_json(&doc, true));
+                    out =
+                        elpc::render::json::check_document(runs.iter().map(|(set, c)| {
+                            (set.as_deref(), &c.sources, c.diagnostics.as_slice())
+                        }));
+                    out.push('\n');
                 }
                 CheckFormat::Sarif => {
                     let inputs: Vec<SarifInput> = runs
@@ -346,16 +419,16 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                             env_set: set.as_deref(),
                         })
                         .collect();
-                    out = format!("{}\n", to_ascii_json(&sarif(&inputs), true));
+                    let root = std::env::current_dir().ok();
+                    let log = sarif(&inputs, root.as_deref());
+                    out = format!("{}\n", to_ascii_json(&log, true));
                 }
                 CheckFormat::Github => {
                     for (set, c) in &runs {
                         let shown: Vec<_> = c
                             .diagnostics
                             .iter()
-                            .filter(|d| {
-                                inputs.notes || d.severity != elpc::diagnostic::Severity::Note
-                            })
+                            .filter(|d| inputs.notes || d.severity != elpc::Severity::Note)
                             .cloned()
                             .collect();
                         out.push_str(&github::annotations(&c.sources, &shown, set.as_deref()));
@@ -366,20 +439,27 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             Ok(exit_for(failed))
         }
         Command::Explain { rule } => explain(rule.as_deref()),
-        Command::Lsp => match elpc::lsp::run_stdio() {
-            Ok(()) => Ok(ExitCode::SUCCESS),
-            Err(message) => {
-                eprintln!("elpc lsp: {message}");
-                Ok(ExitCode::from(1))
+        Command::Lsp => {
+            // Started by hand, the server would sit silently waiting for JSON-RPC: say what it is.
+            let by_hand = std::io::stdin().is_terminal();
+            if by_hand {
+                eprintln!("{LSP_BANNER}");
             }
-        },
+            match elpc::lsp::run_stdio() {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(message) => {
+                    eprintln!("elpc lsp: {message}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
     }
 }
 
 fn explain(rule: Option<&str>) -> Result<ExitCode, UsageError> {
     let Some(name) = rule else {
         let mut text = String::new();
-        for r in catalog::ALL {
+        for r in elpc::rules() {
             text.push_str(&format!(
                 "{}  {:<26} {:<8} {}\n",
                 r.code,
@@ -391,7 +471,7 @@ fn explain(rule: Option<&str>) -> Result<ExitCode, UsageError> {
         print_stdout(&text)?;
         return Ok(ExitCode::SUCCESS);
     };
-    let Some(r) = catalog::find(name) else {
+    let Some(r) = elpc::find_rule(name) else {
         return Err(UsageError(format!(
             "no rule is called `{name}`; `elpc explain` lists them all"
         )));
@@ -437,10 +517,71 @@ fn read(path: &Path, max_bytes: usize) -> Result<Result<Input, Unreadable>, Usag
     }
 }
 
+/// `path` relative to the working directory when it lies below it, as people type paths.
+fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// A chart directory's `Chart.yaml` and `templates/*` (`.yaml`, `.yml`, `.tpl`, by name),
+/// each through the bounded reader.
+fn read_chart(dir: &Path) -> Result<ChartFiles, UsageError> {
+    let templates_dir = dir.join("templates");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&templates_dir)
+        .map_err(|e| UsageError(format!("cannot read {}: {e}", templates_dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "tpl")
+        })
+        .collect();
+    names.sort();
+    names.truncate(elpc::kubernetes::template::MAX_TEMPLATES);
+    let chart_yaml = dir.join("Chart.yaml");
+    Ok(ChartFiles {
+        chart_yaml: if chart_yaml.exists() {
+            Some(read(&chart_yaml, MAX_ENV_BYTES)?)
+        } else {
+            None
+        },
+        templates: names
+            .iter()
+            .map(|p| read(p, MAX_ENV_BYTES))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// A file, or standard input for `-` (read up to one byte past the env limit, so the library
+/// reports an oversized input instead of this reading without end).
+fn read_or_stdin(path: &Path) -> Result<Result<Input, Unreadable>, UsageError> {
+    if path != Path::new("-") {
+        return read(path, MAX_ENV_BYTES);
+    }
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_ENV_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+    Ok(Ok(Input {
+        name: "<stdin>".into(),
+        bytes,
+    }))
+}
+
 /// What one policy is compiled with: env files, `--set` values, profile and rule levels, from
 /// the command line and the nearest `elpc.toml`.
 struct Plan {
     env: Vec<PathBuf>,
+    values: Vec<PathBuf>,
+    manifests: Vec<PathBuf>,
+    chart: Option<PathBuf>,
+    node_port_range: (u16, u16),
     options: Options,
 }
 
@@ -453,6 +594,12 @@ impl Plan {
         let found = Config::discover(policy).map_err(|e| UsageError(e.to_string()))?;
         let mut levels = LintLevels::default();
         let mut env = inputs.env.clone();
+        let mut values = inputs.kubernetes.values.clone();
+        if let Some(dir) = &inputs.kubernetes.chart {
+            // Helm reads the chart's own values.yaml before every -f file.
+            values.insert(0, dir.join("values.yaml"));
+        }
+        let mut manifests = inputs.kubernetes.manifests.clone();
         let mut sets: Vec<(String, String)> = Vec::new();
         let mut profile = None;
         let mut target = None;
@@ -460,6 +607,9 @@ impl Plan {
         let mut group_scripts: Option<PathBuf> = None;
         if let Some((path, config)) = &found {
             levels = config.lint.clone();
+            if let Some(origin) = &mut levels.origin {
+                origin.name = display_path(path);
+            }
             let root = path.parent().unwrap_or(Path::new("."));
             let absolute = std::path::absolute(policy).unwrap_or_else(|_| policy.to_path_buf());
             let relative = absolute
@@ -468,6 +618,10 @@ impl Plan {
             if let Some(group) = config.group_for(relative) {
                 if env.is_empty() && env_set.is_none() {
                     env = group.env.iter().map(|e| root.join(e)).collect();
+                }
+                if values.is_empty() && manifests.is_empty() && env_set.is_none() {
+                    values = group.values.iter().map(|e| root.join(e)).collect();
+                    manifests = group.manifests.iter().map(|e| root.join(e)).collect();
                 }
                 sets.extend(group.set.iter().map(|(k, v)| (k.clone(), v.clone())));
                 let bad = |e: String| UsageError(format!("{}: {e}", path.display()));
@@ -493,16 +647,18 @@ impl Plan {
         levels.deny.extend(inputs.deny.iter().cloned());
         levels.warn.extend(inputs.warn.iter().cloned());
         levels.allow.extend(inputs.allow.iter().cloned());
-        let unknown = suppress::unknown_rule_names(&levels);
+        // Unknown names in elpc.toml are findings there (EL030, reported by the library with
+        // line and column); those on the command line are usage errors.
+        let mut named = LintLevels::default();
+        named.deny.clone_from(&inputs.deny);
+        named.warn.clone_from(&inputs.warn);
+        named.allow.clone_from(&inputs.allow);
+        let unknown = named.unknown_rule_names();
         if !unknown.is_empty() {
             return Err(UsageError(format!(
                 "unknown rule{} {}; `elpc explain` lists them",
                 if unknown.len() == 1 { "" } else { "s" },
-                unknown
-                    .iter()
-                    .map(|u| format!("`{u}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                unknown.join(", ")
             )));
         }
         sets.extend(inputs.sets.iter().cloned());
@@ -513,18 +669,16 @@ impl Plan {
         };
         let scripts = inputs.scripts.clone().or(group_scripts);
         if let Some(dir) = &scripts {
-            let main = dir.join(elpc::edgelake::node::MAIN_SCRIPT);
-            if !main.is_file() {
+            if !dir.join(elpc::MAIN_SCRIPT).is_file() {
                 return Err(UsageError(format!(
                     "--scripts {}: no {} there (give the root of a deployment-scripts checkout)",
                     dir.display(),
-                    elpc::edgelake::node::MAIN_SCRIPT
+                    elpc::MAIN_SCRIPT
                 )));
             }
-            let node_dir = elpc::edgelake::node::SCRIPTS_DIR;
-            if !mappings.iter().any(|m| m.node_dir == node_dir) {
+            if !mappings.iter().any(|m| m.node_dir == elpc::SCRIPTS_DIR) {
                 mappings.push(Mapping {
-                    node_dir: node_dir.to_string(),
+                    node_dir: elpc::SCRIPTS_DIR.to_string(),
                     local_dir: dir.clone(),
                 });
             }
@@ -536,44 +690,74 @@ impl Plan {
         };
         Ok(Plan {
             env,
-            options: Options {
-                show_secrets: inputs.show_secrets,
-                profile,
-                sets,
-                levels,
-                target: match inputs.target {
+            values,
+            manifests,
+            chart: inputs.kubernetes.chart.clone(),
+            node_port_range: inputs
+                .kubernetes
+                .node_port_range
+                .unwrap_or(elpc::kubernetes::DEFAULT_NODE_PORT_RANGE),
+            options: {
+                // Options grows (#[non_exhaustive]): set fields on the default.
+                let mut options = Options::default();
+                options.show_secrets = inputs.show_secrets;
+                options.profile = profile;
+                options.sets = sets;
+                options.levels = levels;
+                options.target = match inputs.target {
                     Some(TargetArg::Edgelake) => Target::EdgeLake,
                     Some(TargetArg::Anylog) => Target::AnyLog,
                     None => target.unwrap_or_default(),
-                },
-                path_map: PathMap {
+                };
+                options.path_map = PathMap {
                     mappings,
                     files: Some(Arc::new(RealFiles)),
-                },
-                scripts: scripts.map(|_| elpc::edgelake::node::SCRIPTS_DIR.to_string()),
-                node: Default::default(),
+                };
+                options.scripts = scripts.map(|_| elpc::SCRIPTS_DIR.to_string());
+                options
             },
         })
     }
 
     fn compile(&self, policy: &Path) -> Result<Compilation, UsageError> {
-        let is_script = elpc::is_script(&policy.display().to_string());
-        let max = if is_script {
-            elpc::compile_script::MAX_SCRIPT_BYTES
-        } else {
-            MAX_POLICY_BYTES
-        };
-        let policy = read(policy, max)?;
+        if elpc::is_script(&policy.display().to_string()) {
+            let script = read(policy, elpc::MAX_SCRIPT_BYTES)?;
+            let env: Vec<_> = self
+                .env
+                .iter()
+                .map(|p| read(p, MAX_ENV_BYTES))
+                .collect::<Result<_, _>>()?;
+            return Ok(elpc::compile_script_files(&script, &env, &self.options));
+        }
+        let policy = read(policy, MAX_POLICY_BYTES)?;
         let env: Vec<_> = self
             .env
             .iter()
             .map(|p| read(p, MAX_ENV_BYTES))
             .collect::<Result<_, _>>()?;
-        Ok(if is_script {
-            elpc::compile_script::compile_script_files(&policy, &env, &self.options)
-        } else {
-            compile_files(&policy, &env, &self.options)
-        })
+        let kubernetes = Kubernetes {
+            values: self
+                .values
+                .iter()
+                .map(|p| read(p, MAX_ENV_BYTES))
+                .collect::<Result<_, _>>()?,
+            manifests: self
+                .manifests
+                .iter()
+                .map(|p| read_or_stdin(p))
+                .collect::<Result<_, _>>()?,
+            chart: match &self.chart {
+                Some(dir) => Some(read_chart(dir)?),
+                None => None,
+            },
+            node_port_range: self.node_port_range,
+        };
+        Ok(compile_deployment(
+            &policy,
+            &env,
+            &kubernetes,
+            &self.options,
+        ))
     }
 }
 
@@ -581,7 +765,7 @@ fn print_human(compilation: &Compilation, color: bool, notes: bool, out: &mut dy
     let shown = compilation
         .diagnostics
         .iter()
-        .filter(|d| notes || d.severity != elpc::diagnostic::Severity::Note);
+        .filter(|d| notes || d.severity != elpc::Severity::Note);
     let _ = write!(
         out,
         "{}",
@@ -600,19 +784,4 @@ fn print_stdout(text: &str) -> Result<(), UsageError> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(UsageError(format!("cannot write output: {e}"))),
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: readers see
-/// the old file or the whole new one, never half of it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let fail = |e: std::io::Error| UsageError(format!("cannot write {}: {e}", path.display()));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }

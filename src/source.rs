@@ -4,6 +4,7 @@
 //! (renderers, the language server) turns them into lines and columns.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Index of a file inside a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -65,12 +66,35 @@ pub struct LineCol {
     pub column: u32,
 }
 
-/// One input file: its display name and its text.
+/// One input file: its display name and its text, with an index that turns byte offsets into
+/// lines and columns in logarithmic time (a lookup never rescans the text from byte 0 or from
+/// the start of a long line).
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     name: String,
     text: String,
     line_starts: Vec<u32>,
+    /// Characters and UTF-16 units before each [`BLOCK`]-byte block; `None` for ASCII text,
+    /// where both equal the byte offset. Built on the first lookup, and again after masking
+    /// changed the character count.
+    blocks: OnceLock<Option<Vec<(u32, u32)>>>,
+}
+
+/// Bytes per block of the column index: a lookup scans at most this many bytes.
+const BLOCK: usize = 64;
+
+/// Whether a byte starts a character (is not a UTF-8 continuation byte).
+fn starts_char(b: u8) -> bool {
+    b & 0xC0 != 0x80
+}
+
+/// UTF-16 units of the character a leading byte starts (0 for continuation bytes).
+fn utf16_units(b: u8) -> u32 {
+    match b {
+        0xF0..=0xFF => 2,
+        b if starts_char(b) => 1,
+        _ => 0,
+    }
 }
 
 impl SourceFile {
@@ -88,7 +112,33 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            blocks: OnceLock::new(),
         }
+    }
+
+    fn blocks(&self) -> Option<&[(u32, u32)]> {
+        self.blocks
+            .get_or_init(|| {
+                (!self.text.is_ascii()).then(|| {
+                    let (mut chars, mut units) = (0u32, 0u32);
+                    let mut blocks: Vec<(u32, u32)> = self
+                        .text
+                        .as_bytes()
+                        .chunks(BLOCK)
+                        .map(|block| {
+                            let before = (chars, units);
+                            for &b in block {
+                                chars += u32::from(starts_char(b));
+                                units += utf16_units(b);
+                            }
+                            before
+                        })
+                        .collect();
+                    blocks.push((chars, units)); // the end, when the length is a multiple
+                    blocks
+                })
+            })
+            .as_deref()
     }
 
     /// The display name.
@@ -111,7 +161,7 @@ impl SourceFile {
         let offset = self.floor_char_boundary(offset as usize);
         let line = self.line_of(offset);
         let start = self.line_starts[line] as usize;
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = self.chars_before(offset) - self.chars_before(start) + 1;
         LineCol {
             line: clamp_u32(line + 1),
             column: clamp_u32(column),
@@ -123,25 +173,38 @@ impl SourceFile {
         let offset = self.floor_char_boundary(offset as usize);
         let line = self.line_of(offset);
         let start = self.line_starts[line] as usize;
-        let col: usize = self.text[start..offset].chars().map(char::len_utf16).sum();
+        let col = self.utf16_before(offset) - self.utf16_before(start);
         (clamp_u32(line), clamp_u32(col))
     }
 
-    /// Byte offset of a 0-based line and UTF-16 column (clamped to the line's end).
+    /// Byte offset of a 0-based line and UTF-16 column (clamped to the line's end): the first
+    /// character boundary at or past the column.
     pub fn offset_of_utf16(&self, line: u32, col: u32) -> u32 {
         let Some(&start) = self.line_starts.get(line as usize) else {
             return clamp_u32(self.text.len());
         };
-        let mut units = 0usize;
-        let mut offset = start as usize;
-        for ch in self.text[start as usize..].chars() {
-            if ch == '\n' || units >= col as usize {
+        let start = start as usize;
+        let end = self.line_end(line as usize);
+        let Some(blocks) = self.blocks() else {
+            return clamp_u32(start.saturating_add(col as usize).min(end));
+        };
+        let target = self.utf16_before(start) + col as usize;
+        // The last block that starts at or before the line and the target, then a short scan.
+        let from_block = blocks
+            .partition_point(|&(_, units)| (units as usize) <= target)
+            .saturating_sub(1);
+        let mut at = (from_block * BLOCK).clamp(start, end);
+        let mut units = self.utf16_before_boundaryless(at);
+        let bytes = self.text.as_bytes();
+        while at < end {
+            let b = bytes[at];
+            if starts_char(b) && units >= target {
                 break;
             }
-            units += ch.len_utf16();
-            offset += ch.len_utf8();
+            units += utf16_units(b) as usize;
+            at += 1;
         }
-        clamp_u32(offset)
+        clamp_u32(at)
     }
 
     /// Number of lines.
@@ -149,11 +212,65 @@ impl SourceFile {
         self.line_starts.len()
     }
 
+    /// The 0-based line holding a byte offset.
+    pub fn line_index(&self, offset: u32) -> usize {
+        self.line_of(self.floor_char_boundary(offset as usize))
+    }
+
+    /// The byte range of a 0-based line, without its `\n` (empty past the last line).
+    pub fn line_range(&self, line: usize) -> Range<usize> {
+        match self.line_starts.get(line) {
+            Some(&start) => start as usize..self.line_end(line),
+            None => self.text.len()..self.text.len(),
+        }
+    }
+
+    fn line_end(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next as usize - 1)
+    }
+
     fn line_of(&self, offset: usize) -> usize {
         match self.line_starts.binary_search(&clamp_u32(offset)) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
+    }
+
+    /// Characters in `text[..offset]` (`offset` on a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        match self.blocks() {
+            None => offset,
+            Some(blocks) => {
+                let block = offset / BLOCK;
+                let from = block * BLOCK;
+                blocks.get(block).map_or(0, |b| b.0 as usize)
+                    + self.text.as_bytes()[from..offset]
+                        .iter()
+                        .filter(|&&b| starts_char(b))
+                        .count()
+            }
+        }
+    }
+
+    /// UTF-16 units in `text[..offset]` (`offset` on a character boundary).
+    fn utf16_before(&self, offset: usize) -> usize {
+        self.utf16_before_boundaryless(offset)
+    }
+
+    /// UTF-16 units of the characters that start before byte `offset` (any offset).
+    fn utf16_before_boundaryless(&self, offset: usize) -> usize {
+        let Some(blocks) = self.blocks() else {
+            return offset;
+        };
+        let block = offset / BLOCK;
+        let from = block * BLOCK;
+        blocks.get(block).map_or(0, |b| b.1 as usize)
+            + self.text.as_bytes()[from..offset]
+                .iter()
+                .map(|&b| utf16_units(b) as usize)
+                .sum::<usize>()
     }
 
     fn floor_char_boundary(&self, offset: usize) -> usize {
@@ -200,6 +317,9 @@ impl SourceMap {
         let Some(covered) = file.text.get(span.range()) else {
             return;
         };
+        if !covered.is_ascii() {
+            file.blocks = OnceLock::new(); // multi-byte characters become one `*` per byte
+        }
         let masked: String = covered
             .chars()
             .flat_map(|c| match c {
@@ -240,6 +360,95 @@ mod tests {
         assert_eq!(f.line_col(8), LineCol { line: 3, column: 1 });
         // an offset inside a multi-byte char snaps back
         assert_eq!(f.line_col(4), LineCol { line: 2, column: 1 });
+    }
+
+    /// The straightforward scans the index replaced: count from the start of the line.
+    fn naive_line_col(text: &str, offset: usize) -> (usize, usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..offset].matches('\n').count();
+        let chars = text[start..offset].chars().count();
+        let units: usize = text[start..offset].chars().map(char::len_utf16).sum();
+        (line, chars, units)
+    }
+
+    fn naive_offset_of_utf16(text: &str, line: usize, col: usize) -> usize {
+        let Some(start) =
+            (0..line).try_fold(0usize, |at, _| text[at..].find('\n').map(|i| at + i + 1))
+        else {
+            return text.len();
+        };
+        let (mut units, mut offset) = (0, start);
+        for ch in text[start..].chars() {
+            if ch == '\n' || units >= col {
+                break;
+            }
+            units += ch.len_utf16();
+            offset += ch.len_utf8();
+        }
+        offset
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn indexed_positions_equal_a_scan_from_the_line_start(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "bc", "\n", "é", "😀", "\r\n", "中文", " "]),
+                0..400,
+            ),
+            probes in proptest::collection::vec((0usize..2000, 0usize..40, 0usize..300), 1..20),
+            masked in proptest::option::of((0usize..2000, 0usize..50)),
+        ) {
+            let mut map = SourceMap::new();
+            let id = map.add(SourceFile::new("t", pieces.concat()));
+            let _ = map.get(id).line_col(0); // build the index, then let masking invalidate it
+            if let Some((at, len)) = masked {
+                let text = map.get(id).text();
+                let mut a = at.min(text.len());
+                while !text.is_char_boundary(a) { a -= 1; }
+                let mut b = (a + len).min(text.len());
+                while !text.is_char_boundary(b) { b -= 1; }
+                map.mask(Span::new(id, a..b));
+            }
+            let f = map.get(id);
+            let text = f.text();
+            for (offset, line, col) in probes {
+                let (l, chars, units) = naive_line_col(text, offset);
+                let lc = f.line_col(offset as u32);
+                proptest::prop_assert_eq!((lc.line as usize, lc.column as usize), (l + 1, chars + 1));
+                proptest::prop_assert_eq!(f.line_utf16(offset as u32), (l as u32, units as u32));
+                proptest::prop_assert_eq!(
+                    f.offset_of_utf16(line as u32, col as u32) as usize,
+                    naive_offset_of_utf16(text, line, col)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn columns_on_a_long_line_cost_no_scan_of_the_line() {
+        // 100,000 commands on one line: each column used to be counted from the line start.
+        let line = "'run scheduler 1', ".repeat(100_000);
+        for text in [line.clone(), format!("é{line}")] {
+            let f = SourceFile::new("long", text);
+            let start = std::time::Instant::now();
+            let mut sum = 0u64;
+            for i in (0..f.text().len()).step_by(19) {
+                sum += u64::from(f.line_col(i as u32).column) + u64::from(f.line_utf16(i as u32).1);
+            }
+            assert!(sum > 0);
+            // 100,000 lookups: a scan per lookup is about 10^11 steps; the index needs 10^7.
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(5),
+                "{:?}",
+                start.elapsed()
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! file; `compile` must return, with every diagnostic span inside its file.
 #![no_main]
 
-use elpc::compile::{compile, Input, Options};
+use elpc::{compile, Input, Options};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

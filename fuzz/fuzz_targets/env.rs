@@ -2,7 +2,7 @@
 #![no_main]
 
 use elpc::diagnostic::Diagnostics;
-use elpc::source::FileId;
+use elpc::FileId;
 use elpc::syntax::env::parse_env;
 use libfuzzer_sys::fuzz_target;
 

@@ -31,6 +31,10 @@ rules! {
     INVALID_INPUT = "EL004", "invalid-input", Error, "input that is not UTF-8 text, is too large, or is not a regular file";
     /// A command whose text holds a line break (one command to the node, two `.al` lines).
     COMMAND_LINE_BREAK = "EL012", "command-line-break", Error, "command holding a line break: one command to the node, two lines in an `.al` script";
+    /// A key written twice in one object of the policy (the node keeps the last).
+    DUPLICATE_POLICY_KEY = "EL013", "duplicate-policy-key", Warning, "key written twice in one object of the policy; the node keeps only the last value";
+    /// A number the node reads as something else: an integer past 64 bits, a float past the range.
+    NUMBER_OUT_OF_RANGE = "EL014", "number-out-of-range", Error, "number the node cannot keep as written: an integer past 64 bits becomes a float, a float past the range becomes inf";
     /// Nesting beyond the bound elpc accepts.
     NESTING_TOO_DEEP = "EL005", "nesting-too-deep", Error, "brackets nested deeper than any policy needs";
     /// The document is not one object with one policy type.
@@ -45,6 +49,8 @@ rules! {
     UNUSED_SUPPRESSION = "EL010", "unused-suppression", Warning, "suppression comment that silences nothing";
     /// `# elpc: ignore[...]` without a reason.
     SUPPRESSION_WITHOUT_REASON = "EL011", "suppression-without-reason", Error, "suppression comment without a reason";
+    /// A name in `[lint]` of `elpc.toml` that names no rule.
+    UNKNOWN_RULE_NAME = "EL030", "unknown-rule-name", Error, "rule name in `elpc.toml` that names no rule";
     /// `$VAR` in an env file whose variable is not set.
     ENV_UNSET_INTERPOLATION = "EL101", "env-unset-interpolation", Warning, "`$VAR` in an env value that no earlier line or file sets";
     /// The same key twice in one env file.
@@ -79,6 +85,10 @@ rules! {
     SET_UNSET_ENV = "EL206", "set-unset-env", Warning, "`set x = $VAR` with VAR unset stores the string \"None\"";
     /// `x = if ...` stores "True"/"False" (LINT-16).
     IF_RESULT_STRING = "EL207", "if-result-string", Warning, "`x = if ...` stores \"True\"/\"False\", and \"False\".bool is true";
+    /// An `if` the node's evaluation rejects (or crashes on): the list stops there.
+    CONDITION_FAILS = "EL208", "condition-fails", Error, "`if` condition the node rejects (a `.bool` or `.int` compared with a value of another type)";
+    /// An assignment line the node fails: the list stops there.
+    ASSIGNMENT_FAILS = "EL209", "assignment-fails", Error, "assignment the node fails (a dangling `+`, several words after `set x =`)";
     /// A port that is not an integer in 1–65535.
     INVALID_PORT = "EL301", "invalid-port", Error, "server port that is not an integer from 1 to 65535";
     /// Two servers on the same port.
@@ -125,6 +135,8 @@ rules! {
     NOT_IDEMPOTENT = "EL411", "not-idempotent", Note, "command that fails when the policy is applied again";
     /// Command words in a layout the node rejects.
     COMMAND_STRUCTURE = "EL412", "command-structure", Error, "command words in a layout the node rejects (no `where`, a key without a value)";
+    /// Env values that make main.al or set_params.al run `exit scripts` before any policy.
+    DEPLOYMENT_EXITS = "EL413", "deployment-exits", Error, "env values that make the deployment scripts exit before any config policy is applied";
     /// A script line that ends the script at boot (an error no `on error` handler covers).
     SCRIPT_STOPS = "EL501", "script-stops", Error, "script line that fails on the node and ends the script there";
     /// A script line that fails at boot but whose error an `on error` handler covers.
@@ -145,6 +157,34 @@ rules! {
     UNCLOSED_BLOCK = "EL509", "unclosed-block", Warning, "`<` block (or dictionary) the file never closes: it never runs";
     /// A policy `process` line whose script returns a code that stops the policy's list.
     SCRIPT_LIST_STOPS = "EL510", "script-list-stops", Error, "processed script that returns a non-zero code, stopping the policy's script list";
+    /// YAML (a values file, a manifest) that cannot be read, or that exceeds elpc's bounds.
+    YAML_SYNTAX = "EL601", "yaml-syntax", Error, "YAML that Helm or kubectl cannot read, or that grows past elpc's bounds";
+    /// A values file or manifest that is not for an EdgeLake node.
+    NOT_EDGELAKE_VALUES = "EL602", "not-edgelake-values", Error, "values file or manifest that does not describe an EdgeLake node";
+    /// A chart template that Helm cannot render with these values, or that elpc cannot render.
+    CHART_RENDER = "EL603", "chart-render", Error, "chart template that Helm fails on with these values (or that elpc cannot render)";
+    /// A server the policy starts on a port the Service does not expose.
+    PORT_NOT_EXPOSED = "EL604", "port-not-exposed", Error, "server started on a port the Kubernetes Service does not expose";
+    /// A Service port no server listens on.
+    SERVICE_PORT_UNUSED = "EL605", "service-port-unused", Warning, "Kubernetes Service port that no server of the node listens on";
+    /// A NodePort outside the cluster's node-port range.
+    NODE_PORT_OUT_OF_RANGE = "EL606", "node-port-out-of-range", Error, "NodePort outside the cluster's node-port range (30000-32767 by default)";
+    /// An address that changes when the pod restarts, published or pinned.
+    POD_ADDRESS_PUBLISHED = "EL607", "pod-address-published", Warning, "address that changes when the pod restarts, published in the node's policy";
+    /// An env key the chart sets that no deployment script reads.
+    CHART_KEY_UNREAD = "EL608", "chart-key-unread", Note, "env key the Helm chart sets that no deployment script reads";
+    /// A secret rendered into a ConfigMap.
+    SECRET_IN_CONFIGMAP = "EL609", "secret-in-configmap", Warning, "password or key in a ConfigMap, readable by anyone who may read ConfigMaps";
+    /// A Service whose selector matches no pod.
+    SERVICE_SELECTS_NOTHING = "EL610", "service-selects-nothing", Warning, "Kubernetes Service whose selector matches no pod of the deployment";
+}
+
+/// The rule code or name (or `warnings`) closest to a misspelt `written`, for "did you mean".
+pub fn closest(written: &str) -> Option<&'static str> {
+    let names = ALL.iter().map(|r| r.name).chain(["warnings"]);
+    crate::diagnostic::did_you_mean(&written.to_ascii_lowercase(), names).or_else(|| {
+        crate::diagnostic::did_you_mean(&written.to_ascii_uppercase(), ALL.iter().map(|r| r.code))
+    })
 }
 
 /// The rule with this code (`EL201`) or name (`undefined-variable`), case-insensitive.

@@ -41,9 +41,11 @@ fn uncast_reference_against_number<'a>(
 ) -> Option<&'a LineWord> {
     let is_reference = reference.text.starts_with('!') || reference.text.starts_with('$');
     let cast = Cast::split(&reference.text).map(|(_, c)| c);
+    // A number or a `.bool` is not compared as text (a `.bool` against a number makes the
+    // node's `if` fail: `condition-fails`).
     let numeric_cast = matches!(
         cast,
-        Some(Cast::Int | Cast::Float | Cast::Len | Cast::Replies | Cast::Diff)
+        Some(Cast::Int | Cast::Float | Cast::Len | Cast::Replies | Cast::Diff | Cast::Bool)
     );
     let other_is_number = other.text.parse::<f64>().is_ok();
     (is_reference && !numeric_cast && other_is_number).then_some(reference)

@@ -5,7 +5,7 @@ use crate::check::catalog::INVALID_PORT;
 use crate::check::{with_origin, CheckContext};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::edgelake::config_keys::KeyRole;
-use crate::emit::servers::{int_of, Field};
+use crate::emit::servers::{int_of, int_text, Field};
 use crate::resolve::reference::{references_in, Sigil};
 use crate::resolve::value::{Resolved, Value};
 use crate::syntax::policy::NodeKind;
@@ -32,8 +32,9 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                     value.to_python_str()
                 )),
                 Some(Field::Known(Value::Int(n))) if !(1..=65535).contains(&n) => Some(format!(
-                    "`{}` is {n}, outside the port range 1–65535",
-                    kv.entry.key
+                    "`{}` is {}, outside the port range 1–65535",
+                    kv.entry.key,
+                    int_text(value)
                 )),
                 Some(_) => None,
             },

@@ -5,7 +5,7 @@ use crate::check::catalog::INVALID_THREAD_COUNT;
 use crate::check::{with_origin, CheckContext};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::edgelake::config_keys::KeyRole;
-use crate::emit::servers::{int_of, Field};
+use crate::emit::servers::{int_of, int_text, Field};
 use crate::resolve::reference::{references_in, Sigil};
 use crate::resolve::value::{Resolved, Value};
 
@@ -34,7 +34,10 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
             Some(Field::Known(Value::Int(n))) if n < 0 => Diagnostic::new(
                 &INVALID_THREAD_COUNT,
                 kv.entry.value.span,
-                format!("`{key}` is {n}: the server starts with no worker threads"),
+                format!(
+                    "`{key}` is {}: the server starts with no worker threads",
+                    int_text(value)
+                ),
             ),
             Some(_) => continue,
         };

@@ -4,9 +4,12 @@
 pub mod catalog;
 
 pub mod suppress;
+pub mod unknown_rule_name;
 
 // Policy text and structure
+mod duplicate_policy_key;
 mod id_mismatch;
+mod number_out_of_range;
 mod policy_type_not_config;
 mod runtime_rejects_text;
 // Env files
@@ -18,7 +21,9 @@ mod local_scripts_legacy_layout;
 mod makefile_key_moved;
 mod secret_dereferenced;
 // References, conditions and assignments (EL201 and EL202 share one walk)
+mod assignment_fails;
 mod comparison_as_string;
+mod condition_fails;
 mod if_result_string;
 mod literal_cast_suffix;
 mod mixed_and_or;
@@ -50,6 +55,14 @@ mod multi_line_control_flow;
 mod not_idempotent;
 mod unknown_command;
 mod unknown_where_key;
+// Kubernetes: values files, manifests, the Service (EL105 covers LOCAL_SCRIPTS there too)
+mod chart_key_unread;
+mod node_port_out_of_range;
+mod pod_address_published;
+mod port_not_exposed;
+mod secret_in_configmap;
+mod service_port_unused;
+mod service_selects_nothing;
 
 use crate::compile::Options;
 use crate::diagnostic::{Diagnostic, Diagnostics, Rule, Severity};
@@ -108,10 +121,14 @@ pub fn run_env(ctx: &EnvContext, diags: &mut Diagnostics) {
 /// Runs every policy rule.
 pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     runtime_rejects_text::check(ctx, diags);
+    duplicate_policy_key::check(ctx, diags);
+    number_out_of_range::check(ctx, diags);
     id_mismatch::check(ctx, diags);
     policy_type_not_config::check(ctx, diags);
     literal_cast_suffix::check(ctx, diags);
     comparison_as_string::check(ctx, diags);
+    condition_fails::check(ctx, diags);
+    assignment_fails::check(ctx, diags);
     mixed_and_or::check(ctx, diags);
     set_unset_env::check(ctx, diags);
     if_result_string::check(ctx, diags);
@@ -140,6 +157,50 @@ pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     if_without_then::check(ctx, diags);
     not_idempotent::check(ctx, diags);
     command_line_break::check(ctx, diags);
+}
+
+/// What the Kubernetes rules that compare the policy with the pod read.
+pub struct KubeContext<'a, 't> {
+    /// The pod, its Services and ports.
+    pub pod: &'a crate::kubernetes::NodePod,
+    /// The servers the node starts.
+    pub servers: &'a ServerSet,
+    /// The server keys, resolved.
+    pub keys: &'a [KeyValue<'t>],
+    /// The scope the keys were resolved in.
+    pub scope: &'a Scope,
+}
+
+/// Runs the Kubernetes rules that need only the pod (they run even when the policy does not
+/// parse).
+pub fn run_kubernetes_env(
+    pod: &crate::kubernetes::NodePod,
+    _scope: &Scope,
+    diags: &mut Diagnostics,
+) {
+    node_port_out_of_range::check(pod, diags);
+    secret_in_configmap::check(pod, diags);
+    chart_key_unread::check(pod, diags);
+    service_selects_nothing::check(pod, diags);
+}
+
+/// Runs the Kubernetes rules that compare the policy's servers and addresses with the pod.
+pub fn run_kubernetes(
+    pod: &crate::kubernetes::NodePod,
+    servers: &ServerSet,
+    keys: &[KeyValue],
+    scope: &Scope,
+    diags: &mut Diagnostics,
+) {
+    let ctx = KubeContext {
+        pod,
+        servers,
+        keys,
+        scope,
+    };
+    port_not_exposed::check(&ctx, diags);
+    service_port_unused::check(&ctx, diags);
+    pod_address_published::check(&ctx, diags);
 }
 
 /// At most this many note-level findings of one rule per env file are listed; the rest are

@@ -33,8 +33,21 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                     "the node lower-cases it to `none` and rejects the policy; write null",
                 ));
             }
+            NodeKind::BareRef(word) => {
+                let unset = matches!(
+                    crate::resolve::reference::resolve_word(word, ctx.scope),
+                    crate::resolve::value::Resolved::Known(v) if v.to_python_str().is_empty()
+                );
+                if unset {
+                    found.push((
+                        node.span,
+                        format!("unquoted `{word}` resolves to nothing"),
+                        "`blockchain prepare` replaces an unquoted reference with its value; with no value it leaves `!name` in the text, which is not JSON: the node refuses the policy (error 87)",
+                    ));
+                }
+            }
             NodeKind::Str(lit) if lit.quote == '\'' => {
-                if let Some(at) = injected_reference(&lit.value) {
+                if let Some(at) = injected_reference(&lit.value, ctx.scope) {
                     let span = lit.span_of(node.span.file, at..at + 1);
                     found.push((span, "`!` reference inside a single-quoted string".into(), "blockchain insert substitutes ` !name` even inside single quotes, injecting a double-quoted value: the policy no longer parses (error 87)"));
                 }
@@ -110,15 +123,27 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
 /// How many further places of one kind a diagnostic shows.
 const MORE_PLACES: usize = 4;
 
-/// The offset of a `!` the node would substitute: preceded by a space, `:`, `[` or `{` (§1.2).
-fn injected_reference(text: &str) -> Option<usize> {
+/// The offset of a `!` the node would substitute: preceded by a space, `:`, `[` or `{`
+/// (§1.2), with a value to put there (a reference that resolves to nothing is left alone).
+fn injected_reference(text: &str, vars: &dyn crate::resolve::value::Variables) -> Option<usize> {
+    use crate::resolve::reference::resolve_word;
+    use crate::resolve::value::Resolved;
     let bytes = text.as_bytes();
     (1..bytes.len()).find(|&i| {
-        bytes[i] == b'!'
+        let candidate = bytes[i] == b'!'
             && matches!(bytes[i - 1], b' ' | b':' | b'[' | b'{')
             && bytes
                 .get(i + 1)
-                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        if !candidate {
+            return false;
+        }
+        // `params.get_dictionary_word_length`: letters, digits, `_` and `.`.
+        let end = bytes[i + 1..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.'))
+            .map_or(bytes.len(), |p| i + 1 + p);
+        !matches!(resolve_word(&text[i..end], vars), Resolved::Known(v) if v.to_python_str().is_empty())
     })
 }
 

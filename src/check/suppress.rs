@@ -180,7 +180,8 @@ pub fn apply_levels(diags: Vec<Diagnostic>, levels: &LintLevels) -> Vec<Diagnost
         .collect()
 }
 
-/// Names in `levels` that are not rules (for a usage error in the front end).
+/// Names in `levels` that are not rules, each quoted and followed by the closest rule name when
+/// one is close (for a usage error in the front end).
 pub fn unknown_rule_names(levels: &LintLevels) -> Vec<String> {
     levels
         .deny
@@ -188,7 +189,10 @@ pub fn unknown_rule_names(levels: &LintLevels) -> Vec<String> {
         .chain(&levels.warn)
         .chain(&levels.allow)
         .filter(|w| !w.eq_ignore_ascii_case("warnings") && catalog::find(w).is_none())
-        .cloned()
+        .map(|w| match catalog::closest(w) {
+            Some(best) => format!("`{w}` (did you mean `{best}`?)"),
+            None => format!("`{w}`"),
+        })
         .collect()
 }
 

@@ -1,6 +1,8 @@
 //! `undefined-variable` (EL201) and `undefined-in-condition` (EL202): a `!name` that no env
 //! file, `--set` value, node variable or earlier script line defines (§3.4).
 
+use std::collections::HashMap;
+
 use crate::check::catalog::{UNDEFINED_IN_CONDITION, UNDEFINED_VARIABLE};
 use crate::check::{known_names, CheckContext};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
@@ -14,11 +16,20 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     // Sorting every known name costs O(n log n) in the env size; only a misspelt name needs
     // them, so they are collected on first use (issue #6, `scaling/env` bench).
     let names = std::cell::OnceCell::new();
-    let candidates = || {
-        names
+    // The best match depends only on the name: the same typo on 10,000 lines is looked up
+    // once, not compared against every known name 10,000 times (issue 13).
+    let mut suggestions: HashMap<String, Option<String>> = HashMap::new();
+    let mut suggest = |name: &str| -> Option<String> {
+        if let Some(known) = suggestions.get(name) {
+            return known.clone();
+        }
+        let candidates = names
             .get_or_init(|| known_names(ctx.scope))
             .iter()
-            .map(String::as_str)
+            .map(String::as_str);
+        let best = did_you_mean(name, candidates).map(str::to_string);
+        suggestions.insert(name.to_string(), best.clone());
+        best
     };
 
     // Server keys: a profile variable left unset is the normal way to disable a server, so
@@ -39,7 +50,7 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                 span,
                 &r.name,
                 &format!("`{}` reads it", kv.entry.key),
-                candidates(),
+                suggest(&r.name),
                 false,
             ));
         }
@@ -89,7 +100,7 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                 continue;
             }
             let in_condition = u.context == RefContext::ConditionCompared;
-            let mut d = undefined(u.span, &u.name, "", candidates(), in_condition);
+            let mut d = undefined(u.span, &u.name, "", suggest(&u.name), in_condition);
             if in_where_clause(line, u.span) {
                 d = d.note("in a where-clause an undefined variable fails the command (\"Missing dictionary definition\"), and the node stops the script list at this line");
             }
@@ -104,11 +115,11 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     }
 }
 
-fn undefined<'a>(
+fn undefined(
     span: crate::source::Span,
     name: &str,
     context: &str,
-    candidates: impl Iterator<Item = &'a str>,
+    suggestion: Option<String>,
     in_condition: bool,
 ) -> Diagnostic {
     let rule = if in_condition {
@@ -125,7 +136,7 @@ fn undefined<'a>(
     } else {
         "no env file, --set value, node variable or earlier line defines this"
     });
-    match did_you_mean(name, candidates) {
+    match suggestion {
         Some(best) => {
             d = d
                 .help(format!("did you mean `{best}`?"))

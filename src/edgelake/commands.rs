@@ -79,6 +79,7 @@ pub enum Availability {
 
 /// The runtime a policy is compiled for (`--target`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Target {
     /// The open-source EdgeLake node (default).
     #[default]
@@ -335,18 +336,30 @@ commands! {
 pub fn lookup<'a>(
     words: impl IntoIterator<Item = &'a str> + Clone,
 ) -> Option<&'static CommandSpec> {
-    COMMANDS
+    // Every line looks its command up (three times): only the entries that share its first
+    // word are compared, in catalog order, so ties resolve as over the whole catalog.
+    static BY_FIRST_WORD: std::sync::OnceLock<
+        std::collections::HashMap<&'static str, Vec<&'static CommandSpec>>,
+    > = std::sync::OnceLock::new();
+    let index = BY_FIRST_WORD.get_or_init(|| {
+        let mut index: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+        for spec in COMMANDS {
+            if let Some(first) = spec.words().next() {
+                index.entry(first).or_default().push(spec);
+            }
+        }
+        index
+    });
+    let first = words.clone().into_iter().next()?;
+    index
+        .get(first)?
         .iter()
+        .copied()
         .filter(|spec| {
             let mut given = words.clone().into_iter();
             spec.words().all(|w| given.next() == Some(w))
         })
         .max_by_key(|spec| spec.words().count())
-}
-
-/// The command named exactly `name`.
-pub fn by_name(name: &str) -> Option<&'static CommandSpec> {
-    COMMANDS.iter().find(|c| c.name == name)
 }
 
 /// Time units `int.time` accepts (`utils_data.time_to_sec_`, case-sensitive).

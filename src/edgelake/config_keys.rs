@@ -27,7 +27,9 @@ pub struct ConfigKey {
     pub name: &'static str,
     /// What it does.
     pub role: KeyRole,
-    /// The value used when the key is absent, as the runtime documents it.
+    /// The value used when the key is absent, as the runtime documents it (shown by the
+    /// language server).
+    #[cfg_attr(not(feature = "lsp"), allow(dead_code))]
     pub default: &'static str,
 }
 

@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod config_keys;
+pub mod dispatch;
 pub mod node;
 pub mod profile;
 pub mod runtime_commands;

@@ -30,12 +30,17 @@ node_vars! {
     "is_vm" => "IS_VM or auto-detection";
     "dns" => "the host name + \".local\"";
     "external_dns" => "reverse DNS of the external IP, when resolvable";
+    "anylog_server_port" => "params.init's default TCP port" = "2048";
+    "anylog_rest_port" => "params.init's default REST port" = "2148";
     "io_buff_size" => "a runtime constant" = "2048";
+    "db_user" => "<the user in $HOME>@127.0.0.1:demo";
+    "db_port" => "params.init's default database port" = "5432";
     "edgelake_path" => "the node's home directory";
     "blockchain_file" => "<home>/EdgeLake/blockchain";
     "blockchain_sql" => "<home>/EdgeLake/blockchain";
     "blockchain_new" => "<home>/EdgeLake/blockchain";
     "blockchain_dir" => "<home>/EdgeLake/blockchain";
+    "local_scripts" => "<home>/EdgeLake/scripts";
     "prep_dir" => "<home>/EdgeLake/data/prep";
     "watch_dir" => "<home>/EdgeLake/data/watch";
     "bkup_dir" => "<home>/EdgeLake/data/bkup";
@@ -44,12 +49,11 @@ node_vars! {
     "archive_dir" => "<home>/EdgeLake/data/archive";
     "distr_dir" => "<home>/EdgeLake/data/distr";
     "pem_dir" => "<home>/EdgeLake/data/pem";
+    "test_dir" => "<home>/EdgeLake/data/test";
     "blobs_dir" => "<home>/EdgeLake/data/blobs";
     "bwatch_dir" => "<home>/EdgeLake/data/bwatch";
     "tmp_dir" => "<home>/EdgeLake/data/tmp";
     "id_dir" => "<home>/EdgeLake/anylog";
-    "input_thread" => "the CLI thread name";
-    "config_version" => "the deployment scripts' setup.cfg, read through a shell command";
 }
 
 /// Environment variables the EdgeLake Docker image sets; env files override them (§5.2).
@@ -60,41 +64,61 @@ pub static IMAGE_ENVIRONMENT: &[(&str, &str)] = &[
     ("TEST_DIR", "/app/deployment-scripts/tests"),
 ];
 
-/// The node variable with this name, if the node provides it.
-pub fn node_variable(name: &str) -> Option<&'static NodeVariable> {
-    NODE_VARIABLES.iter().find(|v| v.name == name)
-}
+/// The node's runtime facts: `--set` gives them as the node measures them at start, before any
+/// script runs (the deployment scripts derive variables from them).
+pub static NODE_FACTS: &[&str] = &["ip", "external_ip", "hostname", "is_vm", "external_dns"];
+
+/// `params.set_directory_locations(home)` (run by `params.init` and by `set anylog home`):
+/// each variable, as a path under `<home>/` (`""`: home itself).
+pub static DIRECTORIES: &[(&str, &str)] = &[
+    ("edgelake_path", ""),
+    ("blockchain_sql", "EdgeLake/blockchain/blockchain.sql"),
+    ("blockchain_file", "EdgeLake/blockchain/blockchain.json"),
+    ("blockchain_new", "EdgeLake/blockchain/blockchain.new"),
+    ("blockchain_dir", "EdgeLake/blockchain"),
+    ("local_scripts", "EdgeLake/scripts"),
+    ("prep_dir", "EdgeLake/data/prep"),
+    ("watch_dir", "EdgeLake/data/watch"),
+    ("bkup_dir", "EdgeLake/data/bkup"),
+    ("err_dir", "EdgeLake/data/error"),
+    ("dbms_dir", "EdgeLake/data/dbms"),
+    ("archive_dir", "EdgeLake/data/archive"),
+    ("distr_dir", "EdgeLake/data/distr"),
+    ("pem_dir", "EdgeLake/data/pem"),
+    ("test_dir", "EdgeLake/data/test"),
+    ("blobs_dir", "EdgeLake/data/blobs"),
+    ("bwatch_dir", "EdgeLake/data/bwatch"),
+    ("tmp_dir", "EdgeLake/data/tmp"),
+    ("id_dir", "EdgeLake/anylog"),
+];
+
+/// Directories that exist in the EdgeLake image and that the node may write (`set anylog
+/// home` refuses any other), besides the deployment scripts.
+pub static IMAGE_DIRS: &[&str] = &["/", "/app", "/app/EdgeLake", "/root", "/tmp"];
+
+/// Where the EdgeLake image clones the deployment scripts; main.al finds its local scripts
+/// there (and in the one subdirectory the legacy layout names), nowhere else in the image.
+pub static IMAGE_SCRIPTS: &[&str] = &[
+    "/app/deployment-scripts",
+    "/app/deployment-scripts/node-deployment",
+];
 
 /// The directory variables `params.set_directory_locations(home)` sets, in its order (also what
-/// `set anylog home <dir>` sets).
+/// `set anylog home <dir>` sets), for a home directory.
 pub fn directory_variables(home: &str) -> Vec<(String, String)> {
     let home = home.replace('\\', "/");
     let home = home.strip_suffix('/').unwrap_or(&home);
-    let net = format!("{home}/EdgeLake/");
-    let mut out = vec![("edgelake_path".to_string(), home.to_string())];
-    for (name, rest) in [
-        ("blockchain_sql", "blockchain/blockchain.sql"),
-        ("blockchain_file", "blockchain/blockchain.json"),
-        ("blockchain_new", "blockchain/blockchain.new"),
-        ("blockchain_dir", "blockchain"),
-        ("local_scripts", "scripts"),
-        ("prep_dir", "data/prep"),
-        ("watch_dir", "data/watch"),
-        ("bkup_dir", "data/bkup"),
-        ("err_dir", "data/error"),
-        ("dbms_dir", "data/dbms"),
-        ("archive_dir", "data/archive"),
-        ("distr_dir", "data/distr"),
-        ("pem_dir", "data/pem"),
-        ("test_dir", "data/test"),
-        ("blobs_dir", "data/blobs"),
-        ("bwatch_dir", "data/bwatch"),
-        ("tmp_dir", "data/tmp"),
-        ("id_dir", "anylog"),
-    ] {
-        out.push((name.to_string(), format!("{net}{rest}")));
-    }
-    out
+    DIRECTORIES
+        .iter()
+        .map(|(name, rest)| {
+            let value = if rest.is_empty() {
+                home.to_string()
+            } else {
+                format!("{home}/{rest}")
+            };
+            (name.to_string(), value)
+        })
+        .collect()
 }
 
 /// Where the EdgeLake image clones the deployment scripts (`--scripts` maps it to a checkout).

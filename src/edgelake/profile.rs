@@ -25,6 +25,10 @@ pub enum Conversion {
     NodeType,
     /// Used verbatim only when its host is not `127.0.0.1`; otherwise rebuilt on the node.
     LedgerConn,
+    /// Copied only when `.int` is a non-zero integer, as is (`member`).
+    NonZeroIntAsIs,
+    /// `true` for any casing of `true`, `false` for any casing of `false`, else unset.
+    TrueFalse,
 }
 
 /// What the scripts assign when the env key is unset.
@@ -40,8 +44,11 @@ pub enum Fallback {
     Concat(&'static [&'static str]),
     /// By node type: master, operator, query, publisher, anything else (§5.4 ports).
     ByNodeType([&'static str; 5]),
-    /// Computed on the node (an outbound lookup, a demo value): decided at boot.
+    /// Computed on the node (an outbound lookup): decided at boot.
     AtBoot(&'static str),
+    /// Computed after the table by the profile's own rules (`resolve/scope_edgelake.rs`),
+    /// because the script decides it from several values.
+    Derived,
 }
 
 /// One row of the mapping.
@@ -78,14 +85,14 @@ const fn row(
     }
 }
 
-const fn mqtt(env: &'static [&'static str], var: &'static str) -> Mapping {
+const fn mqtt(env: &'static [&'static str], var: &'static str, default: &'static str) -> Mapping {
     Mapping {
         env,
         var,
         conversion: Conversion::Copy,
-        fallback: Fallback::AtBoot("the demo value set_params.al assigns"),
+        fallback: Fallback::Value(default),
         only_if: Some("enable_mqtt"),
-        source: "set_params.al:322-335",
+        source: "set_params.al:306-335",
     }
 }
 
@@ -117,7 +124,7 @@ pub static MAPPINGS: &[Mapping] = &[
         &["TEST_DIR"],
         "test_dir",
         Copy,
-        Reference("!local_scripts/test"),
+        Reference("!anylog_path/deployment-scripts/test"),
         "main.al:58-60",
     ),
     row(&["NODE_TYPE"], "node_type", NodeType, Unset, "main.al:46"),
@@ -125,7 +132,7 @@ pub static MAPPINGS: &[Mapping] = &[
         &["IS_HIDDEN"],
         "is_hidden",
         Bool,
-        Value("false"),
+        Derived,
         "set_params.al:35",
     ),
     row(
@@ -268,7 +275,7 @@ pub static MAPPINGS: &[Mapping] = &[
         &["OVERLAY_IP"],
         "overlay_ip",
         Copy,
-        Unset,
+        Derived,
         "set_params.al:122",
     ),
     row(
@@ -282,7 +289,7 @@ pub static MAPPINGS: &[Mapping] = &[
         &["LEDGER_CONN"],
         "ledger_conn",
         LedgerConn,
-        AtBoot("<ip>:32048, built from the node's address"),
+        Derived,
         "set_params.al:127-140",
     ),
     row(
@@ -332,14 +339,14 @@ pub static MAPPINGS: &[Mapping] = &[
         &["SYSTEM_QUERY"],
         "system_query",
         Bool,
-        Value("false"),
+        Derived,
         "set_params.al:171",
     ),
     row(
         &["MEMORY"],
         "memory",
         BoolDefaultTrue,
-        Value("true"),
+        Derived,
         "set_params.al:173",
     ),
     row(
@@ -353,7 +360,7 @@ pub static MAPPINGS: &[Mapping] = &[
         &["SYSTEM_QUERY_DB"],
         "system_query_db",
         Copy,
-        Value("sqlite"),
+        Derived,
         "set_params.al:179",
     ),
     row(
@@ -367,7 +374,7 @@ pub static MAPPINGS: &[Mapping] = &[
         &["BLOBS_FOLDER"],
         "blobs_folder",
         BoolDefaultTrue,
-        Value("true"),
+        Derived,
         "set_params.al:194",
     ),
     row(
@@ -479,48 +486,42 @@ pub static MAPPINGS: &[Mapping] = &[
         &["PROVIDER"],
         "provider",
         Copy,
-        AtBoot("the demo value set_params.al assigns"),
+        Value("https://optimism-sepolia.infura.io/v3/532f565202744c0cb7434505859efb74"),
         "set_params.al:246",
     ),
     row(
         &["BLOCKCHAIN_PUBLIC_KEY"],
         "blockchain_public_key",
         Copy,
-        AtBoot("the demo value set_params.al assigns"),
+        Value("0xdf29075946610ABD4FA2761100850869dcd07Aa7"),
         "set_params.al:247",
     ),
     row(
         &["BLOCKCHAIN_PRIVATE_KEY"],
         "blockchain_private_key",
         Copy,
-        AtBoot("the demo value set_params.al assigns"),
+        Value("712be5b5827d8c111b3e57a6e529eaa9769dcde550895659e008bdcf4f893c1c"),
         "set_params.al:248",
     ),
     row(
         &["CHAIN_ID"],
         "chain_id",
         Copy,
-        AtBoot("the demo value set_params.al assigns"),
+        Value("11155420"),
         "set_params.al:249",
     ),
-    row(
-        &["CONTRACT"],
-        "contract",
-        Copy,
-        AtBoot("the demo value set_params.al assigns"),
-        "set_params.al:250",
-    ),
+    row(&["CONTRACT"], "contract", Copy, Unset, "set_params.al:250"),
     row(
         &["MEMBER"],
         "member",
-        NonZeroInt,
+        NonZeroIntAsIs,
         Unset,
         "set_params.al:260",
     ),
     row(
         &["IS_MAIN"],
         "is_main",
-        Bool,
+        TrueFalse,
         Unset,
         "set_params.al:261-262",
     ),
@@ -535,7 +536,7 @@ pub static MAPPINGS: &[Mapping] = &[
         &["CLUSTER_NAME"],
         "cluster_name",
         Copy,
-        AtBoot("<company>-cluster-<hostname>"),
+        Derived,
         "set_params.al:266-267",
     ),
     row(
@@ -643,23 +644,30 @@ pub static MAPPINGS: &[Mapping] = &[
         Value("false"),
         "set_params.al:319",
     ),
-    mqtt(&["MQTT_BROKER"], "mqtt_broker"),
-    mqtt(&["MQTT_PORT"], "mqtt_port"),
-    mqtt(&["MQTT_USER"], "mqtt_user"),
-    mqtt(&["MQTT_PASSWD"], "mqtt_passwd"),
-    mqtt(&["MQTT_LOG"], "mqtt_log"),
-    mqtt(&["MSG_TOPIC"], "msg_topic"),
+    mqtt(&["MQTT_BROKER"], "mqtt_broker", "139.144.46.246"),
+    mqtt(&["MQTT_PORT"], "mqtt_port", "1883"),
+    mqtt(&["MQTT_USER"], "mqtt_user", "anyloguser"),
+    mqtt(&["MQTT_PASSWD"], "mqtt_passwd", "mqtt4AnyLog!"),
+    Mapping {
+        conversion: Bool,
+        ..mqtt(&["MQTT_LOG"], "msg_log", "false")
+    },
+    mqtt(&["MSG_TOPIC"], "msg_topic", "anylog-demo"),
     row(
-        &["DEFAULT_DBMS"],
+        &["DEFAULT_DBMS", "MSG_DBMS"],
         "msg_dbms",
         Copy,
-        Reference("!company_name.name"),
-        "set_params.al:329",
+        Derived,
+        "set_params.al:313,329-330",
     ),
-    mqtt(&["MSG_TABLE"], "msg_table"),
-    mqtt(&["MSG_TIMESTAMP_COLUMN"], "msg_timestamp_column"),
-    mqtt(&["MSG_VALUE_COLUMN_TYPE"], "msg_value_column_type"),
-    mqtt(&["MSG_VALUE_COLUMN"], "msg_value_column"),
+    mqtt(&["MSG_TABLE"], "msg_table", "bring [table]"),
+    mqtt(
+        &["MSG_TIMESTAMP_COLUMN"],
+        "msg_timestamp_column",
+        "bring [timestamp]",
+    ),
+    mqtt(&["MSG_VALUE_COLUMN_TYPE"], "msg_value_column_type", "float"),
+    mqtt(&["MSG_VALUE_COLUMN"], "msg_value_column", "bring [value]"),
     row(
         &["NODE_MONITORING"],
         "node_monitoring",
@@ -823,10 +831,10 @@ pub static MAPPINGS: &[Mapping] = &[
     ),
     // set_params.al:486 tests `$ARCHIVE`, not `$ARCHIVE_SQL` (§8): ARCHIVE=true makes it true.
     row(
-        &["ARCHIVE"],
+        &["ARCHIVE_SQL", "ARCHIVE"],
         "archive_sql",
         Bool,
-        Value("false"),
+        Derived,
         "set_params.al:486",
     ),
     row(
@@ -840,6 +848,13 @@ pub static MAPPINGS: &[Mapping] = &[
 
 /// Variables `set_params.al` and `main.al` always assign, whatever the env says.
 pub static FIXED: &[(&str, &str, &str)] = &[
+    ("enable_auth", "false", "set_params.al:146"),
+    (
+        "version",
+        "EdgeLake Version: 1.4.2604",
+        "main.al:41 (`get version` of EdgeLake faba50d)",
+    ),
+    ("deployment_type", "EdgeLake", "main.al:42"),
     ("create_table", "true", "set_params.al"),
     ("update_tsd_info", "true", "set_params.al"),
     ("distributor", "true", "set_params.al"),
@@ -861,12 +876,13 @@ pub fn node_type_index(node_type: &str) -> usize {
     }
 }
 
-/// `NODE_TYPE` as `main.al` normalises it.
+/// `NODE_TYPE` as `set_params.al` normalises it (`$NODE_TYPE == master-operator` compares
+/// lower-cased text).
 pub fn normalise_node_type(value: &str) -> &str {
-    match value {
+    match value.to_lowercase().as_str() {
         "master-operator" => "operator",
         "master-publisher" => "publisher",
-        other => other,
+        _ => value,
     }
 }
 
@@ -876,7 +892,16 @@ pub fn defined_names() -> impl Iterator<Item = &'static str> {
         .iter()
         .map(|m| m.var)
         .chain(FIXED.iter().map(|f| f.0))
-        .chain(["master_configs", "is_relay", "debug_mode"])
+        .chain([
+            "master_configs",
+            "is_relay",
+            "debug_mode",
+            "env_ledger",
+            "env_ledger_start",
+            "config_version",
+            "loc_info",
+            "is_dir",
+        ])
 }
 
 /// Env keys the deployment scripts or the runtime read outside the mapping table

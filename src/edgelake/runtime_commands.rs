@@ -1,7 +1,7 @@
-//! The command table of EdgeLake's interpreter (`member_cmd.commands`), as data dumped from the
-//! runtime by `tools/conformance/dump_commands.py` (`runtime_commands.tsv`), and the lookup
-//! `process_cmd` does with it: which words of a line name a command, and which method of a
-//! command with a method table (`set`, `get`, `file`, …) they name.
+//! The lookups `process_cmd` does with EdgeLake's command table (`member_cmd.commands`): which
+//! words of a line name a command (the keys in [`super::dispatch`]), and which method of a
+//! command with a method table (`set`, `get`, `file`, …) they name (`runtime_methods.tsv`,
+//! dumped from the runtime by `tools/conformance/dump_commands.py`).
 //!
 //! This is the interpreter's own view, wider than the policy catalog in [`super::commands`]
 //! (which knows the where-keys of the commands policies use).
@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const TABLE: &str = include_str!("runtime_commands.tsv");
+const TABLE: &str = include_str!("runtime_methods.tsv");
 
 /// The version `get version` reports on the runtime the table was dumped from (EdgeLake
 /// faba50d, `version.py`): `EdgeLake Version: 1.4.2604`.
@@ -39,9 +39,16 @@ fn table() -> &'static Table {
         let mut t = Table {
             commands: HashMap::new(),
             methods: HashMap::new(),
-            max_words: 1,
+            max_words: super::dispatch::MAX_COMMAND_WORDS,
             max_method_words: HashMap::new(),
         };
+        for (key, words_min) in super::dispatch::COMMAND_KEYS {
+            let limits = Limits {
+                words_min: *words_min,
+                ..Limits::default()
+            };
+            t.commands.insert(key, limits);
+        }
         for line in TABLE
             .lines()
             .filter(|l| !l.starts_with('#') && !l.is_empty())
@@ -54,17 +61,11 @@ fn table() -> &'static Table {
                 words_count: num(cols.next()),
                 key_only: cols.next() == Some("1"),
             };
-            match name.split_once(" > ") {
-                Some((command, method)) => {
-                    t.methods.entry(command).or_default().insert(method, limits);
-                    let n = method.split(' ').count();
-                    let max = t.max_method_words.entry(command).or_insert(1);
-                    *max = (*max).max(n);
-                }
-                None => {
-                    t.max_words = t.max_words.max(name.split(' ').count());
-                    t.commands.insert(name, limits);
-                }
+            if let Some((command, method)) = name.split_once(" > ") {
+                t.methods.entry(command).or_default().insert(method, limits);
+                let n = method.split(' ').count();
+                let max = t.max_method_words.entry(command).or_insert(1);
+                *max = (*max).max(n);
             }
         }
         t
@@ -94,6 +95,7 @@ pub enum Found {
 /// The command `words` run, the way `process_cmd` looks it up: the growing prefix of up to the
 /// table's longest key that is a key and has enough words (`words_min`). `words` are the
 /// command's words (after an `x =` assignment prefix); `total` is the line's word count.
+#[cfg(test)]
 pub fn dispatch(words: &[&str], total: usize) -> Option<Dispatch> {
     match dispatch_with(words.len(), |i| Some(words[i].to_string()), total) {
         Found::Command(d) => Some(d),

@@ -3,8 +3,10 @@
 
 use serde_json::Value as Json;
 
+use crate::edgelake::commands::Target;
+use crate::edgelake::dispatch::command_key;
 use crate::emit::servers::ServerSet;
-use crate::resolve::command::{parse_command, CommandUse, Guard};
+use crate::resolve::command::{parse_command, CommandUse, Guard, ProblemKind};
 use crate::resolve::script::{LineOutcome, ScriptLine};
 use crate::resolve::value::Variables;
 use crate::source::{SourceMap, Span};
@@ -35,12 +37,74 @@ fn catalog_and_args(command: Option<&CommandUse>) -> (Option<&'static str>, Json
     }
 }
 
+/// Why the node stops its script list at a line (§2.7: any non-zero return code stops it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// `process_cmd` fails the line itself: it does not tokenize, its `if` fails, or no command
+    /// of the node's table (and no assignment) matches it.
+    Dispatch,
+    /// The command's own handler rejects its words or values.
+    Handler,
+}
+
+/// Where the node stops the script list at `line`, if it does. Only lines that surely run are
+/// considered: the `then` part of an `if` only the node decides may not run. On EdgeLake a
+/// command is looked up in the runtime's own command table; on AnyLog in the catalog.
+pub fn stop_at(line: &ScriptLine, target: Target, vars: &dyn Variables) -> Option<Stop> {
+    match &line.outcome {
+        LineOutcome::Invalid | LineOutcome::ConditionFails(_) | LineOutcome::Fails(_) => {
+            return Some(Stop::Dispatch)
+        }
+        LineOutcome::Runs(_) => {}
+        _ => return None,
+    }
+    let words: Vec<&str> = line
+        .command_words()
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect();
+    match words.as_slice() {
+        // `!x` alone prints the value; `a + b + …` prints the joined text (§4.1 process_cmd).
+        [one] if one.chars().count() > 1 && (one.starts_with('!') || one.starts_with('$')) => {
+            return None
+        }
+        [_, "+", ..] => {
+            let alternates = words.iter().skip(1).step_by(2).all(|w| *w == "+");
+            return (!alternates || words.len() % 2 == 0).then_some(Stop::Dispatch);
+        }
+        _ => {}
+    }
+    let command = line.command.as_ref()?;
+    let first = command.name.chars().next();
+    let assigns = words.len() > 2 && words[1] == "=";
+    let unknown = match target {
+        Target::EdgeLake => !assigns && matches!(command_key(&words, 0, vars), Ok(None)),
+        Target::AnyLog => {
+            command.spec.is_none()
+                && !command.assignment
+                && !matches!(first, Some('!' | '$' | ':' | '<' | '#') | None)
+        }
+    };
+    if unknown && !words.is_empty() {
+        return Some(Stop::Dispatch);
+    }
+    let rejected = command
+        .problems
+        .iter()
+        .any(|p| !matches!(p.kind, ProblemKind::IgnoredKey | ProblemKind::UnknownTask));
+    // The script engine's own finding: a form the command's handler does not have (`test
+    // file`), or a processed script that stops the list.
+    let engine_stops = line.stops.as_ref().is_some_and(|s| s.definite);
+    (rejected || engine_stops).then_some(Stop::Handler)
+}
+
 /// The commands in execution order. Stops where the node stops: after a server failure no
-/// script line runs; a line whose `if` fails on the node is the last one.
+/// script line runs; a line the node fails (see [`stop_at`]) is the last one.
 pub fn command_list(
     servers: &ServerSet,
     lines: &[ScriptLine],
     vars: &dyn Variables,
+    target: Target,
 ) -> Vec<Command> {
     let mut out: Vec<Command> = servers
         .plans()
@@ -67,18 +131,9 @@ pub fn command_list(
         let command = match &line.outcome {
             LineOutcome::Skipped | LineOutcome::FoldedAway => continue,
             LineOutcome::Runs(text) => text.clone(),
-            LineOutcome::DecidedAtBoot(_) | LineOutcome::Invalid => line.text.clone(),
-            LineOutcome::ConditionFails(_) => {
-                let (catalog, args) = catalog_and_args(line.command.as_ref());
-                out.push(Command {
-                    command: line.text.clone(),
-                    origin: line.span,
-                    catalog,
-                    args,
-                    via: None,
-                    condition: None,
-                });
-                break;
+            LineOutcome::DecidedAtBoot(_) => line.boot_text.clone().unwrap_or(line.text.clone()),
+            LineOutcome::Invalid | LineOutcome::ConditionFails(_) | LineOutcome::Fails(_) => {
+                line.text.clone()
             }
         };
         let (catalog, args) = catalog_and_args(line.command.as_ref());
@@ -104,7 +159,8 @@ pub fn command_list(
                 condition: e.condition.clone(),
             });
         }
-        if line.stops.as_ref().is_some_and(|s| s.definite) {
+        if stop_at(line, target, vars).is_some() || line.stops.as_ref().is_some_and(|s| s.definite)
+        {
             break;
         }
     }

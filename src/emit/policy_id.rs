@@ -27,15 +27,23 @@ pub fn compute_id(policy: &Json) -> Option<String> {
             s
         }
         None => {
-            let mut stripped = serde_json::Map::new();
-            for (k, v) in inner {
-                if !NOT_HASHED.contains(&k.as_str()) {
-                    stripped.insert(k.clone(), v.clone());
+            // `repr({type: inner without id, date, ledger})`, written without copying the tree.
+            let mut s = String::from("{");
+            write_str_repr(policy_type, &mut s);
+            s.push_str(": {");
+            let hashed = inner
+                .iter()
+                .filter(|(k, _)| !NOT_HASHED.contains(&k.as_str()));
+            for (i, (k, v)) in hashed.enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
                 }
+                write_str_repr(k, &mut s);
+                s.push_str(": ");
+                write_repr(v, &mut s);
             }
-            let mut outer = serde_json::Map::new();
-            outer.insert(policy_type.clone(), Json::Object(stripped));
-            python_repr(&Json::Object(outer))
+            s.push_str("}}");
+            s
         }
     };
     let digest = Md5::digest(text.as_bytes());
@@ -60,43 +68,69 @@ fn python_str(value: &Json) -> String {
 
 /// Python `repr()` of the value the node holds after parsing this JSON.
 pub fn python_repr(value: &Json) -> String {
+    let mut out = String::new();
+    write_repr(value, &mut out);
+    out
+}
+
+/// [`python_repr`] appended to `out` (one buffer for the whole policy, not one per value).
+fn write_repr(value: &Json, out: &mut String) {
     match value {
-        Json::Null => "None".into(),
-        Json::Bool(true) => "True".into(),
-        Json::Bool(false) => "False".into(),
+        Json::Null => out.push_str("None"),
+        Json::Bool(true) => out.push_str("True"),
+        Json::Bool(false) => out.push_str("False"),
         Json::Number(n) => {
             if let Some(i) = n.as_i64() {
-                i.to_string()
+                out.push_str(&i.to_string());
             } else if let Some(u) = n.as_u64() {
-                u.to_string()
+                out.push_str(&u.to_string());
             } else {
-                python_float_repr(n.as_f64().unwrap_or(f64::NAN))
+                out.push_str(&python_float_repr(n.as_f64().unwrap_or(f64::NAN)));
             }
         }
-        Json::String(s) => python_str_repr(s),
-        Json::Array(items) => format!(
-            "[{}]",
-            items.iter().map(python_repr).collect::<Vec<_>>().join(", ")
-        ),
-        Json::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!("{}: {}", python_str_repr(k), python_repr(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Json::String(s) => write_str_repr(s, out),
+        Json::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_repr(item, out);
+            }
+            out.push(']');
+        }
+        Json::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_str_repr(k, out);
+                out.push_str(": ");
+                write_repr(v, out);
+            }
+            out.push('}');
+        }
     }
 }
 
-/// Python `repr(str)`: single quotes unless the text has `'` and no `"`; escapes as CPython.
-pub fn python_str_repr(s: &str) -> String {
+/// Python `repr(str)` appended to `out`: single quotes unless the text has `'` and no `"`;
+/// escapes as CPython.
+fn write_str_repr(s: &str, out: &mut String) {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {
         '\''
     };
-    let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
+    // Printable ASCII without quotes or backslashes (nearly every policy string) is as is.
+    if s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && !matches!(b, b'\\' | b'\'' | b'"'))
+    {
+        out.push_str(s);
+        out.push(quote);
+        return;
+    }
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -114,7 +148,6 @@ pub fn python_str_repr(s: &str) -> String {
         }
     }
     out.push(quote);
-    out
 }
 
 /// An approximation of Python's `str.isprintable` (no control, format or separator characters

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::resolve::cast::py_int;
+use crate::resolve::cast::{py_int, py_int_text};
 use crate::resolve::policy::{key, KeyValue};
 use crate::resolve::value::{Resolved, Value};
 use crate::source::Span;
@@ -202,7 +202,10 @@ fn field(keys: &[KeyValue], name: &str) -> Field {
     }
 }
 
-/// Python `int(value)` on a resolved value; `None` when the runtime's `int()` raises.
+/// Python `int(value)` on a resolved value; `None` when the runtime's `int()` raises. Python's
+/// int has no size limit: a value past `i64` (`1e20`, `"99999999999999999999"`) saturates here,
+/// which keeps its sign and its being out of any port or thread range; [`int_text`] gives its
+/// exact digits for messages.
 pub fn int_of(field: &Field) -> Option<Field> {
     match field {
         Field::Known(Value::Int(i)) => Some(Field::Known(Value::Int(*i))),
@@ -211,8 +214,30 @@ pub fn int_of(field: &Field) -> Option<Field> {
             Some(Field::Known(Value::Int(f.trunc() as i64)))
         }
         Field::Known(Value::Float(_)) => None,
-        Field::Known(Value::Str(s)) => py_int(s).map(|i| Field::Known(Value::Int(i))),
+        Field::Known(Value::Str(s)) => py_int(s)
+            .or_else(|| {
+                py_int_text(s).map(|t| {
+                    if t.starts_with('-') {
+                        i64::MIN
+                    } else {
+                        i64::MAX
+                    }
+                })
+            })
+            .map(|i| Field::Known(Value::Int(i))),
         Field::AtBoot(r) => Some(Field::AtBoot(r.clone())),
+    }
+}
+
+/// What Python prints for `int(value)`, exact past 64 bits (`int(-1e20)` is
+/// `-100000000000000000000`, not a saturated `-9223372036854775808`).
+pub fn int_text(value: &Value) -> String {
+    match value {
+        Value::Float(f) if f.is_finite() && f.trunc() != 0.0 => format!("{:.0}", f.trunc()),
+        Value::Float(f) if f.is_finite() => "0".to_string(),
+        Value::Str(s) => py_int_text(s).unwrap_or_else(|| s.clone()),
+        Value::Bool(b) => i64::from(*b).to_string(),
+        other => other.to_python_str(),
     }
 }
 

@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::compile::{
-    compile_files, Compilation, Input, Unreadable, MAX_ENV_BYTES, MAX_POLICY_BYTES,
+    compile_deployment, Compilation, Input, Unreadable, MAX_ENV_BYTES, MAX_POLICY_BYTES,
 };
+use crate::kubernetes::Kubernetes;
 use crate::resolve::reference::{references_in, Sigil};
 use crate::resolve::script::ScriptLine;
 use crate::source::{FileId, SourceFile, Span};
@@ -107,6 +108,19 @@ impl Analysis {
         })
     }
 
+    /// Compiles the deployment a values file or manifest belongs to against an empty policy,
+    /// to check it; `None` when no `elpc.toml` group lists it.
+    pub fn values_stack(ws: &mut Workspace, yaml: &Path) -> Option<Analysis> {
+        let setup = ws.setup_for_values(yaml)?;
+        let stub = Input::text("<values check>", ENV_STUB_POLICY);
+        Some(Analysis::run(
+            ws,
+            Path::new("<values check>"),
+            Ok(stub),
+            setup,
+        ))
+    }
+
     /// Compiles an env file's stack against an empty policy, to check the env files.
     pub fn env_stack(ws: &mut Workspace, env: &Path) -> Analysis {
         let setup = ws.setup_for_env(env);
@@ -121,6 +135,19 @@ impl Analysis {
         setup: Setup,
     ) -> Analysis {
         let mut files = vec![path.to_path_buf()];
+        // File ids follow the order the library adds sources: values, manifests, env files.
+        let mut kubernetes = Kubernetes::default();
+        for (paths, into) in [
+            (&setup.values, &mut kubernetes.values),
+            (&setup.manifests, &mut kubernetes.manifests),
+        ] {
+            for p in paths {
+                if let Some(input) = ws.read(p, MAX_ENV_BYTES) {
+                    files.push(p.clone());
+                    into.push(input);
+                }
+            }
+        }
         let mut env = Vec::new();
         for p in &setup.env {
             if let Some(input) = ws.read(p, MAX_ENV_BYTES) {
@@ -131,7 +158,7 @@ impl Analysis {
         // Diagnostics never show secret values in the editor (issue 6): `compile_files` masks
         // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
-        let compilation = compile_files(&policy, &env, &setup.options);
+        let compilation = compile_deployment(&policy, &env, &kubernetes, &setup.options);
         let mut analysis = Analysis {
             compilation,
             files,

@@ -95,6 +95,13 @@ pub fn policy_completion(
     );
     let previous = before[..word_start].chars().next_back();
     let scope = &analysis.compilation.scope;
+    // Values built from secrets (`${DB_PASSWD}x`) are masked too, not only secret names.
+    let secrets = matches!(previous, Some('!' | '$'))
+        .then(|| crate::secrets::secret_values(&analysis.compilation));
+    let hide = |detail: String| match &secrets {
+        Some(secrets) => secrets.mask_as(&detail, MASK).unwrap_or(detail),
+        None => detail,
+    };
     match previous {
         Some('!') => scope
             .iter()
@@ -102,7 +109,7 @@ pub fn policy_completion(
                 item(
                     var.name.clone(),
                     CompletionItemKind::VARIABLE,
-                    value_detail(var),
+                    hide(value_detail(var)),
                     edit,
                 )
             })
@@ -116,7 +123,12 @@ pub fn policy_completion(
                 } else {
                     var.value.clone()
                 };
-                item(var.name.clone(), CompletionItemKind::CONSTANT, value, edit)
+                item(
+                    var.name.clone(),
+                    CompletionItemKind::CONSTANT,
+                    hide(value),
+                    edit,
+                )
             })
             .collect(),
         Some('.') if after_reference(&before[..word_start - 1]) => {

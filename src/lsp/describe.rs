@@ -160,6 +160,9 @@ pub fn line_text(analysis: &Analysis, line: &ScriptLine) -> String {
         LineOutcome::ConditionFails(message) => {
             format!("the node's `if` fails here: {message}; the rest of the script is skipped")
         }
+        LineOutcome::Fails(message) => {
+            format!("the node fails this line: {message}; the rest of the script is skipped")
+        }
         LineOutcome::Skipped => "a comment or empty line: nothing runs".to_string(),
         LineOutcome::Invalid => "this line does not parse: the node cannot run it".to_string(),
     }

@@ -7,7 +7,7 @@ use crate::resolve::cast::Cast;
 use crate::resolve::reference::Sigil;
 use crate::source::{FileId, Span};
 
-use super::analysis::{is_secret, Analysis, Outline, Site};
+use super::analysis::{is_secret, Analysis, Outline, Site, MASK};
 use super::describe::{
     env_var_text, line_text, origin_text, value_text, variable_is_secret, word_text,
 };
@@ -46,7 +46,11 @@ pub fn touches(span: Span, offset: u32) -> bool {
     span.start <= offset && offset <= span.end
 }
 
+/// A hover, with every secret value (and what was built from one, issue 13) masked.
 fn markdown(analysis: &Analysis, span: Span, text: String, encoding: Encoding) -> Hover {
+    let text = crate::secrets::secret_values(&analysis.compilation)
+        .mask_as(&text, MASK)
+        .unwrap_or(text);
     Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,

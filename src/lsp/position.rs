@@ -39,7 +39,7 @@ pub fn position(file: &SourceFile, offset: u32, encoding: Encoding) -> Position 
     match encoding {
         Encoding::Utf16 => Position::new(line, col16),
         Encoding::Utf8 => {
-            let start = file.offset_of_utf16(line, 0);
+            let start = file.line_range(line as usize).start as u32;
             let mut offset = (offset as usize).min(file.text().len());
             while !file.text().is_char_boundary(offset) {
                 offset -= 1;
@@ -55,9 +55,11 @@ pub fn offset(file: &SourceFile, pos: Position, encoding: Encoding) -> usize {
         Encoding::Utf16 => file.offset_of_utf16(pos.line, pos.character) as usize,
         Encoding::Utf8 => {
             let text = file.text();
-            let start = file.offset_of_utf16(pos.line, 0) as usize;
-            let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-            let mut offset = start.saturating_add(pos.character as usize).min(line_end);
+            let line = file.line_range(pos.line as usize);
+            let mut offset = line
+                .start
+                .saturating_add(pos.character as usize)
+                .min(line.end);
             while !text.is_char_boundary(offset) {
                 offset -= 1;
             }

@@ -58,7 +58,7 @@ impl Session {
             FileKind::Policy | FileKind::Script => {
                 self.dirty.insert(path.to_path_buf());
             }
-            FileKind::Env => {
+            FileKind::Env | FileKind::Values => {
                 if self.ws.document(path).is_some() {
                     self.dirty.insert(path.to_path_buf());
                 }
@@ -148,6 +148,17 @@ impl Session {
                 }
                 FileKind::Env => {
                     let analysis = Analysis::env_stack(&mut self.ws, &path);
+                    let diags = analysis
+                        .id_of(&path)
+                        .map(|id| diagnostics::for_file(&analysis, id, encoding))
+                        .unwrap_or_default();
+                    out.push(PublishDiagnosticsParams::new(uri, diags, Some(version)));
+                    self.envs.insert(path, analysis);
+                }
+                FileKind::Values => {
+                    let Some(analysis) = Analysis::values_stack(&mut self.ws, &path) else {
+                        continue;
+                    };
                     let diags = analysis
                         .id_of(&path)
                         .map(|id| diagnostics::for_file(&analysis, id, encoding))

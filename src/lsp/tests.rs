@@ -119,3 +119,38 @@ fn an_elpc_toml_group_sets_the_target() {
             .contains(&"EL402".to_string())
     );
 }
+
+#[test]
+fn formatting_twice_keeps_characters_past_u_ffff() {
+    // Formatting writes 😀 as the pair \ud83d\ude00; reading that pair back must give 😀 again
+    // (it gave nothing, so the second format deleted characters from the document, issue 13).
+    let dir = tempfile::tempdir().unwrap();
+    let uri = Url::from_file_path(dir.path().join("p.policy")).unwrap();
+    let mut s = Session::new(Encoding::Utf16);
+    let mut text = "{'config': {'name': '😀 smile 𝄞', 'note': 'é'}}".to_string();
+    s.did_open(uri.clone(), text.clone(), 1);
+    s.flush();
+    for version in 2..5 {
+        let edits = s.formatting(&uri).unwrap();
+        if let Some(edit) = edits.first() {
+            text = edit.new_text.clone();
+            s.did_change(
+                &uri,
+                version,
+                vec![lsp_types::TextDocumentContentChangeEvent {
+                    range: None,
+                    range_length: None,
+                    text: text.clone(),
+                }],
+            );
+            s.flush();
+        } else {
+            break;
+        }
+    }
+    assert!(text.contains(r"\ud83d\ude00 smile \ud834\udd1e"), "{text}");
+    assert!(
+        s.formatting(&uri).unwrap().is_empty(),
+        "formatting is not idempotent"
+    );
+}

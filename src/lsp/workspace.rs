@@ -44,6 +44,9 @@ pub enum FileKind {
     Policy,
     /// An env file (`*.env`, `.env`).
     Env,
+    /// A YAML file (`*.yaml`, `*.yml`): a Helm values file or a manifest when an `elpc.toml`
+    /// group lists it in `values` or `manifests`.
+    Values,
     /// `elpc.toml`.
     Config,
     /// An `.al` script, checked as the node runs it with `process`.
@@ -57,6 +60,10 @@ pub enum FileKind {
 pub struct Setup {
     /// Env files in layering order (only those that exist or are open).
     pub env: Vec<PathBuf>,
+    /// Helm values files in Helm's order, from the `elpc.toml` group.
+    pub values: Vec<PathBuf>,
+    /// Rendered manifests, from the `elpc.toml` group.
+    pub manifests: Vec<PathBuf>,
     /// Profile, `--set` values, rule levels, target and path map.
     pub options: Options,
 }
@@ -92,6 +99,8 @@ pub fn kind_of(path: &Path, text: &str) -> FileKind {
         FileKind::Script
     } else if name == ".env" || name.ends_with(".env") {
         FileKind::Env
+    } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+        FileKind::Values
     } else if name.ends_with(".json") && looks_like_config_policy(text) {
         FileKind::Policy
     } else {
@@ -255,6 +264,8 @@ impl Workspace {
         match group {
             Some((base, group)) => Setup {
                 env: group.env.iter().map(|e| base.join(e)).collect(),
+                values: group.values.iter().map(|e| base.join(e)).collect(),
+                manifests: group.manifests.iter().map(|e| base.join(e)).collect(),
                 options: group_options(&group, &base, levels),
             },
             None => Setup {
@@ -267,9 +278,30 @@ impl Workspace {
                     levels,
                     ..Options::default()
                 },
+                ..Setup::default()
             },
         }
     }
+    /// The deployment a values file or manifest belongs to: the first `elpc.toml` group that
+    /// lists it (`None` for YAML no group names, which is not checked).
+    pub fn setup_for_values(&mut self, yaml: &Path) -> Option<Setup> {
+        let dir = yaml.parent().unwrap_or(Path::new("")).to_path_buf();
+        let (config_path, config) = self.config_for(&dir)?;
+        let base = config_path.parent().unwrap_or(Path::new(""));
+        let group = config.policies.iter().find(|g| {
+            g.values
+                .iter()
+                .chain(&g.manifests)
+                .any(|f| base.join(f) == yaml)
+        })?;
+        Some(Setup {
+            env: group.env.iter().map(|e| base.join(e)).collect(),
+            values: group.values.iter().map(|e| base.join(e)).collect(),
+            manifests: group.manifests.iter().map(|e| base.join(e)).collect(),
+            options: group_options(group, base, config.lint.clone()),
+        })
+    }
+
     /// The env stack an env file belongs to, for checking the env file on its own: the first
     /// `elpc.toml` group that lists it, else the default files of its directory (or just it).
     pub fn setup_for_env(&mut self, env: &Path) -> Setup {
@@ -281,6 +313,8 @@ impl Workspace {
                 if files.iter().any(|f| f == env) {
                     return Setup {
                         env: files.into_iter().filter(|p| self.exists(p)).collect(),
+                        values: group.values.iter().map(|e| base.join(e)).collect(),
+                        manifests: group.manifests.iter().map(|e| base.join(e)).collect(),
                         options: group_options(group, base, config.lint.clone()),
                     };
                 }

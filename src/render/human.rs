@@ -3,7 +3,7 @@
 //! files), then help and notes.
 //!
 //! The cost is bounded whatever the input: a label costs one line lookup and a window of at
-//! most [`snippet::WINDOW`] columns (never the whole line or file), texts are cut at
+//! most [`super::snippet::WINDOW`] columns (never the whole line or file), texts are cut at
 //! [`MAX_TEXT`] characters, a diagnostic draws at most [`MAX_LABELS`] labels, and
 //! [`render_all`] draws at most [`MAX_SHOWN`] diagnostics, then says how many it left out.
 //! Control characters from policy or env text are drawn as visible stand-ins

@@ -1,4 +1,12 @@
 //! Diagnostics as SARIF 2.1.0, for code-scanning services.
+//!
+//! Locations: an absolute path is a `file://` URI; a relative one (as typed on the command
+//! line) is a relative URI with `"uriBaseId": "SRCROOT"`, and the run's `originalUriBaseIds`
+//! says which directory `SRCROOT` is when the caller knows it. Each rule's `helpUri` is its
+//! explain page in the repository at this version's tag
+//! (`{repository}/blob/v{version}/src/check/explain/{name}.md`), the text `elpc explain` prints.
+
+use std::path::Path;
 
 use serde_json::{json, Value as Json};
 
@@ -24,7 +32,54 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// A relative path as a URI reference (percent-encoding what a URI cannot hold).
+/// The base id relative locations are resolved against.
+const SRCROOT: &str = "SRCROOT";
+
+/// The page explaining a rule: its explain file in the repository at this version's tag.
+fn help_uri(name: &str) -> Option<String> {
+    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    (!repository.is_empty()).then(|| {
+        format!(
+            "{repository}/blob/v{}/src/check/explain/{name}.md",
+            env!("CARGO_PKG_VERSION")
+        )
+    })
+}
+
+/// True for `/abs/path`, `C:\path` and `C:/path`.
+fn is_absolute(path: &str) -> bool {
+    let b = path.as_bytes();
+    path.starts_with('/')
+        || (b.len() > 2
+            && b[0].is_ascii_alphabetic()
+            && b[1] == b':'
+            && matches!(b[2], b'/' | b'\\'))
+}
+
+/// A file name as an `artifactLocation`: a `file://` URI for an absolute path, else a
+/// relative URI against [`SRCROOT`].
+fn artifact_location(name: &str) -> Json {
+    if is_absolute(name) {
+        let slash = if name.starts_with('/') { "" } else { "/" };
+        json!({ "uri": format!("file://{slash}{}", uri(name)) })
+    } else {
+        json!({ "uri": uri(name.trim_start_matches("./")), "uriBaseId": SRCROOT })
+    }
+}
+
+/// A directory as a `file://` URI ending in `/`, as `originalUriBaseIds` needs.
+fn directory_uri(dir: &Path) -> String {
+    let mut u = artifact_location(&dir.display().to_string())["uri"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    if !u.ends_with('/') {
+        u.push('/');
+    }
+    u
+}
+
+/// A path as a URI reference (percent-encoding what a URI cannot hold).
 fn uri(path: &str) -> String {
     let mut out = String::new();
     for b in path.replace('\\', "/").bytes() {
@@ -44,7 +99,7 @@ fn location(sources: &SourceMap, span: Span, message: Option<&str>) -> Json {
     let end = file.line_col(span.end.max(span.start));
     let mut loc = json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": uri(file.name()) },
+            "artifactLocation": artifact_location(file.name()),
             "region": {
                 "startLine": start.line,
                 "startColumn": start.column,
@@ -59,19 +114,25 @@ fn location(sources: &SourceMap, span: Span, message: Option<&str>) -> Json {
     loc
 }
 
-/// The SARIF log for a whole run.
-pub fn sarif(runs: &[SarifInput]) -> Json {
+/// The SARIF log for a whole run. `root`, an absolute directory, is what relative file names
+/// are relative to (the working directory of a command line); `None` leaves `SRCROOT` to the
+/// consumer (code-scanning services take it as the repository root).
+pub fn sarif(runs: &[SarifInput], root: Option<&Path>) -> Json {
     let rules: Vec<Json> = catalog::ALL
         .iter()
         .map(|r| {
-            json!({
+            let mut rule = json!({
                 "id": r.code,
                 "name": r.name,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": r.explain.split("\n\n").next().unwrap_or(r.summary).replace('\n', " ") },
                 "help": { "text": r.explain, "markdown": r.explain },
                 "defaultConfiguration": { "level": level(r.severity) },
-            })
+            });
+            if let Some(u) = help_uri(r.name) {
+                rule["helpUri"] = json!(u);
+            }
+            rule
         })
         .collect();
     let mut results = Vec::new();
@@ -128,7 +189,7 @@ pub fn sarif(runs: &[SarifInput]) -> Json {
             results.push(result);
         }
     }
-    json!({
+    let mut log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -136,12 +197,43 @@ pub fn sarif(runs: &[SarifInput]) -> Json {
                 "driver": {
                     "name": "elpc",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/EdgeLake/EdgeLake",
+                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
                     "rules": rules,
                 }
             },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
-    })
+    });
+    if let Some(root) = root {
+        log["runs"][0]["originalUriBaseIds"] = json!({
+            SRCROOT: {
+                "uri": directory_uri(root),
+                "description": { "text": "the directory elpc was run in" },
+            }
+        });
+    }
+    log
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_paths_are_file_uris_and_relative_ones_use_srcroot() {
+        assert_eq!(
+            artifact_location("/srv/fleet/a b.policy"),
+            json!({ "uri": "file:///srv/fleet/a%20b.policy" })
+        );
+        assert_eq!(
+            artifact_location("C:\\fleet\\node.policy"),
+            json!({ "uri": "file:///C:/fleet/node.policy" })
+        );
+        assert_eq!(
+            artifact_location("./policies/node.policy"),
+            json!({ "uri": "policies/node.policy", "uriBaseId": "SRCROOT" })
+        );
+        assert_eq!(directory_uri(Path::new("/srv/fleet")), "file:///srv/fleet/");
+    }
 }

@@ -112,6 +112,10 @@ fn container(text: &str) -> Option<Vec<Entry>> {
     if first != '[' && first != '{' {
         return None;
     }
+    let inner = &text[1..text.len() - text.chars().next_back().map_or(0, char::len_utf8)];
+    if first == '[' && IGNORED_KEYWORDS.contains(&inner) {
+        return None;
+    }
     let parsed = serde_json::from_str::<serde_json::Value>(text)
         .ok()
         .or_else(|| {
@@ -121,7 +125,8 @@ fn container(text: &str) -> Option<Vec<Entry>> {
                 .replace("False", "false")
                 .replace("None", "null");
             serde_json::from_str::<serde_json::Value>(&relaxed).ok()
-        })?;
+        })
+        .or_else(|| (first == '[').then(|| split_list(inner)).flatten())?;
     let entries: Vec<Entry> = match (first, parsed) {
         ('[', serde_json::Value::Array(items)) => items.into_iter().map(Entry::Item).collect(),
         ('{', serde_json::Value::Object(map)) => {
@@ -130,6 +135,45 @@ fn container(text: &str) -> Option<Vec<Entry>> {
         _ => return None,
     };
     (!entries.is_empty()).then_some(entries)
+}
+
+/// Words `utils_json.str_to_list` refuses to read as a one-entry list (`[id]`).
+const IGNORED_KEYWORDS: [&str; 6] = ["id", "type", "class", "except", "pass", "raise"];
+
+/// `str_to_list`'s last resort for `[...]` text that is neither JSON nor a Python literal:
+/// with a quote inside, the text between the brackets split on `,` (each part trimmed, empty
+/// parts dropped, one pair of quotes removed); without one, no list (the text is a string).
+fn split_list(inner: &str) -> Option<serde_json::Value> {
+    let trimmed = inner.trim();
+    if !trimmed.contains(['\'', '"']) {
+        return None;
+    }
+    let items = trimmed
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let quoted = s.len() >= 2
+                && ((s.starts_with('"') && s.ends_with('"'))
+                    || (s.starts_with('\'') && s.ends_with('\'')));
+            let value = if quoted {
+                serde_json::Value::String(s[1..s.len() - 1].trim().to_string())
+            } else if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") {
+                serde_json::Value::Bool(s.eq_ignore_ascii_case("true"))
+            } else if let Some(i) = py_int(s) {
+                serde_json::Value::from(i)
+            } else {
+                py_float(s)
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or_else(
+                        || serde_json::Value::String(s.to_string()),
+                        serde_json::Value::Number,
+                    )
+            };
+            value
+        })
+        .collect();
+    Some(serde_json::Value::Array(items))
 }
 
 enum Entry {
@@ -161,10 +205,38 @@ fn json_truthy(v: &serde_json::Value) -> bool {
     }
 }
 
-/// Python `int(text)` for a string: surrounding whitespace, one sign, ASCII digits with single
-/// `_` between digits. `None` where Python raises, and for values outside `i64` (documented
-/// limitation: Python would give a big int).
+/// The first code point (digit zero) of every run of ten Unicode decimal digits (category Nd,
+/// Unicode 14 as in CPython 3.11): Python's `int()` and `float()` read all of them.
+const DIGIT_ZEROS: [u32; 66] = [
+    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+    0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
+    0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50,
+    0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+];
+
+/// The text with every Unicode decimal digit written as its ASCII digit, as Python converts
+/// it before parsing a number (`"٣"` → `"3"`).
+fn ascii_digits(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let digit = |c: char| {
+        let cp = c as u32;
+        DIGIT_ZEROS
+            .iter()
+            .find(|z| (**z..**z + 10).contains(&cp))
+            .and_then(|z| char::from_digit(cp - z, 10))
+    };
+    std::borrow::Cow::Owned(text.chars().map(|c| digit(c).unwrap_or(c)).collect())
+}
+
+/// Python `int(text)` for a string: surrounding whitespace, one sign, decimal digits (any
+/// script) with single `_` between digits. `None` where Python raises, and for values outside
+/// `i64` (documented limitation: Python would give a big int).
 pub fn py_int(text: &str) -> Option<i64> {
+    let text = ascii_digits(text);
     let t = text.trim();
     let (neg, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
@@ -177,6 +249,27 @@ pub fn py_int(text: &str) -> Option<i64> {
     let clean: String = digits.chars().filter(|c| *c != '_').collect();
     let n: i64 = clean.parse().ok()?;
     Some(if neg { -n } else { n })
+}
+
+/// What Python prints for `int(text)` of a string, at any size (`"99999999999999999999"` is a
+/// valid int to Python, past `i64`); `None` where Python raises.
+pub fn py_int_text(text: &str) -> Option<String> {
+    let t = text.trim();
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if !valid_digits(digits) {
+        return None;
+    }
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    let clean = clean.trim_start_matches('0');
+    Some(match (clean.is_empty(), neg) {
+        (true, _) => "0".to_string(),
+        (false, true) => format!("-{clean}"),
+        (false, false) => clean.to_string(),
+    })
 }
 
 /// `_` only between two digits, at least one digit, nothing else.
@@ -195,6 +288,7 @@ fn valid_digits(s: &str) -> bool {
 /// Python `float(text)` for a string: whitespace, sign, `inf`/`infinity`/`nan` in any case,
 /// decimal and exponent forms, `_` between digits.
 pub fn py_float(text: &str) -> Option<f64> {
+    let text = ascii_digits(text);
     let t = text.trim();
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     let lower = body.to_ascii_lowercase();
@@ -234,6 +328,9 @@ mod tests {
 
     #[test]
     fn s3_2_int_follows_py_int() {
+        // reference.jsonl: Python reads any decimal digit.
+        assert_eq!(apply_cast(Cast::Int, &s("\u{663}")), Value::Int(3));
+        assert_eq!(apply_cast(Cast::Float, &s("\u{FF11}.5")), Value::Float(1.5));
         assert_eq!(apply_cast(Cast::Int, &s(" 42 ")), Value::Int(42));
         assert_eq!(apply_cast(Cast::Int, &s("+7")), Value::Int(7));
         assert_eq!(apply_cast(Cast::Int, &s("1_000")), Value::Int(1000));
@@ -285,5 +382,10 @@ mod tests {
         assert_eq!(apply_cast(Cast::Replies, &obj), Value::Int(1));
         assert_eq!(apply_cast(Cast::Diff, &obj), Value::Int(1));
         assert_eq!(apply_cast(Cast::Replies, &s("plain")), Value::Int(0));
+        // str_to_list's comma split when the text is neither JSON nor a Python literal.
+        assert_eq!(
+            apply_cast(Cast::Len, &s("[['n1', 'ok'], ['n2', '']].str")),
+            Value::Int(4)
+        );
     }
 }

@@ -84,6 +84,9 @@ pub struct Arg {
     pub value_span: Span,
     /// The typed value (`None` while only the node can resolve it, or when it is invalid).
     pub value: Option<Json>,
+    /// The value's text after reference resolution, the one the command text shows (`None`
+    /// while only the node can resolve it, or when a reference resolves to nothing).
+    pub resolved: Option<String>,
 }
 
 /// A script command after matching and parsing.
@@ -123,10 +126,10 @@ impl CommandUse {
     pub fn args_json(&self) -> Json {
         let mut out = Map::new();
         for a in &self.args {
-            let v = a
-                .value
-                .clone()
-                .unwrap_or_else(|| Json::String(a.written.clone()));
+            // One resolution for the text and the args: an invalid value shows as resolved.
+            let v = a.value.clone().unwrap_or_else(|| {
+                Json::String(a.resolved.clone().unwrap_or_else(|| a.written.clone()))
+            });
             let repeats = self
                 .spec
                 .and_then(|s| s.key(&a.key))
@@ -256,6 +259,7 @@ fn assignment(
             written: value.to_string(),
             value_span: span_of(value_range),
             value: None,
+            resolved: None,
         }],
         process: None,
         problems: Vec::new(),
@@ -509,6 +513,7 @@ impl Parser<'_, '_> {
             written,
             value_span,
             value,
+            resolved: None,
         });
     }
 }

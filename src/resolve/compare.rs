@@ -10,6 +10,12 @@ fn fail(message: impl Into<String>) -> Truth {
     }
 }
 
+fn crash(message: impl Into<String>) -> Truth {
+    Truth::Crash {
+        message: message.into(),
+    }
+}
+
 fn truth(b: bool) -> Truth {
     if b {
         Truth::True
@@ -32,6 +38,7 @@ fn merge(a: Truth, b: Truth, group_deps: &[String]) -> Truth {
         (Truth::True, Truth::True)
             | (Truth::False, Truth::False)
             | (Truth::RuntimeError { .. }, Truth::RuntimeError { .. })
+            | (Truth::Crash { .. }, Truth::Crash { .. })
     );
     if same {
         return a;
@@ -126,23 +133,23 @@ fn compare(w1: &str, op: &str, w2: &str, vars: &dyn Variables) -> Truth {
     };
     match common {
         Ty::Int => match (to_int(&v1), to_int(&v2)) {
-            (Some(a), Some(b)) => ordered(op, a.cmp(&b), w1, w2),
+            (Some(a), Some(b)) => typed(op, a.cmp(&b), w1, w2),
             (None, _) => fail(format!("`{w1}` is `{v1}`, not a whole number, so the node cannot compare it as one")),
             (_, None) => fail(format!("`{w2}` is `{v2}`, not a whole number, so the node cannot compare it as one")),
         },
         Ty::Float => match (to_float(&v1), to_float(&v2)) {
             (Some(a), Some(b)) => match a.partial_cmp(&b) {
-                Some(o) => ordered(op, o, w1, w2),
+                Some(o) => typed(op, o, w1, w2),
                 None => match op {
                     "!=" => Truth::True,
-                    _ => ordered(op, std::cmp::Ordering::Less, w1, w2).and_never(),
+                    _ => typed(op, std::cmp::Ordering::Less, w1, w2).and_never(),
                 },
             },
             (None, _) => fail(format!("`{w1}` is `{v1}`, not a number")),
             (_, None) => fail(format!("`{w2}` is `{v2}`, not a number")),
         },
         Ty::Bool => match (to_bool(&v1), to_bool(&v2)) {
-            (Some(a), Some(b)) => ordered(op, a.cmp(&b), w1, w2),
+            (Some(a), Some(b)) => typed(op, a.cmp(&b), w1, w2),
             _ => fail(format!(
                 "`{w1} {op} {w2}` compares a `.bool` with something that is not exactly `true` or `false`"
             )),
@@ -165,22 +172,35 @@ impl NeverTrue for Truth {
     }
 }
 
-/// Comparison of ints/floats/bools: ordering operators work; `contains`/`startswith`/`endswith`
-/// are false for non-strings; anything else makes the node fail.
-fn ordered(op: &str, o: std::cmp::Ordering, w1: &str, w2: &str) -> Truth {
+/// `utils_columns.comarison[op]` on two ordered values; `None` when the table has no `op`.
+fn ordered(op: &str, o: std::cmp::Ordering) -> Option<bool> {
     use std::cmp::Ordering::*;
+    Some(match op {
+        "==" | "=" => o == Equal,
+        "!=" => o != Equal,
+        "<" => o == Less,
+        "<=" => o != Greater,
+        ">" => o == Greater,
+        ">=" => o != Less,
+        _ => return None,
+    })
+}
+
+/// Comparison of ints/floats/bools, which the node does outside any `try`: ordering operators
+/// work, `contains`/`startswith`/`endswith` are false for non-strings, and `childfrom` (it takes
+/// `len()` of a number) or an operator missing from the table raise.
+fn typed(op: &str, o: std::cmp::Ordering, w1: &str, w2: &str) -> Truth {
     match op {
-        "==" | "=" => truth(o == Equal),
-        "!=" => truth(o != Equal),
-        "<" => truth(o == Less),
-        "<=" => truth(o != Greater),
-        ">" => truth(o == Greater),
-        ">=" => truth(o != Less),
         "contains" | "startswith" | "endswith" => Truth::False,
-        "childfrom" => fail(format!(
-            "`childfrom` needs strings, but `{w1}`/`{w2}` were cast to numbers"
+        "childfrom" => crash(format!(
+            "`childfrom` needs text, but `{w1}`/`{w2}` were cast to numbers: the node's comparison raises a TypeError"
         )),
-        _ => fail(format!("`{op}` is not an operator the node can apply")),
+        _ => match ordered(op, o) {
+            Some(b) => truth(b),
+            None => crash(format!(
+                "`{op}` is not an operator the node knows; comparing numbers with it raises a KeyError"
+            )),
+        },
     }
 }
 
@@ -229,7 +249,10 @@ fn compare_str(a: &str, op: &str, b: &str) -> Truth {
         "startswith" => truth(a.starts_with(&b)),
         "endswith" => truth(a.ends_with(&b)),
         "childfrom" => truth(childfrom(&a, &b)),
-        _ => ordered(op, o, "", ""),
+        _ => match ordered(op, o) {
+            Some(b) => truth(b),
+            None => fail(format!("`{op}` is not an operator the node knows")),
+        },
     }
 }
 
@@ -291,6 +314,7 @@ pub(super) fn sequential(words: &[&str], terminated: bool, vars: &dyn Variables)
         let g = test_condition(group, vars);
         let after = next.take();
         let step = |g: &Truth| match (conn, g) {
+            (_, Truth::Crash { .. }) => g.clone(),
             (Conn::Or, Truth::True) => Truth::True,
             (Conn::Or, _) | (Conn::And, Truth::True) => after.clone().unwrap_or_else(|| g.clone()),
             _ => g.clone(),
@@ -321,7 +345,7 @@ pub(super) fn scan_parenthesised(groups: &[Group], vars: &dyn Variables) -> Trut
             branch(&values[i], |g| match g {
                 Truth::True if conn == Some(Connector::Or) => Truth::True,
                 Truth::True => after[0].clone(),
-                Truth::RuntimeError { .. } => g.clone(),
+                Truth::RuntimeError { .. } | Truth::Crash { .. } => g.clone(),
                 _ if i > 0 && conn == Some(Connector::And) => Truth::False,
                 _ => after[1].clone(),
             })

@@ -129,8 +129,15 @@ pub enum Truth {
         /// The references, as written, that decide it.
         depends_on: Vec<String>,
     },
-    /// The node's `if` itself fails (the line returns `ERR_command_struct`).
+    /// The node's `if` itself fails (the line returns `ERR_command_struct`). Before an `or`
+    /// the node moves on to the next group, as if the group were false.
     RuntimeError {
+        /// Why.
+        message: String,
+    },
+    /// The node's Python code raises while comparing (a `childfrom` of numbers, an operator
+    /// its table lacks): the command crashes whatever follows.
+    Crash {
         /// Why.
         message: String,
     },

@@ -12,7 +12,9 @@ use crate::resolve::value::{Lookup, Variables};
 /// The dictionary before any script runs (`params.init`, spec §5.5), from the node facts the
 /// caller gives; what they do not give is decided at boot.
 fn runtime_init(eng: &Engine, scope: &mut Scope) {
-    let facts = &eng.options.node;
+    // A node fact given with --set is what the node measures at start (as with the built-in
+    // profile); the engine merged them with the options' facts.
+    let facts = &eng.facts;
     let node = |source| Provenance::Node { source };
     let known = |v: &str| VarValue::Known(v.to_string());
     let boot = |why: &str| VarValue::AtBoot(why.to_string());
@@ -110,7 +112,8 @@ pub fn derive(
         });
     }
     let mut scope = joined.map_or(scope, |s| s.scope);
-    for (name, value) in sets {
+    let is_fact = |name: &str| crate::edgelake::node::NODE_FACTS.contains(&name);
+    for (name, value) in sets.iter().filter(|(n, _)| !is_fact(n)) {
         scope.define(
             name,
             VarValue::Known(value.clone()),

@@ -18,6 +18,10 @@ use crate::syntax::env::{EnvFile, ValuePart, VarModifier};
 
 /// A value longer than this after interpolation is cut off (`A=$A$A` doubling guard).
 const MAX_VALUE_LEN: usize = 1 << 20;
+/// The most text interpolation may copy out of other variables, over all values together:
+/// below the cap per value, `C1=$BIG` ... `C3000=$BIG` still multiplies a small file into
+/// gigabytes (issue 13). Real files copy a few kilobytes.
+const MAX_COPIED_BYTES: usize = 16 << 20;
 
 /// Where a variable's value was defined.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,9 +54,20 @@ pub struct EnvVar {
 }
 
 /// The layered environment.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct EnvLayers {
     vars: IndexMap<String, EnvVar>,
+    /// What interpolation may still copy (see [`MAX_COPIED_BYTES`]).
+    copy_budget: usize,
+}
+
+impl Default for EnvLayers {
+    fn default() -> EnvLayers {
+        EnvLayers {
+            vars: IndexMap::new(),
+            copy_budget: MAX_COPIED_BYTES,
+        }
+    }
 }
 
 impl EnvLayers {
@@ -92,7 +107,27 @@ impl EnvLayers {
                 continue;
             }
             let mut value = String::new();
-            self.interpolate(&entry.value, &mut value, diags);
+            let mut budget = self.copy_budget;
+            self.interpolate(&entry.value, &mut value, diags, &mut budget);
+            let ran_out = budget == 0 && self.copy_budget > 0;
+            self.copy_budget = budget;
+            if ran_out {
+                diags.push(
+                    Diagnostic::new(
+                        &INVALID_INPUT,
+                        entry.value_span,
+                        format!(
+                            "filling in `{}` copies the env files' values past {} MiB in all; \
+                             from here on, `$` references are left empty",
+                            entry.key,
+                            MAX_COPIED_BYTES >> 20
+                        ),
+                    )
+                    .help(
+                        "check for variables that repeat large values, such as many `C=$BIG` lines",
+                    ),
+                );
+            }
             if value.len() > MAX_VALUE_LEN {
                 let mut cut = MAX_VALUE_LEN;
                 while !value.is_char_boundary(cut) {
@@ -136,6 +171,37 @@ impl EnvLayers {
         }
     }
 
+    /// Defines a variable from a source that is not a dotenv file (a Helm values file, a
+    /// Kubernetes manifest), on top of what is defined: no interpolation, and `overrides` (the
+    /// source's own chain, e.g. the values files it overrode) come after any earlier definition.
+    pub fn define(
+        &mut self,
+        name: &str,
+        value: String,
+        origin: EnvOrigin,
+        overrides: Vec<EnvOrigin>,
+    ) {
+        match self.vars.get_mut(name) {
+            Some(var) => {
+                let old = std::mem::replace(&mut var.origin, origin);
+                var.overrides.push(old);
+                var.overrides.extend(overrides);
+                var.value = value;
+            }
+            None => {
+                self.vars.insert(
+                    name.to_string(),
+                    EnvVar {
+                        name: name.to_string(),
+                        value,
+                        origin,
+                        overrides,
+                    },
+                );
+            }
+        }
+    }
+
     /// The variable called `name`.
     pub fn get(&self, name: &str) -> Option<&EnvVar> {
         self.vars.get(name)
@@ -164,7 +230,13 @@ impl EnvLayers {
             .map(|v| v.value.as_str())
     }
 
-    fn interpolate(&self, parts: &[ValuePart], out: &mut String, diags: &mut Diagnostics) {
+    fn interpolate(
+        &self,
+        parts: &[ValuePart],
+        out: &mut String,
+        diags: &mut Diagnostics,
+        budget: &mut usize,
+    ) {
         for part in parts {
             if out.len() > MAX_VALUE_LEN {
                 return;
@@ -175,7 +247,7 @@ impl EnvLayers {
                     name,
                     span,
                     modifier,
-                } => self.var(name, *span, modifier.as_ref(), out, diags),
+                } => self.var(name, *span, modifier.as_ref(), out, diags, budget),
             }
         }
     }
@@ -187,12 +259,22 @@ impl EnvLayers {
         modifier: Option<&(VarModifier, Vec<ValuePart>)>,
         out: &mut String,
         diags: &mut Diagnostics,
+        budget: &mut usize,
     ) {
         use VarModifier as M;
         let value = self.lookup(name);
+        // Copies a variable's value, within what is left of the budget.
+        let copy = |out: &mut String, v: &str, budget: &mut usize| {
+            let mut n = v.len().min(*budget);
+            while !v.is_char_boundary(n) {
+                n -= 1;
+            }
+            out.push_str(&v[..n]);
+            *budget = if n < v.len() { 0 } else { *budget - n };
+        };
         let Some((op, word)) = modifier else {
             match value {
-                Some(v) => out.push_str(v),
+                Some(v) => copy(out, v, budget),
                 None => diags.push(self.unset(name, span)),
             }
             return;
@@ -206,9 +288,9 @@ impl EnvLayers {
                     empty
                 };
                 if use_word {
-                    self.interpolate(word, out, diags);
+                    self.interpolate(word, out, diags, budget);
                 } else {
-                    out.push_str(value.unwrap_or(""));
+                    copy(out, value.unwrap_or(""), budget);
                 }
             }
             M::AltIfSetNonEmpty | M::AltIfSet => {
@@ -218,9 +300,9 @@ impl EnvLayers {
                     !empty
                 };
                 if use_word {
-                    self.interpolate(word, out, diags);
+                    self.interpolate(word, out, diags, budget);
                 } else {
-                    out.push_str(value.unwrap_or(""));
+                    copy(out, value.unwrap_or(""), budget);
                 }
             }
             M::ErrorIfUnsetOrEmpty | M::ErrorIfUnset => {
@@ -230,11 +312,11 @@ impl EnvLayers {
                     empty
                 };
                 if !fail {
-                    out.push_str(value.unwrap_or(""));
+                    copy(out, value.unwrap_or(""), budget);
                     return;
                 }
                 let mut reason = String::new();
-                self.interpolate(word, &mut reason, diags);
+                self.interpolate(word, &mut reason, diags, budget);
                 let state = if value.is_some() { "empty" } else { "not set" };
                 let mut message = format!("`{name}` is required but {state}");
                 if !reason.is_empty() {

@@ -2,6 +2,7 @@
 //! conditions, the policy's keys and its script lines.
 
 pub mod arg_value;
+pub mod assignment;
 pub mod cast;
 pub mod command;
 pub mod condition;

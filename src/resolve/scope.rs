@@ -6,17 +6,15 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use crate::check::catalog::NODE_TYPE_MISSING;
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::edgelake::{node, profile};
-use crate::resolve::cast::py_int;
+use crate::diagnostic::Diagnostics;
+use crate::edgelake::node;
 use crate::resolve::env_layers::{EnvLayers, EnvOrigin};
-use crate::resolve::reference::resolve_word;
-use crate::resolve::value::{Lookup, Resolved, Variables};
+use crate::resolve::value::{Lookup, Variables};
 use crate::source::Span;
 
 /// Which env → variable mapping to apply.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Profile {
     /// The EdgeLake deployment scripts (§5.4).
     #[default]
@@ -94,11 +92,9 @@ pub struct Variable {
 #[derive(Clone, Debug)]
 pub struct Scope {
     /// Shared entries: a boot path cloned from another shares its variables until it changes
-    /// one (the engine clones scopes at every decision only the node can make).
+    /// one (the script engine clones scopes at every decision only the node can make).
     vars: IndexMap<String, Arc<Variable>>,
     env: Arc<EnvLayers>,
-    /// Environment variables set by scripts (`set $X = v`), over `env`.
-    env_set: IndexMap<String, VarValue>,
     env_known: bool,
     opaque_after: Option<Span>,
 }
@@ -121,6 +117,25 @@ impl Scope {
                 None => VarValue::AtBoot(var.source.to_string()),
             };
             scope.define(var.name, value, Provenance::Node { source: var.source });
+        }
+        // The node's runtime facts given with --set are there before any script runs (the
+        // scripts derive from them); every other --set value is applied last.
+        let is_fact = |name: &str| node::NODE_FACTS.contains(&name);
+        for (name, value) in sets.iter().filter(|(n, _)| is_fact(n)) {
+            scope.define(
+                name,
+                VarValue::Known(value.clone()),
+                Provenance::CommandLine,
+            );
+        }
+        // params.init: `dns` is the host name + ".local" (no lookup).
+        if let Some(VarValue::Known(host)) = scope.get("hostname").map(|v| v.value.clone()) {
+            let source = "params.init: the host name + \".local\"";
+            scope.define(
+                "dns",
+                VarValue::Known(format!("{host}.local")),
+                Provenance::Node { source },
+            );
         }
         match profile {
             Profile::EdgeLake => scope.apply_edgelake(diags, env_anchor),
@@ -152,12 +167,27 @@ impl Scope {
                 }
             }
         }
-        for (name, value) in sets {
+        for (name, value) in sets.iter().filter(|(n, _)| !is_fact(n)) {
             scope.define(
                 name,
                 VarValue::Known(value.clone()),
                 Provenance::CommandLine,
             );
+        }
+        scope
+    }
+
+    /// A scope holding exactly these variables over this environment, with no profile and no
+    /// node variables: a node dictionary given as is (the conformance replay, tests).
+    #[cfg(test)]
+    pub(crate) fn from_dictionary(
+        env: EnvLayers,
+        vars: impl IntoIterator<Item = (String, VarValue)>,
+        provenance: Provenance,
+    ) -> Scope {
+        let mut scope = Scope::bare(env, true);
+        for (name, value) in vars {
+            scope.define(&name, value, provenance.clone());
         }
         scope
     }
@@ -168,15 +198,9 @@ impl Scope {
         Scope {
             vars: IndexMap::new(),
             env: Arc::new(env),
-            env_set: IndexMap::new(),
             env_known,
             opaque_after: None,
         }
-    }
-
-    /// Whether the env files are known (else `$NAME` is decided at boot).
-    pub fn env_known(&self) -> bool {
-        self.env_known
     }
 
     /// Removes a variable (`params.reset_key`).
@@ -184,15 +208,11 @@ impl Scope {
         self.vars.shift_remove(name);
     }
 
-    /// Sets an environment variable for the lines after (`set $X = v`).
-    pub fn set_env(&mut self, name: &str, value: VarValue) {
-        self.env_set.insert(name.to_string(), value);
-    }
-
     /// The scope after one of two boot paths: a variable keeps its value when both paths agree
     /// on it, and is decided at boot when they do not (or only one path defines it).
     pub fn join(&self, other: &Scope) -> Scope {
         let mut out = self.clone();
+        let some_paths = || VarValue::AtBoot("set only on some boot paths".into());
         for (name, var) in &self.vars {
             match other.vars.get(name) {
                 Some(o) if Arc::ptr_eq(o, var) || o.value == var.value => {}
@@ -207,32 +227,27 @@ impl Scope {
                         VarValue::AtBoot(why);
                 }
                 None => {
-                    Arc::make_mut(out.vars.get_mut(name).expect("present")).value =
-                        VarValue::AtBoot("set only on some boot paths".into());
+                    Arc::make_mut(out.vars.get_mut(name).expect("present")).value = some_paths();
                 }
             }
         }
         for (name, var) in &other.vars {
             if !self.vars.contains_key(name) {
                 let mut v = Variable::clone(var);
-                v.value = VarValue::AtBoot("set only on some boot paths".into());
+                v.value = some_paths();
                 out.vars.insert(name.clone(), Arc::new(v));
             }
         }
-        for (name, value) in &other.env_set {
-            if self.env_set.get(name) != Some(value) {
-                out.env_set.insert(
-                    name.clone(),
-                    VarValue::AtBoot("set only on some boot paths".into()),
-                );
-            }
-        }
-        for name in self.env_set.keys() {
-            if !other.env_set.contains_key(name) {
-                out.env_set.insert(
-                    name.clone(),
-                    VarValue::AtBoot("set only on some boot paths".into()),
-                );
+        if !Arc::ptr_eq(&self.env, &other.env) {
+            // Environment variables a script set on one path only: unknown after the join.
+            for var in other.env.iter() {
+                let same = self
+                    .env
+                    .get(&var.name)
+                    .is_some_and(|v| v.value == var.value);
+                if !same {
+                    Arc::make_mut(&mut out.env).set_base(&var.name, "", "a script line");
+                }
             }
         }
         out.opaque_after = self.opaque_after.or(other.opaque_after);
@@ -259,13 +274,6 @@ impl Scope {
                 VarValue::AtBoot(_) => 1u8.hash(hasher),
             }
         }
-        for (name, value) in &self.env_set {
-            name.hash(hasher);
-            match value {
-                VarValue::Known(v) => (0u8, v).hash(hasher),
-                VarValue::AtBoot(_) => 1u8.hash(hasher),
-            }
-        }
         self.opaque_after.is_some().hash(hasher);
     }
 
@@ -283,6 +291,19 @@ impl Scope {
                 provenance,
             }),
         );
+    }
+
+    /// Sets an environment variable from a script line (`$X = v`, `set $X = v`); a value only
+    /// the node knows makes it unknown from here on.
+    pub fn set_env(&mut self, name: &str, value: VarValue) {
+        if name.is_empty() {
+            return; // the node's `os.environ[""] = …` raises and is ignored
+        }
+        let env = Arc::make_mut(&mut self.env);
+        match value {
+            VarValue::Known(v) => env.set_base(name, &v, "a script line"),
+            VarValue::AtBoot(_) => env.set_base(name, "", "a script line"),
+        }
     }
 
     /// The variable, if defined.
@@ -315,182 +336,12 @@ impl Scope {
         (!var.value.is_empty())
             .then(|| (var.value.clone(), var.origin.clone(), var.overrides.clone()))
     }
-
-    fn apply_edgelake(&mut self, diags: &mut Diagnostics, env_anchor: Option<Span>) {
-        if self.env_known && self.env_value("NODE_TYPE").is_none() {
-            if let Some(anchor) = env_anchor {
-                diags.push(
-                    Diagnostic::new(&NODE_TYPE_MISSING, anchor, "no env file sets `NODE_TYPE`")
-                        .help("add `NODE_TYPE=operator` (or master, query, generic) to the first env file")
-                        .note("main.al prints an error and runs `exit scripts` without NODE_TYPE: no variable from the env files is set"),
-                );
-            }
-        }
-        for mapping in profile::MAPPINGS {
-            self.apply_mapping(mapping);
-        }
-        for (name, value, source) in profile::FIXED {
-            self.define(
-                name,
-                VarValue::Known(value.to_string()),
-                Provenance::ScriptDefault { source },
-            );
-        }
-    }
-
-    fn apply_mapping(&mut self, m: &'static profile::Mapping) {
-        if !self.env_known {
-            let value = match m.fallback {
-                profile::Fallback::Unset if m.env.is_empty() => return,
-                _ if m.env.is_empty() => self.fallback_value(m),
-                _ => Some(VarValue::AtBoot(format!(
-                    "from the env key {} at boot",
-                    m.env.join(" or ")
-                ))),
-            };
-            if let Some(value) = value {
-                self.define(m.var, value, Provenance::EnvAtBoot { keys: m.env });
-            }
-            return;
-        }
-        let enabled = m.only_if.is_none_or(|flag| {
-            matches!(self.get(flag), Some(Variable { value: VarValue::Known(v), .. }) if v == "true")
-        });
-        let from_env = m
-            .env
-            .iter()
-            .filter(|_| enabled)
-            .find_map(|key| self.env_value(key).map(|v| (*key, v)))
-            .and_then(|(key, (raw, origin, overrides))| {
-                self.dereference(&raw)
-                    .map(|raw| (key, raw, origin, overrides))
-            })
-            .and_then(|(key, raw, origin, overrides)| {
-                convert(m, &raw).map(|value| (key, value, origin, overrides))
-            });
-        match from_env {
-            Some((key, value, origin, overrides)) => self.define(
-                m.var,
-                VarValue::Known(value),
-                Provenance::Env {
-                    key: key.to_string(),
-                    origin,
-                    overrides,
-                    source: m.source,
-                },
-            ),
-            None => {
-                if let Some(value) = self.fallback_value(m) {
-                    self.define(m.var, value, Provenance::ScriptDefault { source: m.source });
-                }
-            }
-        }
-    }
-
-    /// `add_param` resolves a value starting with `!` or `$` once more (§3.6, §5.6.3); an empty
-    /// result means "unset".
-    fn dereference(&self, raw: &str) -> Option<String> {
-        if !(raw.starts_with('!') || raw.starts_with('$')) {
-            return Some(raw.to_string());
-        }
-        match resolve_word(raw, self) {
-            Resolved::Known(v) => Some(v.to_python_str()).filter(|s| !s.is_empty()),
-            Resolved::AtBoot { .. } => None,
-        }
-    }
-
-    fn fallback_value(&self, m: &profile::Mapping) -> Option<VarValue> {
-        use profile::Fallback;
-        let value = match m.fallback {
-            Fallback::Unset => return None,
-            Fallback::Value(v) => VarValue::Known(v.to_string()),
-            Fallback::AtBoot(why) => VarValue::AtBoot(why.to_string()),
-            Fallback::Reference(r) => self.evaluate_words(&[r]),
-            Fallback::Concat(parts) => {
-                let mut value = self.evaluate_words(parts);
-                if m.var == "config_name" && self.get("anylog_broker_port").is_some() {
-                    if let VarValue::Known(v) = &mut value {
-                        v.push_str("-broker");
-                    }
-                }
-                value
-            }
-            Fallback::ByNodeType(ports) => match self.get("node_type").map(|v| &v.value) {
-                Some(VarValue::Known(t)) => {
-                    VarValue::Known(ports[profile::node_type_index(t)].to_string())
-                }
-                Some(VarValue::AtBoot(_)) => {
-                    VarValue::AtBoot("the default port of the node type".into())
-                }
-                None => VarValue::Known(ports[4].to_string()),
-            },
-        };
-        Some(value)
-    }
-
-    /// Resolves words and joins them without spaces, as `x = a + b` does (§3.6).
-    fn evaluate_words(&self, words: &[&str]) -> VarValue {
-        let mut out = String::new();
-        for word in words {
-            if word.starts_with('!') || word.starts_with('$') {
-                match resolve_word(word, self) {
-                    Resolved::Known(v) => out.push_str(&v.to_python_str()),
-                    Resolved::AtBoot { depends_on } => {
-                        return VarValue::AtBoot(format!("computed from {}", depends_on.join(", ")))
-                    }
-                }
-            } else {
-                out.push_str(word);
-            }
-        }
-        VarValue::Known(out)
-    }
 }
 
-/// Applies a mapping's normalisation to a non-empty env value; `None` means "keep the default".
-fn convert(m: &profile::Mapping, raw: &str) -> Option<String> {
-    use profile::Conversion::*;
-    let value = match m.conversion {
-        Copy => raw.to_string(),
-        Bool if raw.eq_ignore_ascii_case("true") => "true".into(),
-        Bool => match m.fallback {
-            profile::Fallback::Unset => "false".into(),
-            _ => return None,
-        },
-        BoolDefaultTrue => if raw.eq_ignore_ascii_case("false") {
-            "false"
-        } else {
-            "true"
-        }
-        .into(),
-        AtLeastOne => match py_int(raw) {
-            Some(n) if n >= 1 => raw.to_string(),
-            _ => "1".into(),
-        },
-        NonZeroInt => match py_int(raw) {
-            Some(0) | None => return None,
-            Some(n) if n < 1 => "1".into(),
-            Some(_) => raw.to_string(),
-        },
-        NonNegative => match py_int(raw) {
-            Some(n) if n >= 0 => raw.to_string(),
-            _ => "0".into(),
-        },
-        StartDate => match py_int(raw) {
-            Some(n) if n != 0 => format!("-{n}d"),
-            _ => raw.to_string(),
-        },
-        NodeType => profile::normalise_node_type(raw).to_string(),
-        LedgerConn => {
-            let host = raw.split(':').next().unwrap_or("").trim();
-            if host == "127.0.0.1" {
-                return None;
-            }
-            raw.trim().to_string()
-        }
-    };
-    Some(value)
-}
+#[path = "scope_edgelake.rs"]
+mod edgelake;
+#[path = "scope_mapping.rs"]
+mod mapping;
 
 impl Variables for Scope {
     fn param(&self, name: &str) -> Lookup {
@@ -509,12 +360,6 @@ impl Variables for Scope {
     }
 
     fn env(&self, name: &str) -> Lookup {
-        match self.env_set.get(name) {
-            Some(VarValue::Known(v)) if !v.is_empty() => return Lookup::Defined(v.clone()),
-            Some(VarValue::Known(_)) => return Lookup::Undefined,
-            Some(VarValue::AtBoot(_)) => return Lookup::AtBoot,
-            None => {}
-        }
         match self.env.get(name) {
             Some(v) if !v.value.is_empty() => Lookup::Defined(v.value.clone()),
             _ if !self.env_known => Lookup::AtBoot,

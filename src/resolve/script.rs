@@ -60,6 +60,9 @@ pub enum LineOutcome {
     DecidedAtBoot(Vec<String>),
     /// The node's `if` itself fails on this line (and the rest of the list is skipped).
     ConditionFails(String),
+    /// The node fails this line, which is not an `if` (a malformed assignment): the rest of
+    /// the list is skipped.
+    Fails(String),
     /// The line does not parse.
     Invalid,
 }
@@ -93,6 +96,10 @@ pub struct ScriptLine {
     /// Why the line fails on the node, as the engine found it (reported as `script-stops`
     /// when no policy rule explains the failure).
     pub failure: Option<Cause>,
+    /// For an `if` only the node decides: the line with the references of its `then` command
+    /// resolved as that command would resolve them (what the command list shows, so that its
+    /// text and its arguments come from one resolution).
+    pub boot_text: Option<String>,
 }
 
 /// Why the list stops at a line.
@@ -220,6 +227,7 @@ fn run_line(
         stops: None,
         unreachable: state.is_none(),
         failure: None,
+        boot_text: None,
     };
     if text.is_empty() || text.starts_with('#') {
         return line;
@@ -258,7 +266,7 @@ fn run_line(
             &words,
             &map,
             scope,
-            (&mut line.refs, &mut line.command),
+            (&mut line.refs, &mut line.command, &mut line.boot_text),
         ) {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -269,7 +277,12 @@ fn run_line(
     } else {
         record_refs(&words, &map, scope, &mut line.refs, |_| RefContext::Value);
         line.command = parse_command(&words, scope, &|r| map.span(r), Guard::Always);
-        LineOutcome::Runs(command_text(text, &words, scope))
+        match crate::resolve::assignment::effect(&words, scope) {
+            Some(crate::resolve::assignment::Effect::Fails { message, .. }) => {
+                LineOutcome::Fails(message)
+            }
+            _ => LineOutcome::Runs(command_text(text, &words, scope)),
+        }
     };
     // What the line does.
     let Some(mut st) = state.take() else {
@@ -388,9 +401,8 @@ fn report_stop(eng: &mut Engine, line: &ScriptLine, code: i32, definite: bool) {
 
 /// The command a line runs, with known references replaced (assignments as written).
 fn command_text(text: &str, words: &[Word], scope: &Scope) -> String {
-    let assignment = (words.len() >= 3 && words[1].text == "=")
-        || (words.len() == 4 && words[0].text == "set" && words[2].text == "=");
-    if assignment {
+    // A data assignment runs as written; `x = command` runs its (substituted) command.
+    if crate::resolve::assignment::effect(words, scope).is_some() {
         text.to_string()
     } else {
         substitute(text, words, scope)
@@ -403,7 +415,11 @@ fn describe_if(
     words: &[Word],
     map: &LineMap,
     scope: &Scope,
-    (refs, command): (&mut Vec<RefUse>, &mut Option<CommandUse>),
+    (refs, command, boot_text): (
+        &mut Vec<RefUse>,
+        &mut Option<CommandUse>,
+        &mut Option<String>,
+    ),
 ) -> Result<LineOutcome, ScriptSyntaxError> {
     let parsed = parse_if(words)?;
     let then_start = parsed.then.as_ref().map_or(words.len(), |r| r.start);
@@ -444,24 +460,33 @@ fn describe_if(
             decided,
         },
     );
+    let rebased: Vec<Word> = then_words
+        .iter()
+        .map(|w| Word {
+            range: w.range.start - then_words[0].range.start
+                ..w.range.end - then_words[0].range.start,
+            ..w.clone()
+        })
+        .collect();
+    let then_text = then_words
+        .first()
+        .map(|first| &text[first.range.start..words[words.len() - 1].range.end]);
     Ok(match truth {
-        Truth::True => match then_words.first() {
-            Some(first) => {
-                let then_text = &text[first.range.start..words[words.len() - 1].range.end];
-                let rebased: Vec<Word> = then_words
-                    .iter()
-                    .map(|w| Word {
-                        range: w.range.start - first.range.start..w.range.end - first.range.start,
-                        ..w.clone()
-                    })
-                    .collect();
-                LineOutcome::Runs(command_text(then_text, &rebased, scope))
-            }
+        Truth::True => match then_text {
+            Some(t) => LineOutcome::Runs(command_text(t, &rebased, scope)),
             None => LineOutcome::FoldedAway,
         },
         Truth::False => LineOutcome::FoldedAway,
-        Truth::AtBoot { depends_on } => LineOutcome::DecidedAtBoot(depends_on),
-        Truth::RuntimeError { message } => LineOutcome::ConditionFails(message),
+        Truth::AtBoot { depends_on } => {
+            if let (Some(t), Some(first)) = (then_text, then_words.first()) {
+                let head = &text[..first.range.start];
+                *boot_text = Some(format!("{head}{}", substitute(t, &rebased, scope)));
+            }
+            LineOutcome::DecidedAtBoot(depends_on)
+        }
+        Truth::RuntimeError { message } | Truth::Crash { message } => {
+            LineOutcome::ConditionFails(message)
+        }
     })
 }
 

@@ -90,7 +90,11 @@ impl Parser<'_, '_> {
                 format!("`{name}` has no where-key `{key}`"),
                 Some(help),
             );
+            let resolved = self.resolved_text(value_words);
             self.push_arg(key, key_range, written, value_range, None);
+            if let Some(arg) = self.out.args.last_mut() {
+                arg.resolved = resolved;
+            }
             return;
         };
         if let Some(previous) = self
@@ -119,6 +123,7 @@ impl Parser<'_, '_> {
             );
         }
         let value = self.typed(&key, spec_key.ty, value_words, value_range.clone());
+        let resolved = self.resolved_text(value_words);
         if let (Some(max), Some(n)) = (spec_key.max, value.as_ref().and_then(Json::as_u64)) {
             if n > max {
                 self.problem(
@@ -130,6 +135,30 @@ impl Parser<'_, '_> {
             }
         }
         self.push_arg(key, key_range, written, value_range, value);
+        if let Some(arg) = self.out.args.last_mut() {
+            arg.resolved = resolved;
+        }
+    }
+
+    /// The value's words joined after reference resolution (`None` when a reference is
+    /// undefined or known only on the node).
+    fn resolved_text(&self, words: &[Word]) -> Option<String> {
+        let mut text = String::new();
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                text.push(' ');
+            }
+            if w.quoted == Quote::None && (w.text.starts_with('!') || w.text.starts_with('$')) {
+                match resolve_word(&w.text, self.vars) {
+                    Resolved::Known(Value::Str(s)) if s.is_empty() => return None,
+                    Resolved::Known(v) => text.push_str(&v.to_python_str()),
+                    Resolved::AtBoot { .. } => return None,
+                }
+            } else {
+                text.push_str(&w.text);
+            }
+        }
+        Some(text)
     }
 
     /// The value after reference resolution, typed; `None` when only the node knows it, when a

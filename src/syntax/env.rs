@@ -423,4 +423,6 @@ fn line_end(text: &str, pos: usize) -> usize {
 }
 
 #[cfg(test)]
+mod template_reference;
+#[cfg(test)]
 mod tests;

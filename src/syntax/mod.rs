@@ -4,3 +4,4 @@ pub mod env;
 pub mod policy;
 pub mod script;
 pub mod script_file;
+pub mod yaml;

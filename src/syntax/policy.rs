@@ -155,6 +155,14 @@ pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
         );
         return None;
     }
+    if let Some(parsed) = fast::parse(file, text) {
+        return Some(parsed);
+    }
+    parse_with_grammar(file, text, diags)
+}
+
+/// [`parse_policy`] through the pest grammar only (the reference the fast path is held to).
+fn parse_with_grammar(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<ParsedPolicy> {
     match PolicyGrammar::parse(Rule::document, text) {
         Ok(mut pairs) => {
             let document = pairs.next()?;
@@ -329,15 +337,7 @@ fn decode_into(body: &str, start: usize, out: &mut StrLit) {
             out.value.push('\\');
             break;
         };
-        let mut hex = |n: usize| -> Option<char> {
-            let mut code = 0u32;
-            for _ in 0..n {
-                let (_, h) = chars.peek().copied()?;
-                code = code * 16 + h.to_digit(16)?;
-                chars.next();
-            }
-            char::from_u32(code)
-        };
+        let mut hex = |n: usize| take_hex(&mut chars, n).and_then(char::from_u32);
         let decoded = match e {
             'n' => Some('\n'),
             't' => Some('\t'),
@@ -347,7 +347,7 @@ fn decode_into(body: &str, start: usize, out: &mut StrLit) {
             '0' => Some('\0'),
             '\\' | '\'' | '"' | '/' => Some(e),
             'x' => hex(2),
-            'u' => hex(4),
+            'u' => utf16_escape(&mut chars),
             'U' => hex(8),
             '\n' => None, // line continuation
             _ => {
@@ -358,6 +358,45 @@ fn decode_into(body: &str, start: usize, out: &mut StrLit) {
         if let Some(d) = decoded {
             out.value.push(d);
         }
+    }
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
+/// `n` hex digits, consumed only when all are there.
+fn take_hex(chars: &mut Chars, n: usize) -> Option<u32> {
+    let mut ahead = chars.clone();
+    let mut code = 0u32;
+    for _ in 0..n {
+        let (_, h) = ahead.next()?;
+        code = code * 16 + h.to_digit(16)?;
+    }
+    *chars = ahead;
+    Some(code)
+}
+
+/// The character of a `\uXXXX` escape (after `\u`): a high surrogate followed by a `\uXXXX` low
+/// surrogate is one character, as JSON (and elpc's own canonical output) writes characters past
+/// U+FFFF, so `\ud83d\ude00` is 😀; a surrogate without its other half is U+FFFD.
+fn utf16_escape(chars: &mut Chars) -> Option<char> {
+    let code = take_hex(chars, 4)?;
+    match code {
+        0xD800..=0xDBFF => {
+            let mut ahead = chars.clone();
+            let low = match (ahead.next(), ahead.next()) {
+                (Some((_, '\\')), Some((_, 'u'))) => take_hex(&mut ahead, 4),
+                _ => None,
+            };
+            match low {
+                Some(low @ 0xDC00..=0xDFFF) => {
+                    *chars = ahead;
+                    char::from_u32(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+                }
+                _ => Some('\u{fffd}'),
+            }
+        }
+        0xDC00..=0xDFFF => Some('\u{fffd}'),
+        code => char::from_u32(code),
     }
 }
 
@@ -587,3 +626,10 @@ fn unclosed_bracket(text: &str) -> Option<(usize, u8)> {
     });
     stack.first().copied()
 }
+
+#[path = "policy_fast.rs"]
+mod fast;
+
+#[cfg(test)]
+#[path = "policy_tests.rs"]
+mod tests;

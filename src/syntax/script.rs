@@ -91,7 +91,7 @@ impl ScriptSyntaxError {
 ///
 /// Never panics; the time taken is linear in the line length (nesting is bounded by
 /// [`MAX_NESTING`]). Lines made only of plain words, operators and closed quotes take a
-/// hand-written fast path ([`simple`]), proven equal to the grammar by a differential test;
+/// hand-written fast path (`simple`), proven equal to the grammar by a differential test;
 /// everything else goes through `grammar/script.pest`.
 pub fn tokenize(line: &str) -> Result<Tokens, ScriptSyntaxError> {
     match simple::tokenize(line) {
@@ -115,6 +115,9 @@ pub fn tokenize_with_grammar(line: &str) -> Result<Tokens, ScriptSyntaxError> {
     let Some(root) = pairs.next() else {
         return Ok(tokens);
     };
+    // The start of the last word when it is a bare word the node is still reading (its
+    // `start_word` flag is up): a `&` glued to it makes the node add one more word.
+    let mut open_word: Option<usize> = None;
     for pair in root.into_inner() {
         let span = pair.as_span();
         let range = span.start()..span.end();
@@ -134,6 +137,20 @@ pub fn tokenize_with_grammar(line: &str) -> Result<Tokens, ScriptSyntaxError> {
                     .map(|p| p.as_span().start()..p.as_span().end())
                     .unwrap_or(range.end..range.end);
                 tokens.rest_after_ampersand = Some(r);
+                let glued = tokens
+                    .words
+                    .last()
+                    .is_some_and(|w| w.range.end == range.start);
+                if let (Some(start), true) = (open_word, glued) {
+                    // `word&rest`: the node saves `word`, stops at the `&`, and then, its word
+                    // still open, saves everything from the word's start to the end again.
+                    push(
+                        &mut tokens,
+                        line[start..].to_string(),
+                        start..line.len(),
+                        Quote::None,
+                    );
+                }
             }
             Rule::op => push(&mut tokens, pair.as_str().to_string(), range, Quote::None),
             Rule::arrow => push(&mut tokens, "->".to_string(), range, Quote::None),
@@ -199,10 +216,16 @@ pub fn tokenize_with_grammar(line: &str) -> Result<Tokens, ScriptSyntaxError> {
                 } else {
                     pair.as_str().to_string()
                 };
+                let start = range.start;
                 push(&mut tokens, text, range, Quote::None);
+                if !glued {
+                    open_word = Some(start);
+                    continue;
+                }
             }
             _ => {}
         }
+        open_word = None;
     }
     Ok(tokens)
 }

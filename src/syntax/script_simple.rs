@@ -1,17 +1,74 @@
 //! The fast path of the script-line tokenizer: lines made only of bare words, the operators
-//! `!= == = + <= >= < >`, blanks and closed `"…"` / `'…'` words — nearly every real policy
-//! line. Anything else (brackets, braces, parentheses, backticks, `\`, `#`, `&`, `\r`, `->`,
-//! unclosed quotes) returns `None` and the pest grammar decides. A differential test holds
+//! `!= == = + <= >= < >`, blanks, closed `"…"` / `'…'` words and closed `[…]` groups (alone,
+//! chained as `[*][ip]` or `[a]:[b]`, or glued to a word) — nearly every real policy line.
+//! Anything else (braces, parentheses, backticks, `\`, `#`, `&`, `\r`, `->`, unclosed quotes
+//! or brackets, `]:]`) returns `None` and the pest grammar decides. A differential test holds
 //! this scanner to the grammar's answers.
 
-use super::{Quote, Tokens, Word};
+use super::{Quote, Tokens, Word, MAX_NESTING};
 
 /// Characters whose presence anywhere sends the line to the grammar.
 fn is_rare(b: u8) -> bool {
     matches!(
         b,
-        b'(' | b')' | b'{' | b'}' | b'[' | b']' | b'`' | b'\\' | b'#' | b'&' | b'\r'
+        b'(' | b')' | b'{' | b'}' | b'`' | b'\\' | b'#' | b'&' | b'\r'
     )
+}
+
+/// Whether `[` nest deeper than the grammar path accepts anywhere in the line (quotes do not
+/// count there either).
+fn too_deep(bytes: &[u8]) -> bool {
+    let mut depth = 0usize;
+    for &b in bytes {
+        match b {
+            b'[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return true;
+                }
+            }
+            b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The end of a closed `[…]` chain starting at `i` (the grammar's `bracket_closed`), or `None`
+/// when the grammar would report it (an unclosed group, `]:]`).
+fn bracket_chain(bytes: &[u8], i: usize) -> Option<usize> {
+    // One `[ … ]` group: only square brackets count, nested groups must close.
+    let group = |mut at: usize| -> Option<usize> {
+        let mut depth = 0usize;
+        while at < bytes.len() {
+            match bytes[at] {
+                b'[' => depth += 1,
+                b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(at + 1);
+                    }
+                }
+                _ => {}
+            }
+            at += 1;
+        }
+        None
+    };
+    let mut end = group(i)?;
+    loop {
+        match (bytes.get(end), bytes.get(end + 1)) {
+            (Some(b'['), _) => end = group(end)?,
+            (Some(b':'), Some(b'[')) => end = group(end + 1)?,
+            _ => break,
+        }
+    }
+    match (bytes.get(end), bytes.get(end + 1)) {
+        (Some(b':'), Some(b']')) => None, // `bracket_astray`
+        (Some(b':'), None) => Some(end + 1),
+        (Some(b':'), Some(&next)) => Some(end + 1 + utf8_len(next)),
+        _ => Some(end),
+    }
 }
 
 fn is_blank(b: u8) -> bool {
@@ -21,7 +78,11 @@ fn is_blank(b: u8) -> bool {
 /// The words of `line`, or `None` when the line needs the full grammar.
 pub fn tokenize(line: &str) -> Option<Tokens> {
     let bytes = line.as_bytes();
-    if bytes.iter().any(|&b| is_rare(b)) || line.contains("->") || line.contains("-<") {
+    if bytes.iter().any(|&b| is_rare(b))
+        || line.contains("->")
+        || line.contains("-<")
+        || too_deep(bytes)
+    {
         return None;
     }
     let mut words = Vec::new();
@@ -52,11 +113,31 @@ pub fn tokenize(line: &str) -> Option<Tokens> {
             i = close + 1;
             continue;
         }
-        // A bare word: its first character is taken as is, then it runs to a stop.
+        if b == b'[' {
+            let end = bracket_chain(bytes, i)?;
+            words.push(Word {
+                text: line[i..end].replace('\t', " "),
+                range: i..end,
+                quoted: Quote::Bracket,
+            });
+            i = end;
+            continue;
+        }
+        // A bare word: its first character is taken as is, then it runs to a stop; a `[…]`
+        // chain right after it is part of it.
         let start = i;
         i += utf8_len(b);
         while i < bytes.len() && !is_blank(bytes[i]) && !stops_word(bytes, i) {
             i += utf8_len(bytes[i]);
+        }
+        if bytes.get(i) == Some(&b'[') {
+            i = bracket_chain(bytes, i)?;
+            words.push(Word {
+                text: line[start..i].replace('\t', " "),
+                range: start..i,
+                quoted: Quote::None,
+            });
+            continue;
         }
         words.push(word(line, start..i, Quote::None));
     }
@@ -82,7 +163,7 @@ fn operator_at(bytes: &[u8], i: usize) -> Option<usize> {
 /// Whether a bare word ends before byte `i` (the grammar's `stop`).
 fn stops_word(bytes: &[u8], i: usize) -> bool {
     match bytes[i] {
-        b'=' | b'+' | b'<' | b'>' => true,
+        b'=' | b'+' | b'<' | b'>' | b'[' => true,
         b'!' => bytes.get(i + 1) == Some(&b'='),
         _ => false,
     }

@@ -90,6 +90,17 @@ fn s4_1_ampersand_ends_command() {
 }
 
 #[test]
+fn s4_1_ampersand_glued_to_a_word_repeats_the_rest_as_one_word() {
+    // tokenizer.jsonl: the node saves `a`, stops at `&`, and (its word still open) saves
+    // everything from the word's start again.
+    assert_eq!(words("then a&b\tif"), ["then", "a", "a&b\tif"]);
+    assert_eq!(words("x(a)& {}"), ["x(a)", "x(a)& {}"]);
+    // Not after a quoted word or an operator.
+    assert_eq!(words("'q'& x"), ["'q'"]);
+    assert_eq!(words("a =& x"), ["a", "="]);
+}
+
+#[test]
 fn s4_1_unterminated_delimiters_are_errors() {
     for (line, at) in [
         ("a \"b", 2),
@@ -183,13 +194,35 @@ mod fast_path {
             "'unterminated",
             "",
             "   ",
+            "if not !node_name then node_name = blockchain get master bring [*][name]",
+            "operator_monitoring_ip = blockchain get operator bring.first [*][ip] : [*][port]",
+            "x = a[b][c]:[d]:e f",
+            "x[a]: y[b]:",
+            "[a\t[b]]\tz",
+            "[a]:]",
+            "[a",
+            "x[a",
+            "[a]:[b",
+            "]a[ ]",
+            "[é]:é",
         ] {
             agrees(line);
         }
+        for common in [
+            "run scheduler 1",
+            "if not !node_name then node_name = blockchain get master bring [*][name]",
+        ] {
+            assert!(
+                simple::tokenize(common).is_some(),
+                "the common case takes the fast path: {common}"
+            );
+        }
+        let deep = format!("x \"{}\"", "[".repeat(super::super::MAX_NESTING + 1));
         assert!(
-            simple::tokenize("run scheduler 1").is_some(),
-            "the common case takes the fast path"
+            simple::tokenize(&deep).is_none(),
+            "too deep for the fast path"
         );
+        agrees(&deep);
     }
 
     proptest! {
@@ -197,6 +230,11 @@ mod fast_path {
 
         #[test]
         fn random_lines_agree_with_the_grammar(line in "[a-z!=+<>\"' \t\né0-9._$-]{0,40}") {
+            agrees(&line);
+        }
+
+        #[test]
+        fn random_bracket_lines_agree_with_the_grammar(line in "[ab!=<\"' \t:*\\[\\]é]{0,40}") {
             agrees(&line);
         }
     }

@@ -43,7 +43,7 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
 
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), elpc::check::catalog::ALL.len());
+    assert_eq!(rules.len(), elpc::rules().len());
     let rule = rules.iter().find(|r| r["id"] == "EL201").unwrap();
     assert_eq!(rule["name"], "undefined-variable");
     assert_eq!(rule["defaultConfiguration"]["level"], "error");

@@ -378,14 +378,18 @@ fn failed_output_write_leaves_the_target_untouched() {
     std::fs::write(dir.join("a.env"), "NODE_TYPE=operator\n").unwrap();
     let mut args = vec!["compile", "p.policy", "--env", "a.env", "-q", "-o"];
     let before = |d: &Path| std::fs::read_dir(d).unwrap().count();
-    // The target is a directory: the rename fails and the directory keeps its content.
+    // The target is a directory: refused (only regular files are replaced), content kept.
     std::fs::create_dir_all(dir.join("out.json")).unwrap();
     std::fs::write(dir.join("out.json/keep"), "old").unwrap();
     args.push("out.json");
     let files = before(&dir);
     let out = elpc(&dir, &args);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("cannot write out.json"));
+    assert!(
+        stderr(&out).contains("out.json is a directory"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("out.json/keep")).unwrap(),
         "old"

@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::common::*;
-use elpc::compile::{compile, Compilation, Input, Options};
-use elpc::edgelake::commands::Target;
-use elpc::path_map::{LocalFiles, Mapping, PathMap};
+use elpc::{compile, Compilation, Input, LocalFiles, Mapping, Options, PathMap, Target};
 use serde_json::json;
 
 /// Compiles one script line for an operator.
@@ -53,10 +51,8 @@ fn s6_anylog_only_commands_fail_on_edgelake() {
     ] {
         assert!(codes4(&line(cmd)).contains(&"EL402"), "{cmd}");
     }
-    let opts = Options {
-        target: Target::AnyLog,
-        ..Options::default()
-    };
+    let mut opts = Options::default();
+    opts.target = Target::AnyLog;
     let c = compile(
         &Input::text("p.policy", policy_with_script(&["run data distributor"])),
         &[],
@@ -276,10 +272,8 @@ fn kubernetes(path_map: PathMap) -> Compilation {
     .iter()
     .map(|f| read(f))
     .collect();
-    let options = Options {
-        path_map,
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options.path_map = path_map;
     compile(&read("policy.policy"), &env, &options)
 }
 

@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use elpc::compile::{compile, Compilation, Input, Options};
-use elpc::resolve::scope::Profile;
+use elpc::{compile, Compilation, Input, Options, Profile};
 
 /// Compiles `policy` against env files given as text, in order.
 pub fn compile_with(policy: &str, envs: &[&str]) -> Compilation {
@@ -24,14 +23,12 @@ pub fn compile_opts(
         .enumerate()
         .map(|(i, text)| Input::text(format!("layer{i}.env"), *text))
         .collect();
-    let options = Options {
-        profile,
-        sets: sets
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options.profile = profile;
+    options.sets = sets
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     compile(&Input::text("test.policy", policy), &env_inputs, &options)
 }
 

@@ -5,8 +5,7 @@
 
 use std::path::Path;
 
-use elpc::compile::{compile, Input, Options};
-use elpc::edgelake::commands::Target;
+use elpc::{compile, Input, Options, Target};
 
 fn corpus_report(target: Target) -> (String, usize, usize) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/policies");
@@ -15,10 +14,8 @@ fn corpus_report(target: Target) -> (String, usize, usize) {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     files.sort();
-    let options = Options {
-        target,
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options.target = target;
     let (mut report, mut lines_seen, mut unmatched) = (String::new(), 0, 0);
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();

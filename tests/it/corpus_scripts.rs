@@ -51,17 +51,16 @@ fn every_corpus_script_is_interpreted_and_its_findings_are_snapshotted() {
         "current-layout.env",
         "LOCAL_SCRIPTS=/app/deployment-scripts\n",
     ));
-    let options = Options {
-        path_map: PathMap {
-            mappings: vec![Mapping {
-                node_dir: "/app/deployment-scripts".into(),
-                local_dir: root.join("tests/fixtures/deployment-scripts"),
-            }],
-            files: Some(Arc::new(Disk)),
-        },
-        scripts: Some("/app/deployment-scripts".into()),
-        ..Options::default()
+    // Options grows (#[non_exhaustive]): set fields on the default.
+    let mut options = Options::default();
+    options.path_map = PathMap {
+        mappings: vec![Mapping {
+            node_dir: "/app/deployment-scripts".into(),
+            local_dir: root.join("tests/fixtures/deployment-scripts"),
+        }],
+        files: Some(Arc::new(Disk)),
     };
+    options.scripts = Some("/app/deployment-scripts".into());
     let mut report = String::new();
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -205,3 +205,193 @@ fn al_output_never_writes_a_line_that_was_not_checked_as_a_command() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!dir.join("out.al").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn output_files_keep_their_mode_and_only_regular_files_are_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir("output-file");
+    std::fs::write(dir.join("p.policy"), POLICY).unwrap();
+    std::fs::write(dir.join("a.env"), "NODE_TYPE=operator\nCOMPANY_NAME=Co\n").unwrap();
+    let compile = |out: &str| {
+        elpc(
+            &dir,
+            &["compile", "p.policy", "--env", "a.env", "-q", "-o", out],
+        )
+    };
+
+    // The mode of an existing file is kept (it became 0600 before).
+    std::fs::write(dir.join("out.json"), "old").unwrap();
+    std::fs::set_permissions(dir.join("out.json"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(compile("out.json").status.code(), Some(0));
+    let meta = std::fs::metadata(dir.join("out.json")).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    assert!(std::fs::read_to_string(dir.join("out.json"))
+        .unwrap()
+        .contains("\"policy\""));
+
+    // A symbolic link (such as /dev/stdout), a FIFO and the inputs themselves are refused,
+    // untouched, before anything is compiled.
+    std::os::unix::fs::symlink("out.json", dir.join("link.json")).unwrap();
+    let fifo = std::ffi::CString::new(dir.join("fifo.json").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    for (target, why) in [
+        ("link.json", "symbolic link"),
+        ("/dev/stdout", "symbolic link"),
+        ("fifo.json", "a FIFO"),
+        ("p.policy", "names the input p.policy"),
+        ("./a.env", "names the input a.env"),
+    ] {
+        let out = elpc_within(
+            &dir,
+            &["compile", "p.policy", "--env", "a.env", "-q", "-o", target],
+            Duration::from_secs(10),
+        );
+        assert_eq!(out.status.code(), Some(2), "{target}");
+        assert!(stderr(&out).contains(why), "{target}: {}", stderr(&out));
+    }
+    assert!(std::fs::symlink_metadata(dir.join("link.json"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("p.policy")).unwrap(),
+        POLICY
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        5,
+        "no temporary file is left"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_output_leaves_no_temporary_file() {
+    let dir = tempdir("output-signal");
+    std::fs::write(dir.join("p.policy"), POLICY).unwrap();
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_elpc"))
+            .current_dir(&dir)
+            .args(["compile", "p.policy", "-q", "-o", "out.json"])
+            .env(elpc::disk::PAUSE_ENV, "20000")
+            .spawn()
+            .unwrap();
+        // Wait until the temporary file is there, then stop elpc.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        {
+            assert!(Instant::now() < deadline, "no temporary file appeared");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+        let status = child.wait().unwrap();
+        assert!(!status.success());
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left, ["p.policy"], "after signal {signal}");
+    }
+}
+
+#[test]
+fn surrogate_pairs_round_trip_through_the_canonical_output() {
+    let dir = tempdir("surrogates");
+    // The issue's case: compiled to " smile" before. The id is the node's, recorded with the
+    // oracle's policy_id op for this text (EdgeLake faba50d).
+    let escaped = r#"{"config": {"name": "\ud83d\ude00 smile"}}"#;
+    std::fs::write(dir.join("escaped.policy"), escaped).unwrap();
+    std::fs::write(
+        dir.join("raw.policy"),
+        "{\"config\": {\"name\": \"😀 smile\"}}",
+    )
+    .unwrap();
+    let policy = |file: &str| -> serde_json::Value {
+        let out = elpc(&dir, &["compile", file, "-q"]);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["policy"].clone()
+    };
+    let first = policy("escaped.policy");
+    assert_eq!(first["config"]["name"], "😀 smile");
+    assert_eq!(first["config"]["id"], "54d765dee20b2d0677eea89e9d93c9be");
+    assert_eq!(policy("raw.policy"), first);
+    // elpc's own output, compiled again: same policy, same id.
+    let out = elpc(&dir, &["compile", "escaped.policy", "-q", "-o", "out.json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.join("out.json")).unwrap();
+    assert!(text.is_ascii() && text.contains(r"\ud83d\ude00"), "{text}");
+    let inner =
+        &text[text.find("\"policy\": ").unwrap() + 10..text.find(",\n  \"resolved\"").unwrap()];
+    std::fs::write(dir.join("again.policy"), inner).unwrap();
+    assert_eq!(policy("again.policy"), first);
+}
+
+#[test]
+fn duplicate_keys_keep_the_last_value_as_the_node_does_and_are_reported() {
+    // Recorded with the oracle's policy_id op (EdgeLake faba50d): the node stores
+    // {'config': {'script': ['b'], 'name': 2}} with this id.
+    let dir = tempdir("duplicate-keys");
+    std::fs::write(
+        dir.join("p.policy"),
+        r#"{"config": {"script": ["a"], "script": ["b"], "name": 1, "name": 2}}"#,
+    )
+    .unwrap();
+    let out = elpc(&dir, &["compile", "p.policy", "-q"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["policy"],
+        serde_json::json!({"config": {"script": ["b"], "name": 2, "id": "b6963d2f53e21245de273c53b86ba305"}})
+    );
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == "EL013").count(),
+        2,
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn numbers_past_64_bits_are_shown_as_python_shows_them() {
+    // Python's int() has no size limit: int("99999999999999999999") and int(-1e20) (exactly
+    // -100000000000000000000) were printed as a saturated 9223372036854775807 or "not an
+    // integer". Integers past 64 bits in the policy text become floats in the node (orjson;
+    // recorded with the oracle: 123456789012345678901234567890 -> 1.2345678901234568e+29).
+    let dir = tempdir("numbers");
+    std::fs::write(
+        dir.join("p.policy"),
+        r#"{"config": {"ip": "1.2.3.4", "port": "99999999999999999999", "tcp_threads": -1e20, "serial": 123456789012345678901234567890, "limit": 1e999999}}"#,
+    )
+    .unwrap();
+    let out = elpc(&dir, &["check", "p.policy", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    for expected in [
+        "`port` is 99999999999999999999, outside the port range",
+        "`tcp_threads` is -100000000000000000000: the server starts with no worker threads",
+        "the float 1.2345678901234568e+29",
+        "`1e999999` is beyond the largest float",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.contains(expected)),
+            "{expected}: {messages:#?}"
+        );
+    }
+    assert!(
+        !messages.iter().any(|m| m.contains("922337203685477")),
+        "{messages:#?}"
+    );
+}

@@ -51,17 +51,16 @@ fn with_scripts(policy: &str, extra_env: &[&str]) -> Compilation {
     .collect();
     env.extend(extra_env.iter().map(|p| input(p)));
     let scripts = root().join("tests/fixtures/deployment-scripts");
-    let options = Options {
-        path_map: PathMap {
-            mappings: vec![Mapping {
-                node_dir: "/app/deployment-scripts".into(),
-                local_dir: scripts,
-            }],
-            files: Some(Arc::new(Disk)),
-        },
-        scripts: Some("/app/deployment-scripts".into()),
-        ..Options::default()
+    // Options grows (#[non_exhaustive]): set fields on the default.
+    let mut options = Options::default();
+    options.path_map = PathMap {
+        mappings: vec![Mapping {
+            node_dir: "/app/deployment-scripts".into(),
+            local_dir: scripts,
+        }],
+        files: Some(Arc::new(Disk)),
     };
+    options.scripts = Some("/app/deployment-scripts".into());
     compile(&input(policy), &env, &options)
 }
 

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use elpc::compile::{compile, Input, Options};
+use elpc::{compile, Input, Options};
 
 /// The example directory whose env files fit a policy, by the node type it names.
 fn env_dir_for(name: &str, text: &str) -> &'static str {

@@ -409,3 +409,65 @@ fn utf8_positions_formatting_and_a_panicking_handler() {
     );
     assert_eq!(client.shutdown(), 0);
 }
+
+/// Helm values files are env sources in the editor too (issue 12): the values file gets its
+/// findings at YAML positions, and hover and go-to-definition lead from `!anylog_server_port`
+/// to the values line that set it (and the chart default it overrode).
+#[test]
+fn helm_values_files_are_env_sources_in_the_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/kubernetes-operator");
+    let chart = std::fs::read_to_string(root.join("values.yaml")).unwrap();
+    let example = "node_configs:\n  networking:\n    ANYLOG_SERVER_PORT: 32448\n";
+    std::fs::write(dir.path().join("values.yaml"), &chart).unwrap();
+    std::fs::write(dir.path().join("node.yaml"), example).unwrap();
+    std::fs::write(
+        dir.path().join("elpc.toml"),
+        "[[policies]]\nfiles = [\"*.policy\"]\nvalues = [\"values.yaml\", \"node.yaml\"]\n",
+    )
+    .unwrap();
+    let policy = "{'config': {'ip': '!external_ip', 'port': '!anylog_server_port.int', 'rest_port': '!anylog_rest_port.int'}}";
+    let policy_path = dir.path().join("node.policy");
+    std::fs::write(&policy_path, policy).unwrap();
+
+    let mut client = Client::start(&[]);
+    client.initialize(dir.path(), json!({}));
+    let values_path = dir.path().join("values.yaml");
+    client.open(&values_path, &chart);
+    let diags = client.diagnostics(&uri(&values_path), |d| !d.is_empty());
+    let legacy = diags
+        .iter()
+        .find(|d| d["code"] == "EL105")
+        .expect("LOCAL_SCRIPTS finding in values.yaml");
+    assert_eq!(
+        legacy["range"]["start"],
+        pos(&chart, "/app/deployment-scripts/node-deployment", 0)
+    );
+
+    client.open(&policy_path, policy);
+    client.diagnostics(&uri(&policy_path), |_| true);
+    let at = pos(policy, "!anylog_server_port", 3);
+    let hover = client.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&policy_path)}, "position": at}),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap().to_string();
+    assert!(text.contains("32448"), "{text}");
+    assert!(text.contains("node.yaml:3"), "{text}");
+    assert!(text.contains("values.yaml:"), "{text}");
+    let defs = client.result(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri(&policy_path)}, "position": at}),
+    );
+    let defs = defs.as_array().unwrap();
+    assert_eq!(defs[0]["uri"], uri(&dir.path().join("node.yaml")).as_str());
+    assert_eq!(
+        defs[0]["range"]["start"],
+        pos(example, "ANYLOG_SERVER_PORT", 0)
+    );
+    assert!(
+        defs.iter().any(|d| d["uri"] == uri(&values_path).as_str()),
+        "the overridden chart default: {defs:#?}"
+    );
+    assert_eq!(client.shutdown(), 0);
+}

@@ -143,9 +143,12 @@ fn special_files_in_the_workspace_never_block_the_server() {
     // `/dev/stdin` is the server's own protocol stream; `/dev/zero` never ends.
     std::fs::write(
         root.join("elpc.toml"),
-        "[[policies]]\nfiles = [\"*.policy\"]\nenv = [\"env.env\", \"/dev/stdin\", \"/dev/zero\", \"fifo.env\"]\n",
+        "[[policies]]\nfiles = [\"*.policy\"]\nenv = [\"env.env\", \"/dev/stdin\", \"/dev/zero\", \"fifo.env\", \"huge.env\"]\n",
     )
     .unwrap();
+    // 3 GiB of holes: refused from its size, never read (it was read on every re-check).
+    let huge = std::fs::File::create(root.join("huge.env")).unwrap();
+    huge.set_len(3 << 30).unwrap();
     #[cfg(unix)]
     for fifo in ["fifo.env", "other.policy"] {
         let c = std::ffi::CString::new(root.join(fifo).to_str().unwrap()).unwrap();
@@ -153,13 +156,17 @@ fn special_files_in_the_workspace_never_block_the_server() {
     }
     let (mut client, policy_uri) = start(&root);
     let diags = client.diagnostics(&policy_uri, |d| {
-        d.iter().filter(|d| d["code"] == "EL004").count() >= 2
+        d.iter().filter(|d| d["code"] == "EL004").count() >= 3
     });
     let messages: Vec<&str> = diags.iter().filter_map(|d| d["message"].as_str()).collect();
     assert!(
         messages
             .iter()
             .any(|m| m.contains("`/dev/zero` is a character device")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("huge.env` is 3072 MiB")),
         "{messages:?}"
     );
     hover_is_answered(&mut client, &policy_uri, "special env files");

@@ -11,10 +11,9 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use elpc::compile::{compile, Compilation, Input, Options, MAX_ENV_BYTES, MAX_POLICY_BYTES};
 use elpc::render::sarif::{sarif, SarifInput};
 use elpc::render::{github, human, json::diagnostics_json};
-use elpc::source::Span;
+use elpc::{compile, Compilation, Input, Options, Span, MAX_ENV_BYTES, MAX_POLICY_BYTES};
 use proptest::prelude::*;
 
 /// Slowest a single small case may be in a debug build.
@@ -119,11 +118,14 @@ fn assert_sound(c: &Compilation) {
         text.len()
     );
     let _ = github::annotations(&c.sources, &c.diagnostics, Some("set"));
-    let _ = sarif(&[SarifInput {
-        sources: &c.sources,
-        diagnostics: &c.diagnostics,
-        env_set: None,
-    }]);
+    let _ = sarif(
+        &[SarifInput {
+            sources: &c.sources,
+            diagnostics: &c.diagnostics,
+            env_set: None,
+        }],
+        None,
+    );
     let _ = diagnostics_json(&c.sources, &c.diagnostics);
 }
 

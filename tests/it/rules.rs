@@ -1,17 +1,24 @@
 //! Every rule, tested on its own cases: `tests/cases/<rule-name>/bad-*.policy` must raise the
 //! rule, `good-*.policy` must not. A case may have an env file beside it (`<case>.env`), or be
 //! a directory with `policy.policy`, env files and `env.list` (their layering order). A
-//! `bad-*.al` / `good-*.al` case is a script, checked as `elpc check FILE.al` does. The
-//! findings of each rule's cases are snapshotted.
+//! `bad-*.al` / `good-*.al` case is a script, checked as `elpc check FILE.al` does. A
+//! `<case>.toml` beside a case is its `elpc.toml`: its `[lint]` levels apply. The findings of
+//! each rule's cases are snapshotted.
+//!
+//! Kubernetes cases: `<case>.values.yaml` is a Helm values file given after the chart's own
+//! `tests/k8s/edgelake-operator/values.yaml` (Helm always reads that first), and
+//! `<case>.manifest.yaml` a rendered manifest.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 
-use elpc::check::catalog;
-use elpc::compile::{compile, Compilation, Input, Options};
-use elpc::path_map::{LocalFiles, Mapping, PathMap};
+use elpc::config::Config;
+use elpc::{
+    compile_deployment, Compilation, Input, Kubernetes, LintLevels, LocalFiles, Mapping, Options,
+    PathMap,
+};
 
 /// The real file system, for `<case>.pathmap` cases (`NODE_DIR=LOCAL_DIR`, relative to the rule's directory).
 struct RealFiles;
@@ -33,6 +40,8 @@ struct Case {
     policy: PathBuf,
     env: Vec<PathBuf>,
     path_map: Vec<Mapping>,
+    values: Option<PathBuf>,
+    manifest: Option<PathBuf>,
 }
 
 fn path_map_of(policy: &Path) -> Vec<Mapping> {
@@ -80,10 +89,15 @@ fn cases(dir: &Path) -> Vec<Case> {
                     .map(|l| path.join(l))
                     .collect(),
                 path_map: Vec::new(),
+                values: None,
+                manifest: None,
             });
         } else if path.extension().is_some_and(|e| e == "policy" || e == "al") {
             let env = path.with_extension("env");
+            let beside = |ext: &str| Some(path.with_extension(ext)).filter(|p| p.exists());
             out.push(Case {
+                values: beside("values.yaml"),
+                manifest: beside("manifest.yaml"),
                 name,
                 path_map: path_map_of(&path),
                 policy: path.clone(),
@@ -94,21 +108,41 @@ fn cases(dir: &Path) -> Vec<Case> {
     out
 }
 
+/// The `[lint]` levels of `<case>.toml` (an `elpc.toml` for that case), if there is one.
+fn levels_of(root: &Path, policy: &Path) -> LintLevels {
+    let toml = policy.with_extension("toml");
+    match std::fs::read_to_string(&toml) {
+        Ok(text) => {
+            Config::parse(&text, toml.strip_prefix(root).unwrap())
+                .unwrap()
+                .lint
+        }
+        Err(_) => LintLevels::default(),
+    }
+}
+
 fn run(root: &Path, case: &Case) -> Compilation {
     let env: Vec<Input> = case.env.iter().map(|p| input(root, p)).collect();
-    let options = Options {
-        path_map: PathMap {
-            mappings: case.path_map.clone(),
-            files: Some(Arc::new(RealFiles)),
-        },
-        ..Options::default()
+    let mut options = Options::default();
+    options.path_map = PathMap {
+        mappings: case.path_map.clone(),
+        files: Some(Arc::new(RealFiles)),
     };
+    options.levels = levels_of(root, &case.policy);
     let main = input(root, &case.policy);
     if elpc::is_script(&main.name) {
-        elpc::compile_script(&main, &env, &options)
-    } else {
-        compile(&main, &env, &options)
+        return elpc::compile_script(&main, &env, &options);
     }
+    let mut kubernetes = Kubernetes::default();
+    if let Some(values) = &case.values {
+        let chart = root.join("../k8s/edgelake-operator/values.yaml");
+        kubernetes.values = vec![Ok(input(root, &chart)), Ok(input(root, values))];
+    }
+    kubernetes
+        .manifests
+        .extend(case.manifest.iter().map(|m| Ok(input(root, m))));
+    let env: Vec<_> = env.into_iter().map(Ok).collect();
+    compile_deployment(&Ok(main), &env, &kubernetes, &options)
 }
 
 #[test]
@@ -123,7 +157,7 @@ fn every_rule_fires_on_its_bad_cases_and_only_there() {
     dirs.sort();
     for dir in dirs {
         let rule_name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let rule = catalog::find(&rule_name)
+        let rule = elpc::find_rule(&rule_name)
             .unwrap_or_else(|| panic!("tests/cases/{rule_name}: no such rule"));
         covered.push(rule.code);
         let mut report = String::new();
@@ -174,7 +208,7 @@ fn every_rule_fires_on_its_bad_cases_and_only_there() {
         );
         insta::assert_snapshot!(rule_name, report);
     }
-    for rule in catalog::ALL {
+    for rule in elpc::rules() {
         assert!(
             covered.contains(&rule.code),
             "{} ({}) has no cases in tests/cases",

@@ -3,7 +3,8 @@
 
 use crate::common::*;
 use elpc::resolve::env_layers::EnvOrigin;
-use elpc::resolve::scope::{Profile, Provenance, VarValue};
+use elpc::resolve::scope::{Provenance, VarValue};
+use elpc::Profile;
 use serde_json::json;
 
 // ---- 1. Inputs: policy text (§1.3) -------------------------------------------------------
@@ -69,7 +70,7 @@ fn s1_5_integers_beyond_64_bits_become_floats_and_non_ascii_is_escaped() {
     let c = compile_with("{'config': {'big': 18446744073709551616, 'u': 'é'}}", &[]);
     let out = c.output.unwrap();
     assert_eq!(out.policy["config"]["big"], json!(1.8446744073709552e19));
-    let text = elpc::emit::json::to_ascii_json(&out.policy, false);
+    let text = elpc::render::to_ascii_json(&out.policy, false);
     assert!(text.contains(r#""u":"\u00e9""#), "{text}");
 }
 
@@ -366,17 +367,17 @@ fn s4_4_parenthesised_scan_stops_at_the_first_decisive_group() {
 fn s3_6_assignments_change_the_scope_for_later_lines() {
     let policy = policy_with_script(&[
         "x = 5",
-        "if !x == 5 then echo a",
+        "if !x == 5 then print a",
         "y = !company_name.name + - + !x",
-        "if !y == new_company-5 then echo b",
+        "if !y == new_company-5 then print b",
         "set z = $UNSET_VAR",
-        "if !z == None then echo c",
+        "if !z == None then print c",
         "w = 60 seconds",
-        "if !w == \"60 seconds\" then echo d",
+        "if !w == \"60 seconds\" then print d",
     ]);
     let c = compile_with(&policy, &[OPERATOR_ENV]);
     let cmds = script_commands(&c);
-    for expected in ["echo a", "echo b", "echo c", "echo d"] {
+    for expected in ["print a", "print b", "print c", "print d"] {
         assert!(
             cmds.contains(&expected.to_string()),
             "{expected} missing from {cmds:?}"
@@ -617,7 +618,7 @@ fn diagnostic_script_syntax_error_points_into_the_line() {
 
 #[test]
 fn every_rule_has_an_explain_page_with_bad_and_good_examples() {
-    for rule in elpc::check::catalog::ALL {
+    for rule in elpc::rules() {
         assert!(
             rule.explain.contains("Bad:") && rule.explain.contains("Good:"),
             "{}",

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Write the command table of EdgeLake's interpreter (`member_cmd.commands`) as data for elpc.
+"""Write the method tables of EdgeLake's interpreter (`member_cmd.commands[...]["methods"]`)
+as data for elpc: the forms of `set`, `get`, `file`, `blockchain`, ... (The top-level keys are
+in `src/edgelake/dispatch.rs`, which the conformance suite holds to the runtime.)
 
-Usage: dump_commands.py --edgelake /tmp/edgelake > src/edgelake/runtime_commands.tsv
+Usage: dump_commands.py --edgelake /tmp/edgelake > src/edgelake/runtime_methods.tsv
 
-One line per command the interpreter dispatches: the command's words, then (for commands with a
-method table, such as `set` or `get`) ` > ` and the method's words, then tab-separated limits:
+One line per method: the command's words, ` > `, the method's words, then tab-separated limits:
 words_min, words_count (0 when the runtime sets none) and key_only (1 when nothing may follow
 the key). Lines starting with `#` say where the table comes from.
 """
@@ -31,11 +32,10 @@ def main():
         import edge_lake.cmd.member_cmd as member_cmd
     commit = subprocess.run(["git", "-C", args.edgelake, "rev-parse", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
-    print(f"# member_cmd.commands of EdgeLake {commit}, written by tools/conformance/dump_commands.py")
-    print("# command[ > method]\twords_min\twords_count\tkey_only")
+    print(f"# method tables of member_cmd.commands, EdgeLake {commit}, written by tools/conformance/dump_commands.py")
+    print("# command > method\twords_min\twords_count\tkey_only")
     for name in sorted(member_cmd.commands):
         entry = member_cmd.commands[name]
-        print(f"{name}\t{limits(entry)}")
         methods = entry.get("methods")
         if isinstance(methods, dict):
             for m in sorted(methods):

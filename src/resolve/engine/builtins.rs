@@ -89,7 +89,11 @@ pub fn if_command(
             return Branch::with(st, code::COMMAND_STRUCT);
         }
     };
-    let truth = evaluate(&parsed.condition, &st.scope);
+    let truth = match evaluate(&parsed.condition, &st.scope) {
+        Truth::AtBoot { depends_on } => shape::truth(&parsed.condition, &st.scope, &st.shapes)
+            .unwrap_or(Truth::AtBoot { depends_on }),
+        t => t,
+    };
     let condition_text = parsed
         .condition
         .words
@@ -110,6 +114,10 @@ pub fn if_command(
                 report::if_fails(eng, cmd, message);
                 return Branch::with(st, code::COMMAND_STRUCT);
             }
+            Truth::Crash { message } => {
+                report::if_fails(eng, cmd, message);
+                return Branch::with(st, code::CRASH);
+            }
         };
         if first == 2 {
             store_result(cmd, &texts, first, &mut st, value);
@@ -125,6 +133,10 @@ pub fn if_command(
         Truth::RuntimeError { message } => {
             report::if_fails(eng, cmd, &message);
             Branch::with(st, code::COMMAND_STRUCT)
+        }
+        Truth::Crash { message } => {
+            report::if_fails(eng, cmd, &message);
+            Branch::with(st, code::CRASH)
         }
         Truth::False => {
             st.if_result = Tri::False;
@@ -356,7 +368,7 @@ pub fn run(
                 Branch::ok(st)
             }
             ("get", "hostname") => {
-                let v = match &eng.options.node.hostname {
+                let v = match &eng.facts.hostname {
                     Some(h) => VarValue::Known(h.clone()),
                     None => VarValue::AtBoot("the node's host name".into()),
                 };
@@ -401,7 +413,7 @@ pub fn run(
             }
             Branch::with(st, c)
         }
-        "rest" if eng.options.node.offline => Branch::with(st, code::REST_CALL),
+        "rest" if eng.facts.offline => Branch::with(st, code::REST_CALL),
         "print" | "echo" | "wait" | "create work directories" | "trace level" => Branch::ok(st),
         key => {
             store_result(cmd, texts, first, &mut st, boot(key));
@@ -413,10 +425,12 @@ pub fn run(
 /// Whether `path` exists on the node: through the path map, the directories the facts list,
 /// or (with a fully described node) not at all.
 pub(crate) fn node_exists(eng: &Engine, path: &str) -> Option<bool> {
+    if path.is_empty() {
+        return Some(false);
+    }
     let trimmed = path.trim_end_matches('/');
-    let facts = &eng.options.node;
-    if facts
-        .dirs
+    if eng
+        .known_dirs()
         .iter()
         .any(|d| d.trim_end_matches('/') == trimmed)
     {
@@ -434,7 +448,7 @@ pub(crate) fn node_exists(eng: &Engine, path: &str) -> Option<bool> {
     if under_mapped {
         return Some(true); // a parent of a mapped directory
     }
-    facts.closed_world.then_some(false)
+    eng.closed_world().then_some(false)
 }
 
 /// `set anylog home <dir>`: re-bases the node's directory variables (`set_directory_locations`).
@@ -490,7 +504,7 @@ fn set_internal_ip(eng: &mut Engine, args: &[&str], mut st: State) -> Vec<Branch
         Resolved::Known(v) => Some(v.to_python_str()),
         Resolved::AtBoot { .. } => None,
     };
-    let address = match (&eng.options.node.nics, nic) {
+    let address = match (&eng.facts.nics, nic) {
         (Some(nics), Some(nic)) => match nics.iter().find(|(n, _)| *n == nic) {
             Some((_, a)) => Some(a.clone()),
             None => return Branch::with(st, code::NO_SUCH_NIC),

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::assign::{assignment_value, store, Source};
+use super::assign::{apply_effect, store, Source};
 use super::builtins;
 use super::code;
 use super::report;
@@ -177,20 +177,35 @@ pub fn exec(eng: &mut Engine, cmd: &Cmd, mut st: State) -> Vec<Branch> {
     };
     match found {
         Some(d) => command(eng, cmd, words, first, d, st),
-        None if assignment => match assignment_value(&texts[2..], &st.scope) {
-            Some(value) => {
-                let from = if n == 3 {
-                    Source::Word(texts[2])
-                } else if texts.get(3) == Some(&"+") {
-                    Source::Concat(&texts[2..])
-                } else {
-                    Source::None
-                };
-                store(&mut st, texts[0], value, cmd.line, from);
-                Branch::ok(st)
+        None if assignment => {
+            let from = if n == 3 {
+                Source::Word(texts[2])
+            } else if texts.get(3) == Some(&"+") {
+                Source::Concat(&texts[2..])
+            } else {
+                Source::None
+            };
+            match crate::resolve::assignment::effect(words, &st.scope) {
+                Some(effect) => {
+                    let c = apply_effect(&mut st, effect, cmd.line, from, code::NOT_A_COMMAND);
+                    Branch::with(st, c)
+                }
+                None => {
+                    // A command word only the node knows (`x = !y …` with `y` decided at
+                    // boot): what the line stores is decided at boot too.
+                    let why = crate::resolve::assignment::command_result(words)
+                        .unwrap_or_else(|| "decided at boot".into());
+                    store(
+                        &mut st,
+                        texts[0],
+                        VarValue::AtBoot(why),
+                        cmd.line,
+                        Source::None,
+                    );
+                    Branch::ok(st)
+                }
             }
-            None => Branch::with(st, code::NOT_A_COMMAND),
-        },
+        }
         None if eng.options.target == crate::edgelake::commands::Target::AnyLog => {
             // AnyLog has commands EdgeLake's table lacks: assumed to run, result at boot.
             emit(eng, &mut st, cmd, first);
@@ -253,9 +268,14 @@ fn command(
         "exit" if args == ["scripts"] && first == 0 => Branch::with(st, code::EXIT_SCRIPTS),
         "process" => builtins::process(eng, cmd, &texts, st),
         "set" if first == 0 && texts.len() == 4 && texts[2] == "=" => {
-            let value = super::assign::set_value(texts[3], &st.scope);
-            store(&mut st, texts[1], value, cmd.line, Source::Word(texts[3]));
-            Branch::ok(st)
+            match crate::resolve::assignment::effect(words, &st.scope) {
+                Some(effect) => {
+                    let from = Source::Word(texts[3]);
+                    let c = apply_effect(&mut st, effect, cmd.line, from, code::COMMAND_STRUCT);
+                    Branch::with(st, c)
+                }
+                None => Branch::with(st, code::COMMAND_STRUCT),
+            }
         }
         _ => {
             let branches = builtins::run(eng, cmd, &texts, first, d, st);

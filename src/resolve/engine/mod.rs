@@ -175,6 +175,22 @@ pub struct RunInfo {
     pub links: Vec<(Span, Link)>,
 }
 
+/// The node facts of `options`, with those given as `--set` over them.
+fn facts_of(options: &Options) -> NodeFacts {
+    let mut facts = options.node.clone();
+    for (name, value) in &options.sets {
+        match name.as_str() {
+            "ip" => facts.ip = Some(value.clone()),
+            "external_ip" => facts.external_ip = Some(value.clone()),
+            "hostname" => facts.hostname = Some(value.clone()),
+            "is_vm" => facts.is_vm = Some(value.eq_ignore_ascii_case("true")),
+            "external_dns" => facts.external_dns = Some(Some(value.clone())),
+            _ => {}
+        }
+    }
+    facts
+}
+
 /// Bounds that keep every run short.
 pub(crate) const MAX_DEPTH: usize = 24;
 pub(crate) const MAX_PATHS: usize = 48;
@@ -209,6 +225,12 @@ pub struct Engine<'a> {
     /// Running the deployment scripts for `--scripts`: a stop in the entry file means the node
     /// never reaches its config policy.
     pub(crate) deployment: bool,
+    /// What is known about the node: the options' facts, with the node facts given as `--set`
+    /// (`ip`, `hostname`, …) over them.
+    pub(crate) facts: NodeFacts,
+    /// The node's file system is the EdgeLake image's (`--scripts`): its directories
+    /// ([`crate::edgelake::node::IMAGE_DIRS`]) and the mapped ones exist, nothing else.
+    pub(crate) image: bool,
 }
 
 impl<'a> Engine<'a> {
@@ -234,7 +256,27 @@ impl<'a> Engine<'a> {
             files_run: 0,
             trace: None,
             deployment: false,
+            image: options.scripts.is_some(),
+            facts: facts_of(options),
         }
+    }
+
+    /// Whether paths no mapping covers and no known directory lists do not exist.
+    pub(crate) fn closed_world(&self) -> bool {
+        self.facts.closed_world || self.image
+    }
+
+    /// The directories the node is known to have, besides mapped ones.
+    pub(crate) fn known_dirs(&self) -> Vec<String> {
+        let mut dirs = self.facts.dirs.clone();
+        if self.image {
+            dirs.extend(
+                crate::edgelake::node::IMAGE_DIRS
+                    .iter()
+                    .map(|d| d.to_string()),
+            );
+        }
+        dirs
     }
 
     /// Reports a diagnostic once per rule and place (a line runs on several boot paths).
@@ -259,7 +301,7 @@ impl<'a> Engine<'a> {
                 Some((id, parsed))
             }
             NodeFile::Missing(_) => None,
-            NodeFile::Unknown if self.options.node.closed_world => None,
+            NodeFile::Unknown if self.closed_world() => None,
             NodeFile::Unknown => return Err(()),
         };
         self.files.insert(path.to_string(), found.clone());

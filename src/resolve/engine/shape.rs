@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use super::Engine;
+use crate::resolve::condition::{evaluate, Condition, GroupKind, Truth};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::scope::Scope;
 use crate::resolve::value::{Lookup, Resolved, Variables};
@@ -17,24 +18,27 @@ pub const UNKNOWN: char = '\u{1}';
 struct Shaped<'a> {
     scope: &'a Scope,
     shapes: &'a HashMap<String, String>,
+    /// Any boot-time value stands for something (a path to match); otherwise only values whose
+    /// shape is known, and `$HOME`, do (a truth test).
+    loose: bool,
 }
 
 impl Variables for Shaped<'_> {
     fn param(&self, name: &str) -> Lookup {
         match self.scope.param(name) {
-            Lookup::AtBoot => Lookup::Defined(
-                self.shapes
-                    .get(name)
-                    .cloned()
-                    .unwrap_or_else(|| UNKNOWN.to_string()),
-            ),
+            Lookup::AtBoot => match self.shapes.get(name) {
+                Some(shape) => Lookup::Defined(shape.clone()),
+                None if self.loose => Lookup::Defined(UNKNOWN.to_string()),
+                None => Lookup::AtBoot,
+            },
             other => other,
         }
     }
 
     fn env(&self, name: &str) -> Lookup {
         match self.scope.env(name) {
-            Lookup::AtBoot => Lookup::Defined(UNKNOWN.to_string()),
+            // The container always sets $HOME (to the user's home, never empty).
+            Lookup::AtBoot if self.loose || name == "HOME" => Lookup::Defined(UNKNOWN.to_string()),
             other => other,
         }
     }
@@ -42,7 +46,12 @@ impl Variables for Shaped<'_> {
 
 /// The shape of `word` (a reference or a path of them), when part of it is decided at boot.
 pub fn of_word(word: &str, scope: &Scope, shapes: &HashMap<String, String>) -> Option<String> {
-    match resolve_word(word, &Shaped { scope, shapes }) {
+    let vars = Shaped {
+        scope,
+        shapes,
+        loose: true,
+    };
+    match resolve_word(word, &vars) {
         Resolved::Known(v) => Some(v.to_python_str()).filter(|s| s.contains(UNKNOWN)),
         Resolved::AtBoot { .. } => None,
     }
@@ -57,7 +66,12 @@ pub fn of_concat(
     let mut out = String::new();
     for w in words.iter().step_by(2) {
         if w.len() > 1 && (w.starts_with('!') || w.starts_with('$')) {
-            match resolve_word(w, &Shaped { scope, shapes }) {
+            let vars = Shaped {
+                scope,
+                shapes,
+                loose: true,
+            };
+            match resolve_word(w, &vars) {
                 Resolved::Known(v) => out.push_str(&v.to_python_str()),
                 Resolved::AtBoot { .. } => return None,
             }
@@ -71,13 +85,13 @@ pub fn of_concat(
 /// Whether a path of this shape can exist on a fully described node: `Some(false)` when no
 /// directory or file it could stand for exists; `None` when one could.
 pub fn can_exist(eng: &Engine, shape: &str) -> Option<bool> {
-    if !eng.options.node.closed_world || shape.matches(UNKNOWN).count() != 1 {
+    if !eng.closed_world() || shape.matches(UNKNOWN).count() != 1 {
         return None;
     }
     let (head, tail) = shape.split_once(UNKNOWN)?;
     // What the unknown part can stand for: a directory the node is known to have, or one of
     // its ancestors (a path elsewhere does not exist).
-    let mut known: Vec<String> = eng.options.node.dirs.clone();
+    let mut known: Vec<String> = eng.known_dirs();
     known.extend(
         eng.options
             .path_map
@@ -110,4 +124,27 @@ pub fn can_exist(eng: &Engine, shape: &str) -> Option<bool> {
         }
     }
     Some(false)
+}
+
+/// A condition only the node decides whose groups are all truth tests (`if $X`, `if not !y`):
+/// decided now when every value it tests has a known non-empty shape (`$HOME/AnyLog-code` is
+/// true whatever `$HOME` is).
+pub fn truth(cond: &Condition, scope: &Scope, shapes: &HashMap<String, String>) -> Option<Truth> {
+    let simple = !cond.parenthesised
+        && cond
+            .groups
+            .iter()
+            .all(|g| matches!(g.kind(), GroupKind::Truthy | GroupKind::Not));
+    if !simple {
+        return None;
+    }
+    let vars = Shaped {
+        scope,
+        shapes,
+        loose: false,
+    };
+    match evaluate(cond, &vars) {
+        t @ (Truth::True | Truth::False) => Some(t),
+        _ => None,
+    }
 }

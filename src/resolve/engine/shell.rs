@@ -126,7 +126,7 @@ fn grep(eng: &Engine, args: &[String], input: Option<&str>) -> Option<Result<Str
         [file] => match eng.options.path_map.read(file) {
             NodeFile::Read(bytes, _) => String::from_utf8_lossy(&bytes).into_owned(),
             NodeFile::Missing(_) => return Some(Err(())),
-            NodeFile::Unknown if eng.options.node.closed_world => return Some(Err(())),
+            NodeFile::Unknown if eng.closed_world() => return Some(Err(())),
             NodeFile::Unknown => return None,
         },
         _ => return None,

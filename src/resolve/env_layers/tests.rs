@@ -168,3 +168,26 @@ fn doubling_values_are_capped() {
     assert!(val(&env, "A").len() <= MAX_VALUE_LEN);
     assert!(d.iter().any(|d| d.rule.code == INVALID_INPUT.code));
 }
+
+#[test]
+fn copies_of_big_values_share_one_budget() {
+    // 16 doublings reach the 1 MiB cap; 3,000 copies of that used to need 3 GB (issue 13).
+    let mut text = String::from("T0=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n");
+    for i in 1..=16 {
+        text.push_str(&format!("T{i}=$T{0}$T{0}\n", i - 1));
+    }
+    for j in 0..3_000 {
+        text.push_str(&format!("C{j}=$T16\n"));
+    }
+    assert!(text.len() < 64 * 1024);
+    let (env, d) = layers(&[&text]);
+    let total: usize = env.iter().map(|v| v.value.len()).sum();
+    assert!(
+        total <= MAX_COPIED_BYTES + text.len(),
+        "{total} bytes of values"
+    );
+    assert_eq!(val(&env, "C0").len(), MAX_VALUE_LEN);
+    assert_eq!(val(&env, "C2999"), "");
+    let budget: Vec<_> = d.iter().filter(|d| d.message.contains("in all")).collect();
+    assert_eq!(budget.len(), 1, "one finding where the budget ran out");
+}

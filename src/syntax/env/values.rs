@@ -50,13 +50,28 @@ impl EnvParser<'_, '_> {
                     });
                 }
                 R::uq_braced | R::dq_braced => {
+                    let inner: Vec<_> = p.into_inner().collect();
+                    if !inner.iter().any(|q| q.as_rule() == R::close) {
+                        // Runs to the end of the value unclosed: the text as written, with an
+                        // error at its `${` (what a failed reference reads as; see env.pest).
+                        self.bad_braced(s);
+                        out.lit("${");
+                        for q in inner {
+                            match q.as_rule() {
+                                R::name | R::modifier => out.lit(q.as_str()),
+                                _ => self.parts(q.into_inner(), base, out),
+                            }
+                        }
+                        continue;
+                    }
                     let mut name = String::new();
                     let mut modifier = None;
                     let mut op = None;
-                    for q in p.into_inner() {
+                    for q in inner {
                         match q.as_rule() {
                             R::name => name = q.as_str().to_string(),
                             R::modifier => op = modifier_of(q.as_str()),
+                            R::close => {}
                             _ => {
                                 let mut arg = Parts::default();
                                 self.parts(q.into_inner(), base, &mut arg);
@@ -73,23 +88,32 @@ impl EnvParser<'_, '_> {
                 R::uq_group | R::dq_group => {
                     out.lit("{");
                     for q in p.into_inner() {
-                        self.parts(q.into_inner(), base, out);
+                        match q.as_rule() {
+                            R::close => out.lit("}"),
+                            _ => self.parts(q.into_inner(), base, out),
+                        }
                     }
-                    out.lit("}");
                 }
                 R::bad_braced => {
-                    self.error(
-                        s,
-                        e,
-                        "`${` must be followed by a variable name and a closing `}`".into(),
-                        "not a valid `${...}` reference",
-                        "write `$${` for a literal `${`, or `${NAME}` / `${NAME:-default}`",
-                    );
+                    self.bad_braced(s);
                     out.lit("${");
                 }
                 _ => self.parts(p.into_inner(), base, out),
             }
         }
+    }
+}
+
+impl EnvParser<'_, '_> {
+    /// The error for a `${` that does not start a closed `${NAME...}` reference.
+    fn bad_braced(&mut self, at: usize) {
+        self.error(
+            at,
+            at + 2,
+            "`${` must be followed by a variable name and a closing `}`".into(),
+            "not a valid `${...}` reference",
+            "write `$${` for a literal `${`, or `${NAME}` / `${NAME:-default}`",
+        );
     }
 }
 
@@ -152,7 +176,7 @@ pub(super) fn single_quoted(body: &str) -> String {
 }
 
 /// One double-quoted escape as compose expands it (Go rune-literal rules for a fixed set).
-fn unescape(esc: &str) -> String {
+pub(super) fn unescape(esc: &str) -> String {
     let tail = esc.get(1..).unwrap_or("");
     let c = match tail {
         "a" => '\u{07}',
@@ -183,7 +207,7 @@ fn unescape(esc: &str) -> String {
     c.to_string()
 }
 
-fn modifier_of(op: &str) -> Option<VarModifier> {
+pub(super) fn modifier_of(op: &str) -> Option<VarModifier> {
     Some(match op {
         ":-" => VarModifier::DefaultIfUnsetOrEmpty,
         "-" => VarModifier::DefaultIfUnset,

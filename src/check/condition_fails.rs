@@ -1,0 +1,29 @@
+//! `condition-fails` (EL208): an `if` the node's own evaluation rejects (§4.3): a `.bool`
+//! compared with anything but `true`/`false`, an `.int` against a word that is not a whole
+//! number, `childfrom` of numbers (the node's Python raises). The line fails with
+//! `ERR_command_struct` and the rest of the script list is skipped.
+
+use crate::check::catalog::CONDITION_FAILS;
+use crate::check::CheckContext;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::resolve::script::LineOutcome;
+
+/// Reports every `if` line whose condition fails on the node.
+pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
+    for line in ctx.lines {
+        let LineOutcome::ConditionFails(why) = &line.outcome else {
+            continue;
+        };
+        let span = match line.condition_words() {
+            Some([first, .., last]) => first.span.to(last.span),
+            Some([one]) => one.span,
+            _ => line.span,
+        };
+        diags.push(
+            Diagnostic::new(&CONDITION_FAILS, span, format!("the node's `if` fails here: {why}"))
+                .label("the node rejects this condition")
+                .help("compare a cast value with a value of its type (`!x.int > 9`, `!flag.bool == true`), or drop the cast to compare text")
+                .note("the `if` returns an error, so the node stops the script list at this line"),
+        );
+    }
+}

@@ -1,0 +1,112 @@
+//! The document `elpc compile` prints: policy, resolved, servers, commands and diagnostics,
+//! written in one pass from the compilation (no JSON tree of the whole document is built, and
+//! the policy trees are not copied).
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::compile::Compilation;
+use crate::emit::json::ascii_json;
+use crate::render::json::DiagnosticsView;
+
+/// The output document of `elpc compile` as pretty ASCII JSON: the same text as
+/// [`Compilation::to_json`](crate::Compilation::to_json) serialised with
+/// [`to_ascii_json`](crate::render::to_ascii_json).
+pub fn compile_document(compilation: &Compilation) -> String {
+    let sources = &compilation.sources;
+    let diagnostics = DiagnosticsView {
+        sources,
+        diagnostics: &compilation.diagnostics,
+    };
+    let kubernetes = compilation
+        .kubernetes
+        .as_ref()
+        .map(|pod| crate::kubernetes::plan::to_json(pod, sources, pod.secrets_shown));
+    match &compilation.output {
+        Some(out) => ascii_json(
+            &Document {
+                policy: &out.policy,
+                resolved: &out.resolved,
+                servers: out.servers.to_json(),
+                commands: out
+                    .commands
+                    .iter()
+                    .map(|c| CommandView {
+                        command: &c.command,
+                        origin: sources.location(c.origin),
+                        catalog: c.catalog,
+                        args: &c.args,
+                        via: c.via.map(|v| sources.location(v)),
+                        condition: c.condition.as_deref(),
+                    })
+                    .collect(),
+                diagnostics,
+                kubernetes,
+            },
+            true,
+        ),
+        None => ascii_json(
+            &Document {
+                policy: &Json::Null,
+                resolved: &Json::Null,
+                servers: serde_json::json!({"tcp": null, "rest": null, "broker": null}),
+                commands: Vec::new(),
+                diagnostics,
+                kubernetes,
+            },
+            true,
+        ),
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    policy: &'a Json,
+    resolved: &'a Json,
+    servers: Json,
+    commands: Vec<CommandView<'a>>,
+    diagnostics: DiagnosticsView<'a>,
+    /// The network plan, when Helm values or manifests were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kubernetes: Option<Json>,
+}
+
+#[derive(Serialize)]
+struct CommandView<'a> {
+    command: &'a str,
+    origin: String,
+    catalog: Option<&'static str>,
+    args: &'a Json,
+    /// The script line that processed the file this command is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    via: Option<String>,
+    /// Why the command runs only on some boot paths.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<&'a str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::{compile, output_json, Input, Options};
+    use crate::emit::json::to_ascii_json;
+    use crate::render::json::diagnostics_json;
+
+    #[test]
+    fn the_streamed_document_equals_the_tree() {
+        let cases = [
+            "{'config': {'name': 'é😀', 'ip': '!external_ip', 'port': '!anylog_server_port.int',\n 'script': ['run scheduler 1', 'if !x == 1 then run streamer', 'set y = !z', 'bad \"']}}",
+            "{'config': {'a': [1, 'b': 2}}",
+            "not a policy",
+        ];
+        for text in cases {
+            let env = Input::text(
+                "e.env",
+                "NODE_TYPE=operator\nANYLOG_SERVER_PORT=32148\nA=1\nA=2\n",
+            );
+            let c = compile(&Input::text("p.policy", text), &[env], &Options::default());
+            let tree = output_json(&c, diagnostics_json(&c.sources, &c.diagnostics));
+            assert_eq!(compile_document(&c), to_ascii_json(&tree, true), "{text}");
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Secrets from env files stay out of diagnostics unless the user asks (`--show-secrets`).
+//!
+//! A secret is the value of an env key whose name contains `PASSW`, `SECRET`, `KEY` or `TOKEN`
+//! (any case), of a variable mapped from such a key, or of a variable whose own name says so.
+//! [`hide_secrets`] rewrites a finished [`Compilation`] so that no secret value, nor a part or a
+//! transform of one, is left in a message, label, note, help or snippet:
+//!
+//! - the values are followed: an env value built from a secret (`NODE_NAME=${DB_PASSWD}x`) and
+//!   the variable it maps to become secrets too, and so does what a policy word reading a secret
+//!   resolves to (a cast `!license_key.int` of `0004242` is `4242`, a slice `!db_passwd[0:4]`);
+//!   the int, float, lower-case and `.name` forms and each line of a multi-line value are added;
+//! - secrets of [`matcher::MIN_ANYWHERE`] bytes or more are masked wherever they stand, shorter
+//!   ones as whole words, all through one automaton (10,000 secrets cost one scan per text);
+//! - every env file line that starts with a secret key is overwritten with `*` after the key, byte
+//!   for byte (spans and line numbers stay valid), whether or not it parses, and a finding on
+//!   such a line also has every piece of that line's text hidden from its words (`$` inside
+//!   `Hunt$er2Secret` reads as the variable `er2Secret`; a syntax error quotes the text);
+//! - suggestions that would insert a secret are dropped.
+//!
+//! `true`/`false` are never treated as secrets. The compiled outputs (`policy`, `resolved`,
+//! `commands`, `--format al`) are left alone: they are what the node runs, and carry secrets in
+//! clear by design.
+
+use std::collections::HashSet;
+
+use crate::compile::Compilation;
+use crate::resolve::cast::{py_float, py_int};
+use crate::resolve::env_layers::EnvOrigin;
+use crate::resolve::reference::{references_in, resolve_word, Sigil};
+use crate::resolve::scope::{Provenance, VarValue};
+use crate::resolve::value::{python_float_repr, Resolved};
+use crate::syntax::policy::{Node, NodeKind};
+
+mod env_lines;
+pub mod matcher;
+
+pub use matcher::Matcher;
+
+/// What a hidden value is shown as.
+pub const MASK: &str = "***";
+
+/// True when an env key or variable name marks its value as secret.
+pub fn is_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["PASSW", "SECRET", "KEY", "TOKEN"]
+        .iter()
+        .any(|w| upper.contains(w))
+}
+
+/// Hides every secret value in the diagnostics and env file text of `compilation`.
+pub fn hide_secrets(compilation: &mut Compilation) {
+    let mut values = secret_value_list(compilation);
+    // The raw text of every secret key's line, and the written value of every secret env
+    // definition (a multi-line value spans lines).
+    let mut regions = env_lines::secret_lines(&compilation.sources);
+    for var in compilation.scope.env_layers().iter() {
+        if !is_secret_name(&var.name) {
+            continue;
+        }
+        for origin in std::iter::once(&var.origin).chain(&var.overrides) {
+            if let EnvOrigin::File {
+                key_span,
+                value_span,
+            } = origin
+            {
+                regions.push(env_lines::SecretText {
+                    value: *value_span,
+                    line_start: key_span.start,
+                });
+            }
+        }
+    }
+    regions.sort_by_key(|r| (r.value.file, r.line_start, r.value.end));
+    regions.dedup();
+    let raw: Vec<String> = regions
+        .iter()
+        .map(|r| {
+            compilation
+                .sources
+                .get(r.value.file)
+                .slice(r.value)
+                .to_string()
+        })
+        .collect();
+    for text in &raw {
+        add_forms(text.trim_matches(['"', '\'']), &mut values);
+    }
+    let matcher = Matcher::new(values);
+    if !matcher.is_empty() || !regions.is_empty() {
+        for d in &mut compilation.diagnostics {
+            let labels: Vec<crate::source::Span> = std::iter::once(d.primary.span)
+                .chain(d.secondary.iter().map(|l| l.span))
+                .collect();
+            let lines: Vec<&str> = touching(&regions, &labels)
+                .map(|i| raw[i].as_str())
+                .collect();
+            let hide = |text: &mut String| {
+                matcher.hide(text);
+                if !lines.is_empty() {
+                    *text = matcher::mask_pieces(text, &lines);
+                }
+            };
+            hide(&mut d.message);
+            hide(&mut d.primary.message);
+            d.secondary.iter_mut().for_each(|l| hide(&mut l.message));
+            d.notes.iter_mut().for_each(hide);
+            if let Some(h) = &mut d.help {
+                hide(h);
+            }
+            d.suggestions.retain(|s| {
+                let mut r = s.replacement.clone();
+                hide(&mut r);
+                r == s.replacement
+            });
+            d.suggestions.iter_mut().for_each(|s| hide(&mut s.message));
+        }
+    }
+    for r in &regions {
+        compilation.sources.mask(r.value);
+    }
+}
+
+/// The secret values of a compilation (see the module documentation), ready to mask text such
+/// as a hover. Unlike [`hide_secrets`] it does not look at env file text, so it works on a
+/// compilation whose secrets were already hidden. Used by the language server's hovers.
+#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
+pub fn secret_values(compilation: &Compilation) -> Matcher {
+    Matcher::new(secret_value_list(compilation))
+}
+
+/// The indices of the regions a finding with these labels is about (same file, on the secret's
+/// line or inside its value).
+fn touching<'a>(
+    regions: &'a [env_lines::SecretText],
+    labels: &'a [crate::source::Span],
+) -> impl Iterator<Item = usize> + 'a {
+    (0..regions.len()).filter(move |&i| {
+        let r = regions[i];
+        labels
+            .iter()
+            .any(|l| l.file == r.value.file && l.start <= r.value.end && l.end >= r.line_start)
+    })
+}
+
+/// Every secret value and its forms: secret env values (and the variables mapped from them),
+/// values built from them, and what policy words reading them resolve to.
+fn secret_value_list(compilation: &Compilation) -> Vec<String> {
+    let scope = &compilation.scope;
+    let env = scope.env_layers();
+    let mut values = Vec::new();
+    let mut secret_env: HashSet<&str> = HashSet::new();
+    let mut secret_params: HashSet<&str> = HashSet::new();
+    for var in env.iter().filter(|v| is_secret_name(&v.name)) {
+        secret_env.insert(&var.name);
+        add_forms(&var.value, &mut values);
+    }
+    let from_secret_key = |provenance: &Provenance, keys: &HashSet<&str>| matches!(provenance, Provenance::Env { key, .. } if is_secret_name(key) || keys.contains(key.as_str()));
+    for var in scope.iter() {
+        if is_secret_name(&var.name) || from_secret_key(&var.provenance, &secret_env) {
+            secret_params.insert(&var.name);
+            if let VarValue::Known(v) = &var.value {
+                add_forms(v, &mut values);
+            }
+        }
+    }
+    // Values built from a secret (`${DB_PASSWD}x`, a mapping of such a key) are secrets too.
+    let base = Matcher::new(values.clone());
+    if !base.is_empty() {
+        for var in env.iter() {
+            if !secret_env.contains(var.name.as_str()) && base.finds(&var.value) {
+                secret_env.insert(&var.name);
+                add_forms(&var.value, &mut values);
+            }
+        }
+        for var in scope.iter() {
+            let VarValue::Known(v) = &var.value else {
+                continue;
+            };
+            if !secret_params.contains(var.name.as_str())
+                && (base.finds(v) || from_secret_key(&var.provenance, &secret_env))
+            {
+                secret_params.insert(&var.name);
+                add_forms(v, &mut values);
+            }
+        }
+    }
+    // What the policy's words that read a secret resolve to: casts, slices, paths.
+    if let Some(tree) = &compilation.syntax {
+        let mut words = Vec::new();
+        strings_of(&tree.root, &mut words);
+        for text in words {
+            for word in text.split_whitespace() {
+                let reads_secret = references_in(word).iter().any(|r| match r.sigil {
+                    Sigil::Param => secret_params.contains(r.name.as_str()),
+                    Sigil::Env => secret_env.contains(r.name.as_str()),
+                });
+                if let (true, Resolved::Known(v)) = (reads_secret, resolve_word(word, scope)) {
+                    add_forms(&v.to_python_str(), &mut values);
+                }
+            }
+        }
+    }
+    values
+}
+
+/// Every string of a policy tree (keys included).
+fn strings_of<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
+    match &node.kind {
+        NodeKind::Str(s) => out.push(&s.value),
+        NodeKind::BareRef(r) => out.push(r),
+        NodeKind::Object(entries) => {
+            for e in entries {
+                out.push(&e.key);
+                strings_of(&e.value, out);
+            }
+        }
+        NodeKind::Array(items) => items.iter().for_each(|i| strings_of(i, out)),
+        _ => {}
+    }
+}
+
+/// `value` and the forms the node may show it in: trimmed, each line, as an int or a float
+/// (`0004242` → `4242`), lower case, and as `.name` makes it.
+fn add_forms(value: &str, out: &mut Vec<String>) {
+    if value.trim().is_empty() {
+        return;
+    }
+    out.push(value.to_string());
+    let trimmed = value.trim();
+    if trimmed != value {
+        out.push(trimmed.to_string());
+    }
+    if value.contains('\n') {
+        for line in value.lines() {
+            add_forms(line, out);
+        }
+    }
+    if let Some(i) = py_int(value) {
+        out.push(i.to_string());
+    }
+    if let Some(f) = py_float(value) {
+        out.push(python_float_repr(f));
+    }
+    for text in [value, trimmed] {
+        let lower = text.to_lowercase();
+        let name = lower.replace(' ', "_");
+        out.push(lower);
+        out.push(name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_mark_secrets() {
+        for name in [
+            "DB_PASSWD",
+            "mqtt_password",
+            "LICENSE_KEY",
+            "Api_Token",
+            "SECRET",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in ["ANYLOG_SERVER_PORT", "NODE_TYPE", "company_name"] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn forms_of_a_value() {
+        let mut out = Vec::new();
+        add_forms(" 0004242\nNew Line ", &mut out);
+        for form in ["0004242", "New Line", "new_line"] {
+            assert!(out.iter().any(|f| f == form), "{form} in {out:?}");
+        }
+        let mut out = Vec::new();
+        add_forms("0004242", &mut out);
+        assert!(out.contains(&"4242".to_string()), "{out:?}");
+    }
+}
