@@ -117,16 +117,15 @@ pub fn decode(body: &[u8]) -> Result<Message, Json> {
         .filter(|id| id.is_number() || id.is_string())
         .cloned()
         .unwrap_or(Json::Null);
-    match serde_json::from_value::<Message>(value.clone()) {
+    let has_id = value.get("id").is_some_and(|id| !id.is_null());
+    match serde_json::from_value::<Message>(value) {
         // A request whose id `lsp-server` cannot hold (a float, a number past 32 bits, an
         // object) parses as a notification: answer it rather than leave the client waiting.
-        Ok(Message::Notification(_)) if value.get("id").is_some_and(|id| !id.is_null()) => {
-            Err(error(
-                INVALID_REQUEST,
-                "a request id must be a 32-bit integer or a string".to_string(),
-                id,
-            ))
-        }
+        Ok(Message::Notification(_)) if has_id => Err(error(
+            INVALID_REQUEST,
+            "a request id must be a 32-bit integer or a string".to_string(),
+            id,
+        )),
         Ok(message) => Ok(message),
         Err(e) => Err(error(
             INVALID_REQUEST,

@@ -136,7 +136,15 @@ fn ten_thousand_secrets_are_masked_in_bounded_time() {
     // 16.8 s before (every secret searched in every diagnostic), 0.4 s with --show-secrets.
     let dir = tempdir("many-secrets");
     let env: String = (0..10_000).map(|i| format!("A{i}_KEY=v-{i}\n")).collect();
-    std::fs::write(dir.join("big.env"), format!("NODE_TYPE=operator\n{env}")).unwrap();
+    // And 10,000 secret lines that do not parse: one finding each, each quoting its line.
+    let broken: String = (0..10_000)
+        .map(|i| format!("B{i}_KEY val{i}ue\n"))
+        .collect();
+    std::fs::write(
+        dir.join("big.env"),
+        format!("NODE_TYPE=operator\n{env}{broken}"),
+    )
+    .unwrap();
     std::fs::write(
         dir.join("p.policy"),
         "{'config': {'ip': '1.2.3.4', 'port': '$A9999_KEY', 'rest_port': '$A42_KEY.int'}}",
@@ -156,5 +164,10 @@ fn ten_thousand_secrets_are_masked_in_bounded_time() {
     assert!(
         !text.contains("v-9999") && !text.contains("v-42"),
         "a value is shown"
+    );
+    assert_eq!(text.matches("\"EL002\"").count(), 10_000);
+    assert!(
+        !text.contains("val9999ue"),
+        "a broken secret line is quoted"
     );
 }
