@@ -13,6 +13,7 @@ pub mod policy;
 pub mod reference;
 pub mod scope;
 pub mod script;
+mod script_stops;
 #[cfg(test)]
 pub(crate) mod test_vars;
 pub mod value;

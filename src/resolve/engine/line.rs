@@ -4,9 +4,9 @@
 use std::ops::Range;
 
 use super::assign::{apply_effect, store, Source};
-use super::builtins;
 use super::code;
 use super::report;
+use super::{builtins, methods};
 use super::{Branch, Ret, State};
 use super::{Emitted, Engine};
 use crate::edgelake::runtime_commands::{dispatch_with, Dispatch, Found};
@@ -278,7 +278,7 @@ fn command(
             }
         }
         _ => {
-            let branches = builtins::run(eng, cmd, &texts, first, d, st);
+            let branches = methods::run(eng, cmd, &texts, first, d, st);
             branches
                 .into_iter()
                 .map(|mut b| {

@@ -15,7 +15,9 @@
 mod assign;
 mod builtins;
 pub(crate) mod line;
+mod lints;
 pub(crate) mod merge;
+mod methods;
 mod pyexpr;
 pub(crate) mod report;
 mod runner;

@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 
 use super::line::{exec, Cmd};
 use super::state::{group, Branch, Ret, State};
-use super::{code, report, Engine, MAX_PATHS};
+use super::{code, lints, report, Engine, MAX_PATHS};
 use crate::source::FileId;
 use crate::syntax::script::tokenize;
 use crate::syntax::script_file::ScriptFile;
@@ -68,10 +68,10 @@ fn fingerprint(f: &Frame, st: &State) -> u64 {
 /// Runs `script` (file `id`) from `st`; returns each way it can end with the joined state.
 pub fn run_file(eng: &mut Engine, id: FileId, script: &ScriptFile, st: State) -> Vec<(Ret, State)> {
     if let Some((name, second, first)) = &script.duplicate_label {
-        report::duplicate_label(eng, name, *second, *first);
+        lints::duplicate_label(eng, name, *second, *first);
         return vec![(Ret::code(code::PROCESS_FAILURE), st)];
     }
-    report::file_lints(eng, script);
+    lints::file_lints(eng, script);
     let entry = eng.stack.len() <= 1;
     let mut work = vec![(
         Frame {
@@ -95,7 +95,7 @@ pub fn run_file(eng: &mut Engine, id: FileId, script: &ScriptFile, st: State) ->
                 continue 'paths;
             };
             if eng.steps - start_steps > MAX_RUN_STEPS || eng.steps > super::MAX_STEPS {
-                report::not_followed(eng, line.span(), "it runs more lines than elpc follows");
+                lints::not_followed(eng, line.span(), "it runs more lines than elpc follows");
                 done.push(Branch::new(havoc(script, state, line.span()), Ret::ok()));
                 continue 'paths;
             }
@@ -110,7 +110,7 @@ pub fn run_file(eng: &mut Engine, id: FileId, script: &ScriptFile, st: State) ->
             let first = branches.next().expect("a line returns at least one branch");
             for b in branches {
                 if paths >= MAX_PATHS {
-                    report::not_followed(eng, cmd.line, "its boot paths are too many to follow");
+                    lints::not_followed(eng, cmd.line, "its boot paths are too many to follow");
                     done.push(Branch::new(havoc(script, b.state, cmd.line), Ret::ok()));
                     continue;
                 }
@@ -308,7 +308,7 @@ fn loop_check(
 ) -> Option<Control> {
     let h = fingerprint(f, st);
     if !f.seen.insert(h) {
-        report::endless_loop(eng, cmd);
+        lints::endless_loop(eng, cmd);
         return Some(Control::Finish(Ret::code(code::LOOPS)));
     }
     if !global_seen.insert(h) {

@@ -119,7 +119,7 @@ pub fn can_exist(eng: &Engine, shape: &str) -> Option<bool> {
     }
     for c in candidates {
         let path = format!("{head}{c}{tail}");
-        if super::builtins::node_exists(eng, &path) != Some(false) {
+        if super::methods::node_exists(eng, &path) != Some(false) {
             return None;
         }
     }
