@@ -1,5 +1,5 @@
-//! elpc benchmarks: `throughput`, `scaling`, `fleet`, `editor` (issue #6) and `kubernetes`
-//! (issue 12).
+//! elpc benchmarks: `throughput`, `corpus_like`, `scaling`, `fleet`, `editor` (issues 6, 13)
+//! and `kubernetes` (issue 12).
 //!
 //! Criterion times each case; after each group a `report:` line gives the figures that matter
 //! as ratios to a baseline timed in the same run, interleaved with elpc so both see the same
@@ -15,8 +15,8 @@ use elpc::{compile, compile_deployment, ChartFiles, Input, Kubernetes, Options};
 
 mod support;
 use support::{
-    corpus, examples, floor_text, human_bytes, interleaved, peak_bytes, synthetic_env,
-    synthetic_policy, Case, CountingAlloc,
+    corpus, corpus_script_lines, examples, floor_texts, human_bytes, interleaved, json_twin,
+    peak_bytes, synthetic_env, synthetic_policy, write_inputs, Case, CountingAlloc,
 };
 
 #[global_allocator]
@@ -28,6 +28,28 @@ fn parse_floor(texts: &[String]) {
     }
 }
 
+/// Says so when a JSON twin does not parse (the floor would then be too cheap to mean much).
+fn check_floors(label: &str, texts: &[String]) {
+    for t in texts {
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(t) {
+            println!("report: {label}: WARNING a JSON twin does not parse ({e}); the floor is understated");
+        }
+    }
+}
+
+/// Whether a group runs: criterion filters only its own benchmark functions, so the report
+/// code of each group asks here (`cargo bench --bench compile -- corpus_like` runs that group).
+fn selected(group: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    filters.is_empty()
+        || filters
+            .iter()
+            .any(|f| group.contains(f.as_str()) || f.starts_with(group))
+}
+
 fn compile_all(cases: &[Case]) {
     for c in cases {
         black_box(c.compile());
@@ -36,9 +58,13 @@ fn compile_all(cases: &[Case]) {
 
 /// Every example and corpus policy with its env files, against serde_json on the same content.
 fn throughput(c: &mut Criterion) {
+    if !selected("throughput") {
+        return;
+    }
     for (label, cases) in [("examples", examples()), ("corpus", corpus())] {
         let bytes: usize = cases.iter().map(Case::bytes).sum();
-        let floors: Vec<String> = cases.iter().map(|c| floor_text(&c.compile())).collect();
+        let floors: Vec<String> = cases.iter().flat_map(floor_texts).collect();
+        check_floors(label, &floors);
         let floor_bytes: usize = floors.iter().map(String::len).sum();
         let mut g = c.benchmark_group(format!("throughput/{label}"));
         g.throughput(Throughput::Bytes(bytes as u64));
@@ -66,8 +92,78 @@ fn throughput(c: &mut Criterion) {
     }
 }
 
+/// Corpus-like policies of 1,000, 10,000 and 100,000 lines (the corpus sample's distinct script
+/// lines, cycled) with the corpus operator env files: compile against serde_json parsing the
+/// same files as strict JSON, peak heap against the input size, and `check` (compile plus the
+/// human rendering of every diagnostic) against compile alone.
+fn corpus_like(c: &mut Criterion) {
+    if !selected("corpus_like") {
+        return;
+    }
+    let script = corpus_script_lines();
+    let mut g = c.benchmark_group("corpus_like");
+    g.sample_size(10).warm_up_time(Duration::from_millis(500));
+    for lines in [1_000usize, 10_000, 100_000] {
+        let case = support::corpus_like(lines, &script);
+        write_inputs(&case);
+        let floors = floor_texts(&case);
+        check_floors("corpus_like", &floors);
+        let bytes = case.bytes();
+        g.throughput(Throughput::Bytes(bytes as u64));
+        g.bench_with_input(BenchmarkId::new("elpc compile", lines), &case, |b, c| {
+            b.iter(|| c.compile())
+        });
+        g.bench_with_input(
+            BenchmarkId::new("serde_json floor", lines),
+            &floors,
+            |b, f| b.iter(|| parse_floor(f)),
+        );
+        let budget = Duration::from_secs(if lines >= 100_000 { 8 } else { 3 });
+        let (elpc, floor) = interleaved(
+            budget,
+            || compile_all(std::slice::from_ref(&case)),
+            || parse_floor(&floors),
+        );
+        let (compiled, peak) = peak_bytes(|| case.compile());
+        let findings = compiled.diagnostics.len();
+        drop(compiled);
+        println!(
+            "report: corpus_like/{lines}: {} input, {findings} findings; elpc compile {:.1} ms = {:.0} lines/s; serde_json floor {:.2} ms; elpc = {:.1}x floor; peak heap {} = {:.1}x input",
+            human_bytes(bytes),
+            elpc.as_secs_f64() * 1e3,
+            lines as f64 / elpc.as_secs_f64(),
+            floor.as_secs_f64() * 1e3,
+            elpc.as_secs_f64() / floor.as_secs_f64(),
+            human_bytes(peak),
+            peak as f64 / bytes as f64,
+        );
+        // Human rendering was quadratic in the file (issue 13); a 100,000-line check is timed
+        // once rather than in a loop.
+        let rounds = if lines >= 100_000 { 1 } else { 3 };
+        let (mut checks, mut compiles) = (Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            let t = Instant::now();
+            black_box(check_one(&case));
+            checks.push(t.elapsed());
+            let t = Instant::now();
+            black_box(case.compile());
+            compiles.push(t.elapsed());
+        }
+        let (check, compile) = (support::median(&mut checks), support::median(&mut compiles));
+        println!(
+            "report: corpus_like/{lines}: check (compile + human rendering) {:.1} ms = {:.1}x compile",
+            check.as_secs_f64() * 1e3,
+            check.as_secs_f64() / compile.as_secs_f64(),
+        );
+    }
+    g.finish();
+}
+
 /// Synthetic policies of 1 KB, 100 KB and 10 MB, env files of 10, 1,000 and 100,000 keys.
 fn scaling(c: &mut Criterion) {
+    if !selected("scaling") {
+        return;
+    }
     let env = Input::text("base.env", synthetic_env(10));
     let mut g = c.benchmark_group("scaling/policy");
     g.sample_size(10).warm_up_time(Duration::from_millis(500));
@@ -206,6 +302,9 @@ fn fleet_run(pairs: &[Case], threads: usize) -> usize {
 
 /// 10,000 policy x env-set pairs checked in one process on every core.
 fn fleet(c: &mut Criterion) {
+    if !selected("fleet") {
+        return;
+    }
     let policies: Vec<Input> = examples()
         .into_iter()
         .chain(corpus())
@@ -249,6 +348,9 @@ fn fleet(c: &mut Criterion) {
 
 /// A 10,000-line policy re-checked after a one-character edit.
 fn editor(c: &mut Criterion) {
+    if !selected("editor") {
+        return;
+    }
     let mut text = String::from("{'config': {'port': '!anylog_server_port.int', 'script': [\n");
     for i in 0..9_998 {
         text.push_str(&format!("    'run scheduler {}',\n", i % 9 + 1));
@@ -264,7 +366,7 @@ fn editor(c: &mut Criterion) {
         name: "big.policy".into(),
         bytes: edited,
     };
-    let floor = floor_text(&compile(&edited, &env, &Options::default()));
+    let floor = json_twin(&String::from_utf8_lossy(&edited.bytes));
     let mut g = c.benchmark_group("editor");
     g.sample_size(20);
     g.bench_function("recheck 10000 lines after one edit", |b| {
@@ -291,6 +393,9 @@ fn editor(c: &mut Criterion) {
 /// the chart's own templates rendered (`--chart`), and rendered manifests, each as a ratio to
 /// the same policy with its docker-compose env files; then an alias-bomb values file once.
 fn kubernetes(c: &mut Criterion) {
+    if !selected("kubernetes") {
+        return;
+    }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let read = |p: &std::path::Path| {
         Ok(Input {
@@ -392,6 +497,6 @@ fn kubernetes(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
-    targets = throughput, scaling, fleet, editor, kubernetes
+    targets = throughput, corpus_like, scaling, fleet, editor, kubernetes
 }
 criterion_main!(benches);

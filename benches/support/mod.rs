@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use elpc::render::to_ascii_json;
 use elpc::{compile, Compilation, Input, Options};
 
 /// A global allocator that counts live bytes and remembers the peak since the last reset.
@@ -142,24 +141,192 @@ pub fn corpus() -> Vec<Case> {
         .collect()
 }
 
-/// The serde_json floor for a compiled case: the canonical JSON of its policy plus its env as
-/// one JSON object per file, i.e. the same information in the simplest form to parse.
-pub fn floor_text(c: &Compilation) -> String {
-    let policy = c
-        .output
-        .as_ref()
-        .map(|o| to_ascii_json(&o.policy, false))
-        .unwrap_or_else(|| "null".into());
-    let env: serde_json::Map<String, serde_json::Value> = c
-        .scope
-        .env_layers()
-        .iter()
-        .map(|v| (v.name.clone(), serde_json::Value::String(v.value.clone())))
+/// The serde_json floor of a case: each of its files written as strict JSON with the same
+/// content and layout (see [`json_twin`] and [`env_twin`]); parsing them all is the floor.
+/// A policy with syntax errors (some corpus files have them) has no JSON twin; its floor is
+/// then the canonical JSON of what elpc recovered, as the earlier benchmarks used.
+pub fn floor_texts(case: &Case) -> Vec<String> {
+    let text = |i: &Input| String::from_utf8_lossy(&i.bytes).into_owned();
+    let mut twin = json_twin(&text(&case.policy));
+    if serde_json::from_str::<serde_json::Value>(&twin).is_err() {
+        twin = case
+            .compile()
+            .output
+            .map(|o| o.policy.to_string())
+            .unwrap_or_else(|| "null".into());
+    }
+    std::iter::once(twin)
+        .chain(case.env.iter().map(|e| env_twin(&text(e))))
+        .collect()
+}
+
+/// A Python-literal policy rewritten as strict JSON, byte for byte where it can be: strings
+/// re-quoted with JSON escapes, `True`/`False`/`None` as `true`/`false`/`null`, bare `!refs`
+/// quoted, comments and trailing commas blanked, everything else (layout, numbers, brackets)
+/// kept. The same content in the simplest form to parse, so the ratio compares like with like.
+pub fn json_twin(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"') => {
+                let (value, end) = python_string(text, i, q);
+                out.push_str(&serde_json::to_string(&value).unwrap_or_default());
+                i = end;
+            }
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    out.push(' ');
+                    i += 1;
+                }
+            }
+            b',' if next_significant(b, i + 1).is_some_and(|c| c == b'}' || c == b']') => {
+                out.push(' ');
+                i += 1;
+            }
+            b'!' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.')
+                {
+                    i += 1;
+                }
+                out.push_str(&serde_json::to_string(&text[start..i]).unwrap_or_default());
+            }
+            c if c.is_ascii_alphabetic() => {
+                let start = i;
+                while i < b.len() && b[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                out.push_str(match &text[start..i] {
+                    "True" | "true" => "true",
+                    "False" | "false" => "false",
+                    "None" | "null" => "null",
+                    other => other,
+                });
+            }
+            _ => {
+                let start = i;
+                i += 1;
+                while i < b.len()
+                    && !matches!(b[i], b'\'' | b'"' | b'#' | b',' | b'!')
+                    && !b[i].is_ascii_alphabetic()
+                {
+                    i += 1;
+                }
+                out.push_str(&text[start..i]);
+            }
+        }
+    }
+    out
+}
+
+fn next_significant(b: &[u8], mut i: usize) -> Option<u8> {
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    b.get(i).copied()
+}
+
+/// A Python string literal at `start` (quote `q`): its value and the offset after it.
+fn python_string(text: &str, start: usize, q: u8) -> (String, usize) {
+    let mut value = String::new();
+    let mut chars = text[start + 1..].char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            c if c as u32 == u32::from(q) => return (value, start + 1 + i + 1),
+            '\\' => match chars.next() {
+                Some((_, 'n')) => value.push('\n'),
+                Some((_, 't')) => value.push('\t'),
+                Some((_, 'r')) => value.push('\r'),
+                Some((_, e @ ('\\' | '\'' | '"' | '/'))) => value.push(e),
+                Some((_, e)) => {
+                    value.push('\\');
+                    value.push(e);
+                }
+                None => value.push('\\'),
+            },
+            c => value.push(c),
+        }
+    }
+    (value, text.len())
+}
+
+/// An env file as one JSON object per file: every `KEY=value` line, value as written.
+pub fn env_twin(text: &str) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| {
+            (
+                k.trim().to_string(),
+                serde_json::Value::String(v.trim().to_string()),
+            )
+        })
         .collect();
-    format!(
-        "{{\"policy\":{policy},\"env\":{}}}",
-        serde_json::Value::Object(env)
-    )
+    serde_json::Value::Object(map).to_string()
+}
+
+/// The distinct script lines of the corpus sample's policies, in sorted order.
+pub fn corpus_script_lines() -> Vec<String> {
+    let mut lines = std::collections::BTreeSet::new();
+    for case in corpus() {
+        let c = case.compile();
+        let Some(out) = c.output else { continue };
+        let inner = out.policy.as_object().and_then(|o| o.values().next());
+        let script = inner
+            .and_then(|i| i.get("script"))
+            .and_then(|s| s.as_array());
+        for line in script.into_iter().flatten() {
+            if let Some(l) = line.as_str() {
+                lines.insert(l.to_string());
+            }
+        }
+    }
+    lines.into_iter().collect()
+}
+
+/// A corpus-like policy of `lines` lines: the usual server keys, then a script cycling
+/// through the corpus sample's distinct script lines (each quoted as Python would), compiled
+/// with the corpus operator env files.
+pub fn corpus_like(lines: usize, script: &[String]) -> Case {
+    let mut text = String::from(
+        "{'config': {'name': '!node_name', 'company': '!company_name',\n    'ip': '!external_ip', 'local_ip': '!ip', 'port': '!anylog_server_port.int',\n    'rest_port': '!anylog_rest_port.int', 'broker_port': '!anylog_broker_port.int',\n    'script': [\n",
+    );
+    for i in 0..lines.saturating_sub(5) {
+        let line = &script[i % script.len()];
+        if line.contains(['\'', '\\']) {
+            text.push_str(&format!(
+                "        {},\n",
+                serde_json::Value::from(line.as_str())
+            ));
+        } else {
+            text.push_str(&format!("        '{line}',\n"));
+        }
+    }
+    text.push_str("        'run scheduler 1'\n]}}\n");
+    Case {
+        policy: Input::text(format!("corpus-like-{lines}.policy"), text),
+        env: corpus().swap_remove(0).env,
+    }
+}
+
+/// Writes a case and its JSON twins under `target/bench-inputs/`, for timing the CLI on the
+/// same inputs (`benches/README.md`).
+pub fn write_inputs(case: &Case) {
+    let dir = root().join("target/bench-inputs");
+    let _ = std::fs::create_dir_all(&dir);
+    let name = Path::new(&case.policy.name)
+        .file_name()
+        .map(|n| n.to_owned());
+    if let Some(name) = name {
+        let _ = std::fs::write(dir.join(&name), &case.policy.bytes);
+        let twin = json_twin(&String::from_utf8_lossy(&case.policy.bytes));
+        let _ = std::fs::write(dir.join(name).with_extension("json"), twin);
+    }
 }
 
 /// A synthetic policy of about `bytes` bytes: the usual server keys and a script of plain

@@ -155,6 +155,14 @@ pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
         );
         return None;
     }
+    if let Some(parsed) = fast::parse(file, text) {
+        return Some(parsed);
+    }
+    parse_with_grammar(file, text, diags)
+}
+
+/// [`parse_policy`] through the pest grammar only (the reference the fast path is held to).
+fn parse_with_grammar(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<ParsedPolicy> {
     match PolicyGrammar::parse(Rule::document, text) {
         Ok(mut pairs) => {
             let document = pairs.next()?;
@@ -618,6 +626,9 @@ fn unclosed_bracket(text: &str) -> Option<(usize, u8)> {
     });
     stack.first().copied()
 }
+
+#[path = "policy_fast.rs"]
+mod fast;
 
 #[cfg(test)]
 #[path = "policy_tests.rs"]

@@ -84,3 +84,164 @@ fn string_bodies_decode_escapes_and_stop_at_their_quote() {
     let (_, diags) = parse("{'k': 'open\n}");
     assert_eq!(diags.len(), 1);
 }
+
+mod fast_path {
+    use super::super::{fast, parse_with_grammar};
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The fast path either declines or gives exactly the grammar's tree, with no finding.
+    fn agrees(text: &str) -> bool {
+        let Some(quick) = fast::parse(FileId(0), text) else {
+            return false;
+        };
+        let mut diags = Diagnostics::new();
+        let reference = parse_with_grammar(FileId(0), text, &mut diags);
+        assert_eq!(Some(quick), reference, "text: {text:?}");
+        assert!(diags.is_empty(), "text: {text:?}: {:?}", diags.into_vec());
+        true
+    }
+
+    #[test]
+    fn real_policies_take_the_fast_path_and_agree() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut fast = 0;
+        for dir in ["policies", "benches/corpus/policies", "tests/cases"] {
+            let mut stack = vec![root.join(dir)];
+            while let Some(d) = stack.pop() {
+                for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                    let p = entry.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if p.extension().is_some_and(|e| e == "policy") {
+                        let text = std::fs::read_to_string(&p).unwrap_or_default();
+                        fast += usize::from(agrees(&text));
+                    }
+                }
+            }
+        }
+        assert!(fast > 50, "only {fast} real policies took the fast path");
+    }
+
+    #[test]
+    fn edge_cases_agree() {
+        for text in [
+            "{'a': 'b'}",
+            "{'a' : 'b' , }",
+            "{'a': 'x' 'y'  , 'b': \"z\"\n# c\n}",
+            "{'a': 'x' # c\n}",
+            "[{'a': [1, -2, 0, 1_000, 1.5e3, -.5, .5E-2, 3., 0.0]}],",
+            "{'t': True, 'f': false, 'n': None, 'm': null, 'r': !ref.x_1, 's': !a}",
+            "\u{feff}{'a':'\\'\\\"\\n\\u00e9\\ud83d\\ude00\\x41\\\n'}",
+            "{'a': {}, 'b': [], 'c': [[]], 'd': [{}, ],}",
+            "{'a': 1_}",
+            "{'a': 01}",
+            "{'a': Truex}",
+            "{'a': 'b' 'c}",
+            "{'a': }",
+            "{'a' 'b': 1}",
+            "{\"k\": \"v\"}  \t\r\n ",
+            "'just a string'",
+            "",
+            "{'a': [1, 'b': 2}}",
+        ] {
+            agrees(text);
+        }
+        assert!(agrees(
+            "{'config': {'script': ['run scheduler 1', \"x = 'y'\"]}}"
+        ));
+    }
+
+    /// A random clean document, formatted with random blanks and comments.
+    fn document() -> impl Strategy<Value = String> {
+        let gap = prop_oneof![
+            Just(""),
+            Just(" "),
+            Just("\n    "),
+            Just("\t"),
+            Just(" # note\n"),
+            Just("\r\n"),
+            Just("\u{feff}"),
+            Just("\u{c}")
+        ];
+        let leaf = prop_oneof![
+            "'[a-z !=é\\\\\"{}\\[\\]]{0,12}'".prop_map(|s| s.replace('\\', "\\\\")),
+            "\"[a-z '!é]{0,12}\"",
+            Just("'a' 'b'".to_string()),
+            Just("'a'\n  \"b\" 'c'".to_string()),
+            "-?(0|[1-9](_?[0-9]){0,3})(\\.[0-9]{0,2})?([eE][+-]?[0-9]{1,2})?",
+            Just("True".to_string()),
+            Just("false".to_string()),
+            Just("None".to_string()),
+            Just("null".to_string()),
+            "![a-z_][a-z0-9_]{0,5}(\\.[a-z]{1,4}){0,2}",
+        ];
+        let tree = leaf.prop_recursive(4, 40, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5)
+                    .prop_map(|items| format!("[{}]", items.join(", "))),
+                prop::collection::vec(("'[a-z_]{1,8}'", inner), 0..5).prop_map(|entries| {
+                    let body: Vec<String> = entries
+                        .into_iter()
+                        .map(|(k, v)| format!("{k}: {v}"))
+                        .collect();
+                    format!("{{{}}}", body.join(", "))
+                }),
+            ]
+        });
+        (tree, prop::collection::vec(gap, 8), any::<bool>()).prop_map(|(doc, gaps, comma)| {
+            // Spread the blanks over the separators (outside strings).
+            let mut out = String::from(gaps[0]);
+            let mut k = 1;
+            let (mut quote, mut escaped) = (None, false);
+            for c in doc.chars() {
+                out.push(c);
+                match quote {
+                    Some(_) if escaped => escaped = false,
+                    Some(_) if c == '\\' => escaped = true,
+                    Some(q) if c == q => quote = None,
+                    Some(_) => {}
+                    None if c == '\'' || c == '"' => quote = Some(c),
+                    None if matches!(c, ',' | ':' | '[' | '{') => {
+                        out.push_str(gaps[k % gaps.len()]);
+                        k += 1;
+                    }
+                    None => {}
+                }
+            }
+            if comma {
+                out.push(',');
+            }
+            out.push_str(gaps[7]);
+            out
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn random_documents_agree_with_the_grammar(doc in document()) {
+            prop_assert!(agrees(&doc), "a clean document declined: {doc:?}");
+        }
+
+        #[test]
+        fn mutated_documents_agree_with_the_grammar(
+            doc in document(),
+            edits in prop::collection::vec(
+                (any::<prop::sample::Index>(), "[ ,:'\"\\[\\]{}#!\\\\\na1.eE+_Tn\t\r\u{b}\u{a0}\u{feff}é-]"),
+                1..4,
+            ),
+        ) {
+            let mut text = doc;
+            for (at, insert) in edits {
+                let mut i = at.index(text.len() + 1);
+                while !text.is_char_boundary(i) {
+                    i -= 1;
+                }
+                text.insert_str(i, &insert);
+            }
+            agrees(&text);
+        }
+    }
+}
