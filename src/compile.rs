@@ -18,6 +18,7 @@ use crate::emit::json::{default_json, map_node, stored_json};
 use crate::emit::servers::{self, ServerSet};
 use crate::kubernetes::{Kubernetes, NodePod};
 use crate::path_map::PathMap;
+use crate::resolve::engine::{Engine, NodeFacts};
 use crate::resolve::env_layers::EnvLayers;
 use crate::resolve::policy::{self, KeyValue};
 use crate::resolve::reference::resolve_word;
@@ -100,8 +101,16 @@ pub struct Options {
     pub levels: LintLevels,
     /// The runtime the policy is for (`--target`): decides which commands exist.
     pub target: Target,
-    /// Where node directories live on this machine (`--path-map`), to check `process` paths.
+    /// Where node directories live on this machine (`--path-map`, `--scripts`): `process`
+    /// paths are checked, and the files they name read and interpreted.
     pub path_map: PathMap,
+    /// The node directory of the deployment scripts whose `main.al` derives the node variables
+    /// (`--scripts`: `/app/deployment-scripts`, mapped in `path_map`); `None` uses the built-in
+    /// profile.
+    pub scripts: Option<String>,
+    /// What is known about the node itself (IP, host name, network); unknown facts are
+    /// decided at boot.
+    pub node: NodeFacts,
     /// Show the values of secret env keys (`*PASSW*`, `*SECRET*`, `*KEY*`, `*TOKEN*`) in
     /// diagnostics and in the env files' text (`--show-secrets`). Off by default: they are
     /// printed as `***`, as the CLI and the language server do.
@@ -141,6 +150,8 @@ pub struct Compilation {
     pub syntax: Option<ParsedPolicy>,
     /// The node's pod, Services and ports, when Helm values or manifests were given.
     pub kubernetes: Option<NodePod>,
+    /// For an `.al` script ([`crate::compile_script`]): what running it does.
+    pub script: Option<crate::compile_script::ScriptRun>,
 }
 
 impl Compilation {
@@ -238,10 +249,71 @@ fn compile_sources<'a>(
     kubernetes: &Kubernetes,
     options: &Options,
 ) -> Compilation {
+    let Prepared {
+        mut sources,
+        mut diags,
+        scope,
+        main: (policy_id, policy_usable),
+        pod,
+    } = prepare(policy, MAX_POLICY_BYTES, env_files, kubernetes, options);
+
+    let root = if policy_usable {
+        parse_policy(policy_id, sources.get(policy_id).text(), &mut diags)
+    } else {
+        None // unreadable input, already reported
+    };
+    if let Some(pod) = &pod {
+        crate::check::run_kubernetes_env(pod, &scope, &mut diags);
+    }
+    let output = root.as_ref().and_then(|parsed| {
+        compile_document(
+            parsed,
+            &scope,
+            &mut sources,
+            options,
+            pod.as_ref(),
+            &mut diags,
+        )
+    });
+    finish(
+        sources,
+        diags,
+        Finished {
+            output,
+            scope,
+            syntax: root,
+            kubernetes: pod,
+            script: None,
+        },
+        options,
+    )
+}
+
+/// The sources, findings so far and scope, before the main input is interpreted.
+pub(crate) struct Prepared {
+    pub(crate) sources: SourceMap,
+    pub(crate) diags: Diagnostics,
+    pub(crate) scope: Scope,
+    /// The main input (file 0), and whether it is usable text.
+    pub(crate) main: (FileId, bool),
+    /// The node's pod, when Helm values or manifests were given.
+    pub(crate) pod: Option<NodePod>,
+}
+
+/// Reads the main input (file 0, up to `max_bytes`), the Kubernetes inputs and the env
+/// files, runs the env checks and builds the scope (the built-in profile, or the deployment
+/// scripts with `scripts`).
+pub(crate) fn prepare<'a>(
+    main: Result<&Input, &Unreadable>,
+    max_bytes: usize,
+    env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
+    kubernetes: &Kubernetes,
+    options: &Options,
+) -> Prepared {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
 
-    let (policy_id, policy_usable) = add_source(&mut sources, policy, MAX_POLICY_BYTES, &mut diags);
+    let (policy_id, policy_usable) = add_source(&mut sources, main, max_bytes, &mut diags);
     let mut layers = EnvLayers::new();
     if options.profile == Profile::EdgeLake {
         for (name, value) in IMAGE_ENVIRONMENT {
@@ -288,32 +360,50 @@ fn compile_sources<'a>(
         },
         &mut diags,
     );
-    let scope = Scope::build(
-        options.profile,
-        layers,
-        has_env_files || pod.is_some(),
-        &options.sets,
-        &mut diags,
-        env_anchor.filter(|_| all_env_usable),
-    );
-
-    let root = if policy_usable {
-        parse_policy(policy_id, sources.get(policy_id).text(), &mut diags)
-    } else {
-        None // unreadable input, already reported
+    let env_known = has_env_files || pod.is_some();
+    let derived = match &options.scripts {
+        Some(dir) if options.profile == Profile::EdgeLake => {
+            let mut engine = Engine::new(options, &mut sources, &mut diags);
+            crate::resolve::deployment::derive(&mut engine, dir, layers, env_known, &options.sets)
+        }
+        _ => Err(layers),
     };
-    if let Some(pod) = &pod {
-        crate::check::run_kubernetes_env(pod, &scope, &mut diags);
-    }
-    let output = root.as_ref().and_then(|parsed| {
-        let ctx = DocumentInputs {
-            sources: &sources,
-            options,
-            pod: pod.as_ref(),
-        };
-        compile_document(parsed, &scope, &ctx, &mut diags)
+    let scope = derived.unwrap_or_else(|layers| {
+        Scope::build(
+            options.profile,
+            layers,
+            env_known,
+            &options.sets,
+            &mut diags,
+            env_anchor.filter(|_| all_env_usable),
+        )
     });
+    Prepared {
+        sources,
+        diags,
+        scope,
+        main: (policy_id, policy_usable),
+        pod,
+    }
+}
 
+/// What a compilation produced besides its sources and findings.
+pub(crate) struct Finished {
+    pub(crate) output: Option<CompiledPolicy>,
+    pub(crate) scope: Scope,
+    pub(crate) syntax: Option<ParsedPolicy>,
+    pub(crate) kubernetes: Option<NodePod>,
+    pub(crate) script: Option<crate::compile_script::ScriptRun>,
+}
+
+/// The compilation: suppressions and rule levels applied, findings sorted by place and
+/// duplicates dropped, secrets hidden unless asked for.
+pub(crate) fn finish(
+    mut sources: SourceMap,
+    mut diags: Diagnostics,
+    done: Finished,
+    options: &Options,
+) -> Compilation {
     if let Some(origin) = &options.levels.origin {
         let id = sources.add(SourceFile::new(origin.name.clone(), origin.text.clone()));
         check::unknown_rule_name::check(&sources, id, &options.levels, &mut diags);
@@ -330,10 +420,11 @@ fn compile_sources<'a>(
     let mut compilation = Compilation {
         sources,
         diagnostics,
-        output,
-        scope,
-        syntax: root,
-        kubernetes: pod,
+        output: done.output,
+        scope: done.scope,
+        syntax: done.syntax,
+        kubernetes: done.kubernetes,
+        script: done.script,
     };
     if !options.show_secrets {
         crate::secrets::hide_secrets(&mut compilation);
@@ -341,32 +432,29 @@ fn compile_sources<'a>(
     compilation
 }
 
-/// What the check stage needs besides the policy itself.
-struct DocumentInputs<'a> {
-    sources: &'a SourceMap,
-    options: &'a Options,
-    pod: Option<&'a NodePod>,
-}
-
 fn compile_document(
     parsed: &ParsedPolicy,
     scope: &Scope,
-    inputs: &DocumentInputs,
+    sources: &mut SourceMap,
+    options: &Options,
+    pod: Option<&NodePod>,
     diags: &mut Diagnostics,
 ) -> Option<CompiledPolicy> {
     let root = &parsed.root;
-    let options = inputs.options;
     let document = policy::document(root, diags)?;
     let keys = policy::server_keys(document.body, scope);
     let servers = servers::plan(&keys, document.body.span);
     let mut script_scope = scope.clone();
     let lines = match document.body.get("script") {
-        Some(entry) => run_script(&entry.value, &mut script_scope, diags),
+        Some(entry) => {
+            let mut engine = Engine::new(options, sources, diags);
+            run_script(&entry.value, &mut script_scope, &mut engine)
+        }
         None => Vec::new(),
     };
     check::run(
         &CheckContext {
-            sources: inputs.sources,
+            sources,
             trailing_commas: &parsed.trailing_commas,
             document: &document,
             keys: &keys,
@@ -377,9 +465,10 @@ fn compile_document(
         },
         diags,
     );
-    if let Some(pod) = inputs.pod {
+    if let Some(pod) = pod {
         check::run_kubernetes(pod, &servers, &keys, scope, diags);
     }
+    crate::resolve::script::report_unexplained_stops(&lines, diags);
     let object = match &root.kind {
         NodeKind::Array(items) => items.first().unwrap_or(root),
         _ => root,
@@ -582,12 +671,21 @@ fn output_document(compilation: &Compilation, diagnostics: Json) -> Json {
             "policy": out.policy,
             "resolved": out.resolved,
             "servers": out.servers.to_json(),
-            "commands": out.commands.iter().map(|c| json!({
-                "command": c.command,
-                "origin": sources.location(c.origin),
-                "catalog": c.catalog,
-                "args": c.args,
-            })).collect::<Vec<_>>(),
+            "commands": out.commands.iter().map(|c| {
+                let mut j = json!({
+                    "command": c.command,
+                    "origin": sources.location(c.origin),
+                    "catalog": c.catalog,
+                    "args": c.args,
+                });
+                if let Some(via) = c.via {
+                    j["via"] = json!(sources.location(via));
+                }
+                if let Some(why) = &c.condition {
+                    j["condition"] = json!(why);
+                }
+                j
+            }).collect::<Vec<_>>(),
             "diagnostics": diagnostics,
         }),
         None => json!({

@@ -13,6 +13,7 @@
 //! profile = "edgelake"         # or "plain"
 //! target  = "edgelake"         # or "anylog"
 //! path_map = ["/app/deployment-scripts=deployment-scripts"]
+//! scripts  = "deployment-scripts"  # derive node variables from its main.al (as --scripts)
 //! values  = ["chart/values.yaml", "deploy/operator.yaml"]   # Helm values, in Helm's order
 //! manifests = ["rendered/operator.yaml"]                       # or rendered manifests
 //! ```
@@ -116,6 +117,10 @@ pub struct PolicyGroup {
     /// the configuration file.
     #[serde(default)]
     pub path_map: Vec<String>,
+    /// A deployment-scripts checkout (relative to the configuration file) whose `main.al`
+    /// derives the node variables, as `--scripts`.
+    #[serde(default)]
+    pub scripts: Option<String>,
     /// Helm values files in Helm's order (the chart's `values.yaml` first), relative to the
     /// configuration file: the pod's env comes from them.
     #[serde(default)]

@@ -48,6 +48,7 @@
 
 pub(crate) mod check;
 pub(crate) mod compile;
+pub(crate) mod compile_script;
 #[cfg(feature = "config")]
 pub mod config;
 #[cfg(not(feature = "config"))]
@@ -79,16 +80,24 @@ pub use compile::{
     compile, compile_deployment, compile_files, Compilation, CompiledPolicy, Input, Options,
     Unreadable, UnreadableReason, MAX_ENV_BYTES, MAX_POLICY_BYTES,
 };
+pub use compile_script::{
+    compile_script, compile_script_files, is_script, ScriptRun, MAX_SCRIPT_BYTES,
+};
 pub use config::{LevelsOrigin, LintLevels};
 pub use diagnostic::{Diagnostic, Label, Rule, Severity, Suggestion};
 pub use edgelake::commands::Target;
+/// Where the EdgeLake image clones the deployment scripts, and the script it runs at boot
+/// (`--scripts DIR` maps the first to a checkout).
+pub use edgelake::node::{MAIN_SCRIPT, SCRIPTS_DIR};
 pub use emit::commands::Command;
 pub use emit::servers::ServerSet;
 pub use kubernetes::{template::ChartFiles, Kubernetes, NodePod};
-pub use path_map::{LocalFiles, Mapping, PathMap};
+pub use path_map::{LocalFiles, Mapping, NodeFile, PathMap};
+/// What elpc knows about the node itself, and what running a script leaves (commands, links).
+pub use resolve::engine::{Emitted, Link, NodeFacts};
 /// The variables a compilation resolved with ([`Compilation::scope`]) and the env → variable
 /// mapping it used.
-pub use resolve::scope::{Profile, Scope, VarValue, Variable};
+pub use resolve::scope::{Profile, Provenance, Scope, VarValue, Variable};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};
 
 /// Every rule elpc knows, in code order: code (`EL201`), name (`undefined-variable`), default

@@ -52,10 +52,11 @@ enum Command {
         #[command(flatten)]
         color: ColorArg,
     },
-    /// Check policies and print diagnostics only.
+    /// Check policies (and `.al` scripts) and print diagnostics only.
     Check {
         /// The policy files. An env file or elpc.toml stands for the policies it affects (the
         /// policies of the elpc.toml groups listing the env file; every policy below elpc.toml).
+        /// A `.al` file is checked as a script the node runs with `process`.
         #[arg(required = true)]
         policies: Vec<PathBuf>,
         #[command(flatten)]
@@ -114,6 +115,11 @@ struct InputArgs {
     /// --path-map /app/deployment-scripts=./deployment-scripts (repeatable)
     #[arg(long = "path-map", value_name = "NODE_DIR=LOCAL_DIR", value_parser = Mapping::parse)]
     path_map: Vec<Mapping>,
+    /// A deployment-scripts checkout: elpc runs its node-deployment/main.al (up to
+    /// set_params.al) on the env files to derive the node variables, and interprets the
+    /// scripts `process` lines name (mapped at /app/deployment-scripts).
+    #[arg(long, value_name = "DIR")]
+    scripts: Option<PathBuf>,
     #[command(flatten)]
     kubernetes: KubernetesArgs,
 }
@@ -153,6 +159,12 @@ struct RealFiles;
 impl LocalFiles for RealFiles {
     fn is_file(&self, path: &Path) -> bool {
         path.is_file()
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+    fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        disk::read_bounded(path, elpc::MAX_SCRIPT_BYTES).ok()
     }
 }
 
@@ -273,6 +285,13 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
             quiet,
             color,
         } => {
+            if elpc::is_script(&policy.display().to_string()) {
+                return Err(UsageError(format!(
+                    "{} is a script: check it with `elpc check {}`",
+                    policy.display(),
+                    policy.display()
+                )));
+            }
             // `-o -` is standard output, asked for by name.
             let to_stdout = output.as_deref() == Some(Path::new("-"));
             let output = output.filter(|_| !to_stdout);
@@ -587,6 +606,7 @@ impl Plan {
         let mut profile = None;
         let mut target = None;
         let mut group_path_map: Vec<Mapping> = Vec::new();
+        let mut group_scripts: Option<PathBuf> = None;
         if let Some((path, config)) = &found {
             levels = config.lint.clone();
             if let Some(origin) = &mut levels.origin {
@@ -610,6 +630,7 @@ impl Plan {
                 profile = group.profile().map_err(bad)?;
                 target = group.target().map_err(bad)?;
                 group_path_map = group.path_map(root).map_err(bad)?;
+                group_scripts = group.scripts.as_ref().map(|s| root.join(s));
             }
         }
         if let Some(files) = env_set {
@@ -643,6 +664,27 @@ impl Plan {
             )));
         }
         sets.extend(inputs.sets.iter().cloned());
+        let mut mappings = if inputs.path_map.is_empty() {
+            group_path_map
+        } else {
+            inputs.path_map.clone()
+        };
+        let scripts = inputs.scripts.clone().or(group_scripts);
+        if let Some(dir) = &scripts {
+            if !dir.join(elpc::MAIN_SCRIPT).is_file() {
+                return Err(UsageError(format!(
+                    "--scripts {}: no {} there (give the root of a deployment-scripts checkout)",
+                    dir.display(),
+                    elpc::MAIN_SCRIPT
+                )));
+            }
+            if !mappings.iter().any(|m| m.node_dir == elpc::SCRIPTS_DIR) {
+                mappings.push(Mapping {
+                    node_dir: elpc::SCRIPTS_DIR.to_string(),
+                    local_dir: dir.clone(),
+                });
+            }
+        }
         let profile = match inputs.profile {
             Some(ProfileArg::Edgelake) => Profile::EdgeLake,
             Some(ProfileArg::Plain) => Profile::Plain,
@@ -670,19 +712,25 @@ impl Plan {
                     None => target.unwrap_or_default(),
                 };
                 options.path_map = PathMap {
-                    mappings: if inputs.path_map.is_empty() {
-                        group_path_map
-                    } else {
-                        inputs.path_map.clone()
-                    },
+                    mappings,
                     files: Some(Arc::new(RealFiles)),
                 };
+                options.scripts = scripts.map(|_| elpc::SCRIPTS_DIR.to_string());
                 options
             },
         })
     }
 
     fn compile(&self, policy: &Path) -> Result<Compilation, UsageError> {
+        if elpc::is_script(&policy.display().to_string()) {
+            let script = read(policy, elpc::MAX_SCRIPT_BYTES)?;
+            let env: Vec<_> = self
+                .env
+                .iter()
+                .map(|p| read(p, MAX_ENV_BYTES))
+                .collect::<Result<_, _>>()?;
+            return Ok(elpc::compile_script_files(&script, &env, &self.options));
+        }
         let policy = read(policy, MAX_POLICY_BYTES)?;
         let env: Vec<_> = self
             .env

@@ -1,6 +1,9 @@
-//! Where node directories live on this machine (`--path-map NODE_DIR=LOCAL_DIR`), so that
-//! `process` paths can be checked. The library never touches the file system: the caller
-//! supplies a [`LocalFiles`] that answers "is this a file?".
+//! Where node directories live on this machine (`--path-map NODE_DIR=LOCAL_DIR`, and
+//! `--scripts DIR` for the deployment scripts), so that `process` paths can be checked and the
+//! scripts they name read. The library never touches the file system: the caller supplies a
+//! [`LocalFiles`] that answers "is this a file?", "is this a directory?" and "what does it
+//! hold?" (the CLI with the real file system, tests with files in memory, the browser with
+//! nothing).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,6 +12,25 @@ use std::sync::Arc;
 pub trait LocalFiles: Send + Sync {
     /// True when `path` is an existing file.
     fn is_file(&self, path: &Path) -> bool;
+    /// True when `path` is an existing directory.
+    fn is_dir(&self, _path: &Path) -> bool {
+        false
+    }
+    /// The bytes of the file at `path`, when it exists and can be read.
+    fn read(&self, _path: &Path) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+/// What elpc can learn about a file on the node through the path map.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeFile {
+    /// The file exists here, with these bytes (its local path for messages).
+    Read(Vec<u8>, PathBuf),
+    /// It is under a mapped directory and does not exist.
+    Missing(PathBuf),
+    /// No mapping covers it (or there are no files to ask): only the node knows.
+    Unknown,
 }
 
 /// One `NODE_DIR=LOCAL_DIR` mapping.
@@ -128,6 +150,38 @@ impl PathMap {
             }
         }
         PathStatus::Unmapped
+    }
+
+    /// Reads the node file `node_path` through its mapping.
+    pub fn read(&self, node_path: &str) -> NodeFile {
+        let (Some(files), Some((m, rest))) = (&self.files, self.under(node_path)) else {
+            return NodeFile::Unknown;
+        };
+        let local = m.local_dir.join(rest);
+        match files.read(&local) {
+            Some(bytes) => NodeFile::Read(bytes, local),
+            None if files.is_file(&local) => NodeFile::Unknown, // exists but unreadable here
+            None => NodeFile::Missing(local),
+        }
+    }
+
+    /// Where the node file `node_path` is on this machine, when a mapping covers it.
+    pub fn local_path(&self, node_path: &str) -> Option<PathBuf> {
+        let (m, rest) = self.under(node_path)?;
+        Some(m.local_dir.join(rest))
+    }
+
+    /// Whether `node_path` exists on the node (as a file or a directory, `file test`), when a
+    /// mapping covers it.
+    pub fn exists(&self, node_path: &str) -> Option<bool> {
+        let files = self.files.as_ref()?;
+        let trimmed = node_path.trim_end_matches('/');
+        if let Some(m) = self.mappings.iter().find(|m| m.node_dir == trimmed) {
+            return Some(files.is_dir(&m.local_dir));
+        }
+        let (m, rest) = self.under(node_path)?;
+        let local = m.local_dir.join(rest);
+        Some(files.is_file(&local) || files.is_dir(&local))
     }
 
     /// The mapping with the longest node directory that contains `node_path`, and the rest.

@@ -137,6 +137,26 @@ rules! {
     COMMAND_STRUCTURE = "EL412", "command-structure", Error, "command words in a layout the node rejects (no `where`, a key without a value)";
     /// Env values that make main.al or set_params.al run `exit scripts` before any policy.
     DEPLOYMENT_EXITS = "EL413", "deployment-exits", Error, "env values that make the deployment scripts exit before any config policy is applied";
+    /// A script line that ends the script at boot (an error no `on error` handler covers).
+    SCRIPT_STOPS = "EL501", "script-stops", Error, "script line that fails on the node and ends the script there";
+    /// A script line that fails at boot but whose error an `on error` handler covers.
+    SCRIPT_ERROR_HANDLED = "EL502", "script-error-handled", Warning, "script line that fails on the node; `on error` lets the script carry on";
+    /// `exit scripts` reached in a processed file.
+    SCRIPT_EXITS = "EL503", "script-exits", Error, "`exit scripts` in a processed file stops every running script";
+    /// A label defined twice: the file does not run.
+    DUPLICATE_LABEL = "EL504", "duplicate-label", Error, "label defined twice: the node refuses to run the script";
+    /// A `:name` line without its closing colon that a jump names.
+    LABEL_WITHOUT_COLON = "EL505", "label-without-colon", Warning, "`:name` line without the closing colon: not a label";
+    /// A loop or `process` recursion the node never leaves.
+    ENDLESS_LOOP = "EL506", "endless-loop", Error, "script that loops or processes itself forever";
+    /// An `if` inside a `do` whose result the next `do`/`else` lines read (§4.5).
+    IF_RESULT_OVERWRITTEN = "EL507", "if-result-overwritten", Warning, "`if` inside `do`/`then` that changes what the next `do`/`else` lines test";
+    /// elpc stops following a script (too many paths or lines): later values decided at boot.
+    SCRIPT_NOT_FOLLOWED = "EL508", "script-not-followed", Note, "script elpc stops following: what it sets from there on is decided at boot";
+    /// A `<` block or dictionary the file never closes.
+    UNCLOSED_BLOCK = "EL509", "unclosed-block", Warning, "`<` block (or dictionary) the file never closes: it never runs";
+    /// A policy `process` line whose script returns a code that stops the policy's list.
+    SCRIPT_LIST_STOPS = "EL510", "script-list-stops", Error, "processed script that returns a non-zero code, stopping the policy's script list";
     /// YAML (a values file, a manifest) that cannot be read, or that exceeds elpc's bounds.
     YAML_SYNTAX = "EL601", "yaml-syntax", Error, "YAML that Helm or kubectl cannot read, or that grows past elpc's bounds";
     /// A values file or manifest that is not for an EdgeLake node.

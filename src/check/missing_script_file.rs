@@ -27,14 +27,20 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         };
         let d = match map.status(resolved) {
             PathStatus::Unmapped | PathStatus::Exists => continue,
-            PathStatus::Missing { node_dir, local } => Diagnostic::new(
-                &MISSING_SCRIPT_FILE,
-                path.span,
-                format!("`{resolved}` does not exist"),
-            )
-            .label(format!("not found at {}", local.display()))
-            .note(format!("`{node_dir}` is mapped to this machine with --path-map"))
-            .note("`process` of a missing file fails (Missing_script) and the node stops the script list here"),
+            PathStatus::Missing { node_dir, local } => {
+                let d = Diagnostic::new(
+                    &MISSING_SCRIPT_FILE,
+                    path.span,
+                    format!("`{resolved}` does not exist"),
+                )
+                .label(format!("not found at {}", local.display()))
+                .note(format!("`{node_dir}` is mapped to this machine with --path-map"))
+                .note("`process` of a missing file fails (Missing_script) and the node stops the script list here");
+                match current_layout(map, &node_dir, resolved) {
+                    Some(found) => with_layout_fix(d, path, &found),
+                    None => d,
+                }
+            }
             PathStatus::NearMiss {
                 written_dir,
                 node_dir,
@@ -80,4 +86,39 @@ fn fix_in_place(path: &ProcessPath, written_dir: &str, node_dir: &str) -> Option
         Span::new(path.span.file, at..at + wrong.len()),
         right.to_string(),
     ))
+}
+
+/// The deployment scripts moved `policies/`, `database/`, … under `node-deployment/` (and
+/// `LOCAL_SCRIPTS` to the repository root): for a missing `<dir>/X`, the existing
+/// `<dir>/node-deployment/X`.
+fn current_layout(
+    map: &crate::path_map::PathMap,
+    node_dir: &str,
+    resolved: &str,
+) -> Option<String> {
+    let rest = resolved.strip_prefix(node_dir)?.strip_prefix('/')?;
+    if rest.starts_with("node-deployment/") {
+        return None;
+    }
+    let candidate = format!("{node_dir}/node-deployment/{rest}");
+    (map.status(&candidate) == PathStatus::Exists).then_some(candidate)
+}
+
+/// Says where the file is, and fixes a `!local_scripts/…` path in place.
+fn with_layout_fix(d: Diagnostic, path: &ProcessPath, found: &str) -> Diagnostic {
+    let d = d.help(format!(
+        "`{found}` exists: the current deployment-scripts layout keeps it under `node-deployment/`"
+    ));
+    let len = (path.span.end - path.span.start) as usize;
+    match path.written.find('/') {
+        Some(slash) if path.written.starts_with('!') && len == path.written.len() => {
+            let at = path.span.start as usize + slash + 1;
+            d.suggest(
+                "insert `node-deployment/`",
+                Span::new(path.span.file, at..at),
+                "node-deployment/",
+            )
+        }
+        _ => d,
+    }
 }

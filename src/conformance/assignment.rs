@@ -26,8 +26,11 @@ pub(super) fn run_lines(lines: &[&str], scope: &mut Scope) -> Vec<ScriptLine> {
         .get("config")
         .and_then(|c| c.value.get("script"))
         .map(|e| e.value.clone());
+    let options = crate::compile::Options::default();
+    let mut sources = crate::source::SourceMap::new();
+    let mut engine = crate::resolve::engine::Engine::new(&options, &mut sources, &mut diags);
     match script {
-        Some(node) => run_script(&node, scope, &mut diags),
+        Some(node) => run_script(&node, scope, &mut engine),
         None => Vec::new(),
     }
 }

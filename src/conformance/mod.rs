@@ -293,6 +293,43 @@ fn short(commit: &Json) -> String {
     commit.as_str().unwrap_or("?").chars().take(7).collect()
 }
 
+/// The second mode of `set_params` (tests/conformance/README.md): elpc interprets the real
+/// `main.al` + `set_params.al` (`--scripts` on the vendored checkout of the recorded commit)
+/// instead of its built-in profile, over every recorded case; it must agree on all of them.
+#[test]
+fn set_params_with_the_deployment_scripts() {
+    let (header, cases) = load("set_params");
+    assert_eq!(
+        header["deployment_scripts"]["commit"].as_str(),
+        Some("45b830b473a5b2a5e7bde600494973fc0c4a7cbf"),
+        "tests/fixtures/deployment-scripts holds 45b830b: re-vendor it with the recording"
+    );
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|case| {
+            set_params::replay(case, &set_params::deployment_scripts)
+                .err()
+                .map(|why| format!("{}: {why}", case.id))
+        })
+        .collect();
+    println!(
+        "set_params with --scripts: {} of {} cases agree",
+        cases.len() - failures.len(),
+        cases.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} disagree:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(12)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
 /// The runtime facts elpc keeps as data are the recorded runtime's: the command table's keys
 /// (how `process_cmd` finds a command) and the EdgeLake image's environment.
 #[test]

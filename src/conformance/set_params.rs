@@ -57,6 +57,50 @@ pub(crate) fn builtin_profile(case: &Case) -> (Options, Vec<Input>) {
     (options, vec![env_file(case)])
 }
 
+/// The deployment scripts themselves (`--scripts`): the vendored checkout of the recorded
+/// commit (`tests/fixtures/deployment-scripts`, deployment-scripts 45b830b) mapped where the
+/// image clones it, interpreted by elpc; the same env file and `--set` of the node's facts.
+pub(crate) fn deployment_scripts(case: &Case) -> (Options, Vec<Input>) {
+    let (mut options, env) = builtin_profile(case);
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deployment-scripts");
+    options.path_map = crate::path_map::PathMap {
+        mappings: vec![crate::path_map::Mapping {
+            node_dir: crate::edgelake::node::SCRIPTS_DIR.into(),
+            local_dir: dir,
+        }],
+        files: Some(std::sync::Arc::new(Disk)),
+    };
+    options.scripts = Some(crate::edgelake::node::SCRIPTS_DIR.into());
+    (options, env)
+}
+
+/// The vendored checkout, read from the disk.
+struct Disk;
+
+impl crate::path_map::LocalFiles for Disk {
+    fn is_file(&self, path: &std::path::Path) -> bool {
+        path.is_file()
+    }
+    fn is_dir(&self, path: &std::path::Path) -> bool {
+        path.is_dir()
+    }
+    fn read(&self, path: &std::path::Path) -> Option<Vec<u8>> {
+        std::fs::read(path).ok()
+    }
+}
+
+/// What only the node knows in a case: with the deployment scripts given, their own
+/// `setup.cfg` is not among it.
+fn boot_reason(case: &Case, path: &str, scripts: bool) -> Option<String> {
+    let why = case.boot_under(path)?;
+    let reasons: Vec<&str> = why
+        .split("; ")
+        .filter(|r| !(scripts && r.contains("setup.cfg")))
+        .collect();
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
 /// A policy that reads nothing: the replay looks at the scope only.
 const POLICY: &str = "{'config': {'name': 'conformance'}}";
 
@@ -76,23 +120,27 @@ fn stop_rules(case: &Case) -> &'static [&'static str] {
 
 pub(crate) fn replay(case: &Case, mode: &Mode) -> Verdict {
     let (options, env) = mode(case);
+    let scripts = options.scripts.is_some();
     let c = compile(&Input::text("policy", POLICY), &env, &options);
     let e = &case.expect;
     if let Some(x) = e.get("exception") {
         return Err(format!("the runtime raises {x}"));
     }
     if e["ret_val"] != 0 {
-        return stopped(case, &c);
+        return stopped(case, &c, scripts);
     }
-    compare_scope(case, &c)
+    compare_scope(case, &c, scripts)
 }
 
-fn stopped(case: &Case, c: &Compilation) -> Verdict {
+fn stopped(case: &Case, c: &Compilation, scripts: bool) -> Verdict {
     let rules = stop_rules(case);
+    // Interpreting the scripts finds the stop itself, at the script line (EL501, EL503).
+    let found =
+        |code: &str| rules.contains(&code) || (scripts && ["EL501", "EL503"].contains(&code));
     let reported = c
         .diagnostics
         .iter()
-        .any(|d| d.severity == Severity::Error && rules.contains(&d.rule.code));
+        .any(|d| d.severity == Severity::Error && found(d.rule.code));
     if reported {
         Ok(())
     } else {
@@ -105,7 +153,7 @@ fn stopped(case: &Case, c: &Compilation) -> Verdict {
     }
 }
 
-fn compare_scope(case: &Case, c: &Compilation) -> Verdict {
+fn compare_scope(case: &Case, c: &Compilation, scripts: bool) -> Verdict {
     let expect = case.expect["dictionary"]
         .as_object()
         .cloned()
@@ -121,7 +169,7 @@ fn compare_scope(case: &Case, c: &Compilation) -> Verdict {
     );
     for name in names {
         let got = scope.get(&name).map(|v| &v.value);
-        if let Some(why) = case.boot_under(&format!("dictionary.{name}")) {
+        if let Some(why) = boot_reason(case, &format!("dictionary.{name}"), scripts) {
             if !matches!(got, Some(VarValue::AtBoot(_))) {
                 problems.push(format!("`{name}` decided at boot ({why}), elpc {got:?}"));
             }

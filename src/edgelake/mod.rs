@@ -6,3 +6,4 @@ pub mod config_keys;
 pub mod dispatch;
 pub mod node;
 pub mod profile;
+pub mod runtime_commands;

@@ -102,3 +102,30 @@ pub static IMAGE_SCRIPTS: &[&str] = &[
     "/app/deployment-scripts",
     "/app/deployment-scripts/node-deployment",
 ];
+
+/// The directory variables `params.set_directory_locations(home)` sets, in its order (also what
+/// `set anylog home <dir>` sets), for a home directory.
+pub fn directory_variables(home: &str) -> Vec<(String, String)> {
+    let home = home.replace('\\', "/");
+    let home = home.strip_suffix('/').unwrap_or(&home);
+    DIRECTORIES
+        .iter()
+        .map(|(name, rest)| {
+            let value = if rest.is_empty() {
+                home.to_string()
+            } else {
+                format!("{home}/{rest}")
+            };
+            (name.to_string(), value)
+        })
+        .collect()
+}
+
+/// Where the EdgeLake image clones the deployment scripts (`--scripts` maps it to a checkout).
+pub const SCRIPTS_DIR: &str = "/app/deployment-scripts";
+
+/// The entry script the image runs at boot, under [`SCRIPTS_DIR`].
+pub const MAIN_SCRIPT: &str = "node-deployment/main.al";
+
+/// The home directory `params.init` uses when `EDGELAKE_HOME` is unset.
+pub const DEFAULT_HOME: &str = "/app/EdgeLake";

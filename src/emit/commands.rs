@@ -24,6 +24,10 @@ pub struct Command {
     /// Its parsed arguments: where-clause pairs typed (`{"time": {"value": 30, "unit":
     /// "seconds"}}`), the `process` path, positional words; values only the node knows as written.
     pub args: Json,
+    /// For a command of a `process`ed script: the policy line that led there.
+    pub via: Option<Span>,
+    /// `Some(why)` when it runs only on some boot paths (inside a processed script).
+    pub condition: Option<String>,
 }
 
 fn catalog_and_args(command: Option<&CommandUse>) -> (Option<&'static str>, Json) {
@@ -84,11 +88,14 @@ pub fn stop_at(line: &ScriptLine, target: Target, vars: &dyn Variables) -> Optio
     if unknown && !words.is_empty() {
         return Some(Stop::Dispatch);
     }
-    command
+    let rejected = command
         .problems
         .iter()
-        .any(|p| !matches!(p.kind, ProblemKind::IgnoredKey | ProblemKind::UnknownTask))
-        .then_some(Stop::Handler)
+        .any(|p| !matches!(p.kind, ProblemKind::IgnoredKey | ProblemKind::UnknownTask));
+    // The script engine's own finding: a form the command's handler does not have (`test
+    // file`), or a processed script that stops the list.
+    let engine_stops = line.stops.as_ref().is_some_and(|s| s.definite);
+    (rejected || engine_stops).then_some(Stop::Handler)
 }
 
 /// The commands in execution order. Stops where the node stops: after a server failure no
@@ -112,6 +119,8 @@ pub fn command_list(
                 origin: p.origin,
                 catalog,
                 args,
+                via: None,
+                condition: None,
             }
         })
         .collect();
@@ -133,8 +142,25 @@ pub fn command_list(
             origin: line.span,
             catalog,
             args,
+            via: None,
+            condition: None,
         });
-        if stop_at(line, target, vars).is_some() {
+        for e in &line.processed {
+            let parsed = tokenize(&e.text)
+                .ok()
+                .and_then(|t| parse_command(&t.words, vars, &|_| e.origin, Guard::Always));
+            let (catalog, args) = catalog_and_args(parsed.as_ref());
+            out.push(Command {
+                command: e.text.clone(),
+                origin: e.origin,
+                catalog,
+                args,
+                via: Some(line.span),
+                condition: e.condition.clone(),
+            });
+        }
+        if stop_at(line, target, vars).is_some() || line.stops.as_ref().is_some_and(|s| s.definite)
+        {
             break;
         }
     }
@@ -154,13 +180,22 @@ pub fn to_al_script(commands: &[Command], sources: &SourceMap, title: &str) -> S
     out.push_str("# Lines whose `if` only the node can decide are kept as written.\n");
     for c in commands {
         let catalog = c.catalog.map(|n| format!(" ({n})")).unwrap_or_default();
+        let via = c
+            .via
+            .map(|v| format!(", processed from {}", one_line(&sources.location(v))))
+            .unwrap_or_default();
+        let condition = c
+            .condition
+            .as_ref()
+            .map(|w| format!("\n# only on some boot paths: {}", one_line(w)))
+            .unwrap_or_default();
         let command = if c.command.contains(is_line_break) {
             "# left out: this command holds a line break (EL012 command-line-break)"
         } else {
             &c.command
         };
         out.push_str(&format!(
-            "\n# {}{catalog}\n{command}\n",
+            "\n# {}{catalog}{via}{condition}\n{command}\n",
             one_line(&sources.location(c.origin)),
         ));
     }

@@ -76,6 +76,39 @@ impl Analysis {
         Some(Analysis::run(ws, path, input, setup))
     }
 
+    /// Checks the `.al` script at `path` as the node runs it with `process`, with the env
+    /// files and options of its `elpc.toml` group.
+    pub fn script(ws: &mut Workspace, path: &Path) -> Option<Analysis> {
+        let setup = ws.setup_for(path);
+        let input = ws.read(path, crate::compile_script::MAX_SCRIPT_BYTES)?;
+        let mut files = vec![path.to_path_buf()];
+        let mut env = Vec::new();
+        for p in &setup.env {
+            if let Some(input) = ws.read(p, MAX_ENV_BYTES) {
+                files.push(p.clone());
+                env.push(input);
+            }
+        }
+        let compilation = crate::compile_script::compile_script_files(&input, &env, &setup.options);
+        // The files the interpreter read (deployment scripts, processed files) are named by
+        // their node path: map them back to this machine for go to definition.
+        for (id, source) in compilation.sources.iter().skip(files.len()) {
+            let _ = id;
+            let local = setup
+                .options
+                .path_map
+                .local_path(source.name())
+                .unwrap_or_else(|| PathBuf::from(source.name()));
+            files.push(local);
+        }
+        let outline = script_outline(compilation.sources.get(FileId(0)).text());
+        Some(Analysis {
+            files,
+            compilation,
+            outline,
+        })
+    }
+
     /// Compiles the deployment a values file or manifest belongs to against an empty policy,
     /// to check it; `None` when no `elpc.toml` group lists it.
     pub fn values_stack(ws: &mut Workspace, yaml: &Path) -> Option<Analysis> {
@@ -277,3 +310,39 @@ pub use crate::secrets::is_secret_name as is_secret;
 
 /// How a masked value is shown.
 pub const MASK: &str = "•••••• (secret, masked)";
+
+/// The references written in a script (comment lines skipped), for hover and navigation.
+fn script_outline(text: &str) -> Outline {
+    let mut out = Outline::default();
+    let mut at = 0usize;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut offset = 0;
+        for word in line.split(|c: char| c.is_whitespace()) {
+            let here = start + offset;
+            offset += word.len() + 1;
+            if word.is_empty() {
+                continue;
+            }
+            let trimmed =
+                word.trim_matches(|c| matches!(c, '"' | '\'' | ',' | '(' | ')' | '<' | '>'));
+            let lead = word.find(trimmed).unwrap_or(0);
+            let word_span = Span::new(FileId(0), here + lead..here + lead + trimmed.len());
+            for r in references_in(trimmed) {
+                out.refs.push(Site {
+                    sigil: r.sigil,
+                    name: r.name,
+                    span: word_span.narrow(r.range),
+                    word: trimmed.to_string(),
+                    word_span,
+                    line: None,
+                });
+            }
+        }
+    }
+    out
+}

@@ -106,6 +106,18 @@ pub fn origin_text(analysis: &Analysis, var: &Variable) -> String {
             "assigned by the script line at `{}`",
             analysis.short_location(*span)
         ),
+        Provenance::Script { span, env } => {
+            let line = format!(
+                "set by the deployment script line at `{}`",
+                analysis.short_location(*span)
+            );
+            match env {
+                Some((key, origin)) => {
+                    format!("{line}  \nfrom {}", env_chain(analysis, key, origin, &[]))
+                }
+                None => line,
+            }
+        }
         Provenance::EnvAtBoot { keys } => format!(
             "no env file found: decided at boot from the env key {}",
             keys.join(" or ")

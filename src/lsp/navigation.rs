@@ -80,6 +80,7 @@ pub fn definition(
                 origin, overrides, ..
             }) => env_lines(origin, overrides),
             Some(Provenance::Assignment { span }) => vec![*span],
+            Some(Provenance::Script { span, .. }) => vec![*span],
             _ => Vec::new(),
         },
         Sigil::Env => scope
@@ -91,6 +92,24 @@ pub fn definition(
     spans
         .into_iter()
         .filter_map(|s| location(analysis, s, encoding))
+        .collect()
+}
+
+/// Where a word of a script jumps: the label of a `goto`/`call`/`on error`, the file a
+/// `process` reads (from the interpreter's run).
+pub fn script_links(analysis: &Analysis, offset: u32, encoding: Encoding) -> Vec<Location> {
+    let Some(run) = &analysis.compilation.script else {
+        return Vec::new();
+    };
+    run.links
+        .iter()
+        .filter(|(span, _)| span.file == FileId(0) && super::hover::touches(*span, offset))
+        .filter_map(|(_, link)| match link {
+            crate::resolve::engine::Link::Label(at) => location(analysis, *at, encoding),
+            crate::resolve::engine::Link::File(id) => {
+                location(analysis, Span::new(*id, 0..0), encoding)
+            }
+        })
         .collect()
 }
 

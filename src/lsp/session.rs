@@ -79,7 +79,7 @@ impl Session {
     /// Marks a file and everything that depends on it for re-checking.
     fn touched(&mut self, path: &Path) {
         match self.kind(path) {
-            FileKind::Policy => {
+            FileKind::Policy | FileKind::Script => {
                 self.dirty.insert(path.to_path_buf());
             }
             FileKind::Env | FileKind::Values => {
@@ -157,8 +157,13 @@ impl Session {
             };
             let (uri, version) = (doc.uri.clone(), doc.version);
             match self.kind(&path) {
-                FileKind::Policy => {
-                    let Some(analysis) = Analysis::policy(&mut self.ws, &path) else {
+                FileKind::Policy | FileKind::Script => {
+                    let analysis = if self.kind(&path) == FileKind::Script {
+                        Analysis::script(&mut self.ws, &path)
+                    } else {
+                        Analysis::policy(&mut self.ws, &path)
+                    };
+                    let Some(analysis) = analysis else {
                         continue;
                     };
                     let diags = diagnostics::for_file(&analysis, FileId(0), encoding);
@@ -222,6 +227,10 @@ impl Session {
     pub fn definition(&self, uri: &Url, pos: Position) -> Vec<Location> {
         match self.locate(uri, pos) {
             Some((analysis, FileId(0), at)) => {
+                let jumps = navigation::script_links(analysis, at, self.ws.encoding);
+                if !jumps.is_empty() {
+                    return jumps;
+                }
                 navigation::definition(analysis, analysis.outline(), at, self.ws.encoding)
             }
             _ => Vec::new(),

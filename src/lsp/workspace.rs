@@ -49,6 +49,8 @@ pub enum FileKind {
     Values,
     /// `elpc.toml`.
     Config,
+    /// An `.al` script, checked as the node runs it with `process`.
+    Script,
     /// Anything else.
     Other,
 }
@@ -93,6 +95,8 @@ pub fn kind_of(path: &Path, text: &str) -> FileKind {
         FileKind::Config
     } else if name.ends_with(".policy") {
         FileKind::Policy
+    } else if name.ends_with(".al") {
+        FileKind::Script
     } else if name == ".env" || name.ends_with(".env") {
         FileKind::Env
     } else if name.ends_with(".yaml") || name.ends_with(".yml") {
@@ -335,16 +339,28 @@ impl Workspace {
 /// The options an `elpc.toml` group gives its policies. A setting the editor cannot read falls
 /// back to the default (the CLI reports it as a usage error).
 fn group_options(group: &PolicyGroup, base: &Path, levels: LintLevels) -> Options {
+    let mut mappings = group.path_map(base).unwrap_or_default();
+    let scripts = group.scripts.as_ref().map(|dir| {
+        let node_dir = crate::edgelake::node::SCRIPTS_DIR;
+        if !mappings.iter().any(|m| m.node_dir == node_dir) {
+            mappings.push(crate::path_map::Mapping {
+                node_dir: node_dir.to_string(),
+                local_dir: base.join(dir),
+            });
+        }
+        node_dir.to_string()
+    });
     Options {
         profile: group.profile().ok().flatten().unwrap_or_default(),
         target: group.target().ok().flatten().unwrap_or_default(),
         path_map: PathMap {
-            mappings: group.path_map(base).unwrap_or_default(),
+            mappings,
             files: Some(Arc::new(DiskFiles)),
         },
+        scripts,
         sets: group.set.clone().into_iter().collect(),
         levels,
-        show_secrets: false,
+        ..Options::default()
     }
 }
 
@@ -354,6 +370,12 @@ struct DiskFiles;
 impl LocalFiles for DiskFiles {
     fn is_file(&self, path: &Path) -> bool {
         path.is_file()
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+    fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        crate::disk::read_bounded(path, crate::compile_script::MAX_SCRIPT_BYTES).ok()
     }
 }
 

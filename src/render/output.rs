@@ -36,6 +36,8 @@ pub fn compile_document(compilation: &Compilation) -> String {
                         origin: sources.location(c.origin),
                         catalog: c.catalog,
                         args: &c.args,
+                        via: c.via.map(|v| sources.location(v)),
+                        condition: c.condition.as_deref(),
                     })
                     .collect(),
                 diagnostics,
@@ -75,6 +77,12 @@ struct CommandView<'a> {
     origin: String,
     catalog: Option<&'static str>,
     args: &'a Json,
+    /// The script line that processed the file this command is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    via: Option<String>,
+    /// Why the command runs only on some boot paths.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<&'a str>,
 }
 
 #[cfg(test)]

@@ -6,11 +6,14 @@ pub mod assignment;
 pub mod cast;
 pub mod command;
 pub mod condition;
+pub mod deployment;
+pub mod engine;
 pub mod env_layers;
 pub mod policy;
 pub mod reference;
 pub mod scope;
 pub mod script;
+mod script_stops;
 #[cfg(test)]
 pub(crate) mod test_vars;
 pub mod value;

@@ -2,6 +2,8 @@
 //! variables, `--set` values and assignments made by earlier script lines, each with where it
 //! came from.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use crate::diagnostic::Diagnostics;
@@ -66,6 +68,13 @@ pub enum Provenance {
         /// The env keys that would set it.
         keys: &'static [&'static str],
     },
+    /// Set by a line of a deployment script elpc interpreted (`--scripts`, a `process`ed file).
+    Script {
+        /// The script line.
+        span: Span,
+        /// The env key the value was copied from (`x = $KEY`), with where that key was set.
+        env: Option<(String, EnvOrigin)>,
+    },
 }
 
 /// One variable.
@@ -82,8 +91,10 @@ pub struct Variable {
 /// Everything a reference can see.
 #[derive(Clone, Debug)]
 pub struct Scope {
-    vars: IndexMap<String, Variable>,
-    env: EnvLayers,
+    /// Shared entries: a boot path cloned from another shares its variables until it changes
+    /// one (the script engine clones scopes at every decision only the node can make).
+    vars: IndexMap<String, Arc<Variable>>,
+    env: Arc<EnvLayers>,
     env_known: bool,
     opaque_after: Option<Span>,
 }
@@ -99,12 +110,7 @@ impl Scope {
         diags: &mut Diagnostics,
         env_anchor: Option<Span>,
     ) -> Scope {
-        let mut scope = Scope {
-            vars: IndexMap::new(),
-            env,
-            env_known,
-            opaque_after: None,
-        };
+        let mut scope = Scope::bare(env, env_known);
         for var in node::NODE_VARIABLES {
             let value = match var.fixed {
                 Some(v) => VarValue::Known(v.to_string()),
@@ -179,16 +185,96 @@ impl Scope {
         vars: impl IntoIterator<Item = (String, VarValue)>,
         provenance: Provenance,
     ) -> Scope {
-        let mut scope = Scope {
-            vars: IndexMap::new(),
-            env,
-            env_known: true,
-            opaque_after: None,
-        };
+        let mut scope = Scope::bare(env, true);
         for (name, value) in vars {
             scope.define(&name, value, provenance.clone());
         }
         scope
+    }
+
+    /// A scope with only the env layers: no variable yet (the dictionary the deployment
+    /// scripts start from is filled by the caller).
+    pub fn bare(env: EnvLayers, env_known: bool) -> Scope {
+        Scope {
+            vars: IndexMap::new(),
+            env: Arc::new(env),
+            env_known,
+            opaque_after: None,
+        }
+    }
+
+    /// Removes a variable (`params.reset_key`).
+    pub fn remove(&mut self, name: &str) {
+        self.vars.shift_remove(name);
+    }
+
+    /// The scope after one of two boot paths: a variable keeps its value when both paths agree
+    /// on it, and is decided at boot when they do not (or only one path defines it).
+    pub fn join(&self, other: &Scope) -> Scope {
+        let mut out = self.clone();
+        let some_paths = || VarValue::AtBoot("set only on some boot paths".into());
+        for (name, var) in &self.vars {
+            match other.vars.get(name) {
+                Some(o) if Arc::ptr_eq(o, var) || o.value == var.value => {}
+                Some(o) => {
+                    let why = match (&var.value, &o.value) {
+                        (VarValue::Known(a), VarValue::Known(b)) => {
+                            format!("`{a}` or `{b}`, depending on what the node finds at boot")
+                        }
+                        _ => "depends on what the node finds at boot".to_string(),
+                    };
+                    Arc::make_mut(out.vars.get_mut(name).expect("present")).value =
+                        VarValue::AtBoot(why);
+                }
+                None => {
+                    Arc::make_mut(out.vars.get_mut(name).expect("present")).value = some_paths();
+                }
+            }
+        }
+        for (name, var) in &other.vars {
+            if !self.vars.contains_key(name) {
+                let mut v = Variable::clone(var);
+                v.value = some_paths();
+                out.vars.insert(name.clone(), Arc::new(v));
+            }
+        }
+        if !Arc::ptr_eq(&self.env, &other.env) {
+            // Environment variables a script set on one path only: unknown after the join.
+            for var in other.env.iter() {
+                let same = self
+                    .env
+                    .get(&var.name)
+                    .is_some_and(|v| v.value == var.value);
+                if !same {
+                    Arc::make_mut(&mut out.env).set_base(&var.name, "", "a script line");
+                }
+            }
+        }
+        out.opaque_after = self.opaque_after.or(other.opaque_after);
+        out
+    }
+
+    /// Marks every variable in `names` as decided at boot (when elpc stops following a script).
+    pub fn forget(&mut self, names: &[String], why: &str) {
+        for name in names {
+            if let Some(v) = self.vars.get_mut(name) {
+                Arc::make_mut(v).value = VarValue::AtBoot(why.to_string());
+            }
+        }
+    }
+
+    /// A hash of every value (not provenance): two scopes with the same fingerprint behave
+    /// the same from here on.
+    pub fn fingerprint(&self, hasher: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        for (name, var) in &self.vars {
+            name.hash(hasher);
+            match &var.value {
+                VarValue::Known(v) => (0u8, v).hash(hasher),
+                VarValue::AtBoot(_) => 1u8.hash(hasher),
+            }
+        }
+        self.opaque_after.is_some().hash(hasher);
     }
 
     /// Defines (or redefines) a variable. An empty known value deletes it, as `add_param` does.
@@ -199,11 +285,11 @@ impl Scope {
         }
         self.vars.insert(
             name.to_string(),
-            Variable {
+            Arc::new(Variable {
                 name: name.to_string(),
                 value,
                 provenance,
-            },
+            }),
         );
     }
 
@@ -213,20 +299,21 @@ impl Scope {
         if name.is_empty() {
             return; // the node's `os.environ[""] = …` raises and is ignored
         }
+        let env = Arc::make_mut(&mut self.env);
         match value {
-            VarValue::Known(v) => self.env.set_base(name, &v, "a script line"),
-            VarValue::AtBoot(_) => self.env.set_base(name, "", "a script line"),
+            VarValue::Known(v) => env.set_base(name, &v, "a script line"),
+            VarValue::AtBoot(_) => env.set_base(name, "", "a script line"),
         }
     }
 
     /// The variable, if defined.
     pub fn get(&self, name: &str) -> Option<&Variable> {
-        self.vars.get(name)
+        self.vars.get(name).map(|v| &**v)
     }
 
     /// Every defined variable, in definition order.
     pub fn iter(&self) -> impl Iterator<Item = &Variable> {
-        self.vars.values()
+        self.vars.values().map(|v| &**v)
     }
 
     /// The env layers behind `$NAME`.

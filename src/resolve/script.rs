@@ -1,15 +1,21 @@
-//! The policy's `script` list, run through the node's rules (§2.7, §3.6, §4): each line is
-//! tokenized, its `if` decided now or left for boot, its assignments applied to the scope for
-//! the lines after it, and its references recorded for the checks.
+//! The policy's `script` list (§2.7): a script with no labels that stops at the first line
+//! returning anything but success. Each line runs through the script engine
+//! ([`crate::resolve::engine`]) — `if`s decided now or left for boot, assignments applied for
+//! the lines after, `process`ed files interpreted when elpc can read them — and is recorded
+//! with its words, references and command for the checks.
 
+use super::script_stops::report_stop;
+pub use super::script_stops::report_unexplained_stops;
 use crate::check::catalog::SCRIPT_SYNTAX;
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::resolve::assignment::{self, Effect};
+use crate::diagnostic::Diagnostic;
 use crate::resolve::command::{parse_command, CommandUse, Guard};
 use crate::resolve::condition::{evaluate, parse_if, Truth};
-use crate::resolve::reference::{references_in, resolve_word, Sigil};
-use crate::resolve::scope::{Provenance, Scope, VarValue};
-use crate::resolve::value::{Resolved, Value, Variables};
+use crate::resolve::engine::line::{substitute, Cmd};
+use crate::resolve::engine::merge::merge_emitted;
+use crate::resolve::engine::report::Cause;
+use crate::resolve::engine::{code, exec, group, Emitted, Engine, State, Tri};
+use crate::resolve::reference::{references_in, Sigil};
+use crate::resolve::scope::Scope;
 use crate::source::{FileId, Span};
 use crate::syntax::policy::{Node, NodeKind, StrLit};
 use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word};
@@ -83,10 +89,28 @@ pub struct ScriptLine {
     pub command: Option<CommandUse>,
     /// A `&` that ends the command early (the rest is queued as another command, §2.7).
     pub ampersand: Option<Span>,
+    /// The commands a `process`ed script runs (elpc read and interpreted it), in order.
+    pub processed: Vec<Emitted>,
+    /// The list stops at this line on some or all boot paths.
+    pub stops: Option<ListStop>,
+    /// An earlier line stopped the list on every boot path: this one never runs.
+    pub unreachable: bool,
+    /// Why the line fails on the node, as the engine found it (reported as `script-stops`
+    /// when no policy rule explains the failure).
+    pub failure: Option<Cause>,
     /// For an `if` only the node decides: the line with the references of its `then` command
     /// resolved as that command would resolve them (what the command list shows, so that its
     /// text and its arguments come from one resolution).
     pub boot_text: Option<String>,
+}
+
+/// Why the list stops at a line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListStop {
+    /// The node's return code.
+    pub code: i32,
+    /// On every boot path (else only on some).
+    pub definite: bool,
 }
 
 impl ScriptLine {
@@ -148,17 +172,25 @@ impl LineMap<'_> {
     }
 }
 
-/// Runs every line of a `script` list value in order against `scope`.
-pub fn run_script(node: &Node, scope: &mut Scope, diags: &mut Diagnostics) -> Vec<ScriptLine> {
+/// Runs every line of a `script` list value in order from `scope`, through `eng`.
+pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<ScriptLine> {
     let NodeKind::Array(items) = &node.kind else {
         return Vec::new();
     };
+    // The list runs with the caller's status object: its last `if` result is unknown here.
+    let mut state = Some(State {
+        if_result: Tri::AtBoot,
+        ..State::new(scope.clone())
+    });
     let mut lines = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let NodeKind::Str(lit) = &item.kind else {
             continue;
         };
-        lines.push(run_line(index, item.span, lit, scope, diags));
+        lines.push(run_line(index, item.span, lit, &mut state, scope, eng));
+    }
+    if let Some(st) = state {
+        *scope = st.scope;
     }
     lines
 }
@@ -167,8 +199,9 @@ fn run_line(
     index: usize,
     span: Span,
     lit: &StrLit,
-    scope: &mut Scope,
-    diags: &mut Diagnostics,
+    state: &mut Option<State>,
+    last_scope: &mut Scope,
+    eng: &mut Engine,
 ) -> ScriptLine {
     let raw = lit.value.as_str();
     let trimmed_start = raw.len() - raw.trim_start().len();
@@ -192,6 +225,10 @@ fn run_line(
         words: Vec::new(),
         command: None,
         ampersand: None,
+        processed: Vec::new(),
+        stops: None,
+        unreachable: state.is_none(),
+        failure: None,
         boot_text: None,
     };
     if text.is_empty() || text.starts_with('#') {
@@ -200,7 +237,7 @@ fn run_line(
     let tokens = match tokenize(text) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(syntax_error(e, &map));
+            eng.report(syntax_error(e, &map));
             line.outcome = LineOutcome::Invalid;
             return line;
         }
@@ -220,42 +257,110 @@ fn run_line(
             span: map.span(w.range.clone()),
         })
         .collect();
+    // What the line means is read in the scope before it runs.
+    let scope: &Scope = match state {
+        Some(st) => &st.scope,
+        None => last_scope,
+    };
     line.outcome = if words[0].text == "if" {
-        run_if(
+        match describe_if(
             text,
             &words,
             &map,
             scope,
             (&mut line.refs, &mut line.command, &mut line.boot_text),
-            diags,
-        )
+        ) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                eng.report(syntax_error(e, &map));
+                return line; // the node fails the line before running anything
+            }
+        }
     } else {
         record_refs(&words, &map, scope, &mut line.refs, |_| RefContext::Value);
         line.command = parse_command(&words, scope, &|r| map.span(r), Guard::Always);
-        run_command(text, &words, scope, span)
+        match crate::resolve::assignment::effect(&words, scope) {
+            Some(crate::resolve::assignment::Effect::Fails { message, .. }) => {
+                LineOutcome::Fails(message)
+            }
+            _ => LineOutcome::Runs(command_text(text, &words, scope)),
+        }
     };
+    // What the line does.
+    let Some(mut st) = state.take() else {
+        return line;
+    };
+    st.emitted.clear();
+    eng.missing = None;
+    let files_before = eng.files_run;
+    let cmd = Cmd::with_words(text, span, Ok(words), &|r| map.span(r));
+    let branches = group(exec(eng, &cmd, st));
+    // The policy's own rules report most failures; what they miss is reported after them.
+    line.failure = eng.cause.take();
+    let missing = eng.missing.take();
+    let mut emitted: Option<Vec<Emitted>> = None;
+    let mut continuing: Option<State> = None;
+    let mut stop_code = None;
+    for b in branches {
+        emitted = Some(match emitted {
+            Some(e) => merge_emitted(e, b.state.emitted.clone()),
+            None => b.state.emitted.clone(),
+        });
+        if b.ret.code == code::SUCCESS {
+            continuing = Some(match continuing {
+                Some(c) => c.join(b.state),
+                None => b.state,
+            });
+        } else {
+            stop_code.get_or_insert(b.ret.code);
+            *last_scope = b.state.scope;
+        }
+    }
+    line.processed = emitted
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.origin != span)
+        .collect();
+    if let Some(code) = stop_code {
+        line.stops = Some(ListStop {
+            code,
+            definite: continuing.is_none(),
+        });
+        let from_file = eng.files_run > files_before && missing.is_none();
+        if from_file {
+            report_stop(eng, &line, code, continuing.is_none());
+        }
+    }
+    if let Some(c) = &continuing {
+        *last_scope = c.scope.clone();
+    }
+    *state = continuing;
     line
 }
 
-fn run_if(
+/// The command a line runs, with known references replaced (assignments as written).
+fn command_text(text: &str, words: &[Word], scope: &Scope) -> String {
+    // A data assignment runs as written; `x = command` runs its (substituted) command.
+    if crate::resolve::assignment::effect(words, scope).is_some() {
+        text.to_string()
+    } else {
+        substitute(text, words, scope)
+    }
+}
+
+/// What an `if` line does, decided in `scope` without running it.
+fn describe_if(
     text: &str,
     words: &[Word],
     map: &LineMap,
-    scope: &mut Scope,
+    scope: &Scope,
     (refs, command, boot_text): (
         &mut Vec<RefUse>,
         &mut Option<CommandUse>,
         &mut Option<String>,
     ),
-    diags: &mut Diagnostics,
-) -> LineOutcome {
-    let parsed = match parse_if(words) {
-        Ok(p) => p,
-        Err(e) => {
-            diags.push(syntax_error(e, map));
-            return LineOutcome::Invalid;
-        }
-    };
+) -> Result<LineOutcome, ScriptSyntaxError> {
+    let parsed = parse_if(words)?;
     let then_start = parsed.then.as_ref().map_or(words.len(), |r| r.start);
     let condition_end = then_start.saturating_sub(usize::from(parsed.then.is_some()));
     let condition_words = &words[1..condition_end.max(1)];
@@ -275,9 +380,6 @@ fn run_if(
         .map(|r| &words[r.clone()])
         .unwrap_or(&[]);
     record_refs(then_words, map, scope, refs, |_| RefContext::Value);
-    let then_text = then_words
-        .first()
-        .map(|first| &text[first.range.start..words[words.len() - 1].range.end]);
     let truth = evaluate(&parsed.condition, scope);
     let decided = match &truth {
         Truth::True => Some(true),
@@ -305,9 +407,12 @@ fn run_if(
             ..w.clone()
         })
         .collect();
-    match truth {
+    let then_text = then_words
+        .first()
+        .map(|first| &text[first.range.start..words[words.len() - 1].range.end]);
+    Ok(match truth {
         Truth::True => match then_text {
-            Some(t) => run_command(t, &rebased, scope, map.span(0..text.len())),
+            Some(t) => LineOutcome::Runs(command_text(t, &rebased, scope)),
             None => LineOutcome::FoldedAway,
         },
         Truth::False => LineOutcome::FoldedAway,
@@ -316,48 +421,16 @@ fn run_if(
                 let head = &text[..first.range.start];
                 *boot_text = Some(format!("{head}{}", substitute(t, &rebased, scope)));
             }
-            // An assignment under a condition only the node decides may or may not happen.
-            if let Some(target) = assignment_target(then_words) {
-                scope.define(
-                    &target,
-                    VarValue::AtBoot(format!("set only if {}", depends_on.join(", "))),
-                    Provenance::Assignment {
-                        span: map.span(0..text.len()),
-                    },
-                );
-            }
-            if then_words.first().is_some_and(|w| w.text == "process") {
-                scope.mark_opaque(map.span(0..text.len()));
-            }
             LineOutcome::DecidedAtBoot(depends_on)
         }
         Truth::RuntimeError { message } | Truth::Crash { message } => {
             LineOutcome::ConditionFails(message)
         }
-    }
+    })
 }
 
 fn is_comparison(word: &str) -> bool {
-    matches!(
-        word,
-        "==" | "!="
-            | ">"
-            | ">="
-            | "<"
-            | "<="
-            | "contains"
-            | "startswith"
-            | "endswith"
-            | "childfrom"
-    )
-}
-
-fn assignment_target(words: &[Word]) -> Option<String> {
-    match words {
-        [name, eq, ..] if eq.text == "=" && words.len() >= 3 => Some(name.text.clone()),
-        [set, name, eq, _] if set.text == "set" && eq.text == "=" => Some(name.text.clone()),
-        _ => None,
-    }
+    crate::resolve::condition::OPERATORS.contains(&word)
 }
 
 fn record_refs(
@@ -391,91 +464,4 @@ fn record_refs(
             });
         }
     }
-}
-
-/// Runs one command (or assignment) against the scope and returns what the node executes.
-fn run_command(text: &str, words: &[Word], scope: &mut Scope, line_span: Span) -> LineOutcome {
-    let provenance = Provenance::Assignment { span: line_span };
-    if let Some(effect) = assignment::effect(words, scope) {
-        return match effect {
-            Effect::Set { name, value } => {
-                let value = value.unwrap_or(VarValue::Known(String::new()));
-                scope.define(&name, value, provenance);
-                LineOutcome::Runs(text.to_string())
-            }
-            Effect::SetEnv { name, value } => {
-                scope.set_env(&name, value);
-                LineOutcome::Runs(text.to_string())
-            }
-            Effect::Fails { message, removed } => {
-                if let Some(name) = removed {
-                    scope.define(&name, VarValue::Known(String::new()), provenance);
-                }
-                LineOutcome::Fails(message)
-            }
-        };
-    }
-    if let Some(why) = assignment::command_result(words) {
-        scope.define(&words[0].text, VarValue::AtBoot(why), provenance);
-    }
-    let command = substitute(text, words, scope);
-    if words[0].text == "process" {
-        // From here on, names nobody defined may have been set by the processed script.
-        scope.mark_opaque(line_span);
-    }
-    LineOutcome::Runs(command)
-}
-
-/// The command with every reference the node resolves replaced by its known value.
-///
-/// Resolved positions: a leading `!word`, the argument of `process`, and where-clause values
-/// (a word after `=`). Everything after `task` in a `schedule` line runs later and is kept.
-/// Undefined references and values only the node knows stay as written.
-fn substitute(text: &str, words: &[Word], scope: &Scope) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    let stop = words
-        .iter()
-        .position(|w| w.text == "task")
-        .unwrap_or(words.len());
-    for (i, word) in words[..stop].iter().enumerate() {
-        if word.quoted != Quote::None || !(word.text.starts_with('!') || word.text.starts_with('$'))
-        {
-            continue;
-        }
-        let resolves = i == 0
-            || (i == 1 && words[0].text == "process")
-            || words.get(i.wrapping_sub(1)).is_some_and(|w| w.text == "=");
-        if !resolves {
-            continue;
-        }
-        let resolved = if i == 0 {
-            // Leading command words get a plain dictionary lookup, no casts (§3.4).
-            match scope.param(word.text.trim_start_matches('!')) {
-                crate::resolve::value::Lookup::Defined(v) => Some(v),
-                _ => None,
-            }
-        } else {
-            match resolve_word(&word.text, scope) {
-                Resolved::Known(Value::Str(s)) if s.is_empty() => None,
-                Resolved::Known(v) => Some(v.to_python_str()),
-                Resolved::AtBoot { .. } => None,
-            }
-        };
-        let Some(value) = resolved else { continue };
-        if value.contains('"') {
-            continue;
-        }
-        out.push_str(&text[last..word.range.start]);
-        if value.chars().any(char::is_whitespace) {
-            out.push('"');
-            out.push_str(&value);
-            out.push('"');
-        } else {
-            out.push_str(&value);
-        }
-        last = word.range.end;
-    }
-    out.push_str(&text[last..]);
-    out
 }

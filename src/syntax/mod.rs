@@ -3,4 +3,5 @@
 pub mod env;
 pub mod policy;
 pub mod script;
+pub mod script_file;
 pub mod yaml;

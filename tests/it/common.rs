@@ -90,9 +90,32 @@ pub fn elpc(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// A fresh, empty directory for one test.
-pub fn tempdir(name: &str) -> PathBuf {
+pub fn tempdir(name: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("elpc-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
+}
+
+/// A scratch directory that is removed when the test ends (some tests write 50 MB files: left
+/// behind, every run would add them to the temporary directory).
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

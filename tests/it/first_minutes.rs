@@ -10,7 +10,7 @@ const POLICY: &str =
                       'rest_port': '!anylog_rest_port.int'}}\n";
 
 /// A project: `a/node.policy` in a group with `a/base.env`, `b/other.policy` in none.
-fn project(name: &str, rest_port: u16) -> std::path::PathBuf {
+fn project(name: &str, rest_port: u16) -> crate::common::TempDir {
     let dir = tempdir(name);
     for sub in ["a", "b", ".git", "target"] {
         std::fs::create_dir_all(dir.join(sub)).unwrap();

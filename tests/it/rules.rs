@@ -1,6 +1,7 @@
 //! Every rule, tested on its own cases: `tests/cases/<rule-name>/bad-*.policy` must raise the
 //! rule, `good-*.policy` must not. A case may have an env file beside it (`<case>.env`), or be
 //! a directory with `policy.policy`, env files and `env.list` (their layering order). A
+//! `bad-*.al` / `good-*.al` case is a script, checked as `elpc check FILE.al` does. A
 //! `<case>.toml` beside a case is its `elpc.toml`: its `[lint]` levels apply. The findings of
 //! each rule's cases are snapshotted.
 //!
@@ -25,6 +26,12 @@ struct RealFiles;
 impl LocalFiles for RealFiles {
     fn is_file(&self, path: &Path) -> bool {
         path.is_file()
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+    fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        std::fs::read(path).ok()
     }
 }
 
@@ -85,7 +92,7 @@ fn cases(dir: &Path) -> Vec<Case> {
                 values: None,
                 manifest: None,
             });
-        } else if path.extension().is_some_and(|e| e == "policy") {
+        } else if path.extension().is_some_and(|e| e == "policy" || e == "al") {
             let env = path.with_extension("env");
             let beside = |ext: &str| Some(path.with_extension(ext)).filter(|p| p.exists());
             out.push(Case {
@@ -122,6 +129,10 @@ fn run(root: &Path, case: &Case) -> Compilation {
         files: Some(Arc::new(RealFiles)),
     };
     options.levels = levels_of(root, &case.policy);
+    let main = input(root, &case.policy);
+    if elpc::is_script(&main.name) {
+        return elpc::compile_script(&main, &env, &options);
+    }
     let mut kubernetes = Kubernetes::default();
     if let Some(values) = &case.values {
         let chart = root.join("../k8s/edgelake-operator/values.yaml");
@@ -131,7 +142,7 @@ fn run(root: &Path, case: &Case) -> Compilation {
         .manifests
         .extend(case.manifest.iter().map(|m| Ok(input(root, m))));
     let env: Vec<_> = env.into_iter().map(Ok).collect();
-    compile_deployment(&Ok(input(root, &case.policy)), &env, &kubernetes, &options)
+    compile_deployment(&Ok(main), &env, &kubernetes, &options)
 }
 
 #[test]

@@ -2,7 +2,6 @@
 //! or GitHub output without `--show-secrets` (issue 13): each way the issue found a secret
 //! printed, through the real binary, in every format, and in the language server's hover.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -38,7 +37,7 @@ const POLICY: &str = "{'config': {'ip': '1.2.3.4', 'port': '!node_name', 'rest_p
  'name': '!multi_key', 'script': ['set x = !mqtt_password', 'run scheduler !license_key.int']}}
 ";
 
-fn setup(name: &str) -> std::path::PathBuf {
+fn setup(name: &str) -> crate::common::TempDir {
     let dir = tempdir(name);
     std::fs::write(dir.join("a.env"), ENV_A).unwrap();
     std::fs::write(dir.join("b.env"), ENV_B).unwrap();
@@ -152,7 +151,7 @@ fn ten_thousand_secrets_are_masked_in_bounded_time() {
     .unwrap();
     let start = Instant::now();
     let out = elpc(
-        Path::new(&dir),
+        dir.as_path(),
         &[
             "check", "p.policy", "--env", "big.env", "--notes", "--format", "json",
         ],

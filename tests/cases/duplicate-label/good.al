@@ -1,0 +1,4 @@
+:set-params:
+x = 1
+:set-params-again:
+y = 2

@@ -1,0 +1,3 @@
+on error ignore
+set node nme edge-node
+print "configured"

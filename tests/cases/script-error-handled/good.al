@@ -1,0 +1,3 @@
+on error ignore
+set node name edge-node
+print "configured"

@@ -1,0 +1,2 @@
+process /s/check.al
+print "never reached"

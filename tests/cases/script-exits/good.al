@@ -1,0 +1,2 @@
+process /s/check_good.al
+print "always reached"

@@ -1,0 +1,2 @@
+print "stopping the deployment"
+exit scripts

@@ -1,0 +1,2 @@
+if !enable_mqtt == true then mqtt = on
+else mqtt = off

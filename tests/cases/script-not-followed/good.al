@@ -1,0 +1,3 @@
+depth = x
+if !depth == xxx then end script
+print "shallow"

@@ -1,0 +1,2 @@
+depth = !depth + x
+process /s/self.al

@@ -1,0 +1,3 @@
+<set policy new_policy [config][script] = [
+    "run scheduler 1"
+]>

@@ -1,0 +1,7 @@
+x = 1
+call sub
+y = !x
+end script
+:sub:
+x = 2
+return

@@ -1,0 +1,7 @@
+on error call handler
+x = a +
+y = 1
+end script
+:handler:
+h = 1
+return

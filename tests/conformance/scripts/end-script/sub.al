@@ -1,0 +1,3 @@
+s = 1
+end script
+t = 2

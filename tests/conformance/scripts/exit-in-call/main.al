@@ -1,0 +1,6 @@
+call stop
+after = 1
+end script
+:stop:
+inside = 1
+exit scripts

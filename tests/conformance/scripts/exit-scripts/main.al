@@ -1,0 +1,3 @@
+a = 1
+process /s/sub.al
+b = 2

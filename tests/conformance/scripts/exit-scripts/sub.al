@@ -1,0 +1,3 @@
+s = 1
+exit scripts
+t = 2

@@ -1,0 +1,4 @@
+on error ignore
+a = 1
+goto nowhere
+b = 2

@@ -1,0 +1,3 @@
+a = 1
+goto nowhere
+b = 2

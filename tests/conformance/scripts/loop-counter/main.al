@@ -1,0 +1,4 @@
+:again:
+s = !s + x
+if !s != xxx then goto again
+done = !s

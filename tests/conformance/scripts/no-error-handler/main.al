@@ -1,0 +1,3 @@
+a = 1
+frobnicate the node
+b = 2

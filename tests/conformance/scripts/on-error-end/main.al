@@ -1,0 +1,4 @@
+on error end script
+a = 1
+frobnicate
+b = 2

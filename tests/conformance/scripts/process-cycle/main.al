@@ -1,0 +1,3 @@
+a = 1
+process /s/other.al
+b = 2

@@ -1,0 +1,2 @@
+n = !n + x
+process /s/main.al

@@ -1,0 +1,2 @@
+inner = !outer
+if !inner == 2 then inner_two = yes

@@ -1,0 +1,3 @@
+dir = /s
+process !dir + /sub.al
+after = !inner
