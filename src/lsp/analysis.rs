@@ -105,7 +105,7 @@ impl Analysis {
         Some(Analysis {
             files,
             compilation,
-            outline,
+            outline: outline.into(),
         })
     }
 
