@@ -225,6 +225,10 @@ fn py_slice(value: &str, from: i64, to: Option<i64>) -> String {
 /// (a dictionary name containing `.` or `/` is never set in practice). An environment value
 /// that itself holds a reference is not followed (that needs the variables).
 pub fn references_in(word: &str) -> Vec<Reference> {
+    // Every reference has its sigil in the word: most words have none and need no parse.
+    if !word.contains(['!', '$']) {
+        return Vec::new();
+    }
     let (key, cast) = match shape(word) {
         Shape::Plain(k) => (k, None),
         Shape::Cast(k, c) => (k, Some(c)),
