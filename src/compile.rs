@@ -595,7 +595,8 @@ pub(crate) fn add_source(
         None => (
             sources.add(SourceFile::new(
                 &input.name,
-                String::from_utf8_lossy(bytes).into_owned(),
+                // Validated above: copied without decoding it a second time.
+                std::str::from_utf8(bytes).unwrap_or_default().to_owned(),
             )),
             true,
         ),

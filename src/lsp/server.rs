@@ -121,6 +121,7 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
                 Ok(m) => m,
                 Err(RecvTimeoutError::Timeout) => {
                     publish(connection, guarded("re-check", || session.flush()));
+                    session.free_retired(); // after publishing: not on the edit's latency
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),

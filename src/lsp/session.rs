@@ -29,26 +29,16 @@ pub struct Session {
     retired: Retired,
 }
 
-/// Freeing a replaced analysis (a 10,000-line policy is about a million allocations) took as
-/// long as a sixth of the re-check that replaced it; it is handed to a thread that frees it
-/// off the path from an edit to its diagnostics.
+/// Replaced analyses, kept until [`Session::free_retired`]: freeing one (a 10,000-line policy is
+/// about a million allocations) took a sixth of the re-check that replaced it, so the server
+/// frees them after publishing the diagnostics, not before. (A thread freeing them instead
+/// contended with the next re-check for the allocator.)
 #[derive(Debug, Default)]
-struct Retired(Option<std::sync::mpsc::Sender<Analysis>>);
+struct Retired(Vec<Analysis>);
 
 impl Retired {
     fn free(&mut self, old: Option<Analysis>) {
-        let Some(old) = old else { return };
-        if self.0.is_none() {
-            let (send, receive) = std::sync::mpsc::channel::<Analysis>();
-            let spawned = std::thread::Builder::new()
-                .name("elpc-free".into())
-                .spawn(move || receive.into_iter().for_each(drop));
-            self.0 = spawned.is_ok().then_some(send);
-        }
-        // Without the thread the analysis is freed here.
-        if let Some(send) = &self.0 {
-            let _ = send.send(old);
-        }
+        self.0.extend(old);
     }
 }
 
@@ -147,8 +137,14 @@ impl Session {
         }
     }
 
+    /// Frees the analyses the last [`Session::flush`] replaced (call it after publishing).
+    pub fn free_retired(&mut self) {
+        self.retired.0.clear();
+    }
+
     /// Re-checks every dirty file and returns the diagnostics to publish.
     pub fn flush(&mut self) -> Vec<PublishDiagnosticsParams> {
+        self.free_retired(); // if the caller did not
         let encoding = self.ws.encoding;
         let mut out = Vec::new();
         for path in std::mem::take(&mut self.dirty) {
