@@ -331,9 +331,10 @@ fn run_line(
             report_stop(eng, &line, code, continuing.is_none());
         }
     }
-    if let Some(c) = &continuing {
-        *last_scope = c.scope.clone();
-    }
+    // `last_scope` is read only once no path continues, and a line that ends every path sets
+    // it from a stopping branch above (a line returns at least one branch): it is not kept
+    // in step with the continuing state, which cost a copy of the whole scope per line
+    // (quadratic in a policy that assigns many variables; issue 13).
     *state = continuing;
     line
 }
