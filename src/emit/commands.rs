@@ -127,6 +127,7 @@ pub fn command_list(
     if servers.failure.is_some() {
         return out;
     }
+    out.reserve_exact(lines.len()); // about one command per line, allocated once
     for line in lines {
         let command = match &line.outcome {
             LineOutcome::Skipped | LineOutcome::FoldedAway => continue,

@@ -182,7 +182,9 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
         if_result: Tri::AtBoot,
         ..State::new(scope.clone())
     });
-    let mut lines = Vec::new();
+    // One record per item, allocated once (a record is about 500 bytes: growing by doubling
+    // left up to half the vector unused and copied it at every step).
+    let mut lines = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let NodeKind::Str(lit) = &item.kind else {
             continue;
