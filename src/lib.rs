@@ -121,3 +121,8 @@ pub fn rules() -> &'static [&'static Rule] {
 pub fn find_rule(code_or_name: &str) -> Option<&'static Rule> {
     check::catalog::find(code_or_name)
 }
+
+/// The README's Rust example, compiled and run by `cargo test` (doctests only).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -138,7 +138,8 @@ pub struct CommandSpec {
     pub availability: Availability,
     /// Why a second `config from policy` fails on it (LINT-14), when it does.
     pub not_idempotent: Option<&'static str>,
-    /// The runtime function that implements it (or the spec section that documents it).
+    /// The runtime function that implements it, or what the runtime does with it (shown to
+    /// users, e.g. in completion details: it names EdgeLake's own code, nothing else).
     pub source: &'static str,
 }
 
@@ -272,17 +273,17 @@ commands! {
     ], None, "member_cmd._run_kafka_consumer";
     "run tcp server": WHERE, Both, [
         SERVER_KEYS[0], SERVER_KEYS[1], SERVER_KEYS[2], SERVER_KEYS[3], SERVER_KEYS[4], SERVER_KEYS[5],
-    ], None, "net_utils.get_config_server_params (§2.6)";
+    ], None, "net_utils.get_config_server_params";
     "run message broker": WHERE, Both, [
         SERVER_KEYS[0], SERVER_KEYS[1], SERVER_KEYS[2], SERVER_KEYS[3], SERVER_KEYS[4], SERVER_KEYS[5],
-    ], None, "net_utils.get_config_server_params (§2.6)";
+    ], None, "net_utils.get_config_server_params";
     "run rest server": WHERE, Both, [
         key("internal_ip", Str), key("internal_port", Int), key("external_ip", Str), key("external_port", Int),
         key("timeout", Int), key("threads", Int), key("ssl", Bool), key("ca_org", Str), key("server_org", Str), key("bind", Bool),
-    ], None, "member_cmd._run_rest_server (§2.6)";
-    "run data distributor": OPT_WHERE, AnyLogOnly, [], None, "§6 (config_policy.al:84)";
-    "run data consumer": OPT_WHERE, AnyLogOnly, [key("start_date", Date)], None, "§6 (config_policy.al:85)";
-    "run mcp server": Shape::Free, AnyLogOnly, [], None, "§6 (EdgeLake serves MCP through the REST server at /mcp/sse)";
+    ], None, "member_cmd._run_rest_server";
+    "run data distributor": OPT_WHERE, AnyLogOnly, [], None, "not in EdgeLake's command table (deployment-scripts node-deployment/policies/config_policy.al runs it when !enable_ha is true)";
+    "run data consumer": OPT_WHERE, AnyLogOnly, [key("start_date", Date)], None, "not in EdgeLake's command table (deployment-scripts node-deployment/policies/config_policy.al runs it when !enable_ha is true)";
+    "run mcp server": Shape::Free, AnyLogOnly, [], None, "not in EdgeLake's command table: EdgeLake serves MCP through its REST server at /mcp/sse (http_server.py)";
     "run opcua client": Shape::Free, Both, [], None, "member_cmd (run opcua client)";
     "run plc client": Shape::Free, Both, [], None, "member_cmd (run plc client)";
     "set buffer threshold": WHERE, Both, [
@@ -292,12 +293,12 @@ commands! {
     ], None, "streaming_data.set_thresholds";
     "set node name": words(1, 1), Both, [], None, "member_cmd.set_current_node_name";
     "set echo queue": words(1, 1), Both, [], None, "member_cmd.set_echo_queue";
-    "set rest timeout": words(1, 2), Both, [], None, "http_server.set_rest_timeout (§2.6)";
+    "set rest timeout": words(1, 2), Both, [], None, "http_server.set_rest_timeout";
     "set monitored nodes": WHERE, Both, [req("topic", Str), WhereKey { unique: false, ..req("nodes", Str) }], None, "member_cmd.set_monitored_nodes";
     "set msg rule": Shape::Free, Both, [], None, "member_cmd.set_msg_rule";
-    "set policy": Shape::Free, Both, [], None, "member_cmd.set_policy (§3.7)";
-    "set authentication": Shape::Free, AnyLogOnly, [], None, "§6 (not a `set` method on EdgeLake)";
-    "set aggregation": Shape::Free, AnyLogOnly, [], None, "§6 (data-generator/vessel_aggregation_demo.al)";
+    "set policy": Shape::Free, Both, [], None, "member_cmd.set_policy";
+    "set authentication": Shape::Free, AnyLogOnly, [], None, "not a method of `set` in EdgeLake's command table";
+    "set aggregation": Shape::Free, AnyLogOnly, [], None, "not a method of `set` in EdgeLake's command table (deployment-scripts data-generator/vessel_aggregation_demo.al uses it)";
     "schedule": Shape::Schedule, Both, [
         req("time", IntTime), key("name", Str), key("scheduler", Int), key("start", Date),
     ], Some("re-applying the policy schedules the task again; a task with the same `name` fails"), "member_cmd._schedule";
@@ -311,7 +312,7 @@ commands! {
     "create table": Shape::Where { positional: 1, optional: false }, Both, [req("dbms", Str)], None, "member_cmd._create_table";
     "create policy": Shape::Free, Both, [], None, "member_cmd (create policy)";
     "partition": Shape::Free, Both, [], None, "member_cmd._partition_data";
-    "config from policy": WHERE, Both, [req("id", Str)], None, "member_cmd (config from policy, §2.1)";
+    "config from policy": WHERE, Both, [req("id", Str)], None, "member_cmd.config_from_policy";
     "blockchain": Shape::Free, Both, [], None, "member_cmd._blockchain_methods";
     "test": Shape::Free, Both, [], None, "member_cmd._test_methods";
     "print": Shape::Free, Both, [], None, "member_cmd (print)";
@@ -322,14 +323,14 @@ commands! {
     "file": Shape::Free, Both, [], None, "member_cmd._file_methods";
     "wait": Shape::Free, Both, [], None, "member_cmd (wait)";
     "trace level": Shape::Free, Both, [], None, "member_cmd (trace level)";
-    "else": Shape::ControlFlow, Both, [], None, "§2.7: ELSE_IGNORED (1013) after a true `if`";
-    "do": Shape::ControlFlow, Both, [], None, "§2.7: DO_IGNORED (1014) after a false `if`";
-    "goto": Shape::ControlFlow, Both, [], None, "§2.7: GOTO (1002)";
-    "call": Shape::ControlFlow, Both, [], None, "§4.6";
-    "return": Shape::ControlFlow, Both, [], None, "§4.6";
-    "end script": Shape::ControlFlow, Both, [], None, "§2.7: END_SCRIPT (1003)";
-    "exit": Shape::ControlFlow, Both, [], None, "§2.7: EXIT_SCRIPTS (1017)";
-    "on error": Shape::ControlFlow, Both, [], None, "§4.6";
+    "else": Shape::ControlFlow, Both, [], None, "member_cmd._process_do_else: ELSE_IGNORED (1013) after a true `if`";
+    "do": Shape::ControlFlow, Both, [], None, "member_cmd._process_do_else: DO_IGNORED (1014) after a false `if`";
+    "goto": Shape::ControlFlow, Both, [], None, "member_cmd._return_goto: GOTO (1002), followed by member_cmd.exec_script";
+    "call": Shape::ControlFlow, Both, [], None, "member_cmd._return_goto: CALL (1001), followed by member_cmd.exec_script";
+    "return": Shape::ControlFlow, Both, [], None, "member_cmd._return_from_call";
+    "end script": Shape::ControlFlow, Both, [], None, "member_cmd._end_script: END_SCRIPT (1003)";
+    "exit": Shape::ControlFlow, Both, [], None, "member_cmd._exit: EXIT_SCRIPTS (1017)";
+    "on error": Shape::ControlFlow, Both, [], None, "member_cmd._return_goto: ON_ERROR_GOTO, _CALL, _IGNORE or _END_SCRIPT, kept by member_cmd.exec_script";
 }
 
 /// The catalog entry whose name the words start with (longest name wins).

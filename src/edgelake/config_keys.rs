@@ -93,17 +93,17 @@ pub static READ_KEYS: &[ConfigKey] = &[
     ConfigKey {
         name: "tcp_bind",
         role: KeyRole::Bind,
-        default: "see §2.3",
+        default: "true when only one of `ip`, `local_ip` is set (binds to it); false when both are (listens on all interfaces)",
     },
     ConfigKey {
         name: "rest_bind",
         role: KeyRole::Bind,
-        default: "see §2.4",
+        default: "true when `rest_ip` is set (binds to it); else false (listens on all interfaces)",
     },
     ConfigKey {
         name: "broker_bind",
         role: KeyRole::Bind,
-        default: "see §2.5",
+        default: "true when `broker_ip` is set (binds to it); else false (listens on all interfaces)",
     },
     ConfigKey {
         name: "tcp_threads",

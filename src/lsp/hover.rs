@@ -14,7 +14,7 @@ use super::describe::{
 use super::navigation::vars_of_env_key;
 use super::position::{range, Encoding};
 
-/// What each cast does (the runtime's conversions, §3.2).
+/// What each cast does (the runtime's conversions).
 pub const CASTS: &[(&str, &str)] = &[
     (
         ".int",

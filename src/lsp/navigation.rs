@@ -96,12 +96,16 @@ pub fn definition(
 }
 
 /// Where a word of a script jumps: the label of a `goto`/`call`/`on error`, the file a
-/// `process` reads (from the interpreter's run).
+/// `process` reads (from the interpreter's run, once each however many boot paths took it). A
+/// `goto`/`call` the run never took (its `if` false on every boot path, or past where elpc
+/// stopped following) still leads to its label, found in the text.
 pub fn script_links(analysis: &Analysis, offset: u32, encoding: Encoding) -> Vec<Location> {
     let Some(run) = &analysis.compilation.script else {
         return Vec::new();
     };
-    run.links
+    let mut out: Vec<Location> = Vec::new();
+    let taken = run
+        .links
         .iter()
         .filter(|(span, _)| span.file == FileId(0) && super::hover::touches(*span, offset))
         .filter_map(|(_, link)| match link {
@@ -109,8 +113,37 @@ pub fn script_links(analysis: &Analysis, offset: u32, encoding: Encoding) -> Vec
             crate::resolve::engine::Link::File(id) => {
                 location(analysis, Span::new(*id, 0..0), encoding)
             }
-        })
-        .collect()
+        });
+    for loc in taken {
+        if !out.contains(&loc) {
+            out.push(loc);
+        }
+    }
+    if out.is_empty() {
+        out.extend(label_in_text(analysis, offset).and_then(|at| location(analysis, at, encoding)));
+    }
+    out
+}
+
+/// The label named by the word at `offset` when the word before it is `goto` or `call`.
+fn label_in_text(analysis: &Analysis, offset: u32) -> Option<Span> {
+    let text = analysis.file(FileId(0)).text();
+    let at = (offset as usize).min(text.len());
+    if !text.is_char_boundary(at) {
+        return None;
+    }
+    let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let start = text[..at].rfind(|c: char| !is_word(c)).map_or(0, |i| i + 1);
+    let end = text[at..]
+        .find(|c: char| !is_word(c))
+        .map_or(text.len(), |i| at + i);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..start].split_whitespace().next_back()?;
+    if start == end || !matches!(before, "goto" | "call") {
+        return None;
+    }
+    let script = crate::syntax::script_file::split_script(FileId(0), text);
+    script.labels.get(&text[start..end]).map(|l| l.span)
 }
 
 /// What the cursor of a policy points at, for find references.

@@ -16,7 +16,8 @@ use crate::source::Span;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Profile {
-    /// The EdgeLake deployment scripts (§5.4).
+    /// The EdgeLake deployment scripts: env keys mapped to variables as `main.al` and
+    /// `set_params.al` do.
     #[default]
     EdgeLake,
     /// Each env key becomes its lower-cased name, nothing else.

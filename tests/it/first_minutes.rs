@@ -197,6 +197,21 @@ fn lsp_on_a_pipe_prints_no_banner() {
     assert!(!err.contains("elpc language server"), "{err}");
 }
 
+/// Section numbers and finding ids of design documents the project does not ship.
+const UNSHIPPED: [&str; 5] = [
+    "§",
+    "LINT-",
+    "edgelake-semantics",
+    "the spec",
+    "architecture.md",
+];
+
+fn assert_cites_nothing_unshipped(what: &str, text: &str) {
+    for outside in UNSHIPPED {
+        assert!(!text.contains(outside), "{what} cites `{outside}`:\n{text}");
+    }
+}
+
 #[test]
 fn explain_pages_stand_on_their_own() {
     let list = elpc(Path::new("."), &["explain"]);
@@ -208,16 +223,7 @@ fn explain_pages_stand_on_their_own() {
     assert!(codes.len() > 40, "{list}");
     for code in codes {
         let page = stdout(&elpc(Path::new("."), &["explain", code]));
-        // Section numbers and finding ids of design documents the project does not ship.
-        for outside in [
-            "§",
-            "LINT-",
-            "edgelake-semantics",
-            "the spec",
-            "architecture.md",
-        ] {
-            assert!(!page.contains(outside), "{code} cites `{outside}`:\n{page}");
-        }
+        assert_cites_nothing_unshipped(&format!("elpc explain {code}"), &page);
         assert!(
             page.contains("Bad") && page.contains("Good"),
             "{code}:\n{page}"
@@ -259,4 +265,97 @@ fn compile_on_a_terminal_shows_findings_and_a_summary_not_the_json() {
     let asked = on_terminal(&dir, &format!("{args} -q -o -"));
     assert!(asked.contains("\"resolved\""), "{asked}");
     assert!(!asked.contains("EL201 undefined"), "{asked}");
+}
+
+/// A policy with every key `config from policy` reads, and script lines to complete in.
+const EVERY_KEY: &str = "{'config': {'name': 'n', 'ip': '!external_ip', 'local_ip': '!ip',
+    'port': '!anylog_server_port.int', 'local_port': '!anylog_server_port.int',
+    'rest_ip': '!ip', 'rest_port': '!anylog_rest_port.int', 'broker_ip': '!ip', 'broker_port': 32150,
+    'tcp_bind': 'false', 'rest_bind': 'false', 'broker_bind': 'false',
+    'tcp_threads': 6, 'rest_threads': 8, 'msg_threads': 6,
+    'script': ['r', 'run operator where ', 'if !enable_ha == true then run data distributor', 'goto x']}}
+";
+
+#[test]
+fn what_the_editor_and_ci_show_cites_no_unshipped_document() {
+    use crate::lsp::{pos, uri, Client};
+    use serde_json::json;
+
+    let dir = tempdir("unshipped");
+    std::fs::write(
+        dir.join("base_configs.env"),
+        "NODE_TYPE=operator\nANYLOG_SERVER_PORT=32148\nANYLOG_REST_PORT=32149\n",
+    )
+    .unwrap();
+    let policy = dir.join("node.policy");
+    std::fs::write(&policy, EVERY_KEY).unwrap();
+    let policy_uri = uri(&policy);
+    let mut client = Client::start(&[]);
+    client.initialize(&dir, json!({}));
+    client.open(&policy, EVERY_KEY);
+    client.diagnostics(&policy_uri, |_| true);
+    let mut shown = Vec::new();
+    // Completion: the keys `config from policy` reads (with their defaults), the command words
+    // of the catalog (with where they come from) and the where-keys of a command.
+    for (needle, shift) in [("'tcp_bind'", 1), ("'r'", 2), ("where ", 6)] {
+        let items = client.result(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": policy_uri}, "position": pos(EVERY_KEY, needle, shift)}),
+        );
+        let items = items.as_array().cloned().unwrap_or_default();
+        assert!(items.len() > 5, "{needle}: {items:#?}");
+        shown.extend(items.iter().map(|i| format!("completion at {needle}: {i}")));
+    }
+    assert!(
+        shown
+            .iter()
+            .any(|s| s.contains("run data distributor") && s.contains("AnyLog only")),
+        "{shown:#?}"
+    );
+    // Hover on every key and on every script line.
+    let keys: Vec<&str> = EVERY_KEY
+        .match_indices("': ")
+        .map(|(i, _)| {
+            let start = EVERY_KEY[..i].rfind('\'').unwrap();
+            &EVERY_KEY[start..i + 1]
+        })
+        .collect();
+    assert!(keys.len() > 15, "{keys:?}");
+    for needle in
+        keys.iter()
+            .copied()
+            .chain(["'r'", "run operator", "run data distributor", "goto x"])
+    {
+        let hover = client.result(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": policy_uri}, "position": pos(EVERY_KEY, needle, 2)}),
+        );
+        shown.push(format!("hover on {needle}: {hover}"));
+    }
+    assert!(
+        shown.iter().any(
+            |s| s.starts_with("hover on 'tcp_bind'") && s.contains("listens on all interfaces")
+        ),
+        "{shown:#?}"
+    );
+    assert_eq!(client.shutdown(), 0);
+    for text in &shown {
+        assert_cites_nothing_unshipped("the language server", text);
+    }
+
+    // What CI shows: every finding with its notes, in every format, and the SARIF rule table.
+    for format in ["human", "json", "sarif", "github"] {
+        let out = elpc(
+            &dir,
+            &["check", "node.policy", "--notes", "--format", format],
+        );
+        assert_cites_nothing_unshipped(&format!("elpc check --format {format}"), &stdout(&out));
+        assert_cites_nothing_unshipped(
+            &format!("elpc check --format {format} (stderr)"),
+            &String::from_utf8_lossy(&out.stderr),
+        );
+    }
+    let out = elpc(&dir, &["compile", "node.policy", "-o", "-"]);
+    assert_cites_nothing_unshipped("elpc compile", &stdout(&out));
+    assert_cites_nothing_unshipped("elpc --help", &stdout(&elpc(&dir, &["--help"])));
 }

@@ -465,3 +465,65 @@ fn plan_without_provenance(c: &Compilation) -> Json {
     }
     p
 }
+
+/// The help of EL105 (`local-scripts-legacy-layout`) for the compilation's finding.
+fn legacy_layout_help(c: &Compilation) -> String {
+    let d = c
+        .diagnostics
+        .iter()
+        .find(|d| d.rule.code == "EL105")
+        .expect("local-scripts-legacy-layout");
+    d.help.clone().unwrap_or_default()
+}
+
+#[test]
+fn the_legacy_local_scripts_fix_is_written_in_the_words_of_the_file_that_set_it() {
+    // The chart's values.yaml: the values key path, not the env-file form.
+    let c = compile_texts(PORTS_FROM_ENV, &[], |_| {});
+    assert_eq!(
+        legacy_layout_help(&c),
+        "set `node_configs.directories.LOCAL_SCRIPTS: /app/deployment-scripts` (the root of the deployment-scripts repository)"
+    );
+    // A later values file in flow style wins, and the help names its key path.
+    let flow = "node_configs: {directories: {LOCAL_SCRIPTS: /opt/scripts/node-deployment/}}\n";
+    let c = compile_texts(PORTS_FROM_ENV, &[flow], |_| {});
+    assert!(
+        legacy_layout_help(&c)
+            .starts_with("set `node_configs.directories.LOCAL_SCRIPTS: /opt/scripts`"),
+        "{}",
+        legacy_layout_help(&c)
+    );
+    // A rendered manifest: the container's `env` entry.
+    let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: node\nspec:\n  template:\n    spec:\n      containers:\n        - name: node\n          env:\n            - name: NODE_TYPE\n              value: operator\n            - name: LOCAL_SCRIPTS\n              value: /app/deployment-scripts/node-deployment\n";
+    let c = compile_deployment(
+        &Ok(Input::text("node.policy", PORTS_FROM_ENV)),
+        &[],
+        &Kubernetes {
+            manifests: vec![Ok(Input::text("node.yaml", manifest))],
+            ..Kubernetes::default()
+        },
+        &Options::default(),
+    );
+    assert!(
+        legacy_layout_help(&c).starts_with(
+            "set `spec.template.spec.containers[0].env[1].value: /app/deployment-scripts`"
+        ),
+        "{}",
+        legacy_layout_help(&c)
+    );
+    // An env file keeps the env-file form.
+    let c = compile_deployment(
+        &Ok(Input::text("node.policy", PORTS_FROM_ENV)),
+        &[Ok(Input::text(
+            "advance_configs.env",
+            "NODE_TYPE=operator\nLOCAL_SCRIPTS=/app/deployment-scripts/node-deployment\n",
+        ))],
+        &Kubernetes::default(),
+        &Options::default(),
+    );
+    assert!(
+        legacy_layout_help(&c).starts_with("set LOCAL_SCRIPTS=/app/deployment-scripts "),
+        "{}",
+        legacy_layout_help(&c)
+    );
+}

@@ -76,3 +76,53 @@ fn an_al_script_is_checked_hovered_and_navigated() {
 
     assert_eq!(client.shutdown(), 0);
 }
+
+/// A `goto` run twice (its subroutine is called twice), and a `goto` no boot path takes.
+const PATHS: &str = "call check
+call check
+if $NODE_TYPE == master then goto elsewhere
+end script
+:elsewhere:
+print \"elsewhere\"
+end script
+:check:
+goto done
+:done:
+return
+";
+
+#[test]
+fn go_to_definition_in_a_script_answers_each_label_once_taken_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let script = root.join("paths.al");
+    std::fs::write(&script, PATHS).unwrap();
+    let script_uri = uri(&script);
+    let mut client = Client::start(&[]);
+    client.initialize(&root, json!({}));
+    client.open(&script, PATHS);
+    client.diagnostics(&script_uri, |_| true);
+
+    let done = client.result(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": script_uri}, "position": pos(PATHS, "goto done", 6)}),
+    );
+    assert_eq!(done.as_array().map(Vec::len), Some(1), "{done:#}");
+    assert_eq!(done[0]["range"]["start"], pos(PATHS, ":done:", 0));
+
+    // `$NODE_TYPE` is unset, so `goto elsewhere` never runs; the label is still its target.
+    let elsewhere = client.result(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": script_uri}, "position": pos(PATHS, "goto elsewhere", 7)}),
+    );
+    assert_eq!(elsewhere.as_array().map(Vec::len), Some(1), "{elsewhere:#}");
+    assert_eq!(elsewhere[0]["range"]["start"], pos(PATHS, ":elsewhere:", 0));
+
+    // A word after `print` is not a jump.
+    let none = client.result(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": script_uri}, "position": pos(PATHS, "\"elsewhere\"", 2)}),
+    );
+    assert_eq!(none, json!([]), "{none:#}");
+    assert_eq!(client.shutdown(), 0);
+}

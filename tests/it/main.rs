@@ -19,6 +19,7 @@ mod lint_corpus;
 mod lsp;
 mod lsp_frames;
 mod lsp_scripts;
+mod readme;
 mod robustness;
 mod rules;
 mod runtime_agreement;

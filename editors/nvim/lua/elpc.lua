@@ -1,5 +1,6 @@
 -- elpc for Neovim 0.7 and later: starts `elpc lsp` for EdgeLake policies (`*.policy`, and
--- `*.json` files whose root key is `config`), env files (`*.env`, `.env`) and `elpc.toml`.
+-- `*.json` files whose root key is `config`), env files (`*.env`, `.env`), EdgeLake `.al`
+-- scripts and `elpc.toml`.
 --
 --   require("elpc").setup()                            -- `elpc` on PATH
 --   require("elpc").setup({ cmd = { "/path/to/elpc", "lsp" } })
@@ -35,10 +36,18 @@ local function is_json_policy(buf)
   return head:match("^%s*%[?%s*{%s*[\"']config[\"']") ~= nil
 end
 
+-- Filetypes for the extensions Neovim does not know. 0.8+ takes them from vim.filetype.add;
+-- 0.7 ignores that table unless `g:do_filetype_lua` is set, so attach() sets them too.
+local filetypes = { policy = "elpcpolicy", al = "elpcscript" }
+
 local function attach(buf, opts)
   local path = vim.api.nvim_buf_get_name(buf)
   if path == "" then
     return
+  end
+  local filetype = filetypes[vim.fn.fnamemodify(path, ":e")]
+  if filetype and vim.bo[buf].filetype == "" then
+    vim.bo[buf].filetype = filetype
   end
   if path:match("%.json$") and not is_json_policy(buf) then
     return
@@ -70,9 +79,9 @@ function M.setup(opts)
   opts = opts or {}
   opts.cmd = opts.cmd or { "elpc", "lsp" }
   if vim.filetype and vim.filetype.add then
-    vim.filetype.add({ extension = { policy = "elpcpolicy" } })
+    vim.filetype.add({ extension = filetypes })
   end
-  local patterns = { "*.policy", "*.env", ".env", "*.json", "elpc.toml" }
+  local patterns = { "*.policy", "*.env", ".env", "*.json", "*.al", "elpc.toml" }
   local group = vim.api.nvim_create_augroup("elpc", { clear = true })
   vim.api.nvim_create_autocmd({ "BufReadPost", "BufNewFile" }, {
     group = group,
@@ -83,7 +92,10 @@ function M.setup(opts)
   })
   for _, buf in ipairs(vim.api.nvim_list_bufs()) do
     local name = vim.api.nvim_buf_get_name(buf)
-    if vim.api.nvim_buf_is_loaded(buf) and (name:match("%.policy$") or name:match("%.env$") or name:match("%.json$")) then
+    if
+      vim.api.nvim_buf_is_loaded(buf)
+      and (name:match("%.policy$") or name:match("%.env$") or name:match("%.json$") or name:match("%.al$") or name:match("elpc%.toml$"))
+    then
       attach(buf, opts)
     end
   end

@@ -1,6 +1,8 @@
 -- Headless Neovim drives `elpc lsp` through editors/nvim/lua/elpc.lua, as a user's config
 -- would: open the bundled Kubernetes operator policy, wait for the diagnostics, check the
--- `!start_data` typo is reported on its line with the fix, and hover a port reference.
+-- `!start_data` typo is reported on its line with the fix, and hover a port reference; then
+-- open a real deployment script (`.al`), wait for its EL507 warning at its own line and jump
+-- from a `goto` to its label.
 --
 --   ELPC=target/debug/elpc nvim --headless --noplugin -u editors/nvim/test/init.lua
 --
@@ -75,6 +77,65 @@ for _, reply in pairs(replies) do
 end
 check(text:find("32148", 1, true) ~= nil, "hover on !anylog_server_port shows 32148: " .. text:gsub("\n", " "):sub(1, 200))
 check(text:find("base_configs.env", 1, true) ~= nil, "hover names base_configs.env")
+
+-- An `.al` script: config_policy_networking.al of EdgeLake/deployment-scripts has a `do if`
+-- that overwrites the saved `if` result the next `do else` line reads (EL507).
+local script = repo
+  .. "/tests/corpus/scripts/EdgeLake+deployment-scripts__node-deployment__policies__config_policy_networking.al"
+vim.cmd("edit " .. vim.fn.fnameescape(script))
+local sbuf = vim.api.nvim_get_current_buf()
+check(vim.bo[sbuf].filetype == "elpcscript", "the .al file has filetype elpcscript: " .. vim.bo[sbuf].filetype)
+got = vim.wait(30000, function()
+  for _, d in ipairs(vim.diagnostic.get(sbuf)) do
+    if code_of(d) == "EL507" then
+      return true
+    end
+  end
+  return false
+end, 100)
+check(got, "diagnostics arrive for the .al script")
+local slines = vim.api.nvim_buf_get_lines(sbuf, 0, -1, false)
+local inner_if
+for i, l in ipairs(slines) do
+  if l:find("^do if !enable_dns == true then set policy new_policy %[config%]%[rest_ip%]") then
+    inner_if = i - 1
+  end
+end
+local overwritten
+for _, d in ipairs(vim.diagnostic.get(sbuf)) do
+  if code_of(d) == "EL507" and d.lnum == inner_if then
+    overwritten = d
+  end
+end
+check(overwritten ~= nil, "EL507 on the `do if` line of the script (line " .. tostring(inner_if and inner_if + 1) .. ")")
+
+-- Go to definition from `goto broker-params` to the `:broker-params:` label.
+local goto_line, label_line
+for i, l in ipairs(slines) do
+  if goto_line == nil and l:find("goto broker-params", 1, true) then
+    goto_line = i - 1
+  end
+  if l:find("^:broker%-params:") then
+    label_line = i - 1
+  end
+end
+local goto_col = slines[goto_line + 1]:find("broker-params", 1, true)
+replies = vim.lsp.buf_request_sync(sbuf, "textDocument/definition", {
+  textDocument = { uri = vim.uri_from_bufnr(sbuf) },
+  position = { line = goto_line, character = goto_col + 1 },
+}, 10000) or {}
+local target
+for _, reply in pairs(replies) do
+  local result = reply.result
+  if result and result[1] then
+    result = result[1]
+  end
+  local range = result and (result.range or result.targetSelectionRange)
+  if range then
+    target = range.start.line
+  end
+end
+check(target == label_line, "go to definition from `goto broker-params` lands on line " .. tostring(label_line and label_line + 1) .. ": " .. tostring(target and target + 1))
 
 local clients = vim.lsp.get_active_clients()
 check(#clients == 1 and clients[1].name == "elpc", "one elpc client is attached")

@@ -1,5 +1,5 @@
 // The elpc extension: starts `elpc lsp` and hands it EdgeLake policies (`*.policy`, and JSON
-// files whose root key is `config`), EdgeLake env files and `elpc.toml`.
+// files whose root key is `config`), EdgeLake env files, `.al` scripts and `elpc.toml`.
 import * as vscode from 'vscode';
 import {
   LanguageClient,
@@ -23,6 +23,9 @@ function clientOptions(): LanguageClientOptions {
     documentSelector: [
       { scheme: 'file', language: 'edgelake-policy' },
       { scheme: 'file', language: 'edgelake-env' },
+      // `.al` scripts by language only: another extension (Business Central's AL) may own
+      // `.al` too, and its files are not EdgeLake scripts.
+      { scheme: 'file', language: 'edgelake-script' },
       // Other env files (`*.env`, `.env`) whatever language another extension gives them.
       { scheme: 'file', pattern: '**/{*.env,.env}' },
       // JSON policies: the server checks only those whose root key is `config`.
@@ -30,8 +33,8 @@ function clientOptions(): LanguageClientOptions {
       { scheme: 'file', pattern: '**/elpc.toml' },
     ],
     synchronize: {
-      // Env files and elpc.toml edited outside the editor re-check the policies using them.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.env,.env,elpc.toml,*.policy}'),
+      // Env files, scripts and elpc.toml edited outside the editor re-check the documents using them.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.env,.env,elpc.toml,*.policy,*.al}'),
     },
     outputChannelName: 'elpc',
   };

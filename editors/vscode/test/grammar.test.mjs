@@ -1,5 +1,6 @@
 // The TextMate grammars, tokenized by the same engine VS Code uses (vscode-textmate with the
-// Oniguruma regex library), on sample files and on every policy and env file in policies/.
+// Oniguruma regex library), on sample files, on every policy and env file in policies/ and on
+// every real `.al` script in tests/corpus/scripts/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -22,7 +23,11 @@ const registry = new vsctm.Registry({
     createOnigString: (s) => new oniguruma.OnigString(s),
   }),
   loadGrammar: async (scopeName) => {
-    const file = { 'source.edgelake-policy': 'edgelake-policy', 'source.edgelake-env': 'edgelake-env' }[scopeName];
+    const file = {
+      'source.edgelake-policy': 'edgelake-policy',
+      'source.edgelake-env': 'edgelake-env',
+      'source.edgelake-script': 'edgelake-script',
+    }[scopeName];
     if (!file) return null;
     const path = join(extension, 'syntaxes', `${file}.tmLanguage.json`);
     return vsctm.parseRawGrammar(readFileSync(path, 'utf8'), path);
@@ -30,6 +35,7 @@ const registry = new vsctm.Registry({
 });
 const policyGrammar = await registry.loadGrammar('source.edgelake-policy');
 const envGrammar = await registry.loadGrammar('source.edgelake-env');
+const scriptGrammar = await registry.loadGrammar('source.edgelake-script');
 
 /** Every line of `text` as [{text, scopes}] tokens. */
 function tokenize(grammar, text) {
@@ -133,4 +139,146 @@ test('env: every key of the bundled env files is coloured as a key', () => {
     }
   }
   assert.ok(seen > 100, `only ${seen} keys seen`);
+});
+
+const scripts = join(repo, 'tests', 'corpus', 'scripts');
+const readScript = (name) => readFileSync(join(scripts, name), 'utf8');
+
+test('script: labels, comments, if/then, do/else, commands, assignments, references, $ENV, blocks', () => {
+  const source = readScript('EdgeLake+deployment-scripts__node-deployment__main.al');
+  const lines = tokenize(scriptGrammar, source);
+  const at = (context, word) => scopesOf(lines, source, context, word);
+  assert.match(at('# The following is intended', '#'), /comment\.line/);
+  assert.match(at(':set-debug:', 'set-debug'), /entity\.name\.label/);
+  assert.match(at('on error call set-debug-error', 'on'), /keyword\.other\.command/);
+  assert.match(at('on error call set-debug-error', 'set-debug-error'), /entity\.name\.label/);
+  assert.match(at('if $ENABLE_TRACEBACK', 'if'), /keyword\.control\.conditional/);
+  assert.match(at('if $ENABLE_TRACEBACK', 'ENABLE_TRACEBACK'), /variable\.other\.env/);
+  assert.match(at('if $ENABLE_TRACEBACK', 'or'), /keyword\.operator\.logical/);
+  assert.match(at('if $ENABLE_TRACEBACK', '=='), /keyword\.operator\.comparison/);
+  assert.match(at('if $ENABLE_TRACEBACK', 'then'), /keyword\.control\.conditional/);
+  assert.match(at('do set exception traceback on', 'do'), /keyword\.control/);
+  assert.match(at('do set exception traceback on', 'set'), /keyword\.other\.command/);
+  assert.match(at('else if $TRACE_LEVEL == 2', 'else'), /keyword\.control\.conditional/);
+  assert.match(at('else if $TRACE_LEVEL == 2', 'if'), /keyword\.control\.conditional/);
+  assert.match(at('version = get version', 'version'), /variable\.other\.assignment/);
+  assert.match(at('version = get version', 'get'), /keyword\.other\.command/);
+  assert.match(at('deployment_type = python', 'version'), /variable\.other\.reference/);
+  assert.match(at('!deployment_type != AnyLog', '!='), /keyword\.operator\.comparison/);
+  assert.match(at('!deployment_type != AnyLog', 'then'), /keyword\.control\.conditional/);
+  assert.match(at('then set is_edgelake = true', 'true'), /constant\.language/);
+  assert.match(at('then set anylog_path = $ANYLOG_PATH', 'ANYLOG_PATH'), /variable\.other\.env/);
+  assert.match(at('process !local_scripts/node-deployment/set_params.al', 'process'), /keyword\.other\.command/);
+  assert.match(at('process !local_scripts/node-deployment/set_params.al', 'local_scripts'), /variable\.other\.reference/);
+  assert.match(at('do goto terminate-scripts', 'terminate-scripts'), /entity\.name\.label/);
+  assert.match(at('print "Node type', 'Node type `publisher` not supported with EdgeLake deployment'), /string\.quoted\.double/);
+  // A word inside a line is not a command: only the head of a line, or what follows `then`/`=`.
+  const around = (context, fragment) => {
+    const i = source.split('\n').findIndex((l) => l.includes(context));
+    const token = lines[i].find((t) => t.text.includes(fragment));
+    assert.ok(token, `no token with ${fragment} on line ${i + 1}`);
+    return token.scopes.join(' ');
+  };
+  assert.doesNotMatch(around('set anylog home !anylog_path', 'home'), /keyword/);
+  assert.doesNotMatch(around('create work directories', 'work'), /keyword/);
+  assert.match(around('create work directories', 'create'), /keyword\.other\.command/);
+
+  const block = readScript('EdgeLake+deployment-scripts__node-deployment__policies__config_policy.al');
+  const blockLines = tokenize(scriptGrammar, block);
+  const inBlock = (context, word) => scopesOf(blockLines, block, context, word);
+  assert.match(inBlock('<do set policy new_policy [config][script] = [', '<'), /punctuation\.section\.block\.begin/);
+  assert.match(inBlock('<do set policy new_policy [config][script] = [', 'do'), /keyword\.control/);
+  assert.match(inBlock('<do set policy new_policy [config][script] = [', 'set'), /keyword\.other\.command.*|meta\.block/);
+  assert.match(inBlock('<do set policy new_policy [config][script] = [', 'set'), /keyword\.other\.command/);
+  // The script lines inside the block's strings: command words and references, as in policies.
+  assert.match(inBlock('"run scheduler 1",', 'run'), /meta\.block.*keyword\.other\.command/);
+  assert.match(inBlock('"if !enable_ha == true then run data distributor"', 'enable_ha'), /variable\.other\.reference/);
+  assert.match(inBlock('"if !enable_ha == true then run data distributor"', 'then'), /keyword\.control\.conditional/);
+  assert.match(inBlock(']>', '>'), /punctuation\.section\.block\.end/);
+  // After the block closes, lines are top-level again.
+  const after = block.split('\n').findIndex((l, i, all) => i > 0 && all[i - 1].trim() === ']>' && l.trim() !== '');
+  assert.ok(after > 0);
+  assert.ok(blockLines[after].every((t) => !t.scopes.join(' ').includes('meta.block')), block.split('\n')[after]);
+});
+
+/** The keys of EdgeLake's command table (src/edgelake/dispatch.rs, dumped from the runtime). */
+function commandWords() {
+  const dispatch = readFileSync(join(repo, 'src', 'edgelake', 'dispatch.rs'), 'utf8');
+  const words = new Set([...dispatch.matchAll(/^\s*\("([a-z]+)/gm)].map((m) => m[1]));
+  assert.ok(words.size > 50, `only ${words.size} command words in dispatch.rs`);
+  return words;
+}
+
+test('script: every line head, label, !reference and $ENV of the corpus scripts is coloured', () => {
+  const words = commandWords();
+  const files = readdirSync(scripts).filter((f) => f.endsWith('.al'));
+  assert.ok(files.length > 100, `only ${files.length} scripts`);
+  const seen = { heads: 0, labels: 0, references: 0, env: 0 };
+  for (const file of files) {
+    const source = readScript(file);
+    const lines = tokenize(scriptGrammar, source);
+    const where = (i) => `${file}:${i + 1}: ${source.split('\n')[i].trim()}`;
+    /** The scopes of the token covering character `index` of line `i`. */
+    const scopesAt = (i, index) => {
+      let offset = 0;
+      for (const t of lines[i]) {
+        if (index < offset + t.text.length) return t.scopes.join(' ');
+        offset += t.text.length;
+      }
+      return '';
+    };
+    let inBlock = false;
+    let openBrackets = 0;
+    source.split('\n').forEach((raw, i) => {
+      const line = raw.replace(/\r$/, '');
+      const text = line.trim();
+      if (text === '' || text.startsWith('#')) {
+        if (text !== '') assert.match(scopesAt(i, line.indexOf('#')), /comment\.line/, where(i));
+        return;
+      }
+      if (/^:[^:\s]+:$/.test(text)) {
+        assert.match(scopesAt(i, line.indexOf(':') + 1), /entity\.name\.label/, where(i));
+        seen.labels += 1;
+        return;
+      }
+      const continuation = inBlock || openBrackets > 0;
+      if (inBlock) {
+        if (text.endsWith('>')) inBlock = false;
+      } else if (text.startsWith('<')) {
+        inBlock = !text.endsWith('>');
+      }
+      if (!inBlock && !text.startsWith('<')) {
+        for (const c of text.replace(/"[^"]*"|'[^']*'/g, '')) openBrackets += '{['.includes(c) ? 1 : ']}'.includes(c) ? -1 : 0;
+        openBrackets = Math.max(openBrackets, 0);
+      }
+      // The head of a line: `<`, `do`, `else`, then `if`, a command word or `name =`.
+      if (!continuation) {
+        const m = line.match(/^(\s*<?\s*(?:do\s+)?(?:else\s+)?)([A-Za-z_][A-Za-z0-9_]*)(\s*=(?!=))?(?=\s|$)/);
+        if (m) {
+          if (m[3]) {
+            assert.match(scopesAt(i, m[1].length), /variable\.other\.assignment/, where(i));
+            seen.heads += 1;
+          } else if (['if', 'do', 'else'].includes(m[2])) {
+            assert.match(scopesAt(i, m[1].length), /keyword\.control/, where(i));
+            seen.heads += 1;
+          } else if (words.has(m[2])) {
+            assert.match(scopesAt(i, m[1].length), /keyword\.other\.command/, where(i));
+            seen.heads += 1;
+          }
+        }
+      }
+      for (const m of line.matchAll(/(?<![A-Za-z0-9_!])!!?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+        assert.match(scopesAt(i, m.index + m[0].length - 1), /variable\.other\.reference/, `${where(i)} (${m[0]})`);
+        seen.references += 1;
+      }
+      for (const m of line.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+        assert.match(scopesAt(i, m.index + m[0].length - 1), /variable\.other\.env/, `${where(i)} (${m[0]})`);
+        seen.env += 1;
+      }
+    });
+  }
+  assert.ok(seen.heads > 3000, `only ${seen.heads} line heads seen`);
+  assert.ok(seen.labels > 300, `only ${seen.labels} labels seen`);
+  assert.ok(seen.references > 3000, `only ${seen.references} references seen`);
+  assert.ok(seen.env > 500, `only ${seen.env} $ENV seen`);
 });
