@@ -23,5 +23,6 @@ mod readme;
 mod robustness;
 mod rules;
 mod runtime_agreement;
+mod script_paths;
 mod secret_leaks;
 mod semantics;
