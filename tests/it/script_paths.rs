@@ -265,11 +265,78 @@ fn path_map_findings_point_at_the_mapped_file() {
         .iter()
         .find(|d| d["code"] == "EL501")
         .unwrap_or_else(|| panic!("no EL501 in {doc:#}"));
-    let file = stop["file"].as_str().unwrap();
-    assert!(dir.path().join(file).is_file(), "{stop:#}");
-    assert!(file.ends_with("scripts/bad.al"), "{stop:#}");
+    // elpc.toml's directories are shown from the working directory, as the policy is.
+    assert_eq!(stop["file"], "scripts/bad.al", "{stop:#}");
+    assert!(dir.path().join("scripts/bad.al").is_file());
     assert_eq!(stop["node_file"], "/app/ds/bad.al");
     assert_eq!(stop["line"], 2);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_elpc"))
+        .current_dir(dir.path())
+        .args(["check", "--format", "github", "node.policy"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("::error file=scripts/bad.al,line=2,col=1,")),
+        "{text}"
+    );
+}
+
+#[test]
+fn checking_a_script_rechecks_the_policies_that_process_it() {
+    // What a pre-commit hook passes when only the script changed: the script is checked by
+    // itself, and the policy whose elpc.toml group maps its directory is re-checked.
+    let dir = tempfile::tempdir().unwrap();
+    repository(dir.path());
+    let out = Command::new(env!("CARGO_BIN_EXE_elpc"))
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "scripts/bad.al"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let places: Vec<(String, String)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().into(),
+                d["file"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        places.contains(&("EL510".into(), "node.policy".into())),
+        "{places:?}"
+    );
+    assert!(
+        places.contains(&("EL501".into(), "scripts/bad.al".into())),
+        "{places:?}"
+    );
+
+    // A script no group reads is checked by itself only.
+    std::fs::write(
+        dir.path().join("elpc.toml"),
+        "[[policies]]\nfiles = [\"*.policy\"]\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_elpc"))
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "scripts/bad.al"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["file"] == "scripts/bad.al"),
+        "{doc:#}"
+    );
 }
 
 #[test]
