@@ -417,6 +417,17 @@ pub(crate) fn finish(
         )
     });
     diagnostics.dedup();
+    // The same finding from two runs over one file (the deployment scripts' run and the run
+    // of the script checked, when that is one of them) is shown once, the first with its notes.
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.rule.code, d.primary.span, d.message.clone())));
+    // A finding in a deployment script elpc read through the path map is shown at the file on
+    // this machine (its name); the node's path for it stays visible here.
+    for d in &mut diagnostics {
+        if let Some(node) = sources.get(d.primary.span.file).node_path() {
+            d.notes.push(format!("the node runs this file as `{node}`"));
+        }
+    }
     let mut compilation = Compilation {
         sources,
         diagnostics,
@@ -679,6 +690,9 @@ fn output_document(compilation: &Compilation, diagnostics: Json) -> Json {
                     "catalog": c.catalog,
                     "args": c.args,
                 });
+                if let Some(node) = sources.node_location(c.origin) {
+                    j["node_origin"] = json!(node);
+                }
                 if let Some(via) = c.via {
                     j["via"] = json!(sources.location(via));
                 }

@@ -56,7 +56,8 @@ enum Command {
     Check {
         /// The policy files. An env file or elpc.toml stands for the policies it affects (the
         /// policies of the elpc.toml groups listing the env file; every policy below elpc.toml).
-        /// A `.al` file is checked as a script the node runs with `process`.
+        /// A `.al` file is checked as a script the node runs with `process`, and re-checks the
+        /// policies of the elpc.toml groups that read it (`scripts`, `path_map`).
         #[arg(required = true)]
         policies: Vec<PathBuf>,
         #[command(flatten)]
@@ -612,11 +613,14 @@ impl Plan {
             if let Some(origin) = &mut levels.origin {
                 origin.name = display_path(path);
             }
-            let root = path.parent().unwrap_or(Path::new("."));
+            let parent = path.parent().unwrap_or(Path::new("."));
             let absolute = std::path::absolute(policy).unwrap_or_else(|_| policy.to_path_buf());
             let relative = absolute
-                .strip_prefix(std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()))
+                .strip_prefix(std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf()))
                 .unwrap_or(policy);
+            // Files elpc.toml names (env files, scripts) are shown from the working directory
+            // when below it, as the policies are: annotations and SARIF need repository paths.
+            let root = &PathBuf::from(display_path(parent));
             if let Some(group) = config.group_for(relative) {
                 if env.is_empty() && env_set.is_none() {
                     env = group.env.iter().map(|e| root.join(e)).collect();

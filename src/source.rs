@@ -72,6 +72,7 @@ pub struct LineCol {
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     name: String,
+    node_path: Option<String>,
     text: String,
     line_starts: Vec<u32>,
     /// Characters and UTF-16 units before each [`BLOCK`]-byte block; `None` for ASCII text,
@@ -110,6 +111,7 @@ impl SourceFile {
         );
         SourceFile {
             name: name.into(),
+            node_path: None,
             text,
             line_starts,
             blocks: OnceLock::new(),
@@ -141,9 +143,22 @@ impl SourceFile {
             .as_deref()
     }
 
-    /// The display name.
+    /// The display name: for a file on this machine, its path here.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The same file, known to the node as `path` (a deployment script elpc read through the
+    /// path map: `name` is where it is on this machine, `path` where the node runs it from).
+    pub fn with_node_path(mut self, path: impl Into<String>) -> SourceFile {
+        self.node_path = Some(path.into());
+        self
+    }
+
+    /// The path the node runs this file from, when elpc read it through the path map
+    /// (`--scripts`, `--path-map`); [`SourceFile::name`] is then its path on this machine.
+    pub fn node_path(&self) -> Option<&str> {
+        self.node_path.as_deref()
     }
 
     /// The whole text.
@@ -343,6 +358,30 @@ impl SourceMap {
         let file = self.get(span.file);
         let lc = file.line_col(span.start);
         format!("{}:{}:{}", file.name(), lc.line, lc.column)
+    }
+
+    /// `node_path:line:col` of a span's start, when its file is one the node runs from a path
+    /// of its own ([`SourceFile::node_path`]).
+    pub fn node_location(&self, span: Span) -> Option<String> {
+        let file = self.get(span.file);
+        let lc = file.line_col(span.start);
+        Some(format!("{}:{}:{}", file.node_path()?, lc.line, lc.column))
+    }
+
+    /// The file whose name is the local path `path` (a leading `./` ignored on both sides).
+    pub(crate) fn find_local(&self, path: &str) -> Option<FileId> {
+        let bare = |p: &str| p.trim_start_matches("./").to_string();
+        let path = bare(path);
+        self.iter()
+            .find(|(_, f)| bare(f.name()) == path)
+            .map(|(id, _)| id)
+    }
+
+    /// Records that the node runs file `id` from `path` (see [`SourceFile::node_path`]).
+    pub(crate) fn set_node_path(&mut self, id: FileId, path: &str) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            file.node_path = Some(path.to_string());
+        }
     }
 }
 

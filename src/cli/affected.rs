@@ -4,7 +4,9 @@
 //! re-checks the policies of every `elpc.toml` group that lists it (the group a policy belongs
 //! to is the first whose `files` match it, as for `elpc check POLICY`). An `elpc.toml`
 //! re-checks every policy below it: its `[lint]` levels apply to all of them, its groups to
-//! those they match.
+//! those they match. A `.al` script is checked itself, and also re-checks the policies of
+//! every group that reads it: whose `scripts` checkout or `path_map` directory holds it (its
+//! edit changes the node variables `main.al` derives, or what a `process` line runs).
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +30,25 @@ fn is_env(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n == ".env" || n.ends_with(".env"))
+}
+
+/// True for EdgeLake scripts.
+fn is_script(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("al"))
+}
+
+/// True when `group` (of the `elpc.toml` in `root`) reads the script at `script` (absolute):
+/// it lies in the group's `scripts` checkout or in a local directory of its `path_map`.
+fn group_reads(group: &elpc::config::PolicyGroup, root: &Path, script: &Path) -> bool {
+    let mut dirs: Vec<PathBuf> = group
+        .path_map(root)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| m.local_dir)
+        .collect();
+    dirs.extend(group.scripts.as_ref().map(|d| root.join(d)));
+    dirs.iter().any(|d| script.starts_with(absolute(d)))
 }
 
 fn is_config(path: &Path) -> bool {
@@ -80,6 +101,23 @@ pub fn expand(args: &[PathBuf]) -> Result<Affected, String> {
                     shown(&config_path).display()
                 ));
             }
+            found.into_iter().for_each(|p| push(&mut out, p));
+        } else if is_script(arg) {
+            push(&mut out, arg.clone());
+            let start = arg.parent().unwrap_or(Path::new("."));
+            let found = match Config::discover(start).map_err(|e| e.to_string())? {
+                Some((config_path, config)) => {
+                    let root = absolute(config_path.parent().unwrap_or(Path::new(".")));
+                    let script = absolute(arg);
+                    policies_below(&root, |rel| {
+                        !is_script(rel)
+                            && config
+                                .group_for(rel)
+                                .is_some_and(|g| group_reads(g, &root, &script))
+                    })
+                }
+                None => Vec::new(),
+            };
             found.into_iter().for_each(|p| push(&mut out, p));
         } else {
             push(&mut out, arg.clone());

@@ -17,7 +17,8 @@ use crate::syntax::script::tokenize;
 pub struct Command {
     /// The command text, with statically known references replaced.
     pub command: String,
-    /// The policy text it comes from.
+    /// The line it comes from: a policy line, or a line of a processed script, whose file is
+    /// named by its path on this machine ([`crate::SourceFile::node_path`] is the node's).
     pub origin: Span,
     /// The command catalog entry it matched (`run blockchain sync`, `assignment`), if any.
     pub catalog: Option<&'static str>,
@@ -190,13 +191,17 @@ pub fn to_al_script(commands: &[Command], sources: &SourceMap, title: &str) -> S
             .as_ref()
             .map(|w| format!("\n# only on some boot paths: {}", one_line(w)))
             .unwrap_or_default();
+        let node = sources
+            .node_location(c.origin)
+            .map(|at| format!("\n# on the node: {}", one_line(&at)))
+            .unwrap_or_default();
         let command = if c.command.contains(is_line_break) {
             "# left out: this command holds a line break (EL012 command-line-break)"
         } else {
             &c.command
         };
         out.push_str(&format!(
-            "\n# {}{catalog}{via}{condition}\n{command}\n",
+            "\n# {}{catalog}{via}{node}{condition}\n{command}\n",
             one_line(&sources.location(c.origin)),
         ));
     }

@@ -20,7 +20,8 @@ const ENV_STUB_POLICY: &str = "{'config': {}}";
 /// A compiled policy and where its files live.
 #[derive(Clone, Debug)]
 pub struct Analysis {
-    /// The path of each file id (0 is the policy).
+    /// The path of each input's file id (0 is the policy); see [`Analysis::path`] for the
+    /// files the interpreter read itself.
     pub files: Vec<PathBuf>,
     /// What the library found.
     pub compilation: Compilation,
@@ -90,17 +91,6 @@ impl Analysis {
             }
         }
         let compilation = crate::compile_script::compile_script_files(&input, &env, &setup.options);
-        // The files the interpreter read (deployment scripts, processed files) are named by
-        // their node path: map them back to this machine for go to definition.
-        for (id, source) in compilation.sources.iter().skip(files.len()) {
-            let _ = id;
-            let local = setup
-                .options
-                .path_map
-                .local_path(source.name())
-                .unwrap_or_else(|| PathBuf::from(source.name()));
-            files.push(local);
-        }
         let outline = script_outline(compilation.sources.get(FileId(0)).text());
         Some(Analysis {
             files,
@@ -172,6 +162,16 @@ impl Analysis {
         self.compilation.sources.get(id)
     }
 
+    /// The path of a file id: an input's, or the path on this machine of a deployment script
+    /// the interpreter read through the path map (the library names those by it).
+    pub fn path(&self, id: FileId) -> Option<PathBuf> {
+        if let Some(path) = self.files.get(id.0 as usize) {
+            return Some(path.clone());
+        }
+        let source = self.compilation.sources.iter().nth(id.0 as usize)?.1;
+        source.node_path().map(|_| PathBuf::from(source.name()))
+    }
+
     /// The id of the file at `path`.
     pub fn id_of(&self, path: &Path) -> Option<FileId> {
         self.files
@@ -183,9 +183,9 @@ impl Analysis {
     /// `base_configs.env:11`: the file name and 1-based line of a span.
     pub fn short_location(&self, span: Span) -> String {
         let name = self
-            .files
-            .get(span.file.0 as usize)
-            .and_then(|p| p.file_name())
+            .path(span.file)
+            .as_deref()
+            .and_then(Path::file_name)
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         format!("{name}:{}", self.file(span.file).line_col(span.start).line)

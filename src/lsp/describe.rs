@@ -145,11 +145,16 @@ pub fn line_text(analysis: &Analysis, line: &ScriptLine) -> String {
     let is_if = line.text.starts_with("if ");
     match &line.outcome {
         LineOutcome::Runs(command) => {
+            let read = processed_file(analysis, command);
             let command = mask_secrets(analysis, line, command);
-            if is_if {
+            let runs = if is_if {
                 format!("`if` is **true** now: the node runs\n```\n{command}\n```")
             } else {
                 format!("the node runs\n```\n{command}\n```")
+            };
+            match read {
+                Some(local) => format!("{runs}\nelpc read that file here: `{local}`"),
+                None => runs,
             }
         }
         LineOutcome::FoldedAway => "`if` is **false** now: nothing runs".to_string(),
@@ -166,6 +171,18 @@ pub fn line_text(analysis: &Analysis, line: &ScriptLine) -> String {
         LineOutcome::Skipped => "a comment or empty line: nothing runs".to_string(),
         LineOutcome::Invalid => "this line does not parse: the node cannot run it".to_string(),
     }
+}
+
+/// The path on this machine of the file a `process` command runs, when elpc read it through
+/// the path map (its commands' `origin` in the command list names the same file).
+fn processed_file(analysis: &Analysis, command: &str) -> Option<String> {
+    let path = command.strip_prefix("process ")?.trim();
+    analysis
+        .compilation
+        .sources
+        .iter()
+        .find(|(_, f)| f.node_path() == Some(path))
+        .map(|(_, f)| f.name().to_string())
 }
 
 fn mask_secrets(analysis: &Analysis, line: &ScriptLine, command: &str) -> String {

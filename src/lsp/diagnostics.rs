@@ -54,10 +54,10 @@ pub fn to_lsp(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> LspDia
         .secondary
         .iter()
         .filter_map(|label| {
-            let path = analysis.files.get(label.span.file.0 as usize)?;
+            let path = analysis.path(label.span.file)?;
             Some(DiagnosticRelatedInformation {
                 location: Location::new(
-                    uri_of(path)?,
+                    uri_of(&path)?,
                     range(analysis.file(label.span.file), label.span, encoding),
                 ),
                 message: if label.message.is_empty() {

@@ -12,6 +12,7 @@
 //! | [`workspace`] | open documents, `elpc.toml` groups, the default env file order |
 //! | [`analysis`] | a compiled policy with file paths and an outline of references and keys |
 //! | [`diagnostics`] | elpc diagnostics → LSP diagnostics |
+//! | [`processed`] | findings in the deployment scripts a checked file processes, under their URIs |
 //! | [`hover`], [`describe`] | hovers |
 //! | [`navigation`] | definition and references |
 //! | [`completion`] | completion |
@@ -27,6 +28,7 @@ pub mod framing;
 pub mod hover;
 pub mod navigation;
 pub mod position;
+pub mod processed;
 pub mod server;
 pub mod session;
 pub mod transport;

@@ -42,9 +42,9 @@ pub fn vars_of_env_key(analysis: &Analysis, key: &str) -> Vec<String> {
 }
 
 fn location(analysis: &Analysis, span: Span, encoding: Encoding) -> Option<Location> {
-    let path = analysis.files.get(span.file.0 as usize)?;
+    let path = analysis.path(span.file)?;
     Some(Location::new(
-        uri_of(path)?,
+        uri_of(&path)?,
         range(analysis.file(span.file), span, encoding),
     ))
 }

@@ -16,6 +16,7 @@ use crate::source::{FileId, SourceFile};
 
 use super::analysis::{Analysis, Outline};
 use super::position::{offset, Encoding};
+use super::processed::{self, Processed};
 use super::workspace::{kind_of, path_of, FileKind, Workspace};
 use super::{actions, completion, diagnostics, hover, navigation};
 
@@ -23,6 +24,7 @@ use super::{actions, completion, diagnostics, hover, navigation};
 #[derive(Debug, Default)]
 pub struct Session {
     ws: Workspace,
+    processed: Processed,
     policies: HashMap<PathBuf, Analysis>,
     envs: HashMap<PathBuf, Analysis>,
     dirty: BTreeSet<PathBuf>,
@@ -133,7 +135,16 @@ impl Session {
     /// Files changed on disk (`workspace/didChangeWatchedFiles`).
     pub fn disk_changed(&mut self, uris: &[Url]) {
         for uri in uris {
-            self.touched(&path_of(uri));
+            let path = path_of(uri);
+            self.touched(&path);
+            // A deployment script a checked file runs through `process`.
+            let readers: Vec<PathBuf> = self
+                .policies
+                .iter()
+                .filter(|(_, a)| processed::reads(a, &path))
+                .map(|(p, _)| p.clone())
+                .collect();
+            self.dirty.extend(readers);
         }
     }
 
@@ -192,6 +203,12 @@ impl Session {
                 FileKind::Config | FileKind::Other => {}
             }
         }
+        let ws = &self.ws;
+        out.extend(self.processed.update(
+            self.policies.values(),
+            |p| ws.document(p).is_some(),
+            encoding,
+        ));
         out
     }
 

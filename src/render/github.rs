@@ -38,6 +38,9 @@ pub fn annotations(sources: &SourceMap, diags: &[Diagnostic], env_set: Option<&s
         if let Some(h) = &d.help {
             message.push_str(&format!("\nhelp: {h}"));
         }
+        if let Some(node) = file.node_path() {
+            message.push_str(&format!("\nnote: the node runs this file as `{node}`"));
+        }
         out.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
             escape_property(file.name()),

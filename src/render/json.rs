@@ -113,6 +113,9 @@ fn position<M: SerializeMap>(map: &mut M, sources: &SourceMap, span: Span) -> Re
     let start = file.line_col(span.start);
     let end = file.line_col(span.end);
     map.serialize_entry("file", file.name())?;
+    if let Some(node) = file.node_path() {
+        map.serialize_entry("node_file", node)?;
+    }
     map.serialize_entry("line", &start.line)?;
     map.serialize_entry("column", &start.column)?;
     map.serialize_entry("end_line", &end.line)?;

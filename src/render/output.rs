@@ -36,6 +36,7 @@ pub fn compile_document(compilation: &Compilation) -> String {
                         origin: sources.location(c.origin),
                         catalog: c.catalog,
                         args: &c.args,
+                        node_origin: sources.node_location(c.origin),
                         via: c.via.map(|v| sources.location(v)),
                         condition: c.condition.as_deref(),
                     })
@@ -74,9 +75,14 @@ struct Document<'a> {
 #[derive(Serialize)]
 struct CommandView<'a> {
     command: &'a str,
+    /// Where the command is written, on this machine (as diagnostics name files).
     origin: String,
     catalog: Option<&'static str>,
     args: &'a Json,
+    /// The same place as the node sees it, for a line of a deployment script elpc read through
+    /// the path map.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    node_origin: Option<String>,
     /// The script line that processed the file this command is in.
     #[serde(skip_serializing_if = "Option::is_none")]
     via: Option<String>,
@@ -108,5 +114,38 @@ mod tests {
             let tree = output_json(&c, diagnostics_json(&c.sources, &c.diagnostics));
             assert_eq!(compile_document(&c), to_ascii_json(&tree, true), "{text}");
         }
+    }
+
+    /// Files in memory, for a `process` line read through the path map.
+    struct Files;
+    impl crate::path_map::LocalFiles for Files {
+        fn is_file(&self, path: &std::path::Path) -> bool {
+            path == std::path::Path::new("ds/x.al")
+        }
+        fn read(&self, path: &std::path::Path) -> Option<Vec<u8>> {
+            self.is_file(path).then(|| b"run scheduler 1\n".to_vec())
+        }
+    }
+
+    #[test]
+    fn a_processed_scripts_commands_carry_both_places_in_both_documents() {
+        let options = Options {
+            path_map: crate::path_map::PathMap {
+                mappings: vec![crate::path_map::Mapping::parse("/app/ds=ds").unwrap()],
+                files: Some(std::sync::Arc::new(Files)),
+            },
+            ..Options::default()
+        };
+        let policy = Input::text(
+            "p.policy",
+            "{'config': {'script': ['process /app/ds/x.al']}}",
+        );
+        let c = compile(&policy, &[], &options);
+        let tree = output_json(&c, diagnostics_json(&c.sources, &c.diagnostics));
+        let processed = &tree["commands"][1];
+        assert_eq!(processed["origin"], "ds/x.al:1:1", "{tree}");
+        assert_eq!(processed["node_origin"], "/app/ds/x.al:1:1", "{tree}");
+        assert_eq!(processed["via"], "p.policy:1:24", "{tree}");
+        assert_eq!(compile_document(&c), to_ascii_json(&tree, true));
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! Locations: an absolute path is a `file://` URI; a relative one (as typed on the command
 //! line) is a relative URI with `"uriBaseId": "SRCROOT"`, and the run's `originalUriBaseIds`
-//! says which directory `SRCROOT` is when the caller knows it. Each rule's `helpUri` is its
+//! says which directory `SRCROOT` is when the caller knows it. A deployment script elpc read
+//! through the path map is located at its file on this machine; the node's path for it is the
+//! location's `properties.nodePath` (and its message). Each rule's `helpUri` is its
 //! explain page in the repository at this version's tag
 //! (`{repository}/blob/v{version}/src/check/explain/{name}.md`), the text `elpc explain` prints.
 
@@ -110,6 +112,12 @@ fn location(sources: &SourceMap, span: Span, message: Option<&str>) -> Json {
     });
     if let Some(m) = message.filter(|m| !m.is_empty()) {
         loc["message"] = json!({ "text": m });
+    }
+    if let Some(node) = file.node_path() {
+        loc["properties"] = json!({ "nodePath": node });
+        if loc.get("message").is_none() {
+            loc["message"] = json!({ "text": format!("the node runs this file as `{node}`") });
+        }
     }
     loc
 }

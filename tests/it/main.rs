@@ -24,5 +24,6 @@ mod robustness;
 mod rules;
 mod runtime_agreement;
 mod scaling;
+mod script_paths;
 mod secret_leaks;
 mod semantics;

@@ -295,9 +295,22 @@ impl<'a> Engine<'a> {
             return Ok(cached.clone());
         }
         let found = match self.options.path_map.read(path) {
-            NodeFile::Read(bytes, _) => {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                let id = self.sources.add(SourceFile::new(path, text));
+            NodeFile::Read(bytes, local) => {
+                // Named by its path on this machine, so every finding in it opens there; the
+                // node's path stays on the file. A file that is already an input (`elpc check
+                // main.al --scripts DIR`, an editor's buffer) is the same file: reuse it.
+                let local = local.to_string_lossy();
+                let id = match self.sources.find_local(&local) {
+                    Some(id) => {
+                        self.sources.set_node_path(id, path);
+                        id
+                    }
+                    None => {
+                        let text = String::from_utf8_lossy(&bytes).into_owned();
+                        let file = SourceFile::new(local, text).with_node_path(path);
+                        self.sources.add(file)
+                    }
+                };
                 let parsed = Arc::new(split_script(id, self.sources.get(id).text()));
                 self.info.files.push((path.to_string(), id));
                 Some((id, parsed))
