@@ -70,10 +70,12 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         let span = Span::new(doc.root.span.file, at..at + 1);
         found.push((span, "`|` in policy text".into(), "the node replaces every `|` with `\"` before parsing, which breaks the policy (shell pipes included)"));
     }
-    if let Some((at, c)) = text
-        .char_indices()
-        .find(|&(_, c)| !c.is_ascii() || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
-    {
+    // A byte scan: every non-ASCII character starts with a byte >= 0x80 and ASCII control
+    // characters are the bytes below 0x20 and 0x7f.
+    let first = text
+        .bytes()
+        .position(|b| b >= 0x7f || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')));
+    if let Some((at, c)) = first.and_then(|at| Some((at, text[at..].chars().next()?))) {
         let span = Span::new(doc.root.span.file, at..at + c.len_utf8());
         found.push((span, format!("non-ASCII or control character {c:?}"), "the node replaces it with a space before storing the policy and computing its id; write it as \\uXXXX"));
     }

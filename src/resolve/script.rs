@@ -252,13 +252,6 @@ fn run_line(
     if words.is_empty() {
         return line;
     }
-    line.words = words
-        .iter()
-        .map(|w| LineWord {
-            text: w.text.clone(),
-            span: map.span(w.range.clone()),
-        })
-        .collect();
     // What the line means is read in the scope before it runs.
     let scope: &Scope = match state {
         Some(st) => &st.scope,
@@ -275,6 +268,7 @@ fn run_line(
             Ok(outcome) => outcome,
             Err(e) => {
                 eng.report(syntax_error(e, &map));
+                line.words = line_words(words, &map);
                 return line; // the node fails the line before running anything
             }
         }
@@ -290,6 +284,7 @@ fn run_line(
     };
     // What the line does.
     let Some(mut st) = state.take() else {
+        line.words = line_words(words, &map);
         return line;
     };
     st.emitted.clear();
@@ -297,6 +292,14 @@ fn run_line(
     let files_before = eng.files_run;
     let cmd = Cmd::with_words(text, span, Ok(words), &|r| map.span(r));
     let branches = group(exec(eng, &cmd, st));
+    // The words move into the record, with the spans the command computed.
+    if let Ok(words) = cmd.words {
+        line.words = words
+            .into_iter()
+            .zip(cmd.spans)
+            .map(|(w, span)| LineWord { text: w.text, span })
+            .collect();
+    }
     // The policy's own rules report most failures; what they miss is reported after them.
     line.failure = eng.cause.take();
     let missing = eng.missing.take();
@@ -339,6 +342,17 @@ fn run_line(
     // (quadratic in a policy that assigns many variables; issue 13).
     *state = continuing;
     line
+}
+
+/// The record's words: each word's text moved, with its place in the policy.
+fn line_words(words: Vec<Word>, map: &LineMap) -> Vec<LineWord> {
+    words
+        .into_iter()
+        .map(|w| LineWord {
+            span: map.span(w.range),
+            text: w.text,
+        })
+        .collect()
 }
 
 /// The command a line runs, with known references replaced (assignments as written).

@@ -200,7 +200,7 @@ fn secret_value_list(compilation: &Compilation) -> Vec<String> {
         strings_of(&tree.root, &mut words);
         for text in words {
             // Only a word with a reference can read a secret; only such a word is resolved.
-            for word in text.split_whitespace().filter(|w| w.contains(['!', '$'])) {
+            for word in words_with_sigils(text) {
                 let reads_secret = references_in(word).iter().any(|r| match r.sigil {
                     Sigil::Param => secret_params.contains(r.name.as_str()),
                     Sigil::Env => secret_env.contains(r.name.as_str()),
@@ -215,6 +215,28 @@ fn secret_value_list(compilation: &Compilation) -> Vec<String> {
         }
     }
     values
+}
+
+/// The whitespace-separated words of `text` that hold a `!` or `$` (as
+/// `text.split_whitespace().filter(..)` gives them), found from the sigils: a byte scan
+/// instead of splitting every string of a large policy into words.
+fn words_with_sigils(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + bytes[from..].iter().position(|&b| b == b'!' || b == b'$')?;
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let end = text[at..]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(text.len(), |(i, _)| at + i);
+        from = end;
+        Some(&text[start..end])
+    })
 }
 
 /// Every string of a policy tree (keys included).
@@ -276,6 +298,28 @@ mod tests {
         }
         for name in ["ANYLOG_SERVER_PORT", "NODE_TYPE", "company_name"] {
             assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn words_with_sigils_are_the_split_words_holding_one() {
+        for text in [
+            "",
+            "plain words only",
+            "!a",
+            " run !x and $Y!z\t!  tail$ ",
+            "é!b\u{3000}c$d\u{a0}!!e x",
+            "!!",
+        ] {
+            let split: Vec<&str> = text
+                .split_whitespace()
+                .filter(|w| w.contains(['!', '$']))
+                .collect();
+            assert_eq!(
+                words_with_sigils(text).collect::<Vec<_>>(),
+                split,
+                "{text:?}"
+            );
         }
     }
 

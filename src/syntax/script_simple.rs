@@ -15,11 +15,11 @@ fn is_rare(b: u8) -> bool {
     )
 }
 
-/// Whether `[` nest deeper than the grammar path accepts anywhere in the line (quotes do not
-/// count there either).
-fn too_deep(bytes: &[u8]) -> bool {
+/// Whether the line holds a rare character, `->` or `-<`, or `[` nested deeper than the
+/// grammar path accepts anywhere in the line (quotes do not count there either): one pass.
+fn needs_grammar(bytes: &[u8]) -> bool {
     let mut depth = 0usize;
-    for &b in bytes {
+    for (i, &b) in bytes.iter().enumerate() {
         match b {
             b'[' => {
                 depth += 1;
@@ -28,6 +28,8 @@ fn too_deep(bytes: &[u8]) -> bool {
                 }
             }
             b']' => depth = depth.saturating_sub(1),
+            b'-' if matches!(bytes.get(i + 1), Some(b'>' | b'<')) => return true,
+            _ if is_rare(b) => return true,
             _ => {}
         }
     }
@@ -78,11 +80,7 @@ fn is_blank(b: u8) -> bool {
 /// The words of `line`, or `None` when the line needs the full grammar.
 pub fn tokenize(line: &str) -> Option<Tokens> {
     let bytes = line.as_bytes();
-    if bytes.iter().any(|&b| is_rare(b))
-        || line.contains("->")
-        || line.contains("-<")
-        || too_deep(bytes)
-    {
+    if needs_grammar(bytes) {
         return None;
     }
     let mut words = Vec::new();
