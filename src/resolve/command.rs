@@ -228,6 +228,8 @@ pub fn parse_command(
         out: &mut out,
     };
     parser.shape(rest);
+    // The record lives as long as the compilation: no spare argument slots.
+    out.args.shrink_to_fit();
     Some(out)
 }
 

@@ -97,7 +97,7 @@ pub struct ScriptLine {
     pub unreachable: bool,
     /// Why the line fails on the node, as the engine found it (reported as `script-stops`
     /// when no policy rule explains the failure).
-    pub failure: Option<Cause>,
+    pub failure: Option<Box<Cause>>,
     /// For an `if` only the node decides: the line with the references of its `then` command
     /// resolved as that command would resolve them (what the command list shows, so that its
     /// text and its arguments come from one resolution).
@@ -189,7 +189,9 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
         let NodeKind::Str(lit) = &item.kind else {
             continue;
         };
-        lines.push(run_line(index, item.span, lit, &mut state, scope, eng));
+        let mut line = run_line(index, item.span, lit, &mut state, scope, eng);
+        line.refs.shrink_to_fit(); // kept as long as the compilation: no spare slots
+        lines.push(line);
     }
     if let Some(st) = state {
         *scope = st.scope;
@@ -294,14 +296,18 @@ fn run_line(
     let branches = group(exec(eng, &cmd, st));
     // The words move into the record, with the spans the command computed.
     if let Ok(words) = cmd.words {
-        line.words = words
-            .into_iter()
-            .zip(cmd.spans)
-            .map(|(w, span)| LineWord { text: w.text, span })
-            .collect();
+        // A new vector of exactly the words (collecting in place would keep the tokenizer's
+        // larger allocation for as long as the record lives).
+        line.words = Vec::with_capacity(words.len());
+        line.words.extend(
+            words
+                .into_iter()
+                .zip(cmd.spans)
+                .map(|(w, span)| LineWord { text: w.text, span }),
+        );
     }
     // The policy's own rules report most failures; what they miss is reported after them.
-    line.failure = eng.cause.take();
+    line.failure = eng.cause.take().map(Box::new);
     let missing = eng.missing.take();
     let mut emitted: Option<Vec<Emitted>> = None;
     let mut continuing: Option<State> = None;
@@ -346,13 +352,12 @@ fn run_line(
 
 /// The record's words: each word's text moved, with its place in the policy.
 fn line_words(words: Vec<Word>, map: &LineMap) -> Vec<LineWord> {
-    words
-        .into_iter()
-        .map(|w| LineWord {
-            span: map.span(w.range),
-            text: w.text,
-        })
-        .collect()
+    let mut out = Vec::with_capacity(words.len());
+    out.extend(words.into_iter().map(|w| LineWord {
+        span: map.span(w.range),
+        text: w.text,
+    }));
+    out
 }
 
 /// The command a line runs, with known references replaced (assignments as written).
