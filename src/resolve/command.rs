@@ -170,7 +170,7 @@ pub fn parse_command(
         if rhs.len() < 2 || spec.is_none() {
             return Some(assignment(words, &words[0], &rhs_text(rhs), span_of, guard));
         }
-        assigns = Some(first.text.clone());
+        assigns = Some(first.text.to_string());
         words = rhs;
     } else if words.len() == 4 && first.text == "set" && words[2].text == "=" {
         return Some(assignment(
@@ -253,10 +253,10 @@ fn assignment(
         spec: None,
         assigns: None,
         assignment: true,
-        name: target.text.clone(),
+        name: target.text.to_string(),
         name_span: span_of(target.range.clone()),
         args: vec![Arg {
-            key: target.text.clone(),
+            key: target.text.to_string(),
             key_span: span_of(target.range.clone()),
             written: value.to_string(),
             value_span: span_of(value_range),
@@ -347,9 +347,9 @@ impl Parser<'_, '_> {
                     self.push_arg(
                         key,
                         w.range.clone(),
-                        w.text.clone(),
+                        w.text.to_string(),
                         w.range.clone(),
-                        Some(Json::String(w.text.clone())),
+                        Some(Json::String(w.text.to_string())),
                     );
                 }
             }
@@ -364,9 +364,9 @@ impl Parser<'_, '_> {
                     self.push_arg(
                         "name".into(),
                         w.range.clone(),
-                        w.text.clone(),
+                        w.text.to_string(),
                         w.range.clone(),
-                        Some(Json::String(w.text.clone())),
+                        Some(Json::String(w.text.to_string())),
                     );
                 }
                 match rest.get(positional) {
@@ -479,7 +479,7 @@ impl Parser<'_, '_> {
                     Resolved::AtBoot { .. } => None,
                 }
             } else {
-                Some(w.text.clone())
+                Some(w.text.to_string())
             };
             resolved = resolved.zip(piece).map(|(a, b)| a + &b);
         }

@@ -145,7 +145,7 @@ pub enum Truth {
 
 fn cw(w: &Word) -> CondWord {
     CondWord {
-        text: w.text.clone(),
+        text: w.text.to_string(),
         range: w.range.clone(),
     }
 }
@@ -355,7 +355,7 @@ fn inner_words(word: &str) -> Option<Vec<String>> {
     };
     tokenize(&inner)
         .ok()
-        .map(|t| t.words.into_iter().map(|w| w.text).collect())
+        .map(|t| t.words.into_iter().map(|w| w.text.into()).collect())
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::resolve::reference::{references_in, Sigil};
 use crate::resolve::scope::Scope;
 use crate::source::{FileId, Span};
 use crate::syntax::policy::{Node, NodeKind, StrLit};
-use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word};
+use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word, WordText};
 
 /// Where a reference is used, which decides how bad it is when nothing defines it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,7 +142,7 @@ impl ScriptLine {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineWord {
     /// The word as the node sees it.
-    pub text: String,
+    pub text: WordText,
     /// Where it is written in the policy.
     pub span: Span,
 }

@@ -195,7 +195,7 @@ impl Parser<'_, '_> {
                     Resolved::AtBoot { .. } => return None,
                 }
             } else {
-                w.text.clone()
+                w.text.to_string()
             };
             if let Some(t) = text.as_mut() {
                 if i > 0 {
@@ -258,7 +258,7 @@ impl Parser<'_, '_> {
                     Resolved::Known(v) if w.text.starts_with('!') || w.text.starts_with('$') => {
                         v.to_python_str()
                     }
-                    _ => w.text.clone(),
+                    _ => w.text.to_string(),
                 }),
                 _ => {
                     if !key.is_empty() {

@@ -5,7 +5,7 @@
 //! or brackets, `]:]`) returns `None` and the pest grammar decides. A differential test holds
 //! this scanner to the grammar's answers.
 
-use super::{Quote, Tokens, Word, MAX_NESTING};
+use super::{Quote, Tokens, Word, WordText, MAX_NESTING};
 
 /// Characters whose presence anywhere sends the line to the grammar.
 fn is_rare(b: u8) -> bool {
@@ -104,7 +104,7 @@ pub fn tokenize(line: &str) -> Option<Tokens> {
                 (&line[i..=close], Quote::Single)
             };
             words.push(Word {
-                text: text.to_string(),
+                text: text.into(),
                 range: i..close + 1,
                 quoted: quote,
             });
@@ -114,7 +114,7 @@ pub fn tokenize(line: &str) -> Option<Tokens> {
         if b == b'[' {
             let end = bracket_chain(bytes, i)?;
             words.push(Word {
-                text: line[i..end].replace('\t', " "),
+                text: tabs_as_spaces(&line[i..end]),
                 range: i..end,
                 quoted: Quote::Bracket,
             });
@@ -131,7 +131,7 @@ pub fn tokenize(line: &str) -> Option<Tokens> {
         if bytes.get(i) == Some(&b'[') {
             i = bracket_chain(bytes, i)?;
             words.push(Word {
-                text: line[start..i].replace('\t', " "),
+                text: tabs_as_spaces(&line[start..i]),
                 range: start..i,
                 quoted: Quote::None,
             });
@@ -176,9 +176,18 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
+/// A bracket group's text as the node keeps it: tabs become spaces.
+fn tabs_as_spaces(text: &str) -> WordText {
+    if text.contains('\t') {
+        text.replace('\t', " ").into()
+    } else {
+        text.into()
+    }
+}
+
 fn word(line: &str, range: std::ops::Range<usize>, quoted: Quote) -> Word {
     Word {
-        text: line[range.clone()].to_string(),
+        text: line[range.clone()].into(),
         range,
         quoted,
     }
