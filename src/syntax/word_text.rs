@@ -177,7 +177,8 @@ mod tests {
             assert_eq!(t.as_str(), s);
             assert_eq!(WordText::from(s.to_string()), t);
             assert_eq!(String::from(t.clone()), s);
-            assert!(t == s && t == *s && t == s.to_string());
+            let owned: String = s.into();
+            assert!(t == s && t == *s && t == owned && owned == t && s == t);
             assert_eq!(format!("{t}|{t:?}"), format!("{s}|{s:?}"));
         }
         assert_eq!(std::mem::size_of::<WordText>(), 24);
