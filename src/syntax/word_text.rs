@@ -178,7 +178,11 @@ mod tests {
             assert_eq!(WordText::from(s.to_string()), t);
             assert_eq!(String::from(t.clone()), s);
             let owned: String = s.into();
-            assert!(t == s && t == *s && t == owned && owned == t && s == t);
+            assert_eq!(t, s);
+            assert_eq!(t, *s);
+            assert_eq!(t, owned);
+            assert_eq!(owned, t);
+            assert_eq!(s, t);
             assert_eq!(format!("{t}|{t:?}"), format!("{s}|{s:?}"));
         }
         assert_eq!(std::mem::size_of::<WordText>(), 24);
