@@ -206,11 +206,7 @@ pub fn parse_command(
         spec,
         assigns,
         assignment: false,
-        name: name_words
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
+        name: rhs_text(name_words),
         name_span: span_of(name_range),
         args: Vec::new(),
         process: None,
@@ -234,11 +230,14 @@ pub fn parse_command(
 }
 
 pub(crate) fn rhs_text(words: &[Word]) -> String {
-    words
-        .iter()
-        .map(|w| w.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(words.iter().map(|w| w.text.len() + 1).sum());
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&w.text);
+    }
+    out
 }
 
 fn assignment(

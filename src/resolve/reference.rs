@@ -93,14 +93,15 @@ fn resolve_depth(word: &str, vars: &dyn Variables, depth: u8) -> Resolved {
     if word.is_empty() {
         return Resolved::str("");
     }
-    let (key, post): (&str, Box<dyn Fn(Value) -> Value>) = match shape(word) {
-        Shape::Plain(k) => (k, Box::new(|v| v)),
-        Shape::Cast(k, cast) => (k, Box::new(move |v| apply_cast(cast, &v))),
-        Shape::Slice(k, None) => (k, Box::new(|v| v)),
-        Shape::Slice(k, Some((from, to))) => (
-            k,
-            Box::new(move |v: Value| Value::Str(py_slice(&v.to_python_str(), from, to))),
-        ),
+    let shape = shape(word);
+    let key = match shape {
+        Shape::Plain(k) | Shape::Cast(k, _) | Shape::Slice(k, _) => k,
+    };
+    // What the cast or slice makes of the key's value.
+    let post = |v: Value| match shape {
+        Shape::Plain(_) | Shape::Slice(_, None) => v,
+        Shape::Cast(_, cast) => apply_cast(cast, &v),
+        Shape::Slice(_, Some((from, to))) => Value::Str(py_slice(&v.to_python_str(), from, to)),
     };
     match resolve_key(key, vars, depth) {
         Partial::Val(v) => Resolved::Known(post(v)),
@@ -157,6 +158,11 @@ fn escaped_reference(key: &str) -> Option<&str> {
 /// The pieces of a path reference: cut before every `!`, `$`, `.`, `/`, `\` except at 0
 /// (ranges are byte ranges in `key`; `\` counts as `/`).
 fn path_pieces(key: &str) -> Vec<Range<usize>> {
+    // Nearly every key is one piece: no cut after its first byte.
+    let is_cut = |b: &u8| matches!(b, b'!' | b'$' | b'.' | b'/' | b'\\');
+    if !key.as_bytes().iter().skip(1).any(is_cut) {
+        return vec![0..key.len()];
+    }
     let mut cuts: Vec<usize> = key
         .char_indices()
         .filter(|(i, c)| *i > 0 && matches!(c, '!' | '$' | '.' | '/' | '\\'))
@@ -175,7 +181,11 @@ fn path_pieces(key: &str) -> Vec<Range<usize>> {
 
 /// `params.get_path` (spec §3.3): any undefined variable piece makes the whole result `""`.
 fn get_path(key: &str, vars: &dyn Variables) -> Partial {
-    let local = key.replace('\\', "/");
+    let local: std::borrow::Cow<str> = if key.contains('\\') {
+        key.replace('\\', "/").into()
+    } else {
+        key.into()
+    };
     let mut out = String::new();
     let mut boot = Vec::new();
     for r in path_pieces(&local) {
@@ -258,8 +268,12 @@ pub fn references_in(word: &str) -> Vec<Reference> {
             cast,
         }];
     }
-    let pieces = path_pieces(key);
-    if pieces.len() == 1 {
+    let one_piece = !key
+        .as_bytes()
+        .iter()
+        .skip(1)
+        .any(|b| matches!(b, b'!' | b'$' | b'.' | b'/' | b'\\'));
+    if one_piece {
         return vec![Reference {
             sigil,
             name: key[1..].to_string(),
@@ -267,7 +281,7 @@ pub fn references_in(word: &str) -> Vec<Reference> {
             cast,
         }];
     }
-    pieces
+    path_pieces(key)
         .into_iter()
         .filter_map(|r| {
             let piece = &key[r.clone()];
