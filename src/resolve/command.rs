@@ -10,7 +10,7 @@ use crate::edgelake::commands::{lookup, CommandSpec, Shape};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::value::{Resolved, Value, Variables};
 use crate::source::Span;
-use crate::syntax::script::{Quote, Word};
+use crate::syntax::script::{Quote, Word, WordText};
 
 /// What kind of problem the node has with a command (each is reported by its own rule).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,11 +75,11 @@ pub struct ProcessPath {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arg {
     /// The key.
-    pub key: String,
+    pub key: WordText,
     /// Where the key is written.
     pub key_span: Span,
     /// The value as written.
-    pub written: String,
+    pub written: WordText,
     /// Where the value is written.
     pub value_span: Span,
     /// The typed value (`None` while only the node can resolve it, or when it is invalid).
@@ -99,7 +99,7 @@ pub struct CommandUse {
     /// A value assignment (`x = …`, `set x = …`): no command runs.
     pub assignment: bool,
     /// The words that name the command, as written.
-    pub name: String,
+    pub name: WordText,
     /// Where they are written.
     pub name_span: Span,
     /// The where-clause (and positional) arguments, in order.
@@ -128,7 +128,7 @@ impl CommandUse {
         for a in &self.args {
             // One resolution for the text and the args: an invalid value shows as resolved.
             let v = a.value.clone().unwrap_or_else(|| {
-                Json::String(a.resolved.clone().unwrap_or_else(|| a.written.clone()))
+                Json::String(a.resolved.clone().unwrap_or_else(|| a.written.to_string()))
             });
             let repeats = self
                 .spec
@@ -206,7 +206,7 @@ pub fn parse_command(
         spec,
         assigns,
         assignment: false,
-        name: rhs_text(name_words),
+        name: rhs_text(name_words).into(),
         name_span: span_of(name_range),
         args: Vec::new(),
         process: None,
@@ -252,12 +252,12 @@ fn assignment(
         spec: None,
         assigns: None,
         assignment: true,
-        name: target.text.to_string(),
+        name: target.text.clone(),
         name_span: span_of(target.range.clone()),
         args: vec![Arg {
-            key: target.text.to_string(),
+            key: target.text.clone(),
             key_span: span_of(target.range.clone()),
-            written: value.to_string(),
+            written: value.into(),
             value_span: span_of(value_range),
             value: None,
             resolved: None,
@@ -509,9 +509,9 @@ impl Parser<'_, '_> {
         let key_span = (self.span_of)(key_range);
         let value_span = (self.span_of)(value_range);
         self.out.args.push(Arg {
-            key,
+            key: key.into(),
             key_span,
-            written,
+            written: written.into(),
             value_span,
             value,
             resolved: None,

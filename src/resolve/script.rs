@@ -38,7 +38,7 @@ pub struct RefUse {
     /// `!` or `$`.
     pub sigil: Sigil,
     /// The name without its sigil.
-    pub name: String,
+    pub name: WordText,
     /// Where it is written.
     pub span: Span,
     /// How it is used.
@@ -478,7 +478,7 @@ fn record_refs(
             };
             out.push(RefUse {
                 sigil: r.sigil,
-                name: r.name.clone(),
+                name: r.name.as_str().into(),
                 span: map.span(base + r.range.start..base + r.range.end),
                 context: context(i),
                 defined,
