@@ -8,18 +8,54 @@
 use super::{Quote, Tokens, Word, WordText, MAX_NESTING};
 
 /// Characters whose presence anywhere sends the line to the grammar.
-fn is_rare(b: u8) -> bool {
+const fn is_rare(b: u8) -> bool {
     matches!(
         b,
         b'(' | b')' | b'{' | b'}' | b'`' | b'\\' | b'#' | b'&' | b'\r'
     )
 }
 
+/// Byte classes, looked up once per byte. A bare word ends before a blank, `=`, `+`, `<`,
+/// `>`, `[`, or a `!` followed by `=` (the grammar's `stop`); the rest matter to
+/// [`needs_grammar`] only.
+const ENDS_WORD: u8 = 1;
+const BANG: u8 = 2;
+const RARE: u8 = 4;
+const GRAMMAR_CHECK: u8 = 8;
+
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if is_blank(c) || matches!(c, b'=' | b'+' | b'<' | b'>') {
+            t[b] |= ENDS_WORD;
+        }
+        if c == b'[' {
+            t[b] |= ENDS_WORD | GRAMMAR_CHECK;
+        }
+        if matches!(c, b']' | b'-') {
+            t[b] |= GRAMMAR_CHECK;
+        }
+        if c == b'!' {
+            t[b] |= BANG;
+        }
+        if is_rare(c) {
+            t[b] |= RARE | GRAMMAR_CHECK;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// Whether the line holds a rare character, `->` or `-<`, or `[` nested deeper than the
 /// grammar path accepts anywhere in the line (quotes do not count there either): one pass.
 fn needs_grammar(bytes: &[u8]) -> bool {
     let mut depth = 0usize;
     for (i, &b) in bytes.iter().enumerate() {
+        if CLASS[usize::from(b)] & GRAMMAR_CHECK == 0 {
+            continue;
+        }
         match b {
             b'[' => {
                 depth += 1;
@@ -73,7 +109,7 @@ fn bracket_chain(bytes: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-fn is_blank(b: u8) -> bool {
+const fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\t')
 }
 
@@ -125,8 +161,14 @@ pub fn tokenize(line: &str) -> Option<Tokens> {
         // chain right after it is part of it.
         let start = i;
         i += utf8_len(b);
-        while i < bytes.len() && !is_blank(bytes[i]) && !stops_word(bytes, i) {
-            i += utf8_len(bytes[i]);
+        // Byte by byte: no stop is a UTF-8 continuation or lead byte, so this stops where
+        // stepping by characters would.
+        while i < bytes.len() {
+            let class = CLASS[usize::from(bytes[i])];
+            if class & ENDS_WORD != 0 || (class & BANG != 0 && bytes.get(i + 1) == Some(&b'=')) {
+                break;
+            }
+            i += 1;
         }
         if bytes.get(i) == Some(&b'[') {
             i = bracket_chain(bytes, i)?;
@@ -155,15 +197,6 @@ fn operator_at(bytes: &[u8], i: usize) -> Option<usize> {
         }
         (b'=' | b'+' | b'<' | b'>', _) => Some(1),
         _ => None,
-    }
-}
-
-/// Whether a bare word ends before byte `i` (the grammar's `stop`).
-fn stops_word(bytes: &[u8], i: usize) -> bool {
-    match bytes[i] {
-        b'=' | b'+' | b'<' | b'>' | b'[' => true,
-        b'!' => bytes.get(i + 1) == Some(&b'='),
-        _ => false,
     }
 }
 
