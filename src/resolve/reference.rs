@@ -157,26 +157,26 @@ fn escaped_reference(key: &str) -> Option<&str> {
 
 /// The pieces of a path reference: cut before every `!`, `$`, `.`, `/`, `\` except at 0
 /// (ranges are byte ranges in `key`; `\` counts as `/`).
-fn path_pieces(key: &str) -> Vec<Range<usize>> {
-    // Nearly every key is one piece: no cut after its first byte.
+fn path_pieces(key: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = key.as_bytes();
     let is_cut = |b: &u8| matches!(b, b'!' | b'$' | b'.' | b'/' | b'\\');
-    if !key.as_bytes().iter().skip(1).any(is_cut) {
-        return vec![0..key.len()];
-    }
-    let mut cuts: Vec<usize> = key
-        .char_indices()
-        .filter(|(i, c)| *i > 0 && matches!(c, '!' | '$' | '.' | '/' | '\\'))
-        .map(|(i, _)| i)
-        .collect();
-    cuts.push(key.len());
-    let mut start = 0;
-    cuts.into_iter()
-        .map(|end| {
-            let r = start..end;
-            start = end;
-            r
-        })
-        .collect()
+    let (mut start, mut done) = (0, false);
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let next = bytes
+            .get(start + 1..)
+            .and_then(|rest| rest.iter().position(is_cut))
+            .map(|p| start + 1 + p);
+        let end = next.unwrap_or_else(|| {
+            done = true;
+            bytes.len()
+        });
+        let piece = start..end;
+        start = end;
+        Some(piece)
+    })
 }
 
 /// `params.get_path` (spec §3.3): any undefined variable piece makes the whole result `""`.
@@ -186,7 +186,7 @@ fn get_path(key: &str, vars: &dyn Variables) -> Partial {
     } else {
         key.into()
     };
-    let mut out = String::new();
+    let mut out = String::with_capacity(local.len());
     let mut boot = Vec::new();
     for r in path_pieces(&local) {
         let piece = &local[r.clone()];
@@ -282,7 +282,6 @@ pub fn references_in(word: &str) -> Vec<Reference> {
         }];
     }
     path_pieces(key)
-        .into_iter()
         .filter_map(|r| {
             let piece = &key[r.clone()];
             sigil_of(piece).map(|sigil| Reference {
