@@ -106,8 +106,21 @@ fn resolve_depth(word: &str, vars: &dyn Variables, depth: u8) -> Resolved {
     match resolve_key(key, vars, depth) {
         Partial::Val(v) => Resolved::Known(post(v)),
         Partial::Boot(mut deps) => {
-            let mut seen = std::collections::HashSet::new();
-            deps.retain(|d| seen.insert(d.clone()));
+            // Each reference once, first occurrence kept. A word has one or two pieces: no
+            // set for those (the set bounds the work for a hostile word of many pieces).
+            if deps.len() <= 8 {
+                let mut i = 0;
+                while i < deps.len() {
+                    if deps[..i].contains(&deps[i]) {
+                        deps.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            } else {
+                let mut seen = std::collections::HashSet::new();
+                deps.retain(|d| seen.insert(d.clone()));
+            }
             Resolved::AtBoot { depends_on: deps }
         }
     }
