@@ -119,7 +119,9 @@ pub fn tokenize(line: &str) -> Option<Tokens> {
     if needs_grammar(bytes) {
         return None;
     }
-    let mut words = Vec::new();
+    // About a word per blank, and a few operators split off (`type=sqlite`): room for them
+    // at once instead of growing 4 -> 8 -> 16.
+    let mut words = Vec::with_capacity(bytes.iter().filter(|&&b| b == b' ').count() + 4);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
