@@ -227,15 +227,30 @@ fn words_with_sigils(text: &str) -> impl Iterator<Item = &str> {
     let mut from = 0;
     std::iter::from_fn(move || {
         let at = from + bytes[from..].iter().position(|&b| b == b'!' || b == b'$')?;
-        let start = text[..at]
-            .char_indices()
-            .rev()
-            .find(|(_, c)| c.is_whitespace())
-            .map_or(0, |(i, c)| i + c.len_utf8());
-        let end = text[at..]
-            .char_indices()
-            .find(|(_, c)| c.is_whitespace())
-            .map_or(text.len(), |(i, _)| at + i);
+        // ASCII bytes are tested as bytes; from the first other byte on, by characters
+        // (Unicode whitespace such as U+3000 also separates words).
+        let ascii_blank = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+        let mut start = at;
+        while start > 0 && bytes[start - 1] < 0x80 && !ascii_blank(bytes[start - 1]) {
+            start -= 1;
+        }
+        if start > 0 && bytes[start - 1] >= 0x80 {
+            start = text[..start]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(0, |(i, c)| i + c.len_utf8());
+        }
+        let mut end = at;
+        while end < bytes.len() && bytes[end] < 0x80 && !ascii_blank(bytes[end]) {
+            end += 1;
+        }
+        if end < bytes.len() && bytes[end] >= 0x80 {
+            end = text[end..]
+                .char_indices()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(text.len(), |(i, _)| end + i);
+        }
         from = end;
         Some(&text[start..end])
     })
@@ -311,6 +326,8 @@ mod tests {
             "!a",
             " run !x and $Y!z\t!  tail$ ",
             "é!b\u{3000}c$d\u{a0}!!e x",
+            "a\u{b}!x\u{c}y z\u{2028}w!é v",
+            "x!\u{85}!",
             "!!",
         ] {
             let split: Vec<&str> = text
