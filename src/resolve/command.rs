@@ -104,8 +104,8 @@ pub struct CommandUse {
     pub name_span: Span,
     /// The where-clause (and positional) arguments, in order.
     pub args: Vec<Arg>,
-    /// The `process` file.
-    pub process: Option<ProcessPath>,
+    /// The `process` file (boxed: few lines are `process` lines, every record has the field).
+    pub process: Option<Box<ProcessPath>>,
     /// What the node will reject.
     pub problems: Vec<Problem>,
     /// The `if` that guards it.
@@ -491,11 +491,11 @@ impl Parser<'_, '_> {
             range,
             Some(value),
         );
-        self.out.process = Some(ProcessPath {
+        self.out.process = Some(Box::new(ProcessPath {
             written,
             resolved,
             span,
-        });
+        }));
     }
 
     pub(crate) fn push_arg(
