@@ -511,9 +511,18 @@ fn scan_brackets(text: &str, mut f: impl FnMut(usize, u8) -> bool) {
     while i < bytes.len() {
         let b = bytes[i];
         match quote {
-            Some(_) if b == b'\\' => i += 1,
-            Some(q) if b == q || b == b'\n' => quote = None,
-            Some(_) => {}
+            // Inside a string only its quote, `\\` and a line break matter: skip to the next.
+            Some(q) => match bytes[i..]
+                .iter()
+                .position(|&c| c == q || c == b'\\' || c == b'\n')
+            {
+                Some(p) if bytes[i + p] == b'\\' => i += p + 1,
+                Some(p) => {
+                    i += p;
+                    quote = None;
+                }
+                None => return,
+            },
             None => match b {
                 b'\'' | b'"' => quote = Some(b),
                 b'#' => {
