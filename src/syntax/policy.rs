@@ -78,16 +78,21 @@ impl StrLit {
     pub fn span_of(&self, file: FileId, range: std::ops::Range<usize>) -> Span {
         let map = |offset: usize| -> u32 {
             let offset = offset as u32;
-            let i = self.segments.partition_point(|&(v, _)| v <= offset);
+            // One run (a string without escapes, nearly all): no search.
+            let i = match self.segments[..] {
+                [(v, _)] => usize::from(v <= offset),
+                _ => self.segments.partition_point(|&(v, _)| v <= offset),
+            };
             match i.checked_sub(1).and_then(|i| self.segments.get(i)) {
                 Some(&(v, s)) => s + (offset - v),
                 None => 0,
             }
         };
+        let start = map(range.start);
         Span {
             file,
-            start: map(range.start),
-            end: map(range.end).max(map(range.start)),
+            start,
+            end: map(range.end).max(start),
         }
     }
 }
