@@ -85,9 +85,14 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     }
     // A byte scan: every non-ASCII character starts with a byte >= 0x80 and ASCII control
     // characters are the bytes below 0x20 and 0x7f.
-    let first = text
-        .bytes()
-        .position(|b| b >= 0x7f || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')));
+    let odd = |b: u8| b >= 0x7f || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t'));
+    // Whether there is one at all: a fold without early exit, which the compiler vectorizes.
+    let any = text.bytes().fold(false, |seen, b| seen | odd(b));
+    let first = if any {
+        text.bytes().position(odd)
+    } else {
+        None
+    };
     if let Some((at, c)) = first.and_then(|at| Some((at, text[at..].chars().next()?))) {
         let span = Span::new(doc.root.span.file, at..at + c.len_utf8());
         found.push((span, format!("non-ASCII or control character {c:?}"), "the node replaces it with a space before storing the policy and computing its id; write it as \\uXXXX"));
