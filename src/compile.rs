@@ -201,6 +201,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
         env_files.iter().map(Ok),
         &Kubernetes::default(),
         options,
+        Build::Everything,
     )
 }
 
@@ -240,7 +241,64 @@ pub fn compile_deployment(
         env_files.iter().map(Result::as_ref),
         kubernetes,
         options,
+        Build::Everything,
     )
+}
+
+/// What a compilation builds besides its findings, sources, syntax tree and script lines.
+#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Build {
+    /// Every output ([`compile`] and the other public entry points).
+    Everything,
+    /// No `policy`, `resolved` nor `commands` (left `null` / empty): the language server
+    /// publishes findings after every keystroke and builds these on first use with
+    /// [`editor_outputs`], from what the compilation keeps.
+    Findings,
+}
+
+/// [`compile_deployment`] for the language server: the same findings, sources, syntax tree,
+/// servers and script lines, without the outputs [`Build::Findings`] leaves out.
+#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
+pub(crate) fn compile_for_editor(
+    policy: &Result<Input, Unreadable>,
+    env_files: &[Result<Input, Unreadable>],
+    kubernetes: &Kubernetes,
+    options: &Options,
+) -> Compilation {
+    compile_sources(
+        policy.as_ref(),
+        env_files.iter().map(Result::as_ref),
+        kubernetes,
+        options,
+        Build::Findings,
+    )
+}
+
+/// The `policy` and `resolved` outputs of a compilation made with [`Build::Findings`], built
+/// from its syntax tree, scope and script lines exactly as [`compile_document`] builds them
+/// (the scope is the one the policy was resolved in; masking secrets never touches it).
+#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
+pub(crate) fn editor_outputs(compilation: &Compilation) -> Option<(Json, Json)> {
+    let root = &compilation.syntax.as_ref()?.root;
+    let lines = &compilation.output.as_ref()?.lines;
+    let scope = &compilation.scope;
+    // Its findings were reported when the compilation was made.
+    let document = policy::document(root, &mut Diagnostics::new())?;
+    let keys = policy::server_keys(document.body, scope);
+    let object = policy_object(root);
+    Some((
+        with_computed_id(stored_json(object, scope)),
+        resolved_json(object, &keys, lines, scope),
+    ))
+}
+
+/// The policy object: the first item of a list of policies.
+fn policy_object(root: &Node) -> &Node {
+    match &root.kind {
+        NodeKind::Array(items) => items.first().unwrap_or(root),
+        _ => root,
+    }
 }
 
 fn compile_sources<'a>(
@@ -248,6 +306,7 @@ fn compile_sources<'a>(
     env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
     kubernetes: &Kubernetes,
     options: &Options,
+    build: Build,
 ) -> Compilation {
     let Prepared {
         mut sources,
@@ -273,6 +332,7 @@ fn compile_sources<'a>(
             options,
             pod.as_ref(),
             &mut diags,
+            build,
         )
     });
     finish(
@@ -450,6 +510,7 @@ fn compile_document(
     options: &Options,
     pod: Option<&NodePod>,
     diags: &mut Diagnostics,
+    build: Build,
 ) -> Option<CompiledPolicy> {
     let root = &parsed.root;
     let document = policy::document(root, diags)?;
@@ -480,10 +541,16 @@ fn compile_document(
         check::run_kubernetes(pod, &servers, &keys, scope, diags);
     }
     crate::resolve::script::report_unexplained_stops(&lines, diags);
-    let object = match &root.kind {
-        NodeKind::Array(items) => items.first().unwrap_or(root),
-        _ => root,
-    };
+    if build == Build::Findings {
+        return Some(CompiledPolicy {
+            policy: Json::Null,
+            resolved: Json::Null,
+            servers,
+            commands: Vec::new(),
+            lines,
+        });
+    }
+    let object = policy_object(root);
     let commands = command_list(&servers, &lines, scope, options.target);
     Some(CompiledPolicy {
         policy: with_computed_id(stored_json(object, scope)),

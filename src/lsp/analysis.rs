@@ -3,8 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use serde_json::Value as Json;
+
 use crate::compile::{
-    compile_deployment, Compilation, Input, Unreadable, MAX_ENV_BYTES, MAX_POLICY_BYTES,
+    compile_for_editor, editor_outputs, Compilation, Input, Unreadable, MAX_ENV_BYTES,
+    MAX_POLICY_BYTES,
 };
 use crate::kubernetes::Kubernetes;
 use crate::resolve::reference::{references_in, Sigil};
@@ -23,8 +26,13 @@ pub struct Analysis {
     /// The path of each input's file id (0 is the policy); see [`Analysis::path`] for the
     /// files the interpreter read itself.
     pub files: Vec<PathBuf>,
-    /// What the library found.
+    /// What the library found. For a policy (not an `.al` script) its `policy`, `resolved`
+    /// and `commands` outputs are not built (a keystroke's re-check publishes findings only):
+    /// read them through [`Analysis::policy_json`] and [`Analysis::resolved_json`].
     pub compilation: Compilation,
+    /// `policy` and `resolved`, built on first use; `None` inside when the compilation built
+    /// them itself (an `.al` script's) or has none.
+    outputs: Lazy<Option<(Json, Json)>>,
     /// The references, keys and script lines of the policy, collected on first use (a
     /// re-check on a keystroke publishes diagnostics without needing it).
     outline: std::sync::OnceLock<Outline>,
@@ -69,6 +77,16 @@ pub struct Outline {
     pub lines: Vec<(Span, usize)>,
 }
 
+/// A value computed on first use.
+#[derive(Clone, Debug, Default)]
+struct Lazy<T>(std::sync::OnceLock<T>);
+
+impl<T> Lazy<T> {
+    fn ready(value: T) -> Lazy<T> {
+        Lazy(value.into())
+    }
+}
+
 impl Analysis {
     /// Compiles the policy at `path` with its env files (open documents override the disk).
     pub fn policy(ws: &mut Workspace, path: &Path) -> Option<Analysis> {
@@ -95,6 +113,7 @@ impl Analysis {
         Some(Analysis {
             files,
             compilation,
+            outputs: Lazy::ready(None),
             outline: outline.into(),
         })
     }
@@ -149,12 +168,47 @@ impl Analysis {
         // Diagnostics never show secret values in the editor (issue 6): `compile_files` masks
         // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
-        let compilation = compile_deployment(&policy, &env, &kubernetes, &setup.options);
+        let compilation = compile_for_editor(&policy, &env, &kubernetes, &setup.options);
         Analysis {
             compilation,
             files,
+            outputs: Lazy::default(),
             outline: std::sync::OnceLock::new(),
         }
+    }
+
+    /// An analysis of a compilation made elsewhere (tests compare with a full compile).
+    #[cfg(test)]
+    pub(crate) fn of(files: Vec<PathBuf>, compilation: Compilation) -> Analysis {
+        Analysis {
+            files,
+            compilation,
+            outputs: Lazy::ready(None),
+            outline: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The policy as the node stores it (the `policy` output of `elpc compile`).
+    pub fn policy_json(&self) -> Option<&Json> {
+        match self.outputs() {
+            Some((policy, _)) => Some(policy),
+            None => self.compilation.output.as_ref().map(|o| &o.policy),
+        }
+    }
+
+    /// The policy with its references resolved (the `resolved` output of `elpc compile`).
+    pub fn resolved_json(&self) -> Option<&Json> {
+        match self.outputs() {
+            Some((_, resolved)) => Some(resolved),
+            None => self.compilation.output.as_ref().map(|o| &o.resolved),
+        }
+    }
+
+    fn outputs(&self) -> Option<&(Json, Json)> {
+        self.outputs
+            .0
+            .get_or_init(|| editor_outputs(&self.compilation))
+            .as_ref()
     }
 
     /// The source of a file id.

@@ -37,6 +37,8 @@ pub mod workspace;
 pub use server::run_stdio;
 pub use session::Session;
 #[cfg(test)]
+mod recheck_tests;
+#[cfg(test)]
 mod speed_tests;
 #[cfg(test)]
 mod tests;

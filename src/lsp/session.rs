@@ -212,6 +212,12 @@ impl Session {
         out
     }
 
+    /// The latest analysis of a policy (tests compare it with a full compile).
+    #[cfg(test)]
+    pub(crate) fn policy_analysis(&self, uri: &Url) -> Option<&Analysis> {
+        self.policies.get(&path_of(uri))
+    }
+
     /// The analysis and byte offset for a position in an open policy or env file.
     fn locate(&self, uri: &Url, pos: Position) -> Option<(&Analysis, FileId, u32)> {
         let path = path_of(uri);
