@@ -308,13 +308,19 @@ fn compile_sources<'a>(
     options: &Options,
     build: Build,
 ) -> Compilation {
+    let prepared = prepare(policy, MAX_POLICY_BYTES, env_files, kubernetes, options);
+    compile_prepared(prepared, options, build)
+}
+
+/// The compilation of a policy once its sources, env findings and scope are ready.
+pub(crate) fn compile_prepared(prepared: Prepared, options: &Options, build: Build) -> Compilation {
     let Prepared {
         mut sources,
         mut diags,
         scope,
         main: (policy_id, policy_usable),
         pod,
-    } = prepare(policy, MAX_POLICY_BYTES, env_files, kubernetes, options);
+    } = prepared;
 
     let root = if policy_usable {
         parse_policy(policy_id, sources.get(policy_id).text(), &mut diags)
@@ -372,8 +378,27 @@ pub(crate) fn prepare<'a>(
 ) -> Prepared {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
+    let main = add_source(&mut sources, main, max_bytes, &mut diags);
+    let (scope, pod) = prepare_env(&mut sources, &mut diags, env_files, kubernetes, options);
+    Prepared {
+        sources,
+        diags,
+        scope,
+        main,
+        pod,
+    }
+}
 
-    let (policy_id, policy_usable) = add_source(&mut sources, main, max_bytes, &mut diags);
+/// The env stage of [`prepare`], after the main input (file 0): Kubernetes inputs, env files,
+/// env checks, scope. It reads nothing of file 0 (`crate::compile_env` keeps its result
+/// between keystrokes on that basis; what it reads of `options` is in that module's key).
+pub(crate) fn prepare_env<'a>(
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+    env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
+    kubernetes: &Kubernetes,
+    options: &Options,
+) -> (Scope, Option<NodePod>) {
     let mut layers = EnvLayers::new();
     if options.profile == Profile::EdgeLake {
         for (name, value) in IMAGE_ENVIRONMENT {
@@ -386,7 +411,7 @@ pub(crate) fn prepare<'a>(
     let mut all_env_usable = true;
     let mut parsed_env = Vec::new();
     let has_env_files = env_files.len() > 0;
-    let mut pod = crate::kubernetes::load(&mut sources, kubernetes, &mut diags);
+    let mut pod = crate::kubernetes::load(sources, kubernetes, diags);
     if let Some(pod) = &mut pod {
         pod.secrets_shown = options.show_secrets;
     }
@@ -402,28 +427,28 @@ pub(crate) fn prepare<'a>(
         }
     }
     for input in env_files {
-        let (id, usable) = add_source(&mut sources, input, MAX_ENV_BYTES, &mut diags);
+        let (id, usable) = add_source(sources, input, MAX_ENV_BYTES, diags);
         env_anchor.get_or_insert(Span::new(id, 0..0));
         all_env_usable &= usable;
         if usable {
-            let file = parse_env(id, sources.get(id).text(), &mut diags);
-            layers.add_file(&file, &mut diags);
+            let file = parse_env(id, sources.get(id).text(), diags);
+            layers.add_file(&file, diags);
             parsed_env.push(file);
         }
     }
     crate::check::run_env(
         &crate::check::EnvContext {
-            sources: &sources,
+            sources,
             env_files: &parsed_env,
             layers: &layers,
             profile: options.profile,
         },
-        &mut diags,
+        diags,
     );
     let env_known = has_env_files || pod.is_some();
     let derived = match &options.scripts {
         Some(dir) if options.profile == Profile::EdgeLake => {
-            let mut engine = Engine::new(options, &mut sources, &mut diags);
+            let mut engine = Engine::new(options, sources, diags);
             crate::resolve::deployment::derive(&mut engine, dir, layers, env_known, &options.sets)
         }
         _ => Err(layers),
@@ -434,17 +459,11 @@ pub(crate) fn prepare<'a>(
             layers,
             env_known,
             &options.sets,
-            &mut diags,
+            diags,
             env_anchor.filter(|_| all_env_usable),
         )
     });
-    Prepared {
-        sources,
-        diags,
-        scope,
-        main: (policy_id, policy_usable),
-        pod,
-    }
+    (scope, pod)
 }
 
 /// What a compilation produced besides its sources and findings.

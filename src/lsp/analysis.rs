@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 
 use crate::compile::{
-    compile_for_editor, editor_outputs, Compilation, Input, Unreadable, MAX_ENV_BYTES,
-    MAX_POLICY_BYTES,
+    editor_outputs, Compilation, Input, Unreadable, MAX_ENV_BYTES, MAX_POLICY_BYTES,
 };
+use crate::compile_env::EnvStage;
 use crate::kubernetes::Kubernetes;
 use crate::resolve::reference::{references_in, Sigil};
 use crate::resolve::script::ScriptLine;
@@ -90,9 +90,19 @@ impl<T> Lazy<T> {
 impl Analysis {
     /// Compiles the policy at `path` with its env files (open documents override the disk).
     pub fn policy(ws: &mut Workspace, path: &Path) -> Option<Analysis> {
+        Analysis::policy_kept(ws, path, &mut EnvStage::default())
+    }
+
+    /// [`Analysis::policy`] starting from the env stage kept from the policy's last re-check
+    /// when its env files and options are unchanged (see `crate::compile_env`).
+    pub(crate) fn policy_kept(
+        ws: &mut Workspace,
+        path: &Path,
+        stage: &mut EnvStage,
+    ) -> Option<Analysis> {
         let setup = ws.setup_for(path);
         let input = ws.read(path, MAX_POLICY_BYTES)?;
-        Some(Analysis::run(ws, path, input, setup))
+        Some(Analysis::run(ws, path, input, setup, stage))
     }
 
     /// Checks the `.al` script at `path` as the node runs it with `process`, with the env
@@ -128,6 +138,7 @@ impl Analysis {
             Path::new("<values check>"),
             Ok(stub),
             setup,
+            &mut EnvStage::default(),
         ))
     }
 
@@ -135,7 +146,8 @@ impl Analysis {
     pub fn env_stack(ws: &mut Workspace, env: &Path) -> Analysis {
         let setup = ws.setup_for_env(env);
         let stub = Input::text("<env check>", ENV_STUB_POLICY);
-        Analysis::run(ws, Path::new("<env check>"), Ok(stub), setup)
+        let stage = &mut EnvStage::default();
+        Analysis::run(ws, Path::new("<env check>"), Ok(stub), setup, stage)
     }
 
     fn run(
@@ -143,6 +155,7 @@ impl Analysis {
         path: &Path,
         policy: Result<Input, Unreadable>,
         setup: Setup,
+        stage: &mut EnvStage,
     ) -> Analysis {
         let mut files = vec![path.to_path_buf()];
         // File ids follow the order the library adds sources: values, manifests, env files.
@@ -168,7 +181,7 @@ impl Analysis {
         // Diagnostics never show secret values in the editor (issue 6): `compile_files` masks
         // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
-        let compilation = compile_for_editor(&policy, &env, &kubernetes, &setup.options);
+        let compilation = stage.compile(&policy, &env, &kubernetes, &setup.options);
         Analysis {
             compilation,
             files,

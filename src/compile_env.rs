@@ -1,0 +1,115 @@
+//! The env stage of a compilation kept between re-checks (issue 13): a keystroke in a policy
+//! changes neither its env files nor its options, so the language server parses and checks
+//! the env files and builds the scope once, and each re-check starts from a copy of that.
+//!
+//! The stage is reused only when it provably is what [`crate::compile::prepare`] would build
+//! again: the same env inputs (names and bytes, or the same refusal), the same options (their
+//! whole `Debug` text, so a field added later is covered), no Kubernetes inputs and no
+//! `--scripts` run (those read files through the path map, which may change on disk). Anything
+//! else compiles as usual.
+
+use crate::compile::{
+    add_source, compile_prepared, prepare_env, Build, Compilation, Input, Options, Prepared,
+    Unreadable, MAX_POLICY_BYTES,
+};
+use crate::diagnostic::Diagnostics;
+use crate::kubernetes::{Kubernetes, NodePod};
+use crate::resolve::scope::Scope;
+use crate::source::{SourceFile, SourceMap};
+
+/// The env stage of the last compilation, with what it was built from.
+#[derive(Debug, Default)]
+pub(crate) struct EnvStage(Option<Kept>);
+
+#[derive(Debug)]
+struct Kept {
+    env: Vec<Result<Input, Unreadable>>,
+    options: String,
+    /// Every source after file 0 (a placeholder while the stage was built), in id order.
+    sources: Vec<SourceFile>,
+    diags: Diagnostics,
+    scope: Scope,
+    pod: Option<NodePod>,
+}
+
+fn same_inputs(a: &[Result<Input, Unreadable>], b: &[Result<Input, Unreadable>]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|pair| match pair {
+            (Ok(x), Ok(y)) => x.name == y.name && x.bytes == y.bytes,
+            (Err(x), Err(y)) => x == y,
+            _ => false,
+        })
+}
+
+impl EnvStage {
+    /// [`crate::compile::compile_for_editor`], reusing the kept env stage when it is the
+    /// same, else building (and keeping) a new one.
+    pub(crate) fn compile(
+        &mut self,
+        policy: &Result<Input, Unreadable>,
+        env_files: &[Result<Input, Unreadable>],
+        kubernetes: &Kubernetes,
+        options: &Options,
+    ) -> Compilation {
+        let reusable = kubernetes.values.is_empty()
+            && kubernetes.manifests.is_empty()
+            && kubernetes.chart.is_none()
+            && options.scripts.is_none();
+        if !reusable {
+            self.0 = None;
+            return crate::compile::compile_for_editor(policy, env_files, kubernetes, options);
+        }
+        let key = format!("{options:?}");
+        let fresh = self
+            .0
+            .as_ref()
+            .is_none_or(|k| k.options != key || !same_inputs(&k.env, env_files));
+        if fresh {
+            self.0 = Some(build(env_files, kubernetes, options, key));
+        }
+        let kept = self.0.as_ref().expect("kept above");
+        // File 0 and its finding first, then the kept files and findings: what `prepare`
+        // builds, in its order.
+        let mut sources = SourceMap::new();
+        let mut diags = Diagnostics::new();
+        let main = add_source(&mut sources, policy.as_ref(), MAX_POLICY_BYTES, &mut diags);
+        for file in &kept.sources {
+            sources.add(file.clone());
+        }
+        kept.diags.iter().for_each(|d| diags.push(d.clone()));
+        let prepared = Prepared {
+            sources,
+            diags,
+            scope: kept.scope.clone(),
+            main,
+            pod: kept.pod.clone(),
+        };
+        compile_prepared(prepared, options, Build::Findings)
+    }
+}
+
+fn build(
+    env_files: &[Result<Input, Unreadable>],
+    kubernetes: &Kubernetes,
+    options: &Options,
+    key: String,
+) -> Kept {
+    let mut sources = SourceMap::new();
+    sources.add(SourceFile::new("", String::new()));
+    let mut diags = Diagnostics::new();
+    let (scope, pod) = prepare_env(
+        &mut sources,
+        &mut diags,
+        env_files.iter().map(Result::as_ref),
+        kubernetes,
+        options,
+    );
+    Kept {
+        env: env_files.to_vec(),
+        options: key,
+        sources: sources.iter().skip(1).map(|(_, f)| f.clone()).collect(),
+        diags,
+        scope,
+        pod,
+    }
+}
