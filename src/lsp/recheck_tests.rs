@@ -17,6 +17,7 @@ use crate::source::FileId;
 use super::analysis::Analysis;
 use super::diagnostics::for_file;
 use super::position::Encoding;
+use super::transport::{serialised_notification, write_message};
 use super::Session;
 
 /// xorshift64*: reproducible without a dependency.
@@ -273,6 +274,19 @@ fn replace(
     change
 }
 
+/// The server's serialised publication is byte for byte what `lsp_server` writes.
+fn assert_same_frame(params: &lsp_types::PublishDiagnosticsParams) {
+    let method = "textDocument/publishDiagnostics";
+    let mut ours = Vec::new();
+    write_message(&mut ours, serialised_notification(method, params));
+    let mut theirs = Vec::new();
+    let n = lsp_server::Notification::new(method.to_string(), params.clone());
+    lsp_server::Message::Notification(n)
+        .write(&mut theirs)
+        .expect("written");
+    assert_eq!(String::from_utf8(ours), String::from_utf8(theirs));
+}
+
 #[test]
 fn rechecks_after_random_edits_equal_a_full_compile() {
     let lines = corpus_lines();
@@ -332,6 +346,9 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
                 outputs.map(|o| &o.resolved),
                 "{at}"
             );
+            for p in &published {
+                assert_same_frame(p);
+            }
             checked += 1;
         }
     }
