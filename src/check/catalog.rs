@@ -35,6 +35,8 @@ rules! {
     DUPLICATE_POLICY_KEY = "EL013", "duplicate-policy-key", Warning, "key written twice in one object of the policy; the node keeps only the last value";
     /// A number the node reads as something else: an integer past 64 bits, a float past the range.
     NUMBER_OUT_OF_RANGE = "EL014", "number-out-of-range", Error, "number the node cannot keep as written: an integer past 64 bits becomes a float, a float past the range becomes inf";
+    /// A `\uD800`–`\uDFFF` escape without the other half of its pair.
+    LONE_SURROGATE = "EL015", "lone-surrogate", Error, "string escape that is half of a UTF-16 surrogate pair: the node keeps it, elpc cannot";
     /// Nesting beyond the bound elpc accepts.
     NESTING_TOO_DEEP = "EL005", "nesting-too-deep", Error, "brackets nested deeper than any policy needs";
     /// The document is not one object with one policy type.

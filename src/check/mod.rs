@@ -9,6 +9,7 @@ pub mod unknown_rule_name;
 // Policy text and structure
 mod duplicate_policy_key;
 mod id_mismatch;
+mod lone_surrogate;
 mod number_out_of_range;
 mod policy_type_not_config;
 mod runtime_rejects_text;
@@ -123,6 +124,7 @@ pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     runtime_rejects_text::check(ctx, diags);
     duplicate_policy_key::check(ctx, diags);
     number_out_of_range::check(ctx, diags);
+    lone_surrogate::check(ctx, diags);
     id_mismatch::check(ctx, diags);
     policy_type_not_config::check(ctx, diags);
     literal_cast_suffix::check(ctx, diags);

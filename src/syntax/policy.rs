@@ -385,7 +385,7 @@ fn take_hex(chars: &mut Chars, n: usize) -> Option<u32> {
 
 /// The character of a `\uXXXX` escape (after `\u`): a high surrogate followed by a `\uXXXX` low
 /// surrogate is one character, as JSON (and elpc's own canonical output) writes characters past
-/// U+FFFF, so `\ud83d\ude00` is 😀; a surrogate without its other half is U+FFFD.
+/// U+FFFF, so `\ud83d\ude00` is 😀; a surrogate without its other half is U+FFFD (EL015).
 fn utf16_escape(chars: &mut Chars) -> Option<char> {
     let code = take_hex(chars, 4)?;
     match code {

@@ -16,8 +16,10 @@ use elpc::render::{github, human, json::diagnostics_json};
 use elpc::{compile, Compilation, Input, Options, Span, MAX_ENV_BYTES, MAX_POLICY_BYTES};
 use proptest::prelude::*;
 
-/// Slowest a single small case may be in a debug build.
-const CASE_BOUND: Duration = Duration::from_secs(2);
+/// A hang guard, not a speed claim: a small case normally takes milliseconds, and speed is
+/// measured in `benches/` (ratios in one run). The bound only has to separate "finished" from
+/// "exponential" on a loaded 2-core machine running a debug build, so it is generous.
+const CASE_BOUND: Duration = Duration::from_secs(10);
 
 fn seeds(dir: &str, ext: &str) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -293,10 +295,13 @@ fn first_code(c: &Compilation) -> &'static str {
 fn hundred_megabyte_inputs_are_refused_at_once() {
     let big = vec![b'a'; 100 * 1024 * 1024];
     for (policy, env) in [(&big[..], &b""[..]), (&b"{'config': {}}"[..], &big[..])] {
+        // "At once" is measured by the `hostile` bench group (refused with 53 KiB of heap); the
+        // time bound here is only a hang guard (a wall-clock threshold flakes on a loaded
+        // machine). What this test holds: EL004 first, the limit named, nothing of the file kept.
         let start = Instant::now();
         let c = run(policy, &[env]);
         assert!(
-            start.elapsed() < Duration::from_millis(500),
+            start.elapsed() < Duration::from_secs(10),
             "{:?}",
             start.elapsed()
         );
