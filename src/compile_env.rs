@@ -19,7 +19,11 @@ use crate::source::{SourceFile, SourceMap};
 
 /// The env stage of the last compilation, with what it was built from.
 #[derive(Debug, Default)]
-pub(crate) struct EnvStage(Option<Kept>);
+pub(crate) struct EnvStage {
+    kept: Option<Kept>,
+    /// How many times a stage was built (tests check that it is kept).
+    builds: usize,
+}
 
 #[derive(Debug)]
 struct Kept {
@@ -56,18 +60,19 @@ impl EnvStage {
             && kubernetes.chart.is_none()
             && options.scripts.is_none();
         if !reusable {
-            self.0 = None;
+            self.kept = None;
             return crate::compile::compile_for_editor(policy, env_files, kubernetes, options);
         }
         let key = format!("{options:?}");
         let fresh = self
-            .0
+            .kept
             .as_ref()
             .is_none_or(|k| k.options != key || !same_inputs(&k.env, env_files));
         if fresh {
-            self.0 = Some(build(env_files, kubernetes, options, key));
+            self.kept = Some(build(env_files, kubernetes, options, key));
+            self.builds += 1;
         }
-        let kept = self.0.as_ref().expect("kept above");
+        let kept = self.kept.as_ref().expect("kept above");
         // File 0 and its finding first, then the kept files and findings: what `prepare`
         // builds, in its order.
         let mut sources = SourceMap::new();
@@ -111,5 +116,42 @@ fn build(
         diags,
         scope,
         pod,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(text: &str) -> Vec<Result<Input, Unreadable>> {
+        vec![Ok(Input::text("base_configs.env", text))]
+    }
+
+    #[test]
+    fn a_stage_is_kept_while_env_and_options_stay_the_same() {
+        let policy = |port: &str| {
+            Ok(Input::text(
+                "p.policy",
+                format!("{{'config': {{'port': '{port}', 'script': ['run scheduler 1']}}}}"),
+            ))
+        };
+        let (k8s, mut options) = (Kubernetes::default(), Options::default());
+        let mut stage = EnvStage::default();
+        let a = env("NODE_TYPE=operator\nANYLOG_SERVER_PORT=32148\n");
+        for port in ["!anylog_server_port", "!anylog_server_prt", "x"] {
+            stage.compile(&policy(port), &a, &k8s, &options);
+        }
+        assert_eq!(stage.builds, 1);
+        let b = env("NODE_TYPE=operator\nANYLOG_SERVER_PORT=32149\n");
+        let c = stage.compile(&policy("!anylog_server_port"), &b, &k8s, &options);
+        assert_eq!(stage.builds, 2);
+        assert!(c.scope.iter().any(|v| v.name == "anylog_server_port"));
+        options.sets.push(("anylog_server_port".into(), "1".into()));
+        stage.compile(&policy("!anylog_server_port"), &b, &k8s, &options);
+        assert_eq!(stage.builds, 3);
+        options.scripts = Some("/app/deployment-scripts".into());
+        stage.compile(&policy("!anylog_server_port"), &b, &k8s, &options);
+        stage.compile(&policy("!anylog_server_port"), &b, &k8s, &options);
+        assert_eq!(stage.builds, 3, "--scripts compiles from scratch");
     }
 }
