@@ -24,6 +24,7 @@ use crate::resolve::policy::{self, KeyValue};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::scope::{Profile, Scope};
 use crate::resolve::script::{run_script, LineOutcome, ScriptLine};
+use crate::resolve::script_resume::{run_script_resuming, Resume};
 use crate::resolve::value::Resolved;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::env::parse_env;
@@ -309,11 +310,17 @@ fn compile_sources<'a>(
     build: Build,
 ) -> Compilation {
     let prepared = prepare(policy, MAX_POLICY_BYTES, env_files, kubernetes, options);
-    compile_prepared(prepared, options, build)
+    compile_prepared(prepared, options, build, None)
 }
 
-/// The compilation of a policy once its sources, env findings and scope are ready.
-pub(crate) fn compile_prepared(prepared: Prepared, options: &Options, build: Build) -> Compilation {
+/// The compilation of a policy once its sources, env findings and scope are ready; with
+/// `resume`, its script run resumes the previous one (`crate::resolve::script_resume`).
+pub(crate) fn compile_prepared(
+    prepared: Prepared,
+    options: &Options,
+    build: Build,
+    resume: Option<&mut Resume>,
+) -> Compilation {
     let Prepared {
         mut sources,
         mut diags,
@@ -338,7 +345,7 @@ pub(crate) fn compile_prepared(prepared: Prepared, options: &Options, build: Bui
             options,
             pod.as_ref(),
             &mut diags,
-            build,
+            (build, resume),
         )
     });
     finish(
@@ -529,7 +536,7 @@ fn compile_document(
     options: &Options,
     pod: Option<&NodePod>,
     diags: &mut Diagnostics,
-    build: Build,
+    (build, resume): (Build, Option<&mut Resume>),
 ) -> Option<CompiledPolicy> {
     let root = &parsed.root;
     let document = policy::document(root, diags)?;
@@ -539,7 +546,16 @@ fn compile_document(
     let lines = match document.body.get("script") {
         Some(entry) => {
             let mut engine = Engine::new(options, sources, diags);
-            run_script(&entry.value, &mut script_scope, &mut engine)
+            match resume {
+                Some(r) => {
+                    let previous = r.previous.take();
+                    let (lines, run) =
+                        run_script_resuming(&entry.value, &mut script_scope, &mut engine, previous);
+                    r.run = run;
+                    lines
+                }
+                None => run_script(&entry.value, &mut script_scope, &mut engine),
+            }
         }
         None => Vec::new(),
     };

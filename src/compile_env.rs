@@ -15,13 +15,14 @@ use crate::compile::{
 use crate::diagnostic::Diagnostics;
 use crate::kubernetes::{Kubernetes, NodePod};
 use crate::resolve::scope::Scope;
+use crate::resolve::script_resume::Resume;
 use crate::source::{SourceFile, SourceMap};
 
 /// The env stage of the last compilation, with what it was built from.
 #[derive(Debug, Default)]
 pub(crate) struct EnvStage {
     kept: Option<Kept>,
-    /// How many times a stage was built (tests check that it is kept).
+    /// How many times a stage was built or bypassed: which stage a compilation used.
     builds: usize,
 }
 
@@ -47,13 +48,16 @@ fn same_inputs(a: &[Result<Input, Unreadable>], b: &[Result<Input, Unreadable>])
 
 impl EnvStage {
     /// [`crate::compile::compile_for_editor`], reusing the kept env stage when it is the
-    /// same, else building (and keeping) a new one.
+    /// same, else building (and keeping) a new one. The script run resumes
+    /// `resume.previous` only when that run was made in this same kept stage (`made_in`, a
+    /// value of [`EnvStage::generation`]); the new run is left in `resume.run`.
     pub(crate) fn compile(
         &mut self,
-        policy: &Result<Input, Unreadable>,
-        env_files: &[Result<Input, Unreadable>],
+        (policy, env_files): (&Result<Input, Unreadable>, &[Result<Input, Unreadable>]),
         kubernetes: &Kubernetes,
         options: &Options,
+        resume: &mut Resume,
+        made_in: Option<usize>,
     ) -> Compilation {
         let reusable = kubernetes.values.is_empty()
             && kubernetes.manifests.is_empty()
@@ -61,6 +65,8 @@ impl EnvStage {
             && options.scripts.is_none();
         if !reusable {
             self.kept = None;
+            self.builds += 1; // no run made before this is resumed
+            resume.previous = None;
             return crate::compile::compile_for_editor(policy, env_files, kubernetes, options);
         }
         let key = format!("{options:?}");
@@ -71,6 +77,9 @@ impl EnvStage {
         if fresh {
             self.kept = Some(build(env_files, kubernetes, options, key));
             self.builds += 1;
+        }
+        if made_in != Some(self.builds) {
+            resume.previous = None;
         }
         let kept = self.kept.as_ref().expect("kept above");
         // File 0 and its finding first, then the kept files and findings: what `prepare`
@@ -89,7 +98,13 @@ impl EnvStage {
             main,
             pod: kept.pod.clone(),
         };
-        compile_prepared(prepared, options, Build::Findings)
+        compile_prepared(prepared, options, Build::Findings, Some(resume))
+    }
+
+    /// Which kept stage the last compilation used (it changes whenever the stage is rebuilt
+    /// or bypassed).
+    pub(crate) fn generation(&self) -> usize {
+        self.builds
     }
 }
 
@@ -139,19 +154,27 @@ mod tests {
         let mut stage = EnvStage::default();
         let a = env("NODE_TYPE=operator\nANYLOG_SERVER_PORT=32148\n");
         for port in ["!anylog_server_port", "!anylog_server_prt", "x"] {
-            stage.compile(&policy(port), &a, &k8s, &options);
+            stage.compile(
+                (&policy(port), &a),
+                &k8s,
+                &options,
+                &mut Resume::default(),
+                None,
+            );
         }
         assert_eq!(stage.builds, 1);
         let b = env("NODE_TYPE=operator\nANYLOG_SERVER_PORT=32149\n");
-        let c = stage.compile(&policy("!anylog_server_port"), &b, &k8s, &options);
+        let p = policy("!anylog_server_port");
+        let c = stage.compile((&p, &b), &k8s, &options, &mut Resume::default(), None);
         assert_eq!(stage.builds, 2);
         assert!(c.scope.iter().any(|v| v.name == "anylog_server_port"));
         options.sets.push(("anylog_server_port".into(), "1".into()));
-        stage.compile(&policy("!anylog_server_port"), &b, &k8s, &options);
+        stage.compile((&p, &b), &k8s, &options, &mut Resume::default(), None);
         assert_eq!(stage.builds, 3);
         options.scripts = Some("/app/deployment-scripts".into());
-        stage.compile(&policy("!anylog_server_port"), &b, &k8s, &options);
-        stage.compile(&policy("!anylog_server_port"), &b, &k8s, &options);
-        assert_eq!(stage.builds, 3, "--scripts compiles from scratch");
+        stage.compile((&p, &b), &k8s, &options, &mut Resume::default(), None);
+        stage.compile((&p, &b), &k8s, &options, &mut Resume::default(), None);
+        assert_eq!(stage.builds, 5, "--scripts compiles from scratch");
+        assert!(stage.kept.is_none());
     }
 }

@@ -9,9 +9,11 @@ use crate::compile::{
     editor_outputs, Compilation, Input, Unreadable, MAX_ENV_BYTES, MAX_POLICY_BYTES,
 };
 use crate::compile_env::EnvStage;
+use crate::diagnostic::Diagnostics;
 use crate::kubernetes::Kubernetes;
 use crate::resolve::reference::{references_in, Sigil};
 use crate::resolve::script::ScriptLine;
+use crate::resolve::script_resume::{Previous, Resume, ScriptRun};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::policy::{Node, NodeKind};
 
@@ -33,6 +35,9 @@ pub struct Analysis {
     /// `policy` and `resolved`, built on first use; `None` inside when the compilation built
     /// them itself (an `.al` script's) or has none.
     outputs: Lazy<Option<(Json, Json)>>,
+    /// The script run's checkpoints, for the next re-check to resume, and the generation of
+    /// the kept env stage it ran in.
+    script_run: (ScriptRun, Option<usize>),
     /// The references, keys and script lines of the policy, collected on first use (a
     /// re-check on a keystroke publishes diagnostics without needing it).
     outline: std::sync::OnceLock<Outline>,
@@ -90,19 +95,22 @@ impl<T> Lazy<T> {
 impl Analysis {
     /// Compiles the policy at `path` with its env files (open documents override the disk).
     pub fn policy(ws: &mut Workspace, path: &Path) -> Option<Analysis> {
-        Analysis::policy_kept(ws, path, &mut EnvStage::default())
+        Analysis::policy_kept(ws, path, &mut EnvStage::default(), None)
     }
 
     /// [`Analysis::policy`] starting from the env stage kept from the policy's last re-check
     /// when its env files and options are unchanged (see `crate::compile_env`).
+    /// With `previous` (the policy's last analysis), its script run resumes where the script
+    /// is unchanged.
     pub(crate) fn policy_kept(
         ws: &mut Workspace,
         path: &Path,
         stage: &mut EnvStage,
+        previous: Option<&Analysis>,
     ) -> Option<Analysis> {
         let setup = ws.setup_for(path);
         let input = ws.read(path, MAX_POLICY_BYTES)?;
-        Some(Analysis::run(ws, path, input, setup, stage))
+        Some(Analysis::run(ws, path, input, setup, (stage, previous)))
     }
 
     /// Checks the `.al` script at `path` as the node runs it with `process`, with the env
@@ -124,6 +132,7 @@ impl Analysis {
             files,
             compilation,
             outputs: Lazy::ready(None),
+            script_run: Default::default(),
             outline: outline.into(),
         })
     }
@@ -138,7 +147,7 @@ impl Analysis {
             Path::new("<values check>"),
             Ok(stub),
             setup,
-            &mut EnvStage::default(),
+            (&mut EnvStage::default(), None),
         ))
     }
 
@@ -147,7 +156,7 @@ impl Analysis {
         let setup = ws.setup_for_env(env);
         let stub = Input::text("<env check>", ENV_STUB_POLICY);
         let stage = &mut EnvStage::default();
-        Analysis::run(ws, Path::new("<env check>"), Ok(stub), setup, stage)
+        Analysis::run(ws, Path::new("<env check>"), Ok(stub), setup, (stage, None))
     }
 
     fn run(
@@ -155,7 +164,7 @@ impl Analysis {
         path: &Path,
         policy: Result<Input, Unreadable>,
         setup: Setup,
-        stage: &mut EnvStage,
+        (stage, previous): (&mut EnvStage, Option<&Analysis>),
     ) -> Analysis {
         let mut files = vec![path.to_path_buf()];
         // File ids follow the order the library adds sources: values, manifests, env files.
@@ -181,13 +190,34 @@ impl Analysis {
         // Diagnostics never show secret values in the editor (issue 6): `compile_files` masks
         // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
-        let compilation = stage.compile(&policy, &env, &kubernetes, &setup.options);
+        let mut resume = Resume {
+            previous: previous.and_then(Analysis::script_previous),
+            run: ScriptRun::default(),
+        };
+        let made_in = previous.and_then(|p| p.script_run.1);
+        let inputs = (&policy, env.as_slice());
+        let compilation = stage.compile(inputs, &kubernetes, &setup.options, &mut resume, made_in);
         Analysis {
             compilation,
             files,
             outputs: Lazy::default(),
+            script_run: (resume.run, Some(stage.generation())),
             outline: std::sync::OnceLock::new(),
         }
+    }
+
+    /// This analysis's script run, for the next re-check to resume.
+    fn script_previous(&self) -> Option<Previous<'_>> {
+        let root = &self.compilation.syntax.as_ref()?.root;
+        let document = crate::resolve::policy::document(root, &mut Diagnostics::new())?;
+        let NodeKind::Array(items) = &document.body.get("script")?.value.kind else {
+            return None;
+        };
+        Some(Previous {
+            items,
+            lines: self.lines(),
+            run: &self.script_run.0,
+        })
     }
 
     /// An analysis of a compilation made elsewhere (tests compare with a full compile).
@@ -197,6 +227,7 @@ impl Analysis {
             files,
             compilation,
             outputs: Lazy::ready(None),
+            script_run: Default::default(),
             outline: std::sync::OnceLock::new(),
         }
     }

@@ -173,7 +173,8 @@ impl Session {
                         Analysis::script(&mut self.ws, &path)
                     } else {
                         let stage = self.stages.entry(path.clone()).or_default();
-                        Analysis::policy_kept(&mut self.ws, &path, stage)
+                        let previous = self.policies.get(&path);
+                        Analysis::policy_kept(&mut self.ws, &path, stage, previous)
                     };
                     let Some(analysis) = analysis else {
                         continue;

@@ -197,7 +197,7 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
     lines
 }
 
-fn run_line(
+pub(super) fn run_line(
     index: usize,
     span: Span,
     lit: &StrLit,
