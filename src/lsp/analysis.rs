@@ -5,18 +5,16 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
-use crate::compile::{
-    editor_outputs, Compilation, Input, Unreadable, MAX_ENV_BYTES, MAX_POLICY_BYTES,
-};
+use crate::compile::{Compilation, Input, Unreadable, MAX_ENV_BYTES, MAX_POLICY_BYTES};
 use crate::compile_env::EnvStage;
-use crate::diagnostic::Diagnostics;
 use crate::kubernetes::Kubernetes;
 use crate::resolve::reference::{references_in, Sigil};
 use crate::resolve::script::ScriptLine;
-use crate::resolve::script_resume::{Previous, Resume, ScriptRun};
+use crate::resolve::script_resume::{Resume, ScriptRun};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::policy::{Node, NodeKind};
 
+use super::analysis_kept::Lazy;
 use super::workspace::{Setup, Workspace};
 
 /// The policy text checked when an env file is checked on its own.
@@ -34,10 +32,10 @@ pub struct Analysis {
     pub compilation: Compilation,
     /// `policy` and `resolved`, built on first use; `None` inside when the compilation built
     /// them itself (an `.al` script's) or has none.
-    outputs: Lazy<Option<(Json, Json)>>,
+    pub(super) outputs: Lazy<Option<(Json, Json)>>,
     /// The script run's checkpoints, for the next re-check to resume, and the generation of
     /// the kept env stage it ran in.
-    script_run: (ScriptRun, Option<usize>),
+    pub(super) script_run: (ScriptRun, Option<usize>),
     /// The references, keys and script lines of the policy, collected on first use (a
     /// re-check on a keystroke publishes diagnostics without needing it).
     outline: std::sync::OnceLock<Outline>,
@@ -80,16 +78,6 @@ pub struct Outline {
     pub keys: Vec<KeySite>,
     /// The span of each script line string, with its index into the compiled lines.
     pub lines: Vec<(Span, usize)>,
-}
-
-/// A value computed on first use.
-#[derive(Clone, Debug, Default)]
-struct Lazy<T>(std::sync::OnceLock<T>);
-
-impl<T> Lazy<T> {
-    fn ready(value: T) -> Lazy<T> {
-        Lazy(value.into())
-    }
 }
 
 impl Analysis {
@@ -206,20 +194,6 @@ impl Analysis {
         }
     }
 
-    /// This analysis's script run, for the next re-check to resume.
-    fn script_previous(&self) -> Option<Previous<'_>> {
-        let root = &self.compilation.syntax.as_ref()?.root;
-        let document = crate::resolve::policy::document(root, &mut Diagnostics::new())?;
-        let NodeKind::Array(items) = &document.body.get("script")?.value.kind else {
-            return None;
-        };
-        Some(Previous {
-            items,
-            lines: self.lines(),
-            run: &self.script_run.0,
-        })
-    }
-
     /// An analysis of a compilation made elsewhere (tests compare with a full compile).
     #[cfg(test)]
     pub(crate) fn of(files: Vec<PathBuf>, compilation: Compilation) -> Analysis {
@@ -230,29 +204,6 @@ impl Analysis {
             script_run: Default::default(),
             outline: std::sync::OnceLock::new(),
         }
-    }
-
-    /// The policy as the node stores it (the `policy` output of `elpc compile`).
-    pub fn policy_json(&self) -> Option<&Json> {
-        match self.outputs() {
-            Some((policy, _)) => Some(policy),
-            None => self.compilation.output.as_ref().map(|o| &o.policy),
-        }
-    }
-
-    /// The policy with its references resolved (the `resolved` output of `elpc compile`).
-    pub fn resolved_json(&self) -> Option<&Json> {
-        match self.outputs() {
-            Some((_, resolved)) => Some(resolved),
-            None => self.compilation.output.as_ref().map(|o| &o.resolved),
-        }
-    }
-
-    fn outputs(&self) -> Option<&(Json, Json)> {
-        self.outputs
-            .0
-            .get_or_init(|| editor_outputs(&self.compilation))
-            .as_ref()
     }
 
     /// The source of a file id.

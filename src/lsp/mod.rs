@@ -21,6 +21,7 @@
 
 pub mod actions;
 pub mod analysis;
+mod analysis_kept;
 pub mod completion;
 pub mod describe;
 pub mod diagnostics;
