@@ -78,7 +78,7 @@ impl EnvStage {
             self.kept = Some(build(env_files, kubernetes, options, key));
             self.builds += 1;
         }
-        if made_in != Some(self.builds) {
+        if !self.may_resume(made_in, options) {
             resume.previous = None;
         }
         let kept = self.kept.as_ref().expect("kept above");
@@ -99,6 +99,13 @@ impl EnvStage {
             pod: kept.pod.clone(),
         };
         compile_prepared(prepared, options, Build::Findings, Some(resume))
+    }
+
+    /// Whether a script run made in stage `made_in` may be resumed now: the same kept stage
+    /// (hence the same env and options), and no active path map (the run reads the machine's
+    /// files only through one, for `process` and `file test`; they may have changed since).
+    fn may_resume(&self, made_in: Option<usize>, options: &Options) -> bool {
+        made_in == Some(self.builds) && !options.path_map.is_active()
     }
 
     /// Which kept stage the last compilation used (it changes whenever the stage is rebuilt
@@ -176,5 +183,39 @@ mod tests {
         stage.compile((&p, &b), &k8s, &options, &mut Resume::default(), None);
         assert_eq!(stage.builds, 5, "--scripts compiles from scratch");
         assert!(stage.kept.is_none());
+    }
+
+    struct NoFiles;
+    impl crate::path_map::LocalFiles for NoFiles {
+        fn is_file(&self, _: &std::path::Path) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn a_run_resumes_only_in_its_own_stage_without_an_active_path_map() {
+        let mut options = Options::default();
+        let mut stage = EnvStage::default();
+        let p = Ok(Input::text(
+            "p.policy",
+            "{'config': {'script': ['run scheduler 1']}}",
+        ));
+        let e = env("NODE_TYPE=operator\n");
+        stage.compile(
+            (&p, &e),
+            &Kubernetes::default(),
+            &options,
+            &mut Resume::default(),
+            None,
+        );
+        let made_in = Some(stage.generation());
+        assert!(stage.may_resume(made_in, &options));
+        assert!(!stage.may_resume(None, &options));
+        assert!(!stage.may_resume(made_in.map(|g| g - 1), &options));
+        options.path_map = crate::path_map::PathMap {
+            mappings: vec![crate::path_map::Mapping::parse("/app/x=./x").expect("a mapping")],
+            files: Some(std::sync::Arc::new(NoFiles)),
+        };
+        assert!(!stage.may_resume(made_in, &options));
     }
 }

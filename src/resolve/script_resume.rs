@@ -5,9 +5,11 @@
 //! first item that changed, reuses the records and findings before it, and runs the rest.
 //!
 //! Resuming is exact because a line's record and findings depend only on the items before
-//! it (compared whole, spans included), the scope the script starts in and the engine state,
-//! which are restored as they were. Copies stop at the first line after which the engine
-//! cannot be restored by copying (a `process` that read a file into the sources).
+//! it (compared whole, spans included), the scope the script starts in, the options and the
+//! engine state, which are restored as they were. The caller resumes only with the same env
+//! stage and options and without an active path map (through which the run reads files on
+//! this machine that may have changed since). Copies stop at the first line after which the
+//! engine cannot be restored by copying (a `process` that read a file into the sources).
 
 use crate::diagnostic::Diagnostic;
 use crate::resolve::engine::mark::Mark;
