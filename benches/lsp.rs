@@ -20,13 +20,15 @@ use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Url};
 use elpc::lsp::position::Encoding;
 use elpc::lsp::transport::serialised_notification;
 use elpc::lsp::Session;
-use elpc::{compile, Options};
+use elpc::{compile, Input, Options};
 
 #[allow(dead_code)]
 mod support;
-use support::{corpus_like, corpus_script_lines, median, Case};
+use support::{corpus_like, corpus_script_lines, median, synthetic_policy, Case};
 
 const LINES: usize = 10_000;
+/// About 10,000 lines of `support::synthetic_policy`.
+const SYNTHETIC_BYTES: usize = 520_000;
 
 /// A session with the policy and its env files open, checked once.
 fn session(case: &Case) -> (Session, Url) {
@@ -123,15 +125,37 @@ fn recheck(c: &mut Criterion) {
     // The same command edit near the top: a re-check resumes the script run before the first
     // changed line, so this is the slowest place to type.
     let top = place(&text, "run scheduler", 0);
-    for (what, at, a, b) in [
-        ("command line", command, "x", "r"),
-        ("assignment target", assignment, "x", "i"),
-        ("command line near the top", top, "x", "r"),
+    // The synthetic policy of the `editor` group: a new variable every fourth line, so the
+    // scope a resumable run copies grows to 2,500 variables.
+    let synthetic = Case {
+        policy: Input::text("synthetic.policy", synthetic_policy(SYNTHETIC_BYTES)),
+        env: case.env.clone(),
+    };
+    let synthetic_text = String::from_utf8_lossy(&synthetic.policy.bytes).into_owned();
+    let synthetic_middle = synthetic_text.lines().count() / 2;
+    let synthetic_at = place(&synthetic_text, "run scheduler", synthetic_middle);
+    for (what, case, at, a, b) in [
+        ("corpus-like command line", &case, command, "x", "r"),
+        ("corpus-like assignment target", &case, assignment, "x", "i"),
+        (
+            "corpus-like command line near the top",
+            &case,
+            top,
+            "x",
+            "r",
+        ),
+        (
+            "synthetic command line (2,500 variables)",
+            &synthetic,
+            synthetic_at,
+            "x",
+            "r",
+        ),
     ] {
-        let (mut s, uri) = session(&case);
+        let (mut s, uri) = session(case);
         let mut version = 1;
         c.bench_function(
-            &format!("lsp recheck 10k corpus-like lines, edit in a {what}"),
+            &format!("lsp recheck 10k lines, edit in a {what}"),
             |bench| {
                 bench.iter_custom(|iters| {
                     (0..iters)
@@ -154,7 +178,8 @@ fn recheck(c: &mut Criterion) {
         let (recheck, full) = (median(&mut rechecks), median(&mut fulls));
         let serialising = median(&mut serialised);
         println!(
-            "report: lsp: {LINES}-line corpus-like policy, one-character edit in a {what}: edit to published diagnostics {:.2} ms (of which serialising {:.2} ms); full library compile {:.1} ms ({:.1}x)",
+            "report: lsp: {} lines, one-character edit in a {what}: edit to published diagnostics {:.2} ms (of which serialising {:.2} ms); full library compile {:.1} ms ({:.1}x)",
+            case.policy.bytes.iter().filter(|&&b| b == b'\n').count(),
             recheck.as_secs_f64() * 1e3,
             serialising.as_secs_f64() * 1e3,
             full.as_secs_f64() * 1e3,

@@ -1,5 +1,5 @@
 //! A policy's script run that a re-check can resume at a later line (issue 13): every
-//! [`EVERY`] items the run copies what the next line starts from (the engine's state, the
+//! [`EVERY`] items or more the run copies what the next line starts from (the engine's state, the
 //! scope the list stops with, the line records and engine findings so far); the next re-check
 //! of the same policy, with the same env stage and options, takes the last copy before the
 //! first item that changed, reuses the records and findings before it, and runs the rest.
@@ -20,6 +20,12 @@ use crate::syntax::policy::{Node, NodeKind};
 
 /// Items between two copies (small in unit tests, so that short policies resume).
 const EVERY: usize = if cfg!(test) { 3 } else { 256 };
+
+/// A copy holds the scope twice; copying a variable costs about a hundredth of running a
+/// line, so copies are also spaced by one line per this many variables: copying stays a small
+/// part of the run even when the script assigns thousands of variables (one copy per 256 lines
+/// of a script that assigns one every fourth line would cost as much as running it).
+const VARS_PER_LINE: usize = if cfg!(test) { usize::MAX } else { 16 };
 
 /// What the run starts an item with.
 #[derive(Clone, Debug)]
@@ -104,17 +110,23 @@ pub(crate) fn run_script_resuming(
         }
     }
     let mut marking = true;
+    let mut next = first + EVERY;
     for (index, item) in items.iter().enumerate().skip(first) {
-        if marking && index > first && index % EVERY == 0 {
+        if marking && index >= next {
             match eng.mark() {
-                Some(engine) => run.checkpoints.push(Checkpoint {
-                    item: index,
-                    lines: lines.len(),
-                    reports: eng.diags.len() - start,
-                    state: state.clone(),
-                    last_scope: scope.clone(),
-                    engine,
-                }),
+                Some(engine) => {
+                    let vars =
+                        scope.iter().count() + state.as_ref().map_or(0, |s| s.scope.iter().count());
+                    next = index + EVERY.max(vars / VARS_PER_LINE);
+                    run.checkpoints.push(Checkpoint {
+                        item: index,
+                        lines: lines.len(),
+                        reports: eng.diags.len() - start,
+                        state: state.clone(),
+                        last_scope: scope.clone(),
+                        engine,
+                    });
+                }
                 None => marking = false,
             }
         }
