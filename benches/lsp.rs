@@ -2,23 +2,33 @@
 //! one-character edit, through the same `Session::did_change` + `Session::flush` the stdio loop
 //! calls, from the edit to the diagnostics ready to publish. The edit is made in a command line
 //! (the usual keystroke) and in the target of an assignment (which changes what every later line
-//! sees); a full library compile of the same text is timed in the same loop as the baseline.
+//! sees) in the middle of the policy, and in a command line near its top (the script run resumes
+//! before the first changed line, so that is the slowest place); a full library compile of the
+//! same text is timed in the same loop as the baseline.
+//! Publishing is included: the diagnostics are converted to LSP (in `flush`) and serialised as
+//! the server does (`transport::serialised_notification`); the report gives that
+//! serialisation's share separately.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use lsp_server::Message;
+use lsp_types::notification::{Notification as _, PublishDiagnostics};
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Url};
 
 use elpc::lsp::position::Encoding;
+use elpc::lsp::transport::serialised_notification;
 use elpc::lsp::Session;
-use elpc::{compile, Options};
+use elpc::{compile, Input, Options};
 
 #[allow(dead_code)]
 mod support;
-use support::{corpus_like, corpus_script_lines, median, Case};
+use support::{corpus_like, corpus_script_lines, median, synthetic_policy, Case};
 
 const LINES: usize = 10_000;
+/// About 10,000 lines of `support::synthetic_policy`.
+const SYNTHETIC_BYTES: usize = 520_000;
 
 /// A session with the policy and its env files open, checked once.
 fn session(case: &Case) -> (Session, Url) {
@@ -37,14 +47,13 @@ fn session(case: &Case) -> (Session, Url) {
     (session, policy)
 }
 
-/// The line and column of the first character of `word` on the first line at or after the
-/// middle of the policy that starts with `prefix` (after its indentation and quote).
-fn place(text: &str, prefix: &str) -> Position {
-    let middle = text.lines().count() / 2;
+/// The line and column of the first character of the first line at or after line `from` of
+/// the policy that starts with `prefix` (after its indentation and quote).
+fn place(text: &str, prefix: &str, from: usize) -> Position {
     let (line, content) = text
         .lines()
         .enumerate()
-        .skip(middle)
+        .skip(from)
         .find(|(_, l)| {
             l.trim_start()
                 .get(1..)
@@ -56,16 +65,16 @@ fn place(text: &str, prefix: &str) -> Position {
 }
 
 /// Replaces the character at `at` back and forth with `a` and `b` and checks: the time from
-/// the edit to the diagnostics ready to publish (the replaced analysis is freed after, as the
-/// server does once it has published).
-fn edit_and_flush(
+/// the edit to the diagnostics published (converted and serialised), and the serialisation's
+/// part of it (the replaced analysis is freed after, as the server does once it has published).
+fn edit_and_publish(
     session: &mut Session,
     uri: &Url,
     at: Position,
     version: &mut i32,
     a: &str,
     b: &str,
-) -> Duration {
+) -> (Duration, Duration) {
     *version += 1;
     let change = TextDocumentContentChangeEvent {
         range: Some(Range::new(at, Position::new(at.line, at.character + 1))),
@@ -75,28 +84,78 @@ fn edit_and_flush(
     let start = Instant::now();
     session.did_change(uri, *version, vec![change]);
     let published = session.flush();
-    let took = start.elapsed();
+    let checked = start.elapsed();
     assert_eq!(published.len(), 1);
-    black_box(published);
+    // What `server::publish` does with each notification (the writer thread then writes the
+    // text as it is).
+    let bytes: usize = published
+        .iter()
+        .map(
+            |p| match serialised_notification(PublishDiagnostics::METHOD, p) {
+                Message::Notification(n) => n.params.as_str().map_or(0, str::len),
+                _ => 0,
+            },
+        )
+        .sum();
+    let took = start.elapsed();
+    black_box(bytes);
     session.free_retired();
-    took
+    (took, took - checked)
+}
+
+fn edit_and_flush(
+    session: &mut Session,
+    uri: &Url,
+    at: Position,
+    version: &mut i32,
+    a: &str,
+    b: &str,
+) -> Duration {
+    edit_and_publish(session, uri, at, version, a, b).0
 }
 
 fn recheck(c: &mut Criterion) {
     let case = corpus_like(LINES, &corpus_script_lines());
     let text = String::from_utf8_lossy(&case.policy.bytes).into_owned();
+    let middle = text.lines().count() / 2;
     // `run scheduler 1` -> `xun scheduler 1`: a command line, no assignment.
-    let command = place(&text, "run scheduler");
+    let command = place(&text, "run scheduler", middle);
     // `is_policy = blockchain get ...` -> `xs_policy = ...`: every later `!is_policy` changes.
-    let assignment = place(&text, "is_policy =");
-    for (what, at, a, b) in [
-        ("command line", command, "x", "r"),
-        ("assignment target", assignment, "x", "i"),
+    let assignment = place(&text, "is_policy =", middle);
+    // The same command edit near the top: a re-check resumes the script run before the first
+    // changed line, so this is the slowest place to type.
+    let top = place(&text, "run scheduler", 0);
+    // The synthetic policy of the `editor` group: a new variable every fourth line, so the
+    // scope a resumable run copies grows to 2,500 variables.
+    let synthetic = Case {
+        policy: Input::text("synthetic.policy", synthetic_policy(SYNTHETIC_BYTES)),
+        env: case.env.clone(),
+    };
+    let synthetic_text = String::from_utf8_lossy(&synthetic.policy.bytes).into_owned();
+    let synthetic_middle = synthetic_text.lines().count() / 2;
+    let synthetic_at = place(&synthetic_text, "run scheduler", synthetic_middle);
+    for (what, case, at, a, b) in [
+        ("corpus-like command line", &case, command, "x", "r"),
+        ("corpus-like assignment target", &case, assignment, "x", "i"),
+        (
+            "corpus-like command line near the top",
+            &case,
+            top,
+            "x",
+            "r",
+        ),
+        (
+            "synthetic command line (2,500 variables)",
+            &synthetic,
+            synthetic_at,
+            "x",
+            "r",
+        ),
     ] {
-        let (mut s, uri) = session(&case);
+        let (mut s, uri) = session(case);
         let mut version = 1;
         c.bench_function(
-            &format!("lsp recheck 10k corpus-like lines, edit in a {what}"),
+            &format!("lsp recheck 10k lines, edit in a {what}"),
             |bench| {
                 bench.iter_custom(|iters| {
                     (0..iters)
@@ -106,18 +165,23 @@ fn recheck(c: &mut Criterion) {
             },
         );
         // The re-check and a full library compile, alternately.
-        let (mut rechecks, mut fulls) = (Vec::new(), Vec::new());
+        let (mut rechecks, mut fulls, mut serialised) = (Vec::new(), Vec::new(), Vec::new());
         let begin = Instant::now();
         while rechecks.len() < 5 || begin.elapsed() < Duration::from_secs(3) {
-            rechecks.push(edit_and_flush(&mut s, &uri, at, &mut version, a, b));
+            let (took, serialising) = edit_and_publish(&mut s, &uri, at, &mut version, a, b);
+            rechecks.push(took);
+            serialised.push(serialising);
             let t = Instant::now();
             black_box(compile(&case.policy, &case.env, &Options::default()));
             fulls.push(t.elapsed());
         }
         let (recheck, full) = (median(&mut rechecks), median(&mut fulls));
+        let serialising = median(&mut serialised);
         println!(
-            "report: lsp: {LINES}-line corpus-like policy, one-character edit in a {what}: edit to published diagnostics {:.2} ms; full library compile {:.1} ms ({:.1}x)",
+            "report: lsp: {} lines, one-character edit in a {what}: edit to published diagnostics {:.2} ms (of which serialising {:.2} ms); full library compile {:.1} ms ({:.1}x)",
+            case.policy.bytes.iter().filter(|&&b| b == b'\n').count(),
             recheck.as_secs_f64() * 1e3,
+            serialising.as_secs_f64() * 1e3,
             full.as_secs_f64() * 1e3,
             full.as_secs_f64() / recheck.as_secs_f64(),
         );

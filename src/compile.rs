@@ -22,6 +22,7 @@ use crate::resolve::policy::{self, KeyValue};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::scope::{Profile, Scope};
 use crate::resolve::script::{run_script, LineOutcome, ScriptLine};
+use crate::resolve::script_resume::{run_script_resuming, Resume};
 use crate::resolve::value::Resolved;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::env::parse_env;
@@ -199,6 +200,7 @@ pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compil
         env_files.iter().map(Ok),
         &Kubernetes::default(),
         options,
+        Build::Everything,
     )
 }
 
@@ -238,7 +240,64 @@ pub fn compile_deployment(
         env_files.iter().map(Result::as_ref),
         kubernetes,
         options,
+        Build::Everything,
     )
+}
+
+/// What a compilation builds besides its findings, sources, syntax tree and script lines.
+#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Build {
+    /// Every output ([`compile`] and the other public entry points).
+    Everything,
+    /// No `policy`, `resolved` nor `commands` (left `null` / empty): the language server
+    /// publishes findings after every keystroke and builds these on first use with
+    /// [`editor_outputs`], from what the compilation keeps.
+    Findings,
+}
+
+/// [`compile_deployment`] for the language server: the same findings, sources, syntax tree,
+/// servers and script lines, without the outputs [`Build::Findings`] leaves out.
+#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
+pub(crate) fn compile_for_editor(
+    policy: &Result<Input, Unreadable>,
+    env_files: &[Result<Input, Unreadable>],
+    kubernetes: &Kubernetes,
+    options: &Options,
+) -> Compilation {
+    compile_sources(
+        policy.as_ref(),
+        env_files.iter().map(Result::as_ref),
+        kubernetes,
+        options,
+        Build::Findings,
+    )
+}
+
+/// The `policy` and `resolved` outputs of a compilation made with [`Build::Findings`], built
+/// from its syntax tree, scope and script lines exactly as [`compile_document`] builds them
+/// (the scope is the one the policy was resolved in; masking secrets never touches it).
+#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
+pub(crate) fn editor_outputs(compilation: &Compilation) -> Option<(Json, Json)> {
+    let root = &compilation.syntax.as_ref()?.root;
+    let lines = &compilation.output.as_ref()?.lines;
+    let scope = &compilation.scope;
+    // Its findings were reported when the compilation was made.
+    let document = policy::document(root, &mut Diagnostics::new())?;
+    let keys = policy::server_keys(document.body, scope);
+    let object = policy_object(root);
+    Some((
+        with_computed_id(stored_json(object, scope)),
+        resolved_json(object, &keys, lines, scope),
+    ))
+}
+
+/// The policy object: the first item of a list of policies.
+fn policy_object(root: &Node) -> &Node {
+    match &root.kind {
+        NodeKind::Array(items) => items.first().unwrap_or(root),
+        _ => root,
+    }
 }
 
 fn compile_sources<'a>(
@@ -246,6 +305,19 @@ fn compile_sources<'a>(
     env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
     kubernetes: &Kubernetes,
     options: &Options,
+    build: Build,
+) -> Compilation {
+    let prepared = prepare(policy, MAX_POLICY_BYTES, env_files, kubernetes, options);
+    compile_prepared(prepared, options, build, None)
+}
+
+/// The compilation of a policy once its sources, env findings and scope are ready; with
+/// `resume`, its script run resumes the previous one (`crate::resolve::script_resume`).
+pub(crate) fn compile_prepared(
+    prepared: Prepared,
+    options: &Options,
+    build: Build,
+    resume: Option<&mut Resume>,
 ) -> Compilation {
     let Prepared {
         mut sources,
@@ -253,7 +325,7 @@ fn compile_sources<'a>(
         scope,
         main: (policy_id, policy_usable),
         pod,
-    } = prepare(policy, MAX_POLICY_BYTES, env_files, kubernetes, options);
+    } = prepared;
 
     let root = if policy_usable {
         parse_policy(policy_id, sources.get(policy_id).text(), &mut diags)
@@ -271,6 +343,7 @@ fn compile_sources<'a>(
             options,
             pod.as_ref(),
             &mut diags,
+            (build, resume),
         )
     });
     finish(
@@ -310,8 +383,27 @@ pub(crate) fn prepare<'a>(
 ) -> Prepared {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
+    let main = add_source(&mut sources, main, max_bytes, &mut diags);
+    let (scope, pod) = prepare_env(&mut sources, &mut diags, env_files, kubernetes, options);
+    Prepared {
+        sources,
+        diags,
+        scope,
+        main,
+        pod,
+    }
+}
 
-    let (policy_id, policy_usable) = add_source(&mut sources, main, max_bytes, &mut diags);
+/// The env stage of [`prepare`], after the main input (file 0): Kubernetes inputs, env files,
+/// env checks, scope. It reads nothing of file 0 (`crate::compile_env` keeps its result
+/// between keystrokes on that basis; what it reads of `options` is in that module's key).
+pub(crate) fn prepare_env<'a>(
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+    env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
+    kubernetes: &Kubernetes,
+    options: &Options,
+) -> (Scope, Option<NodePod>) {
     let mut layers = EnvLayers::new();
     if options.profile == Profile::EdgeLake {
         for (name, value) in IMAGE_ENVIRONMENT {
@@ -324,7 +416,7 @@ pub(crate) fn prepare<'a>(
     let mut all_env_usable = true;
     let mut parsed_env = Vec::new();
     let has_env_files = env_files.len() > 0;
-    let mut pod = crate::kubernetes::load(&mut sources, kubernetes, &mut diags);
+    let mut pod = crate::kubernetes::load(sources, kubernetes, diags);
     if let Some(pod) = &mut pod {
         pod.secrets_shown = options.show_secrets;
     }
@@ -340,28 +432,28 @@ pub(crate) fn prepare<'a>(
         }
     }
     for input in env_files {
-        let (id, usable) = add_source(&mut sources, input, MAX_ENV_BYTES, &mut diags);
+        let (id, usable) = add_source(sources, input, MAX_ENV_BYTES, diags);
         env_anchor.get_or_insert(Span::new(id, 0..0));
         all_env_usable &= usable;
         if usable {
-            let file = parse_env(id, sources.get(id).text(), &mut diags);
-            layers.add_file(&file, &mut diags);
+            let file = parse_env(id, sources.get(id).text(), diags);
+            layers.add_file(&file, diags);
             parsed_env.push(file);
         }
     }
     crate::check::run_env(
         &crate::check::EnvContext {
-            sources: &sources,
+            sources,
             env_files: &parsed_env,
             layers: &layers,
             profile: options.profile,
         },
-        &mut diags,
+        diags,
     );
     let env_known = has_env_files || pod.is_some();
     let derived = match &options.scripts {
         Some(dir) if options.profile == Profile::EdgeLake => {
-            let mut engine = Engine::new(options, &mut sources, &mut diags);
+            let mut engine = Engine::new(options, sources, diags);
             crate::resolve::deployment::derive(&mut engine, dir, layers, env_known, &options.sets)
         }
         _ => Err(layers),
@@ -372,17 +464,11 @@ pub(crate) fn prepare<'a>(
             layers,
             env_known,
             &options.sets,
-            &mut diags,
+            diags,
             env_anchor.filter(|_| all_env_usable),
         )
     });
-    Prepared {
-        sources,
-        diags,
-        scope,
-        main: (policy_id, policy_usable),
-        pod,
-    }
+    (scope, pod)
 }
 
 /// What a compilation produced besides its sources and findings.
@@ -448,6 +534,7 @@ fn compile_document(
     options: &Options,
     pod: Option<&NodePod>,
     diags: &mut Diagnostics,
+    (build, resume): (Build, Option<&mut Resume>),
 ) -> Option<CompiledPolicy> {
     let root = &parsed.root;
     let document = policy::document(root, diags)?;
@@ -457,7 +544,16 @@ fn compile_document(
     let lines = match document.body.get("script") {
         Some(entry) => {
             let mut engine = Engine::new(options, sources, diags);
-            run_script(&entry.value, &mut script_scope, &mut engine)
+            match resume {
+                Some(r) => {
+                    let previous = r.previous.take();
+                    let (lines, run) =
+                        run_script_resuming(&entry.value, &mut script_scope, &mut engine, previous);
+                    r.run = run;
+                    lines
+                }
+                None => run_script(&entry.value, &mut script_scope, &mut engine),
+            }
         }
         None => Vec::new(),
     };
@@ -478,10 +574,16 @@ fn compile_document(
         check::run_kubernetes(pod, &servers, &keys, scope, diags);
     }
     crate::resolve::script::report_unexplained_stops(&lines, diags);
-    let object = match &root.kind {
-        NodeKind::Array(items) => items.first().unwrap_or(root),
-        _ => root,
-    };
+    if build == Build::Findings {
+        return Some(CompiledPolicy {
+            policy: Json::Null,
+            resolved: Json::Null,
+            servers,
+            commands: Vec::new(),
+            lines,
+        });
+    }
+    let object = policy_object(root);
     let commands = command_list(&servers, &lines, scope, options.target);
     Some(CompiledPolicy {
         policy: with_computed_id(stored_json(object, scope)),

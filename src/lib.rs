@@ -48,6 +48,8 @@
 
 pub(crate) mod check;
 pub(crate) mod compile;
+#[cfg(feature = "lsp")]
+pub(crate) mod compile_env;
 pub(crate) mod compile_script;
 #[cfg(feature = "config")]
 pub mod config;

@@ -134,8 +134,10 @@ pub fn canonical_text(analysis: &Analysis) -> Option<String> {
     if broken {
         return None;
     }
-    let output = analysis.compilation.output.as_ref()?;
-    Some(format!("{}\n", to_ascii_json(&output.policy, true)))
+    Some(format!(
+        "{}\n",
+        to_ascii_json(analysis.policy_json()?, true)
+    ))
 }
 
 fn whole_document(file: &SourceFile, text: String, encoding: Encoding) -> TextEdit {

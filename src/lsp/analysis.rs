@@ -3,15 +3,18 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::compile::{
-    compile_deployment, Compilation, Input, Unreadable, MAX_ENV_BYTES, MAX_POLICY_BYTES,
-};
+use serde_json::Value as Json;
+
+use crate::compile::{Compilation, Input, Unreadable, MAX_ENV_BYTES, MAX_POLICY_BYTES};
+use crate::compile_env::EnvStage;
 use crate::kubernetes::Kubernetes;
 use crate::resolve::reference::{references_in, Sigil};
 use crate::resolve::script::ScriptLine;
+use crate::resolve::script_resume::{Resume, ScriptRun};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::policy::{Node, NodeKind};
 
+use super::analysis_kept::Lazy;
 use super::workspace::{Setup, Workspace};
 
 /// The policy text checked when an env file is checked on its own.
@@ -23,8 +26,16 @@ pub struct Analysis {
     /// The path of each input's file id (0 is the policy); see [`Analysis::path`] for the
     /// files the interpreter read itself.
     pub files: Vec<PathBuf>,
-    /// What the library found.
+    /// What the library found. For a policy (not an `.al` script) its `policy`, `resolved`
+    /// and `commands` outputs are not built (a keystroke's re-check publishes findings only):
+    /// read them through [`Analysis::policy_json`] and [`Analysis::resolved_json`].
     pub compilation: Compilation,
+    /// `policy` and `resolved`, built on first use; `None` inside when the compilation built
+    /// them itself (an `.al` script's) or has none.
+    pub(super) outputs: Lazy<Option<(Json, Json)>>,
+    /// The script run's checkpoints, for the next re-check to resume, and the generation of
+    /// the kept env stage it ran in.
+    pub(super) script_run: (ScriptRun, Option<usize>),
     /// The references, keys and script lines of the policy, collected on first use (a
     /// re-check on a keystroke publishes diagnostics without needing it).
     outline: std::sync::OnceLock<Outline>,
@@ -72,9 +83,22 @@ pub struct Outline {
 impl Analysis {
     /// Compiles the policy at `path` with its env files (open documents override the disk).
     pub fn policy(ws: &mut Workspace, path: &Path) -> Option<Analysis> {
+        Analysis::policy_kept(ws, path, &mut EnvStage::default(), None)
+    }
+
+    /// [`Analysis::policy`] starting from the env stage kept from the policy's last re-check
+    /// when its env files and options are unchanged (see `crate::compile_env`).
+    /// With `previous` (the policy's last analysis), its script run resumes where the script
+    /// is unchanged.
+    pub(crate) fn policy_kept(
+        ws: &mut Workspace,
+        path: &Path,
+        stage: &mut EnvStage,
+        previous: Option<&Analysis>,
+    ) -> Option<Analysis> {
         let setup = ws.setup_for(path);
         let input = ws.read(path, MAX_POLICY_BYTES)?;
-        Some(Analysis::run(ws, path, input, setup))
+        Some(Analysis::run(ws, path, input, setup, (stage, previous)))
     }
 
     /// Checks the `.al` script at `path` as the node runs it with `process`, with the env
@@ -95,6 +119,8 @@ impl Analysis {
         Some(Analysis {
             files,
             compilation,
+            outputs: Lazy::ready(None),
+            script_run: Default::default(),
             outline: outline.into(),
         })
     }
@@ -109,6 +135,7 @@ impl Analysis {
             Path::new("<values check>"),
             Ok(stub),
             setup,
+            (&mut EnvStage::default(), None),
         ))
     }
 
@@ -116,7 +143,8 @@ impl Analysis {
     pub fn env_stack(ws: &mut Workspace, env: &Path) -> Analysis {
         let setup = ws.setup_for_env(env);
         let stub = Input::text("<env check>", ENV_STUB_POLICY);
-        Analysis::run(ws, Path::new("<env check>"), Ok(stub), setup)
+        let stage = &mut EnvStage::default();
+        Analysis::run(ws, Path::new("<env check>"), Ok(stub), setup, (stage, None))
     }
 
     fn run(
@@ -124,6 +152,7 @@ impl Analysis {
         path: &Path,
         policy: Result<Input, Unreadable>,
         setup: Setup,
+        (stage, previous): (&mut EnvStage, Option<&Analysis>),
     ) -> Analysis {
         let mut files = vec![path.to_path_buf()];
         // File ids follow the order the library adds sources: values, manifests, env files.
@@ -149,10 +178,30 @@ impl Analysis {
         // Diagnostics never show secret values in the editor (issue 6): `compile_files` masks
         // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
-        let compilation = compile_deployment(&policy, &env, &kubernetes, &setup.options);
+        let mut resume = Resume {
+            previous: previous.and_then(Analysis::script_previous),
+            run: ScriptRun::default(),
+        };
+        let made_in = previous.and_then(|p| p.script_run.1);
+        let inputs = (&policy, env.as_slice());
+        let compilation = stage.compile(inputs, &kubernetes, &setup.options, &mut resume, made_in);
         Analysis {
             compilation,
             files,
+            outputs: Lazy::default(),
+            script_run: (resume.run, Some(stage.generation())),
+            outline: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// An analysis of a compilation made elsewhere (tests compare with a full compile).
+    #[cfg(test)]
+    pub(crate) fn of(files: Vec<PathBuf>, compilation: Compilation) -> Analysis {
+        Analysis {
+            files,
+            compilation,
+            outputs: Lazy::ready(None),
+            script_run: Default::default(),
             outline: std::sync::OnceLock::new(),
         }
     }

@@ -194,8 +194,8 @@ fn key_text(analysis: &Analysis, key: &str, depth: usize) -> String {
             "**`{key}`**: read by `config from policy`: {role}  \ndefault when absent: {}",
             k.default
         );
-        let resolved = analysis.compilation.output.as_ref().and_then(|o| {
-            o.resolved
+        let resolved = analysis.resolved_json().and_then(|resolved| {
+            resolved
                 .as_object()
                 .and_then(|m| m.values().next())
                 .and_then(|body| body.get(key))

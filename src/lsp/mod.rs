@@ -21,6 +21,7 @@
 
 pub mod actions;
 pub mod analysis;
+mod analysis_kept;
 pub mod completion;
 pub mod describe;
 pub mod diagnostics;
@@ -36,6 +37,8 @@ pub mod workspace;
 
 pub use server::run_stdio;
 pub use session::Session;
+#[cfg(test)]
+mod recheck_tests;
 #[cfg(test)]
 mod speed_tests;
 #[cfg(test)]

@@ -30,7 +30,7 @@ pub const PANIC_REQUEST_ENV: &str = "ELPC_LSP_PANIC_REQUEST";
 /// the client closes standard input). Bad input never ends it: see [`super::transport`].
 pub fn run_stdio() -> Result<(), String> {
     let (connection, io_threads) = super::transport::stdio();
-    let result = serve(&connection);
+    let result = serve_with(&connection, Publish::Serialised);
     drop(connection);
     io_threads.join()?;
     result
@@ -93,6 +93,20 @@ fn wait_for_initialize(connection: &Connection) -> Result<Option<(RequestId, Jso
 /// Runs the protocol over an established connection: until `exit`, whatever comes before it.
 /// After `shutdown`, requests are answered with an error and only `exit` ends the loop.
 pub fn serve(connection: &Connection) -> Result<(), String> {
+    serve_with(connection, Publish::AsValue)
+}
+
+/// How diagnostics are handed to the connection.
+#[derive(Clone, Copy)]
+enum Publish {
+    /// As `lsp_server` notifications (any connection).
+    AsValue,
+    /// Serialised at once for the stdio transport's writer
+    /// ([`super::transport::serialised_notification`]).
+    Serialised,
+}
+
+fn serve_with(connection: &Connection, how: Publish) -> Result<(), String> {
     let Some((id, params)) = wait_for_initialize(connection)? else {
         return Ok(());
     };
@@ -120,7 +134,7 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
             match connection.receiver.recv_timeout(DEBOUNCE) {
                 Ok(m) => m,
                 Err(RecvTimeoutError::Timeout) => {
-                    publish(connection, guarded("re-check", || session.flush()));
+                    publish(connection, guarded("re-check", || session.flush()), how);
                     session.free_retired(); // after publishing: not on the edit's latency
                     continue;
                 }
@@ -140,7 +154,7 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
                 }
                 // Answer from fresh analyses: check pending edits first.
                 if session.has_pending() {
-                    publish(connection, guarded("re-check", || session.flush()));
+                    publish(connection, guarded("re-check", || session.flush()), how);
                 }
                 let mut notices = Vec::new();
                 let response = respond(&mut session, request, &mut notices);
@@ -159,7 +173,7 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
             Message::Notification(n) => {
                 let method = n.method.clone();
                 let closed = guarded(&method, || notify(&mut session, n));
-                publish(connection, closed);
+                publish(connection, closed, how);
             }
             Message::Response(_) => {}
         }
@@ -195,10 +209,18 @@ fn send(connection: &Connection, message: Message) {
     }
 }
 
-fn publish(connection: &Connection, params: Vec<lsp_types::PublishDiagnosticsParams>) {
+fn publish(
+    connection: &Connection,
+    params: Vec<lsp_types::PublishDiagnosticsParams>,
+    how: Publish,
+) {
+    let method = note::PublishDiagnostics::METHOD;
     for p in params {
-        let n = Notification::new(note::PublishDiagnostics::METHOD.to_string(), p);
-        send(connection, Message::Notification(n));
+        let message = match how {
+            Publish::AsValue => Message::Notification(Notification::new(method.to_string(), p)),
+            Publish::Serialised => super::transport::serialised_notification(method, &p),
+        };
+        send(connection, message);
     }
 }
 

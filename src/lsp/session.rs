@@ -12,6 +12,7 @@ use lsp_types::{
     PublishDiagnosticsParams, Range, TextDocumentContentChangeEvent, TextEdit, Url,
 };
 
+use crate::compile_env::EnvStage;
 use crate::source::{FileId, SourceFile};
 
 use super::analysis::{Analysis, Outline};
@@ -29,6 +30,8 @@ pub struct Session {
     envs: HashMap<PathBuf, Analysis>,
     dirty: BTreeSet<PathBuf>,
     retired: Retired,
+    /// Each open policy's env stage, kept between its re-checks.
+    stages: HashMap<PathBuf, EnvStage>,
 }
 
 /// Replaced analyses, kept until [`Session::free_retired`]: freeing one (a 10,000-line policy is
@@ -123,6 +126,7 @@ impl Session {
     pub fn did_close(&mut self, uri: &Url) -> Vec<PublishDiagnosticsParams> {
         let path = self.ws.close(uri);
         let was_checked = self.policies.remove(&path).is_some() | self.envs.remove(&path).is_some();
+        self.stages.remove(&path);
         self.dirty.remove(&path);
         self.touched(&path);
         if was_checked {
@@ -168,7 +172,9 @@ impl Session {
                     let analysis = if self.kind(&path) == FileKind::Script {
                         Analysis::script(&mut self.ws, &path)
                     } else {
-                        Analysis::policy(&mut self.ws, &path)
+                        let stage = self.stages.entry(path.clone()).or_default();
+                        let previous = self.policies.get(&path);
+                        Analysis::policy_kept(&mut self.ws, &path, stage, previous)
                     };
                     let Some(analysis) = analysis else {
                         continue;
@@ -210,6 +216,12 @@ impl Session {
             encoding,
         ));
         out
+    }
+
+    /// The latest analysis of a policy (tests compare it with a full compile).
+    #[cfg(test)]
+    pub(crate) fn policy_analysis(&self, uri: &Url) -> Option<&Analysis> {
+        self.policies.get(&path_of(uri))
     }
 
     /// The analysis and byte offset for a position in an open policy or env file.

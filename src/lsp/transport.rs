@@ -11,7 +11,7 @@ use std::io::Write;
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{select, unbounded, Receiver, Sender};
-use lsp_server::{Connection, Message};
+use lsp_server::{Connection, Message, Notification};
 use serde_json::{json, Value as Json};
 
 use super::framing::{Frame, FrameReader};
@@ -20,6 +20,42 @@ use super::framing::{Frame, FrameReader};
 pub const PARSE_ERROR: i32 = -32700;
 /// JSON-RPC: JSON, but not a request, response or notification.
 pub const INVALID_REQUEST: i32 = -32600;
+
+/// The method of a notification that carries a whole message already serialised (its params
+/// are that text as a JSON string): the writer thread writes the text as it is. See
+/// [`serialised_notification`].
+pub const SERIALISED: &str = "$/elpc/serialised";
+
+/// A notification serialised at once, for this transport's writer (which writes it in order
+/// with the other messages): the same text `lsp_server` writes for
+/// `Notification::new(method, params)`, without building a `serde_json::Value` of `params`
+/// first. For a 10,000-line policy's 2,700 diagnostics that value took 7.5 ms of the 10 ms
+/// spent serialising (issue 13's re-check budget is 16 ms).
+pub fn serialised_notification(method: &str, params: &impl serde::Serialize) -> Message {
+    let method = Json::String(method.to_string());
+    let params = serde_json::to_string(params).unwrap_or_else(|_| "null".to_string());
+    let text = format!("{{\"jsonrpc\":\"2.0\",\"method\":{method},\"params\":{params}}}");
+    Message::Notification(Notification {
+        method: SERIALISED.to_string(),
+        params: Json::String(text),
+    })
+}
+
+/// Writes one message with its header.
+pub(crate) fn write_message(out: &mut impl Write, message: Message) {
+    match message {
+        Message::Notification(Notification {
+            method,
+            params: Json::String(text),
+        }) if method == SERIALISED => {
+            let _ = write!(out, "Content-Length: {}\r\n\r\n{text}", text.len());
+            let _ = out.flush();
+        }
+        message => {
+            let _ = message.write(out);
+        }
+    }
+}
 
 /// The writer thread; join it to flush what was sent before exiting.
 pub struct IoThreads {
@@ -194,9 +230,7 @@ fn write_loop(out: &mut impl Write, messages: &Receiver<Message>, errors: &Recei
     loop {
         select! {
             recv(messages) -> message => match message {
-                Ok(message) => {
-                    let _ = message.write(out);
-                }
+                Ok(message) => write_message(out, message),
                 Err(_) => return,
             },
             recv(errors) -> reply => match reply {
@@ -204,7 +238,7 @@ fn write_loop(out: &mut impl Write, messages: &Receiver<Message>, errors: &Recei
                 Err(_) => {
                     // The reader is done; the loop may still be answering.
                     for message in messages {
-                        let _ = message.write(out);
+                        write_message(out, message);
                     }
                     return;
                 }

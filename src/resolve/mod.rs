@@ -13,6 +13,7 @@ pub mod policy;
 pub mod reference;
 pub mod scope;
 pub mod script;
+pub(crate) mod script_resume;
 mod script_stops;
 #[cfg(test)]
 pub(crate) mod test_vars;

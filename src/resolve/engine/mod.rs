@@ -16,6 +16,7 @@ mod assign;
 mod builtins;
 pub(crate) mod line;
 mod lints;
+pub(crate) mod mark;
 pub(crate) mod merge;
 mod methods;
 mod pyexpr;

@@ -1,0 +1,62 @@
+//! What an [`Analysis`] keeps for later (issue 13): the `policy` and `resolved` outputs,
+//! built on first use (a keystroke's re-check publishes findings only), and the script run a
+//! later re-check of the same policy resumes.
+
+use serde_json::Value as Json;
+
+use crate::compile::editor_outputs;
+use crate::diagnostic::Diagnostics;
+use crate::resolve::script_resume::Previous;
+use crate::syntax::policy::NodeKind;
+
+use super::analysis::Analysis;
+
+/// A value computed on first use.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Lazy<T>(std::sync::OnceLock<T>);
+
+impl<T> Lazy<T> {
+    /// A value already known.
+    pub(super) fn ready(value: T) -> Lazy<T> {
+        Lazy(value.into())
+    }
+}
+
+impl Analysis {
+    /// The policy as the node stores it (the `policy` output of `elpc compile`).
+    pub fn policy_json(&self) -> Option<&Json> {
+        match self.outputs() {
+            Some((policy, _)) => Some(policy),
+            None => self.compilation.output.as_ref().map(|o| &o.policy),
+        }
+    }
+
+    /// The policy with its references resolved (the `resolved` output of `elpc compile`).
+    pub fn resolved_json(&self) -> Option<&Json> {
+        match self.outputs() {
+            Some((_, resolved)) => Some(resolved),
+            None => self.compilation.output.as_ref().map(|o| &o.resolved),
+        }
+    }
+
+    fn outputs(&self) -> Option<&(Json, Json)> {
+        self.outputs
+            .0
+            .get_or_init(|| editor_outputs(&self.compilation))
+            .as_ref()
+    }
+
+    /// This analysis's script run, for the next re-check to resume.
+    pub(super) fn script_previous(&self) -> Option<Previous<'_>> {
+        let root = &self.compilation.syntax.as_ref()?.root;
+        let document = crate::resolve::policy::document(root, &mut Diagnostics::new())?;
+        let NodeKind::Array(items) = &document.body.get("script")?.value.kind else {
+            return None;
+        };
+        Some(Previous {
+            items,
+            lines: self.lines(),
+            run: &self.script_run.0,
+        })
+    }
+}

@@ -1,0 +1,49 @@
+//! What the engine carries from one line of a policy's script to the next, copied so that a
+//! re-check can resume the script at a later line (`crate::resolve::script_resume`).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::{Engine, RunInfo, ScriptFile};
+use crate::source::{FileId, Span};
+
+/// The engine between two script lines.
+#[derive(Clone, Debug)]
+pub(crate) struct Mark {
+    files: HashMap<String, Option<(FileId, Arc<ScriptFile>)>>,
+    reported: HashSet<(&'static str, Span)>,
+    steps: usize,
+    info: RunInfo,
+    files_run: usize,
+}
+
+impl Engine<'_> {
+    /// The engine's state between two lines, or `None` when it cannot be restored by copying
+    /// it: a `process` read a file into the sources, or the engine is inside a run.
+    pub(crate) fn mark(&self) -> Option<Mark> {
+        let between_lines = self.stack.is_empty()
+            && self.via.is_empty()
+            && self.cause.is_none()
+            && self.missing.is_none()
+            && self.trace.is_none()
+            && self.stop_after.is_none()
+            && !self.deployment;
+        let read_nothing = self.files.values().all(Option::is_none);
+        (between_lines && read_nothing).then(|| Mark {
+            files: self.files.clone(),
+            reported: self.reported.clone(),
+            steps: self.steps,
+            info: self.info.clone(),
+            files_run: self.files_run,
+        })
+    }
+
+    /// Puts the engine back in a marked state (a fresh engine over the same options).
+    pub(crate) fn resume(&mut self, mark: &Mark) {
+        self.files = mark.files.clone();
+        self.reported = mark.reported.clone();
+        self.steps = mark.steps;
+        self.info = mark.info.clone();
+        self.files_run = mark.files_run;
+    }
+}

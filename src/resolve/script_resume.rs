@@ -1,0 +1,143 @@
+//! A policy's script run that a re-check can resume at a later line (issue 13): every
+//! [`EVERY`] items or more the run copies what the next line starts from (the engine's state, the
+//! scope the list stops with, the line records and engine findings so far); the next re-check
+//! of the same policy, with the same env stage and options, takes the last copy before the
+//! first item that changed, reuses the records and findings before it, and runs the rest.
+//!
+//! Resuming is exact because a line's record and findings depend only on the items before
+//! it (compared whole, spans included), the scope the script starts in, the options and the
+//! engine state, which are restored as they were. The caller resumes only with the same env
+//! stage and options and without an active path map (through which the run reads files on
+//! this machine that may have changed since). Copies stop at the first line after which the
+//! engine cannot be restored by copying (a `process` that read a file into the sources).
+
+use crate::diagnostic::Diagnostic;
+use crate::resolve::engine::mark::Mark;
+use crate::resolve::engine::{Engine, State, Tri};
+use crate::resolve::scope::Scope;
+use crate::resolve::script::{run_line, ScriptLine};
+use crate::syntax::policy::{Node, NodeKind};
+
+/// Items between two copies (small in unit tests, so that short policies resume).
+const EVERY: usize = if cfg!(test) { 3 } else { 256 };
+
+/// A copy holds the scope twice; copying a variable costs about a hundredth of running a
+/// line, so copies are also spaced by one line per this many variables: copying stays a small
+/// part of the run even when the script assigns thousands of variables (one copy per 256 lines
+/// of a script that assigns one every fourth line would cost as much as running it).
+const VARS_PER_LINE: usize = if cfg!(test) { usize::MAX } else { 16 };
+
+/// What the run starts an item with.
+#[derive(Clone, Debug)]
+struct Checkpoint {
+    /// The item about to run.
+    item: usize,
+    /// Records before it.
+    lines: usize,
+    /// Engine findings before it.
+    reports: usize,
+    state: Option<State>,
+    /// The scope the list leaves when no path continues.
+    last_scope: Scope,
+    engine: Mark,
+}
+
+/// What a script run leaves for the next re-check of the same policy.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ScriptRun {
+    checkpoints: Vec<Checkpoint>,
+    /// The engine's findings, in the order it made them.
+    reports: Vec<Diagnostic>,
+}
+
+/// The previous run of the policy's script, in the same env stage and options.
+pub(crate) struct Previous<'p> {
+    /// The script list's items it ran.
+    pub(crate) items: &'p [Node],
+    /// The records it made.
+    pub(crate) lines: &'p [ScriptLine],
+    /// Its checkpoints and findings.
+    pub(crate) run: &'p ScriptRun,
+}
+
+/// A run to resume from (taken), and the new run (left for the caller).
+#[derive(Default)]
+pub(crate) struct Resume<'p> {
+    /// The previous run, when it may be resumed.
+    pub(crate) previous: Option<Previous<'p>>,
+    /// The run made now.
+    pub(crate) run: ScriptRun,
+}
+
+/// [`crate::resolve::script::run_script`], resuming `previous` where its items are unchanged.
+pub(crate) fn run_script_resuming(
+    node: &Node,
+    scope: &mut Scope,
+    eng: &mut Engine,
+    previous: Option<Previous>,
+) -> (Vec<ScriptLine>, ScriptRun) {
+    let NodeKind::Array(items) = &node.kind else {
+        return (Vec::new(), ScriptRun::default());
+    };
+    let start = eng.diags.len();
+    let mut run = ScriptRun::default();
+    let mut lines = Vec::with_capacity(items.len());
+    // As `run_script` starts: the caller's status object, its last `if` unknown.
+    let mut state = Some(State {
+        if_result: Tri::AtBoot,
+        ..State::new(scope.clone())
+    });
+    let mut first = 0;
+    if let Some(p) = previous {
+        let same = items
+            .iter()
+            .zip(p.items)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let at = p.run.checkpoints.iter().rposition(|c| c.item <= same);
+        if let Some((at, c)) = at.map(|at| (at, &p.run.checkpoints[at])) {
+            if c.lines <= p.lines.len() && c.reports <= p.run.reports.len() {
+                lines.extend_from_slice(&p.lines[..c.lines]);
+                state = c.state.clone();
+                *scope = c.last_scope.clone();
+                eng.resume(&c.engine);
+                for d in &p.run.reports[..c.reports] {
+                    eng.diags.push(d.clone());
+                }
+                run.checkpoints.extend_from_slice(&p.run.checkpoints[..=at]);
+                first = c.item;
+            }
+        }
+    }
+    let mut marking = true;
+    let mut next = first + EVERY;
+    for (index, item) in items.iter().enumerate().skip(first) {
+        if marking && index >= next {
+            match eng.mark() {
+                Some(engine) => {
+                    let vars =
+                        scope.iter().count() + state.as_ref().map_or(0, |s| s.scope.iter().count());
+                    next = index + EVERY.max(vars / VARS_PER_LINE);
+                    run.checkpoints.push(Checkpoint {
+                        item: index,
+                        lines: lines.len(),
+                        reports: eng.diags.len() - start,
+                        state: state.clone(),
+                        last_scope: scope.clone(),
+                        engine,
+                    });
+                }
+                None => marking = false,
+            }
+        }
+        let NodeKind::Str(lit) = &item.kind else {
+            continue;
+        };
+        lines.push(run_line(index, item.span, lit, &mut state, scope, eng));
+    }
+    if let Some(st) = state {
+        *scope = st.scope;
+    }
+    run.reports = eng.diags.iter().skip(start).cloned().collect();
+    (lines, run)
+}
