@@ -3,8 +3,6 @@
 //! [`compile`] takes bytes the caller read (the library never touches the file system) and
 //! returns every output plus every diagnostic; it never panics on any input.
 
-use std::collections::HashMap;
-
 use serde_json::{json, Value as Json};
 
 use crate::check::catalog::INVALID_INPUT;
@@ -626,9 +624,11 @@ fn with_computed_id((mut policy, complete): (Json, bool)) -> Json {
 /// The policy with known references replaced: server keys by their typed values, script lines
 /// by the command they run, other `!`/`$` strings by their resolved value.
 fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: &Scope) -> Json {
-    // Looked up once per script string: a scan per string would be quadratic in the lines.
-    let outcomes: HashMap<Span, &LineOutcome> =
+    // Looked up once per script string: a scan per string would be quadratic in the lines; a
+    // sorted list (the lines come in order) is searched without hashing every span twice.
+    let mut outcomes: Vec<(Span, &LineOutcome)> =
         lines.iter().map(|l| (l.span, &l.outcome)).collect();
+    outcomes.sort_by_key(|(span, _)| *span); // (each list item has its own span)
     map_node(object, &mut |path, node| {
         if let [_, key] = path {
             if let Some(kv) = policy::key(keys, key) {
@@ -640,7 +640,11 @@ fn resolved_json(object: &Node, keys: &[KeyValue], lines: &[ScriptLine], scope: 
         }
         if let [_, "script"] = path {
             if let NodeKind::Str(lit) = &node.kind {
-                return match outcomes.get(&node.span).copied() {
+                let found = outcomes
+                    .binary_search_by_key(&node.span, |(span, _)| *span)
+                    .ok()
+                    .map(|i| outcomes[i].1);
+                return match found {
                     Some(LineOutcome::Runs(text)) => Json::String(text.clone()),
                     _ => Json::String(lit.value.clone()),
                 };

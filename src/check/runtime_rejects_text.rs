@@ -5,6 +5,8 @@ use crate::check::catalog::RUNTIME_REJECTS_TEXT;
 use crate::check::CheckContext;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::json::{ascii_json, CanonicalView};
+use crate::resolve::reference::resolve_word;
+use crate::resolve::value::Resolved;
 use crate::source::Span;
 use crate::syntax::policy::{Node, NodeKind};
 
@@ -23,6 +25,9 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
             "the node's parser rejects it (only one comma after the whole policy is tolerated)",
         ));
     }
+    // Whether a reference resolves to something, per reference as written: the same few
+    // references recur in every line of a long script list, and the scope is the same.
+    let mut has_value: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
     walk(doc.root, &mut |node| {
         let source = ctx.sources.get(node.span.file).slice(node.span);
         match &node.kind {
@@ -47,7 +52,15 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                 }
             }
             NodeKind::Str(lit) if lit.quote == '\'' => {
-                if let Some(at) = injected_reference(&lit.value, ctx.scope) {
+                let mut resolves = |word: &str| match has_value.get(word) {
+                    Some(&known) => known,
+                    None => {
+                        let known = !matches!(resolve_word(word, ctx.scope), Resolved::Known(v) if v.to_python_str().is_empty());
+                        has_value.insert(word.to_string(), known);
+                        known
+                    }
+                };
+                if let Some(at) = injected_reference(&lit.value, &mut resolves) {
                     let span = lit.span_of(node.span.file, at..at + 1);
                     found.push((span, "`!` reference inside a single-quoted string".into(), "blockchain insert substitutes ` !name` even inside single quotes, injecting a double-quoted value: the policy no longer parses (error 87)"));
                 }
@@ -70,10 +83,17 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         let span = Span::new(doc.root.span.file, at..at + 1);
         found.push((span, "`|` in policy text".into(), "the node replaces every `|` with `\"` before parsing, which breaks the policy (shell pipes included)"));
     }
-    if let Some((at, c)) = text
-        .char_indices()
-        .find(|&(_, c)| !c.is_ascii() || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
-    {
+    // A byte scan: every non-ASCII character starts with a byte >= 0x80 and ASCII control
+    // characters are the bytes below 0x20 and 0x7f.
+    let odd = |b: u8| b >= 0x7f || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t'));
+    // Whether there is one at all: a fold without early exit, which the compiler vectorizes.
+    let any = text.bytes().fold(false, |seen, b| seen | odd(b));
+    let first = if any {
+        text.bytes().position(odd)
+    } else {
+        None
+    };
+    if let Some((at, c)) = first.and_then(|at| Some((at, text[at..].chars().next()?))) {
         let span = Span::new(doc.root.span.file, at..at + c.len_utf8());
         found.push((span, format!("non-ASCII or control character {c:?}"), "the node replaces it with a space before storing the policy and computing its id; write it as \\uXXXX"));
     }
@@ -124,10 +144,9 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
 const MORE_PLACES: usize = 4;
 
 /// The offset of a `!` the node would substitute: preceded by a space, `:`, `[` or `{`
-/// (§1.2), with a value to put there (a reference that resolves to nothing is left alone).
-fn injected_reference(text: &str, vars: &dyn crate::resolve::value::Variables) -> Option<usize> {
-    use crate::resolve::reference::resolve_word;
-    use crate::resolve::value::Resolved;
+/// (§1.2), with a value to put there (`resolves`: a reference that resolves to nothing is
+/// left alone).
+fn injected_reference(text: &str, resolves: &mut dyn FnMut(&str) -> bool) -> Option<usize> {
     let bytes = text.as_bytes();
     (1..bytes.len()).find(|&i| {
         let candidate = bytes[i] == b'!'
@@ -143,7 +162,7 @@ fn injected_reference(text: &str, vars: &dyn crate::resolve::value::Variables) -
             .iter()
             .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.'))
             .map_or(bytes.len(), |p| i + 1 + p);
-        !matches!(resolve_word(&text[i..end], vars), Resolved::Known(v) if v.to_python_str().is_empty())
+        resolves(&text[i..end])
     })
 }
 

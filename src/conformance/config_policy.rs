@@ -271,9 +271,13 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json], scope: &Sc
         match (&l.outcome, then) {
             (LineOutcome::Runs(_), Some(t)) if is_if => {
                 let want: Vec<String> = tokenize(t)
-                    .map(|tk| tk.words.into_iter().map(|w| w.text).collect())
+                    .map(|tk| tk.words.into_iter().map(|w| w.text.into()).collect())
                     .unwrap_or_default();
-                let got: Vec<String> = l.command_words().iter().map(|w| w.text.clone()).collect();
+                let got: Vec<String> = l
+                    .command_words()
+                    .iter()
+                    .map(|w| w.text.to_string())
+                    .collect();
                 if want != got {
                     return Err(format!("line {i}: the node runs `{t}`, elpc {got:?}"));
                 }

@@ -301,7 +301,7 @@ impl Analysis {
                             let word_span = self.word_at(u.span, node.span);
                             out.refs.push(Site {
                                 sigil: u.sigil,
-                                name: u.name.clone(),
+                                name: u.name.to_string(),
                                 span: u.span,
                                 word: self.file(FileId(0)).slice(word_span).to_string(),
                                 word_span,

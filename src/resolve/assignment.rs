@@ -41,6 +41,11 @@ pub enum Effect {
 /// The effect of `words` when the node treats them as an assignment, `None` when they are a
 /// command (or `x = <command>`, whose result only the node knows: see [`command_result`]).
 pub fn effect(words: &[Word], scope: &Scope) -> Option<Effect> {
+    // Most lines are no assignment: decided before collecting their words.
+    let is_set = words.len() > 2 && words[0].text == "set" && words[2].text == "=";
+    if !is_set && (words.len() < 3 || words[1].text != "=") {
+        return None;
+    }
     let text: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
     if text.first() == Some(&"set") && text.len() > 2 && text[2] == "=" {
         return set_effect(&text, scope);

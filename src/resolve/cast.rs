@@ -48,9 +48,8 @@ impl Cast {
     /// The cast a word ends with, and the word without it: the word must be longer than the
     /// suffix (`.int` alone is a literal). Only one suffix is recognised.
     pub fn split(word: &str) -> Option<(&str, Cast)> {
-        let chars = word.chars().count();
         SUFFIXES.iter().find_map(|(suffix, cast)| {
-            (chars > suffix.len() && word.ends_with(suffix))
+            (word.ends_with(suffix) && word.chars().count() > suffix.len())
                 .then(|| (&word[..word.len() - suffix.len()], *cast))
         })
     }

@@ -10,7 +10,7 @@ use crate::edgelake::commands::{lookup, CommandSpec, Shape};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::value::{Resolved, Value, Variables};
 use crate::source::Span;
-use crate::syntax::script::{Quote, Word};
+use crate::syntax::script::{Quote, Word, WordText};
 
 /// What kind of problem the node has with a command (each is reported by its own rule).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,11 +75,11 @@ pub struct ProcessPath {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arg {
     /// The key.
-    pub key: String,
+    pub key: WordText,
     /// Where the key is written.
     pub key_span: Span,
     /// The value as written.
-    pub written: String,
+    pub written: WordText,
     /// Where the value is written.
     pub value_span: Span,
     /// The typed value (`None` while only the node can resolve it, or when it is invalid).
@@ -99,13 +99,13 @@ pub struct CommandUse {
     /// A value assignment (`x = …`, `set x = …`): no command runs.
     pub assignment: bool,
     /// The words that name the command, as written.
-    pub name: String,
+    pub name: WordText,
     /// Where they are written.
     pub name_span: Span,
     /// The where-clause (and positional) arguments, in order.
     pub args: Vec<Arg>,
-    /// The `process` file.
-    pub process: Option<ProcessPath>,
+    /// The `process` file (boxed: few lines are `process` lines, every record has the field).
+    pub process: Option<Box<ProcessPath>>,
     /// What the node will reject.
     pub problems: Vec<Problem>,
     /// The `if` that guards it.
@@ -128,7 +128,7 @@ impl CommandUse {
         for a in &self.args {
             // One resolution for the text and the args: an invalid value shows as resolved.
             let v = a.value.clone().unwrap_or_else(|| {
-                Json::String(a.resolved.clone().unwrap_or_else(|| a.written.clone()))
+                Json::String(a.resolved.clone().unwrap_or_else(|| a.written.to_string()))
             });
             let repeats = self
                 .spec
@@ -170,7 +170,7 @@ pub fn parse_command(
         if rhs.len() < 2 || spec.is_none() {
             return Some(assignment(words, &words[0], &rhs_text(rhs), span_of, guard));
         }
-        assigns = Some(first.text.clone());
+        assigns = Some(first.text.to_string());
         words = rhs;
     } else if words.len() == 4 && first.text == "set" && words[2].text == "=" {
         return Some(assignment(
@@ -206,11 +206,7 @@ pub fn parse_command(
         spec,
         assigns,
         assignment: false,
-        name: name_words
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
+        name: rhs_text(name_words).into(),
         name_span: span_of(name_range),
         args: Vec::new(),
         process: None,
@@ -228,15 +224,20 @@ pub fn parse_command(
         out: &mut out,
     };
     parser.shape(rest);
+    // The record lives as long as the compilation: no spare argument slots.
+    out.args.shrink_to_fit();
     Some(out)
 }
 
 pub(crate) fn rhs_text(words: &[Word]) -> String {
-    words
-        .iter()
-        .map(|w| w.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(words.iter().map(|w| w.text.len() + 1).sum());
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&w.text);
+    }
+    out
 }
 
 fn assignment(
@@ -256,7 +257,7 @@ fn assignment(
         args: vec![Arg {
             key: target.text.clone(),
             key_span: span_of(target.range.clone()),
-            written: value.to_string(),
+            written: value.into(),
             value_span: span_of(value_range),
             value: None,
             resolved: None,
@@ -345,9 +346,9 @@ impl Parser<'_, '_> {
                     self.push_arg(
                         key,
                         w.range.clone(),
-                        w.text.clone(),
+                        w.text.to_string(),
                         w.range.clone(),
-                        Some(Json::String(w.text.clone())),
+                        Some(Json::String(w.text.to_string())),
                     );
                 }
             }
@@ -362,9 +363,9 @@ impl Parser<'_, '_> {
                     self.push_arg(
                         "name".into(),
                         w.range.clone(),
-                        w.text.clone(),
+                        w.text.to_string(),
                         w.range.clone(),
-                        Some(Json::String(w.text.clone())),
+                        Some(Json::String(w.text.to_string())),
                     );
                 }
                 match rest.get(positional) {
@@ -477,7 +478,7 @@ impl Parser<'_, '_> {
                     Resolved::AtBoot { .. } => None,
                 }
             } else {
-                Some(w.text.clone())
+                Some(w.text.to_string())
             };
             resolved = resolved.zip(piece).map(|(a, b)| a + &b);
         }
@@ -490,11 +491,11 @@ impl Parser<'_, '_> {
             range,
             Some(value),
         );
-        self.out.process = Some(ProcessPath {
+        self.out.process = Some(Box::new(ProcessPath {
             written,
             resolved,
             span,
-        });
+        }));
     }
 
     pub(crate) fn push_arg(
@@ -508,9 +509,9 @@ impl Parser<'_, '_> {
         let key_span = (self.span_of)(key_range);
         let value_span = (self.span_of)(value_range);
         self.out.args.push(Arg {
-            key,
+            key: key.into(),
             key_span,
-            written,
+            written: written.into(),
             value_span,
             value,
             resolved: None,

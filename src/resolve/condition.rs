@@ -145,7 +145,7 @@ pub enum Truth {
 
 fn cw(w: &Word) -> CondWord {
     CondWord {
-        text: w.text.clone(),
+        text: w.text.to_string(),
         range: w.range.clone(),
     }
 }
@@ -293,18 +293,19 @@ fn check_unsupported(words: &[Word]) -> Result<(), ScriptSyntaxError> {
 /// separated), words containing a space wrapped in `"` unless they are `(…)`, `{…}`, `[…]` or
 /// `"…"` groups.
 pub fn join_words(words: &[Word]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(words.iter().map(|w| w.text.len() + 3).sum());
     for (i, w) in words.iter().enumerate() {
         let t = &w.text;
-        if t.is_empty() {
-            continue;
-        }
+        let (Some(&first), Some(&last)) = (t.as_bytes().first(), t.as_bytes().last()) else {
+            continue; // empty
+        };
         if i > 0 {
             out.push(' ');
         }
-        let grouped = [('(', ')'), ('{', '}'), ('[', ']'), ('"', '"')]
-            .iter()
-            .any(|(a, b)| t.starts_with(*a) && t.ends_with(*b));
+        let grouped = matches!(
+            (first, last),
+            (b'(', b')') | (b'{', b'}') | (b'[', b']') | (b'"', b'"')
+        );
         if !grouped && t.contains(' ') {
             out.push('"');
             out.push_str(t);
@@ -355,7 +356,7 @@ fn inner_words(word: &str) -> Option<Vec<String>> {
     };
     tokenize(&inner)
         .ok()
-        .map(|t| t.words.into_iter().map(|w| w.text).collect())
+        .map(|t| t.words.into_iter().map(|w| w.text.into()).collect())
 }
 
 #[cfg(test)]

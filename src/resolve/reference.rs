@@ -93,20 +93,34 @@ fn resolve_depth(word: &str, vars: &dyn Variables, depth: u8) -> Resolved {
     if word.is_empty() {
         return Resolved::str("");
     }
-    let (key, post): (&str, Box<dyn Fn(Value) -> Value>) = match shape(word) {
-        Shape::Plain(k) => (k, Box::new(|v| v)),
-        Shape::Cast(k, cast) => (k, Box::new(move |v| apply_cast(cast, &v))),
-        Shape::Slice(k, None) => (k, Box::new(|v| v)),
-        Shape::Slice(k, Some((from, to))) => (
-            k,
-            Box::new(move |v: Value| Value::Str(py_slice(&v.to_python_str(), from, to))),
-        ),
+    let shape = shape(word);
+    let key = match shape {
+        Shape::Plain(k) | Shape::Cast(k, _) | Shape::Slice(k, _) => k,
+    };
+    // What the cast or slice makes of the key's value.
+    let post = |v: Value| match shape {
+        Shape::Plain(_) | Shape::Slice(_, None) => v,
+        Shape::Cast(_, cast) => apply_cast(cast, &v),
+        Shape::Slice(_, Some((from, to))) => Value::Str(py_slice(&v.to_python_str(), from, to)),
     };
     match resolve_key(key, vars, depth) {
         Partial::Val(v) => Resolved::Known(post(v)),
         Partial::Boot(mut deps) => {
-            let mut seen = std::collections::HashSet::new();
-            deps.retain(|d| seen.insert(d.clone()));
+            // Each reference once, first occurrence kept. A word has one or two pieces: no
+            // set for those (the set bounds the work for a hostile word of many pieces).
+            if deps.len() <= 8 {
+                let mut i = 0;
+                while i < deps.len() {
+                    if deps[..i].contains(&deps[i]) {
+                        deps.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            } else {
+                let mut seen = std::collections::HashSet::new();
+                deps.retain(|d| seen.insert(d.clone()));
+            }
             Resolved::AtBoot { depends_on: deps }
         }
     }
@@ -156,27 +170,36 @@ fn escaped_reference(key: &str) -> Option<&str> {
 
 /// The pieces of a path reference: cut before every `!`, `$`, `.`, `/`, `\` except at 0
 /// (ranges are byte ranges in `key`; `\` counts as `/`).
-fn path_pieces(key: &str) -> Vec<Range<usize>> {
-    let mut cuts: Vec<usize> = key
-        .char_indices()
-        .filter(|(i, c)| *i > 0 && matches!(c, '!' | '$' | '.' | '/' | '\\'))
-        .map(|(i, _)| i)
-        .collect();
-    cuts.push(key.len());
-    let mut start = 0;
-    cuts.into_iter()
-        .map(|end| {
-            let r = start..end;
-            start = end;
-            r
-        })
-        .collect()
+fn path_pieces(key: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = key.as_bytes();
+    let is_cut = |b: &u8| matches!(b, b'!' | b'$' | b'.' | b'/' | b'\\');
+    let (mut start, mut done) = (0, false);
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let next = bytes
+            .get(start + 1..)
+            .and_then(|rest| rest.iter().position(is_cut))
+            .map(|p| start + 1 + p);
+        let end = next.unwrap_or_else(|| {
+            done = true;
+            bytes.len()
+        });
+        let piece = start..end;
+        start = end;
+        Some(piece)
+    })
 }
 
 /// `params.get_path` (spec §3.3): any undefined variable piece makes the whole result `""`.
 fn get_path(key: &str, vars: &dyn Variables) -> Partial {
-    let local = key.replace('\\', "/");
-    let mut out = String::new();
+    let local: std::borrow::Cow<str> = if key.contains('\\') {
+        key.replace('\\', "/").into()
+    } else {
+        key.into()
+    };
+    let mut out = String::with_capacity(local.len());
     let mut boot = Vec::new();
     for r in path_pieces(&local) {
         let piece = &local[r.clone()];
@@ -226,7 +249,8 @@ fn py_slice(value: &str, from: i64, to: Option<i64>) -> String {
 /// that itself holds a reference is not followed (that needs the variables).
 pub fn references_in(word: &str) -> Vec<Reference> {
     // Every reference has its sigil in the word: most words have none and need no parse.
-    if !word.contains(['!', '$']) {
+    // (A byte scan: a char-set search decodes every character.)
+    if !word.bytes().any(|b| b == b'!' || b == b'$') {
         return Vec::new();
     }
     let (key, cast) = match shape(word) {
@@ -258,8 +282,12 @@ pub fn references_in(word: &str) -> Vec<Reference> {
             cast,
         }];
     }
-    let pieces = path_pieces(key);
-    if pieces.len() == 1 {
+    let one_piece = !key
+        .as_bytes()
+        .iter()
+        .skip(1)
+        .any(|b| matches!(b, b'!' | b'$' | b'.' | b'/' | b'\\'));
+    if one_piece {
         return vec![Reference {
             sigil,
             name: key[1..].to_string(),
@@ -267,8 +295,7 @@ pub fn references_in(word: &str) -> Vec<Reference> {
             cast,
         }];
     }
-    pieces
-        .into_iter()
+    path_pieces(key)
         .filter_map(|r| {
             let piece = &key[r.clone()];
             sigil_of(piece).map(|sigil| Reference {

@@ -156,3 +156,41 @@ fn references_listed() {
     assert!(references_in("literal").is_empty());
     assert_eq!(references_in("!local_scripts/x.al").len(), 1);
 }
+
+#[test]
+fn path_pieces_cut_before_every_separator_but_the_first_byte() {
+    // The cuts by characters, as first written.
+    let by_chars = |key: &str| {
+        let mut cuts: Vec<usize> = key
+            .char_indices()
+            .filter(|(i, c)| *i > 0 && matches!(c, '!' | '$' | '.' | '/' | '\\'))
+            .map(|(i, _)| i)
+            .collect();
+        cuts.push(key.len());
+        let mut start = 0;
+        cuts.into_iter()
+            .map(|end| {
+                let r = start..end;
+                start = end;
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    for key in [
+        "",
+        "!",
+        "!a",
+        "!!a",
+        "a..b",
+        "!local_scripts/x.al",
+        "!h.$D\\é/!",
+        "é!x",
+        "!x/",
+    ] {
+        assert_eq!(
+            path_pieces(key).collect::<Vec<_>>(),
+            by_chars(key),
+            "{key:?}"
+        );
+    }
+}

@@ -18,7 +18,7 @@ use crate::resolve::reference::{references_in, Sigil};
 use crate::resolve::scope::Scope;
 use crate::source::{FileId, Span};
 use crate::syntax::policy::{Node, NodeKind, StrLit};
-use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word};
+use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word, WordText};
 
 /// Where a reference is used, which decides how bad it is when nothing defines it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub struct RefUse {
     /// `!` or `$`.
     pub sigil: Sigil,
     /// The name without its sigil.
-    pub name: String,
+    pub name: WordText,
     /// Where it is written.
     pub span: Span,
     /// How it is used.
@@ -97,7 +97,7 @@ pub struct ScriptLine {
     pub unreachable: bool,
     /// Why the line fails on the node, as the engine found it (reported as `script-stops`
     /// when no policy rule explains the failure).
-    pub failure: Option<Cause>,
+    pub failure: Option<Box<Cause>>,
     /// For an `if` only the node decides: the line with the references of its `then` command
     /// resolved as that command would resolve them (what the command list shows, so that its
     /// text and its arguments come from one resolution).
@@ -142,7 +142,7 @@ impl ScriptLine {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineWord {
     /// The word as the node sees it.
-    pub text: String,
+    pub text: WordText,
     /// Where it is written in the policy.
     pub span: Span,
 }
@@ -189,7 +189,9 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
         let NodeKind::Str(lit) = &item.kind else {
             continue;
         };
-        lines.push(run_line(index, item.span, lit, &mut state, scope, eng));
+        let mut line = run_line(index, item.span, lit, &mut state, scope, eng);
+        line.refs.shrink_to_fit(); // kept as long as the compilation: no spare slots
+        lines.push(line);
     }
     if let Some(st) = state {
         *scope = st.scope;
@@ -252,13 +254,6 @@ pub(super) fn run_line(
     if words.is_empty() {
         return line;
     }
-    line.words = words
-        .iter()
-        .map(|w| LineWord {
-            text: w.text.clone(),
-            span: map.span(w.range.clone()),
-        })
-        .collect();
     // What the line means is read in the scope before it runs.
     let scope: &Scope = match state {
         Some(st) => &st.scope,
@@ -275,6 +270,7 @@ pub(super) fn run_line(
             Ok(outcome) => outcome,
             Err(e) => {
                 eng.report(syntax_error(e, &map));
+                line.words = line_words(words, &map);
                 return line; // the node fails the line before running anything
             }
         }
@@ -290,6 +286,7 @@ pub(super) fn run_line(
     };
     // What the line does.
     let Some(mut st) = state.take() else {
+        line.words = line_words(words, &map);
         return line;
     };
     st.emitted.clear();
@@ -297,8 +294,20 @@ pub(super) fn run_line(
     let files_before = eng.files_run;
     let cmd = Cmd::with_words(text, span, Ok(words), &|r| map.span(r));
     let branches = group(exec(eng, &cmd, st));
+    // The words move into the record, with the spans the command computed.
+    if let Ok(words) = cmd.words {
+        // A new vector of exactly the words (collecting in place would keep the tokenizer's
+        // larger allocation for as long as the record lives).
+        line.words = Vec::with_capacity(words.len());
+        line.words.extend(
+            words
+                .into_iter()
+                .zip(cmd.spans)
+                .map(|(w, span)| LineWord { text: w.text, span }),
+        );
+    }
     // The policy's own rules report most failures; what they miss is reported after them.
-    line.failure = eng.cause.take();
+    line.failure = eng.cause.take().map(Box::new);
     let missing = eng.missing.take();
     let mut emitted: Option<Vec<Emitted>> = None;
     let mut continuing: Option<State> = None;
@@ -339,6 +348,16 @@ pub(super) fn run_line(
     // (quadratic in a policy that assigns many variables; issue 13).
     *state = continuing;
     line
+}
+
+/// The record's words: each word's text moved, with its place in the policy.
+fn line_words(words: Vec<Word>, map: &LineMap) -> Vec<LineWord> {
+    let mut out = Vec::with_capacity(words.len());
+    out.extend(words.into_iter().map(|w| LineWord {
+        span: map.span(w.range),
+        text: w.text,
+    }));
+    out
 }
 
 /// The command a line runs, with known references replaced (assignments as written).
@@ -459,7 +478,7 @@ fn record_refs(
             };
             out.push(RefUse {
                 sigil: r.sigil,
-                name: r.name.clone(),
+                name: r.name.as_str().into(),
                 span: map.span(base + r.range.start..base + r.range.end),
                 context: context(i),
                 defined,

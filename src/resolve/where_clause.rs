@@ -122,8 +122,15 @@ impl Parser<'_, '_> {
                 Some(why.to_string()),
             );
         }
-        let value = self.typed(&key, spec_key.ty, value_words, value_range.clone());
+        // One resolution for the typed value and the text (they were resolved twice).
         let resolved = self.resolved_text(value_words);
+        let value = self.typed(
+            &key,
+            spec_key.ty,
+            value_words,
+            value_range.clone(),
+            resolved.as_deref(),
+        );
         if let (Some(max), Some(n)) = (spec_key.max, value.as_ref().and_then(Json::as_u64)) {
             if n > max {
                 self.problem(
@@ -161,14 +168,16 @@ impl Parser<'_, '_> {
         Some(text)
     }
 
-    /// The value after reference resolution, typed; `None` when only the node knows it, when a
-    /// reference is undefined (reported as an undefined variable) or when it is invalid.
+    /// The value after reference resolution (`resolved`, from [`Self::resolved_text`]), typed;
+    /// `None` when only the node knows it, when a reference is undefined (reported as an
+    /// undefined variable) or when it is invalid.
     fn typed(
         &mut self,
         key: &str,
         ty: ArgType,
         words: &[Word],
         range: Range<usize>,
+        resolved: Option<&str>,
     ) -> Option<Json> {
         if ty == ArgType::Nested {
             return match words {
@@ -184,33 +193,13 @@ impl Parser<'_, '_> {
                 }
             };
         }
-        let mut text: Option<String> = Some(String::new());
-        for (i, w) in words.iter().enumerate() {
-            let piece = if w.quoted == Quote::None
-                && (w.text.starts_with('!') || w.text.starts_with('$'))
-            {
-                match resolve_word(&w.text, self.vars) {
-                    Resolved::Known(Value::Str(s)) if s.is_empty() => return None,
-                    Resolved::Known(v) => v.to_python_str(),
-                    Resolved::AtBoot { .. } => return None,
-                }
-            } else {
-                w.text.clone()
-            };
-            if let Some(t) = text.as_mut() {
-                if i > 0 {
-                    t.push(' ');
-                }
-                t.push_str(&piece);
-            }
-        }
-        let text = text?;
+        let text = resolved?;
         let items: Vec<&str> = match words {
             [w] if w.quoted == Quote::Paren => w.text[1..w.text.len() - 1]
                 .split(',')
                 .map(str::trim)
                 .collect(),
-            _ => vec![text.as_str()],
+            _ => vec![text],
         };
         let mut values = Vec::new();
         for item in items {
@@ -258,7 +247,7 @@ impl Parser<'_, '_> {
                     Resolved::Known(v) if w.text.starts_with('!') || w.text.starts_with('$') => {
                         v.to_python_str()
                     }
-                    _ => w.text.clone(),
+                    _ => w.text.to_string(),
                 }),
                 _ => {
                     if !key.is_empty() {

@@ -30,6 +30,9 @@ pub struct Matcher {
     pairs: Vec<u64>,
     /// The first bytes of the short secrets, as a bit set.
     first_short: [u64; 4],
+    /// The first bytes of all secrets, as a bit set: the scan passes over every other byte
+    /// (continuation bytes of UTF-8 included, so it stops on character boundaries only).
+    first_any: [u64; 4],
 }
 
 fn has(bits: &[u64], i: usize) -> bool {
@@ -61,6 +64,7 @@ impl Matcher {
             }
             match head(s.as_bytes()) {
                 Some(h) => {
+                    set(&mut out.first_any, usize::from(h[0]));
                     out.pairs.resize(1 << 10, 0);
                     set(&mut out.pairs, usize::from(h[0]) << 8 | usize::from(h[1]));
                     out.heads.insert(h);
@@ -69,6 +73,7 @@ impl Matcher {
                 None => {
                     if let Some(&b) = s.as_bytes().first() {
                         set(&mut out.first_short, usize::from(b));
+                        set(&mut out.first_any, usize::from(b));
                     }
                     out.short.insert(s);
                 }
@@ -102,6 +107,14 @@ impl Matcher {
         let mut done = 0;
         let mut at = 0;
         while at < bytes.len() {
+            // Most bytes start no secret: pass over them with one bit test each.
+            match bytes[at..]
+                .iter()
+                .position(|&b| self.first_any[usize::from(b >> 6)] & (1 << (b & 63)) != 0)
+            {
+                Some(skip) => at += skip,
+                None => break,
+            }
             let b = usize::from(bytes[at]);
             let pair = b << 8 | usize::from(bytes.get(at + 1).copied().unwrap_or(0));
             if !has(&self.pairs, pair) && !has(&self.first_short, b) {

@@ -107,10 +107,12 @@ pub fn hide_secrets(compilation: &mut Compilation) {
             if let Some(h) = &mut d.help {
                 hide(h);
             }
+            // A suggestion that would write a secret is dropped (the whole canonical policy
+            // is one: test it in place rather than masking a copy and comparing).
             d.suggestions.retain(|s| {
-                let mut r = s.replacement.clone();
-                hide(&mut r);
-                r == s.replacement
+                matcher.mask(&s.replacement).is_none()
+                    && (lines.is_empty()
+                        || matcher::mask_pieces(&s.replacement, &lines) == s.replacement)
             });
             d.suggestions.iter_mut().for_each(|s| hide(&mut s.message));
         }
@@ -200,7 +202,7 @@ fn secret_value_list(compilation: &Compilation) -> Vec<String> {
         strings_of(&tree.root, &mut words);
         for text in words {
             // Only a word with a reference can read a secret; only such a word is resolved.
-            for word in text.split_whitespace().filter(|w| w.contains(['!', '$'])) {
+            for word in words_with_sigils(text) {
                 let reads_secret = references_in(word).iter().any(|r| match r.sigil {
                     Sigil::Param => secret_params.contains(r.name.as_str()),
                     Sigil::Env => secret_env.contains(r.name.as_str()),
@@ -215,6 +217,43 @@ fn secret_value_list(compilation: &Compilation) -> Vec<String> {
         }
     }
     values
+}
+
+/// The whitespace-separated words of `text` that hold a `!` or `$` (as
+/// `text.split_whitespace().filter(..)` gives them), found from the sigils: a byte scan
+/// instead of splitting every string of a large policy into words.
+fn words_with_sigils(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + bytes[from..].iter().position(|&b| b == b'!' || b == b'$')?;
+        // ASCII bytes are tested as bytes; from the first other byte on, by characters
+        // (Unicode whitespace such as U+3000 also separates words).
+        let ascii_blank = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+        let mut start = at;
+        while start > 0 && bytes[start - 1] < 0x80 && !ascii_blank(bytes[start - 1]) {
+            start -= 1;
+        }
+        if start > 0 && bytes[start - 1] >= 0x80 {
+            start = text[..start]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(0, |(i, c)| i + c.len_utf8());
+        }
+        let mut end = at;
+        while end < bytes.len() && bytes[end] < 0x80 && !ascii_blank(bytes[end]) {
+            end += 1;
+        }
+        if end < bytes.len() && bytes[end] >= 0x80 {
+            end = text[end..]
+                .char_indices()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(text.len(), |(i, _)| end + i);
+        }
+        from = end;
+        Some(&text[start..end])
+    })
 }
 
 /// Every string of a policy tree (keys included).
@@ -276,6 +315,30 @@ mod tests {
         }
         for name in ["ANYLOG_SERVER_PORT", "NODE_TYPE", "company_name"] {
             assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn words_with_sigils_are_the_split_words_holding_one() {
+        for text in [
+            "",
+            "plain words only",
+            "!a",
+            " run !x and $Y!z\t!  tail$ ",
+            "é!b\u{3000}c$d\u{a0}!!e x",
+            "a\u{b}!x\u{c}y z\u{2028}w!é v",
+            "x!\u{85}!",
+            "!!",
+        ] {
+            let split: Vec<&str> = text
+                .split_whitespace()
+                .filter(|w| w.contains(['!', '$']))
+                .collect();
+            assert_eq!(
+                words_with_sigils(text).collect::<Vec<_>>(),
+                split,
+                "{text:?}"
+            );
         }
     }
 

@@ -4,4 +4,5 @@ pub mod env;
 pub mod policy;
 pub mod script;
 pub mod script_file;
+pub mod word_text;
 pub mod yaml;

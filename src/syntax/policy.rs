@@ -78,16 +78,21 @@ impl StrLit {
     pub fn span_of(&self, file: FileId, range: std::ops::Range<usize>) -> Span {
         let map = |offset: usize| -> u32 {
             let offset = offset as u32;
-            let i = self.segments.partition_point(|&(v, _)| v <= offset);
+            // One run (a string without escapes, nearly all): no search.
+            let i = match self.segments[..] {
+                [(v, _)] => usize::from(v <= offset),
+                _ => self.segments.partition_point(|&(v, _)| v <= offset),
+            };
             match i.checked_sub(1).and_then(|i| self.segments.get(i)) {
                 Some(&(v, s)) => s + (offset - v),
                 None => 0,
             }
         };
+        let start = map(range.start);
         Span {
             file,
-            start: map(range.start),
-            end: map(range.end).max(map(range.start)),
+            start,
+            end: map(range.end).max(start),
         }
     }
 }
@@ -511,9 +516,18 @@ fn scan_brackets(text: &str, mut f: impl FnMut(usize, u8) -> bool) {
     while i < bytes.len() {
         let b = bytes[i];
         match quote {
-            Some(_) if b == b'\\' => i += 1,
-            Some(q) if b == q || b == b'\n' => quote = None,
-            Some(_) => {}
+            // Inside a string only its quote, `\\` and a line break matter: skip to the next.
+            Some(q) => match bytes[i..]
+                .iter()
+                .position(|&c| c == q || c == b'\\' || c == b'\n')
+            {
+                Some(p) if bytes[i + p] == b'\\' => i += p + 1,
+                Some(p) => {
+                    i += p;
+                    quote = None;
+                }
+                None => return,
+            },
             None => match b {
                 b'\'' | b'"' => quote = Some(b),
                 b'#' => {

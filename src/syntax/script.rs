@@ -9,6 +9,8 @@
 
 use std::ops::Range;
 
+pub use super::word_text::WordText;
+
 use pest::iterators::Pair;
 use pest::Parser;
 
@@ -47,7 +49,7 @@ pub enum Quote {
 pub struct Word {
     /// The text as the runtime sees it: leading-`"` words have the quotes dropped; `'...'` words
     /// keep them; tabs inside `{...}`/`[...]` groups become spaces.
-    pub text: String,
+    pub text: WordText,
     /// Byte range in the line as written (including any quotes).
     pub range: Range<usize>,
     /// How the word was delimited.
@@ -163,7 +165,7 @@ pub fn tokenize_with_grammar(line: &str) -> Result<Tokens, ScriptSyntaxError> {
                 {
                     // `key{} = value`: the node glues the `{}` onto the first word.
                     if let Some(first) = tokens.words.first_mut() {
-                        first.text.push_str("{}");
+                        first.text = format!("{}{{}}", first.text).into();
                         first.range.end = range.end;
                     }
                 } else {
@@ -232,7 +234,7 @@ pub fn tokenize_with_grammar(line: &str) -> Result<Tokens, ScriptSyntaxError> {
 
 fn push(tokens: &mut Tokens, text: String, range: Range<usize>, quoted: Quote) {
     tokens.words.push(Word {
-        text,
+        text: text.into(),
         range,
         quoted,
     });

@@ -5,21 +5,57 @@
 //! or brackets, `]:]`) returns `None` and the pest grammar decides. A differential test holds
 //! this scanner to the grammar's answers.
 
-use super::{Quote, Tokens, Word, MAX_NESTING};
+use super::{Quote, Tokens, Word, WordText, MAX_NESTING};
 
 /// Characters whose presence anywhere sends the line to the grammar.
-fn is_rare(b: u8) -> bool {
+const fn is_rare(b: u8) -> bool {
     matches!(
         b,
         b'(' | b')' | b'{' | b'}' | b'`' | b'\\' | b'#' | b'&' | b'\r'
     )
 }
 
-/// Whether `[` nest deeper than the grammar path accepts anywhere in the line (quotes do not
-/// count there either).
-fn too_deep(bytes: &[u8]) -> bool {
+/// Byte classes, looked up once per byte. A bare word ends before a blank, `=`, `+`, `<`,
+/// `>`, `[`, or a `!` followed by `=` (the grammar's `stop`); the rest matter to
+/// [`needs_grammar`] only.
+const ENDS_WORD: u8 = 1;
+const BANG: u8 = 2;
+const RARE: u8 = 4;
+const GRAMMAR_CHECK: u8 = 8;
+
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if is_blank(c) || matches!(c, b'=' | b'+' | b'<' | b'>') {
+            t[b] |= ENDS_WORD;
+        }
+        if c == b'[' {
+            t[b] |= ENDS_WORD | GRAMMAR_CHECK;
+        }
+        if matches!(c, b']' | b'-') {
+            t[b] |= GRAMMAR_CHECK;
+        }
+        if c == b'!' {
+            t[b] |= BANG;
+        }
+        if is_rare(c) {
+            t[b] |= RARE | GRAMMAR_CHECK;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Whether the line holds a rare character, `->` or `-<`, or `[` nested deeper than the
+/// grammar path accepts anywhere in the line (quotes do not count there either): one pass.
+fn needs_grammar(bytes: &[u8]) -> bool {
     let mut depth = 0usize;
-    for &b in bytes {
+    for (i, &b) in bytes.iter().enumerate() {
+        if CLASS[usize::from(b)] & GRAMMAR_CHECK == 0 {
+            continue;
+        }
         match b {
             b'[' => {
                 depth += 1;
@@ -28,6 +64,8 @@ fn too_deep(bytes: &[u8]) -> bool {
                 }
             }
             b']' => depth = depth.saturating_sub(1),
+            b'-' if matches!(bytes.get(i + 1), Some(b'>' | b'<')) => return true,
+            _ if is_rare(b) => return true,
             _ => {}
         }
     }
@@ -71,21 +109,19 @@ fn bracket_chain(bytes: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-fn is_blank(b: u8) -> bool {
+const fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\t')
 }
 
 /// The words of `line`, or `None` when the line needs the full grammar.
 pub fn tokenize(line: &str) -> Option<Tokens> {
     let bytes = line.as_bytes();
-    if bytes.iter().any(|&b| is_rare(b))
-        || line.contains("->")
-        || line.contains("-<")
-        || too_deep(bytes)
-    {
+    if needs_grammar(bytes) {
         return None;
     }
-    let mut words = Vec::new();
+    // About a word per blank, and a few operators split off (`type=sqlite`): room for them
+    // at once instead of growing 4 -> 8 -> 16.
+    let mut words = Vec::with_capacity(bytes.iter().filter(|&&b| b == b' ').count() + 4);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -106,7 +142,7 @@ pub fn tokenize(line: &str) -> Option<Tokens> {
                 (&line[i..=close], Quote::Single)
             };
             words.push(Word {
-                text: text.to_string(),
+                text: text.into(),
                 range: i..close + 1,
                 quoted: quote,
             });
@@ -116,7 +152,7 @@ pub fn tokenize(line: &str) -> Option<Tokens> {
         if b == b'[' {
             let end = bracket_chain(bytes, i)?;
             words.push(Word {
-                text: line[i..end].replace('\t', " "),
+                text: tabs_as_spaces(&line[i..end]),
                 range: i..end,
                 quoted: Quote::Bracket,
             });
@@ -127,13 +163,19 @@ pub fn tokenize(line: &str) -> Option<Tokens> {
         // chain right after it is part of it.
         let start = i;
         i += utf8_len(b);
-        while i < bytes.len() && !is_blank(bytes[i]) && !stops_word(bytes, i) {
-            i += utf8_len(bytes[i]);
+        // Byte by byte: no stop is a UTF-8 continuation or lead byte, so this stops where
+        // stepping by characters would.
+        while i < bytes.len() {
+            let class = CLASS[usize::from(bytes[i])];
+            if class & ENDS_WORD != 0 || (class & BANG != 0 && bytes.get(i + 1) == Some(&b'=')) {
+                break;
+            }
+            i += 1;
         }
         if bytes.get(i) == Some(&b'[') {
             i = bracket_chain(bytes, i)?;
             words.push(Word {
-                text: line[start..i].replace('\t', " "),
+                text: tabs_as_spaces(&line[start..i]),
                 range: start..i,
                 quoted: Quote::None,
             });
@@ -160,15 +202,6 @@ fn operator_at(bytes: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// Whether a bare word ends before byte `i` (the grammar's `stop`).
-fn stops_word(bytes: &[u8], i: usize) -> bool {
-    match bytes[i] {
-        b'=' | b'+' | b'<' | b'>' | b'[' => true,
-        b'!' => bytes.get(i + 1) == Some(&b'='),
-        _ => false,
-    }
-}
-
 fn utf8_len(first: u8) -> usize {
     match first {
         0xF0..=0xFF => 4,
@@ -178,9 +211,18 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
+/// A bracket group's text as the node keeps it: tabs become spaces.
+fn tabs_as_spaces(text: &str) -> WordText {
+    if text.contains('\t') {
+        text.replace('\t', " ").into()
+    } else {
+        text.into()
+    }
+}
+
 fn word(line: &str, range: std::ops::Range<usize>, quoted: Quote) -> Word {
     Word {
-        text: line[range.clone()].to_string(),
+        text: line[range.clone()].into(),
         range,
         quoted,
     }

@@ -2,7 +2,7 @@ use super::*;
 
 fn words(line: &str) -> Vec<String> {
     match tokenize(line) {
-        Ok(t) => t.words.into_iter().map(|w| w.text).collect(),
+        Ok(t) => t.words.into_iter().map(|w| w.text.into()).collect(),
         Err(e) => panic!("{line:?}: {}", e.message),
     }
 }

@@ -329,7 +329,7 @@ fn havoc(script: &ScriptFile, mut st: State, at: crate::source::Span) -> State {
             let head =
                 i == 0 || matches!(t.words[i - 1].text.as_str(), "then" | "do" | "else" | "set");
             if next_is_eq && head {
-                names.push(w.text.clone());
+                names.push(w.text.to_string());
             }
         }
     }
