@@ -46,8 +46,10 @@ impl Analysis {
             .as_ref()
     }
 
-    /// This analysis's script run, for the next re-check to resume.
-    pub(super) fn script_previous(&self) -> Option<Previous<'_>> {
+    /// This analysis's script run, for the next re-check to resume: the records, findings
+    /// and checkpoints it reuses are moved out of this analysis, which is replaced by the
+    /// new one right after (and must not be read again).
+    pub(super) fn script_previous(&mut self) -> Option<Previous<'_>> {
         let root = &self.compilation.syntax.as_ref()?.root;
         let document = crate::resolve::policy::document(root, &mut Diagnostics::new())?;
         let NodeKind::Array(items) = &document.body.get("script")?.value.kind else {
@@ -55,8 +57,8 @@ impl Analysis {
         };
         Some(Previous {
             items,
-            lines: self.lines(),
-            run: &self.script_run.0,
+            lines: &mut self.compilation.output.as_mut()?.lines,
+            run: &mut self.script_run.0,
         })
     }
 }

@@ -50,14 +50,23 @@ pub(crate) struct ScriptRun {
     reports: Vec<Diagnostic>,
 }
 
-/// The previous run of the policy's script, in the same env stage and options.
+/// The previous run of the policy's script, in the same env stage and options. The records,
+/// findings and checkpoints a resumed run reuses are moved out of it, not copied (copying
+/// half of 10,000 records was a sixth of a keystroke's re-check); what it does not reuse is
+/// left where it was, to be freed with the previous analysis after publishing.
 pub(crate) struct Previous<'p> {
     /// The script list's items it ran.
     pub(crate) items: &'p [Node],
     /// The records it made.
-    pub(crate) lines: &'p [ScriptLine],
+    pub(crate) lines: &'p mut Vec<ScriptLine>,
     /// Its checkpoints and findings.
-    pub(crate) run: &'p ScriptRun,
+    pub(crate) run: &'p mut ScriptRun,
+}
+
+/// The first `n` items of `v`, moved out; `v` keeps the rest.
+fn take_head<T>(v: &mut Vec<T>, n: usize) -> Vec<T> {
+    let tail = v.split_off(n);
+    std::mem::replace(v, tail)
 }
 
 /// A run to resume from (taken), and the new run (left for the caller).
@@ -97,15 +106,16 @@ pub(crate) fn run_script_resuming(
         let at = p.run.checkpoints.iter().rposition(|c| c.item <= same);
         if let Some((at, c)) = at.map(|at| (at, &p.run.checkpoints[at])) {
             if c.lines <= p.lines.len() && c.reports <= p.run.reports.len() {
-                lines.extend_from_slice(&p.lines[..c.lines]);
+                lines = take_head(p.lines, c.lines);
+                lines.reserve(items.len().saturating_sub(lines.len()));
                 state = c.state.clone();
                 *scope = c.last_scope.clone();
                 eng.resume(&c.engine);
-                for d in &p.run.reports[..c.reports] {
-                    eng.diags.push(d.clone());
+                for d in take_head(&mut p.run.reports, c.reports) {
+                    eng.diags.push(d);
                 }
-                run.checkpoints.extend_from_slice(&p.run.checkpoints[..=at]);
                 first = c.item;
+                run.checkpoints = take_head(&mut p.run.checkpoints, at + 1);
             }
         }
     }
