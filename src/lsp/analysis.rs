@@ -180,7 +180,10 @@ impl Analysis {
         // output.
         let made_in = previous.as_ref().and_then(|p| p.script_run.1);
         let mut resume = Resume {
-            previous: previous.and_then(Analysis::script_previous),
+            previous: match (previous, &policy) {
+                (Some(p), Ok(input)) => p.script_previous(&input.bytes),
+                _ => None,
+            },
             run: ScriptRun::default(),
         };
         let inputs = (&policy, env.as_slice());

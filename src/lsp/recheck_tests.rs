@@ -40,7 +40,7 @@ fn corpus_dir() -> PathBuf {
 }
 
 /// The corpus operator env files, under the names the server looks for beside a policy.
-fn env_files() -> Vec<(&'static str, String)> {
+pub(super) fn env_files() -> Vec<(&'static str, String)> {
     let dir = corpus_dir().join("env");
     [
         (
@@ -237,8 +237,41 @@ fn edit(rng: &mut Rng, text: &str, lines: &[String]) -> (std::ops::Range<usize>,
     }
 }
 
+/// One ASCII character of a script string overtyped with another (the text keeps its length
+/// and layout: the re-check may reuse the rest of the previous script run).
+fn overtype(rng: &mut Rng, text: &str) -> (std::ops::Range<usize>, String) {
+    let places: Vec<usize> = text
+        .match_indices("        '")
+        .flat_map(|(i, _)| {
+            let s = i + 9;
+            let end = text[s..].find('\n').map_or(text.len(), |e| s + e);
+            (s..end.saturating_sub(2)).filter(|&at| text.as_bytes()[at].is_ascii_graphic())
+        })
+        .collect();
+    // Half the time an assignment's target or value: what later lines see changes.
+    let assignments: Vec<usize> = places
+        .iter()
+        .filter(|&&at| text[at..].starts_with(" = "))
+        .flat_map(|&at| [at - 1, at + 3])
+        .filter(|&at| places.contains(&at))
+        .collect();
+    let places = if rng.below(2) == 0 && !assignments.is_empty() {
+        assignments
+    } else {
+        places
+    };
+    const OVER: &[u8] = b"xr!=19 .'";
+    match places.get(rng.below(places.len().max(1))) {
+        Some(&at) => (
+            at..at + 1,
+            char::from(OVER[rng.below(OVER.len())]).to_string(),
+        ),
+        None => (0..0, String::new()),
+    }
+}
+
 /// What a full compile of these texts gives, as the server names them.
-fn full_compile(policy: &Path, text: &str, env: &[(PathBuf, String)]) -> Analysis {
+pub(super) fn full_compile(policy: &Path, text: &str, env: &[(PathBuf, String)]) -> Analysis {
     let name = |p: &Path| p.display().to_string();
     let inputs: Vec<_> = env
         .iter()
@@ -257,7 +290,7 @@ fn full_compile(policy: &Path, text: &str, env: &[(PathBuf, String)]) -> Analysi
 }
 
 /// Replaces `range` of `text` with `new`, and returns the same edit as the client sends it.
-fn replace(
+pub(super) fn replace(
     text: &mut String,
     range: std::ops::Range<usize>,
     new: String,
@@ -293,7 +326,9 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
     assert!(lines.len() > 40, "corpus script lines: {}", lines.len());
     let dir = tempfile::tempdir().expect("a temp dir");
     let mut checked = 0;
-    for seed in 1..=4u64 {
+    let reused_before = crate::resolve::script_resume::REUSED.with(std::cell::Cell::get);
+    // Seeds 5 and 6 overtype one character in 7 of 8 of their edits.
+    for seed in 1..=6u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         let mut s = Session::new(Encoding::Utf16);
         let mut env: Vec<(PathBuf, String)> = env_files()
@@ -310,7 +345,11 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
         for version in 2..40 {
             // A burst of one to three changes, checked once; now and then an env file edit.
             for _ in 0..1 + rng.below(3) {
-                let (range, new) = edit(&mut rng, &text, &lines);
+                let (range, new) = if seed > 4 && rng.below(8) != 0 {
+                    overtype(&mut rng, &text)
+                } else {
+                    edit(&mut rng, &text, &lines)
+                };
                 let change = replace(&mut text, range, new);
                 s.did_change(&uri, version, vec![change]);
             }
@@ -352,5 +391,11 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 4 * 38);
+    assert_eq!(checked, 6 * 38);
+    let reused = crate::resolve::script_resume::REUSED.with(std::cell::Cell::get) - reused_before;
+    eprintln!("reused {reused}");
+    assert!(
+        reused >= 10,
+        "re-checks that reused a later script run: {reused}"
+    );
 }

@@ -16,7 +16,11 @@ use crate::resolve::engine::mark::Mark;
 use crate::resolve::engine::{Engine, State, Tri};
 use crate::resolve::scope::Scope;
 use crate::resolve::script::{run_line, ScriptLine};
+mod later;
 use crate::syntax::policy::{Node, NodeKind};
+use later::Later;
+#[cfg(test)]
+pub(crate) use later::REUSED;
 
 /// Items between two copies (small in unit tests, so that short policies resume).
 const EVERY: usize = if cfg!(test) { 3 } else { 256 };
@@ -48,6 +52,8 @@ pub(crate) struct ScriptRun {
     checkpoints: Vec<Checkpoint>,
     /// The engine's findings, in the order it made them.
     reports: Vec<Diagnostic>,
+    /// The scope the run ended with.
+    end_scope: Option<Scope>,
 }
 
 /// The previous run of the policy's script, in the same env stage and options. The records,
@@ -61,6 +67,10 @@ pub(crate) struct Previous<'p> {
     pub(crate) lines: &'p mut Vec<ScriptLine>,
     /// Its checkpoints and findings.
     pub(crate) run: &'p mut ScriptRun,
+    /// True when the policy text it ran had the same length and the same line breaks as the
+    /// text run now, differing only in ASCII bytes: every position outside the changed bytes
+    /// then has the same line and column, so its later records may be reused.
+    pub(crate) same_layout: bool,
 }
 
 /// The first `n` items of `v`, moved out; `v` keeps the rest.
@@ -78,7 +88,9 @@ pub(crate) struct Resume<'p> {
     pub(crate) run: ScriptRun,
 }
 
-/// [`crate::resolve::script::run_script`], resuming `previous` where its items are unchanged.
+/// [`crate::resolve::script::run_script`], resuming `previous` where its items are unchanged,
+/// and reusing the rest of it where the run reaches one of its later copies in the same
+/// state (see [`Later`]).
 pub(crate) fn run_script_resuming(
     node: &Node,
     scope: &mut Scope,
@@ -97,6 +109,7 @@ pub(crate) fn run_script_resuming(
         ..State::new(scope.clone())
     });
     let mut first = 0;
+    let mut later = None;
     if let Some(p) = previous {
         let same = items
             .iter()
@@ -104,8 +117,10 @@ pub(crate) fn run_script_resuming(
             .take_while(|(a, b)| a == b)
             .count();
         let at = p.run.checkpoints.iter().rposition(|c| c.item <= same);
+        let mut taken = (0, 0);
         if let Some((at, c)) = at.map(|at| (at, &p.run.checkpoints[at])) {
             if c.lines <= p.lines.len() && c.reports <= p.run.reports.len() {
+                taken = (c.lines, c.reports);
                 lines = take_head(p.lines, c.lines);
                 lines.reserve(items.len().saturating_sub(lines.len()));
                 state = c.state.clone();
@@ -118,10 +133,21 @@ pub(crate) fn run_script_resuming(
                 run.checkpoints = take_head(&mut p.run.checkpoints, at + 1);
             }
         }
+        later = Later::new(items, p, first, taken);
     }
     let mut marking = true;
     let mut next = first + EVERY;
+    let mut reused = false;
     for (index, item) in items.iter().enumerate().skip(first) {
+        if let Some(l) = &mut later {
+            if l.reuse_at(index, &state, scope, eng) {
+                let made = (lines.len(), eng.diags.len() - start);
+                reused = l.splice(made, &mut lines, eng, &mut run, scope);
+                if reused {
+                    break;
+                }
+            }
+        }
         if marking && index >= next {
             match eng.mark() {
                 Some(engine) => {
@@ -145,8 +171,11 @@ pub(crate) fn run_script_resuming(
         };
         lines.push(run_line(index, item.span, lit, &mut state, scope, eng));
     }
-    if let Some(st) = state {
-        *scope = st.scope;
+    if !reused {
+        if let Some(st) = state {
+            *scope = st.scope;
+        }
+        run.end_scope = Some(scope.clone());
     }
     run.reports = eng.diags.iter().skip(start).cloned().collect();
     (lines, run)

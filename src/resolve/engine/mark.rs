@@ -47,3 +47,20 @@ impl Engine<'_> {
         self.files_run = mark.files_run;
     }
 }
+
+impl Mark {
+    /// True when both marks restore the same engine (a mark holds no file read: see
+    /// [`Engine::mark`]).
+    pub(crate) fn same_as(&self, other: &Mark) -> bool {
+        let no_file = |m: &Mark| m.files.values().all(Option::is_none);
+        no_file(self)
+            && no_file(other)
+            && self.files.len() == other.files.len()
+            && self.files.keys().all(|k| other.files.contains_key(k))
+            && self.reported == other.reported
+            && self.steps == other.steps
+            && self.info.files == other.info.files
+            && self.info.links == other.info.links
+            && self.files_run == other.files_run
+    }
+}
