@@ -393,7 +393,6 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
     }
     assert_eq!(checked, 6 * 38);
     let reused = crate::resolve::script_resume::REUSED.with(std::cell::Cell::get) - reused_before;
-    eprintln!("reused {reused}");
     assert!(
         reused >= 10,
         "re-checks that reused a later script run: {reused}"

@@ -54,6 +54,8 @@ pub(crate) struct ScriptRun {
     reports: Vec<Diagnostic>,
     /// The scope the run ended with.
     end_scope: Option<Scope>,
+    /// The number of script files the engine had run when the run ended.
+    end_files_run: Option<usize>,
 }
 
 /// The previous run of the policy's script, in the same env stage and options. The records,
@@ -176,6 +178,7 @@ pub(crate) fn run_script_resuming(
             *scope = st.scope;
         }
         run.end_scope = Some(scope.clone());
+        run.end_files_run = Some(eng.files_run);
     }
     run.reports = eng.diags.iter().skip(start).cloned().collect();
     (lines, run)

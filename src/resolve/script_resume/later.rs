@@ -31,6 +31,10 @@ pub(super) struct Later<'p> {
     reports: &'p mut Vec<Diagnostic>,
     checkpoints: &'p mut Vec<Checkpoint>,
     end_scope: Scope,
+    /// The number of script files the previous run had run when it ended.
+    end_files_run: usize,
+    /// The step counts of the previous run and of the new one at the copy reused.
+    steps: (usize, usize),
     /// The records and findings already moved out of `lines` and `reports`.
     taken: (usize, usize),
     /// The next copy to compare with.
@@ -67,14 +71,18 @@ impl<'p> Later<'p> {
             checkpoints,
             reports,
             end_scope,
+            end_files_run,
         } = run;
         let end_scope = end_scope.clone()?;
+        let end_files_run = (*end_files_run)?;
         let next = checkpoints.partition_point(|c| c.item <= first || c.item < from);
         (next < checkpoints.len()).then_some(Later {
             lines,
             reports,
             checkpoints,
             end_scope,
+            end_files_run,
+            steps: (0, 0),
             taken,
             next,
         })
@@ -100,7 +108,13 @@ impl<'p> Later<'p> {
             return false;
         };
         self.next += 1;
-        let engine_same = eng.mark().is_some_and(|m| m.same_as(&c.engine));
+        // The step count may differ (an edited line may take more or fewer steps) when the
+        // previous run ran no script file after the copy: only such a run reads the count.
+        let no_file_run_later = self.end_files_run == c.engine.files_run();
+        let engine_same = eng.mark().is_some_and(|m| {
+            self.steps = (c.engine.steps(), m.steps());
+            m.same_but_steps(&c.engine) && (m.steps() == c.engine.steps() || no_file_run_later)
+        });
         engine_same
             && c.lines >= self.taken.0
             && c.reports >= self.taken.1
@@ -134,10 +148,12 @@ impl<'p> Later<'p> {
         for mut c in self.checkpoints.drain(at..) {
             c.lines = c.lines - base.0 + made.0;
             c.reports = c.reports - base.1 + made.1;
+            c.engine.shift_steps(self.steps.0, self.steps.1);
             run.checkpoints.push(c);
         }
         *scope = self.end_scope.clone();
         run.end_scope = Some(self.end_scope.clone());
+        run.end_files_run = Some(self.end_files_run);
         #[cfg(test)]
         REUSED.with(|n| n.set(n.get() + 1));
         true
