@@ -686,7 +686,11 @@ pub(crate) fn add_source(
             ),
             "check that this is the file you meant",
         ))
-    } else if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    } else if let Some(at) = bytes
+        .contains(&0) // memchr; the position only when there is one
+        .then(|| bytes.iter().position(|&b| b == 0))
+        .flatten()
+    {
         Some((
             at,
             format!(

@@ -39,7 +39,7 @@ fn has_line_break(text: &str) -> bool {
     // A fold without early exit: the compiler tests many bytes at once.
     let unusual = text
         .bytes()
-        .fold(false, |seen, b| seen | (b < 0x20) | (b >= 0x80));
+        .fold(false, |seen, b| seen | !(0x20..0x80).contains(&b));
     unusual && text.contains(is_line_break)
 }
 

@@ -124,15 +124,18 @@ fn write_str_repr(s: &str, out: &mut String) {
     };
     out.push(quote);
     // Printable ASCII without quotes or backslashes (nearly every policy string) is as is.
-    if s.bytes()
-        .all(|b| (b' '..=b'~').contains(&b) && !matches!(b, b'\\' | b'\'' | b'"'))
-    {
+    // (A fold without early exit: vectorized.)
+    let escaped = s.bytes().fold(false, |any, b| {
+        any | !(b' '..=b'~').contains(&b) | matches!(b, b'\\' | b'\'' | b'"')
+    });
+    if !escaped {
         out.push_str(s);
         out.push(quote);
         return;
     }
     for c in s.chars() {
         match c {
+            ' '..='~' if c != quote && c != '\\' => out.push(c),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),

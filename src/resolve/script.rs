@@ -189,9 +189,7 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
         let NodeKind::Str(lit) = &item.kind else {
             continue;
         };
-        let mut line = run_line(index, item.span, lit, &mut state, scope, eng);
-        line.refs.shrink_to_fit(); // kept as long as the compilation: no spare slots
-        lines.push(line);
+        lines.push(run_line(index, item.span, lit, &mut state, scope, eng));
     }
     if let Some(st) = state {
         *scope = st.scope;
@@ -199,7 +197,21 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
     lines
 }
 
+/// One line's record (see [`run_script`]); `state` is `None` once the list has stopped.
 pub(super) fn run_line(
+    index: usize,
+    span: Span,
+    lit: &StrLit,
+    state: &mut Option<State>,
+    last_scope: &mut Scope,
+    eng: &mut Engine,
+) -> ScriptLine {
+    let mut line = record_line(index, span, lit, state, last_scope, eng);
+    line.refs.shrink_to_fit(); // kept as long as the compilation: no spare slots
+    line
+}
+
+fn record_line(
     index: usize,
     span: Span,
     lit: &StrLit,
