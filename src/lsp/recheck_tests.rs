@@ -1,6 +1,8 @@
 //! The language server's re-check equals a fresh full compile (issue 13): random edit
 //! sequences (inside script strings, across quotes and newlines, in assignments, `process`
-//! lines and other keys, lines deleted and added, env files edited) are applied to corpus-like
+//! lines and other keys, lines deleted and added, env files edited; in two seeds mostly one
+//! ASCII character overtyped, after which the re-check may reuse the rest of the last script
+//! run) are applied to corpus-like
 //! policies through `did_change`, and after every re-check the session's findings (codes,
 //! messages, spans, fixes, order, masking), the published LSP diagnostics and the `policy` /
 //! `resolved` outputs it builds on first use are compared with [`compile_deployment`] of the
