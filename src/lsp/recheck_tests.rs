@@ -19,11 +19,12 @@ use crate::source::FileId;
 use super::analysis::Analysis;
 use super::diagnostics::for_file;
 use super::position::Encoding;
+use super::reuse_tests::overtype;
 use super::transport::{serialised_notification, write_message};
 use super::Session;
 
 /// xorshift64*: reproducible without a dependency.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -32,7 +33,7 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 }
@@ -236,39 +237,6 @@ fn edit(rng: &mut Rng, text: &str, lines: &[String]) -> (std::ops::Range<usize>,
             }
             None => (0..0, pick(rng)),
         },
-    }
-}
-
-/// One ASCII character of a script string overtyped with another (the text keeps its length
-/// and layout: the re-check may reuse the rest of the previous script run).
-fn overtype(rng: &mut Rng, text: &str) -> (std::ops::Range<usize>, String) {
-    let places: Vec<usize> = text
-        .match_indices("        '")
-        .flat_map(|(i, _)| {
-            let s = i + 9;
-            let end = text[s..].find('\n').map_or(text.len(), |e| s + e);
-            (s..end.saturating_sub(2)).filter(|&at| text.as_bytes()[at].is_ascii_graphic())
-        })
-        .collect();
-    // Half the time an assignment's target or value: what later lines see changes.
-    let assignments: Vec<usize> = places
-        .iter()
-        .filter(|&&at| text[at..].starts_with(" = "))
-        .flat_map(|&at| [at - 1, at + 3])
-        .filter(|&at| places.contains(&at))
-        .collect();
-    let places = if rng.below(2) == 0 && !assignments.is_empty() {
-        assignments
-    } else {
-        places
-    };
-    const OVER: &[u8] = b"xr!=19 .'";
-    match places.get(rng.below(places.len().max(1))) {
-        Some(&at) => (
-            at..at + 1,
-            char::from(OVER[rng.below(OVER.len())]).to_string(),
-        ),
-        None => (0..0, String::new()),
     }
 }
 

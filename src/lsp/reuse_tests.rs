@@ -8,7 +8,7 @@ use lsp_types::Url;
 
 use super::diagnostics::for_file;
 use super::position::Encoding;
-use super::recheck_tests::{env_files, full_compile, replace};
+use super::recheck_tests::{env_files, full_compile, replace, Rng};
 use super::Session;
 use crate::resolve::script_resume::REUSED;
 use crate::source::FileId;
@@ -85,5 +85,38 @@ fn reused_only_when_the_state_is_the_same() {
         if !changes_later {
             assert!(reused, "{at}");
         }
+    }
+}
+
+/// One ASCII character of a script string overtyped with another (the text keeps its length
+/// and layout: the re-check may reuse the rest of the previous script run).
+pub(super) fn overtype(rng: &mut Rng, text: &str) -> (std::ops::Range<usize>, String) {
+    let places: Vec<usize> = text
+        .match_indices("        '")
+        .flat_map(|(i, _)| {
+            let s = i + 9;
+            let end = text[s..].find('\n').map_or(text.len(), |e| s + e);
+            (s..end.saturating_sub(2)).filter(|&at| text.as_bytes()[at].is_ascii_graphic())
+        })
+        .collect();
+    // Half the time an assignment's target or value: what later lines see changes.
+    let assignments: Vec<usize> = places
+        .iter()
+        .filter(|&&at| text[at..].starts_with(" = "))
+        .flat_map(|&at| [at - 1, at + 3])
+        .filter(|&at| places.contains(&at))
+        .collect();
+    let places = if rng.below(2) == 0 && !assignments.is_empty() {
+        assignments
+    } else {
+        places
+    };
+    const OVER: &[u8] = b"xr!=19 .'";
+    match places.get(rng.below(places.len().max(1))) {
+        Some(&at) => (
+            at..at + 1,
+            char::from(OVER[rng.below(OVER.len())]).to_string(),
+        ),
+        None => (0..0, String::new()),
     }
 }
