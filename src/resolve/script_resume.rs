@@ -56,6 +56,9 @@ pub(crate) struct ScriptRun {
     end_scope: Option<Scope>,
     /// The number of script files the engine had run when the run ended.
     end_files_run: Option<usize>,
+    /// True when the run read no file into the sources (its later records then refer to
+    /// no source a new run would not have).
+    read_nothing: bool,
 }
 
 /// The previous run of the policy's script, in the same env stage and options. The records,
@@ -179,6 +182,7 @@ pub(crate) fn run_script_resuming(
         }
         run.end_scope = Some(scope.clone());
         run.end_files_run = Some(eng.files_run);
+        run.read_nothing = eng.mark().is_some();
     }
     run.reports = eng.diags.iter().skip(start).cloned().collect();
     (lines, run)

@@ -72,7 +72,12 @@ impl<'p> Later<'p> {
             reports,
             end_scope,
             end_files_run,
+            read_nothing,
         } = run;
+        // A file the previous run read after the copy is not in the new run's sources.
+        if !*read_nothing {
+            return None;
+        }
         let end_scope = end_scope.clone()?;
         let end_files_run = (*end_files_run)?;
         let next = checkpoints.partition_point(|c| c.item <= first || c.item < from);
@@ -154,6 +159,7 @@ impl<'p> Later<'p> {
         *scope = self.end_scope.clone();
         run.end_scope = Some(self.end_scope.clone());
         run.end_files_run = Some(self.end_files_run);
+        run.read_nothing = true;
         #[cfg(test)]
         REUSED.with(|n| n.set(n.get() + 1));
         true
