@@ -1,10 +1,12 @@
 //! Re-check latency of the language server: a 10,000-line corpus-like policy after a
 //! one-character edit, through the same `Session::did_change` + `Session::flush` the stdio loop
 //! calls, from the edit to the diagnostics ready to publish. The edit is made in a command line
-//! (the usual keystroke) and in the target of an assignment (which changes what every later line
-//! sees) in the middle of the policy, and in a command line near its top (the script run resumes
-//! before the first changed line, so that is the slowest place); a full library compile of the
-//! same text is timed in the same loop as the baseline.
+//! (a character replaced; and a character typed then deleted, which changes the text's length,
+//! so the re-check cannot reuse the script run after the edit) and in the target of an
+//! assignment (which changes what every later line sees) in the middle of the policy, and in a
+//! command line near its top (the script run resumes before the first changed line, so that is
+//! the slowest place); a full library compile of the same text is timed in the same loop as the
+//! baseline.
 //! Publishing is included: the diagnostics are converted to LSP (in `flush`) and serialised as
 //! the server does (`transport::serialised_notification`); the report gives that
 //! serialisation's share separately.
@@ -64,7 +66,8 @@ fn place(text: &str, prefix: &str, from: usize) -> Position {
     Position::new(line as u32, column as u32)
 }
 
-/// Replaces the character at `at` back and forth with `a` and `b` and checks: the time from
+/// Replaces the character at `at` back and forth with `a` and `b` (with an empty `b`, types
+/// `a` before `at` and deletes it again) and checks: the time from
 /// the edit to the diagnostics published (converted and serialised), and the serialisation's
 /// part of it (the replaced analysis is freed after, as the server does once it has published).
 fn edit_and_publish(
@@ -76,8 +79,14 @@ fn edit_and_publish(
     b: &str,
 ) -> (Duration, Duration) {
     *version += 1;
+    // An empty `b`: `a` typed before `at`, then deleted (the text's length changes).
+    let end = if b.is_empty() && *version % 2 == 0 {
+        at
+    } else {
+        Position::new(at.line, at.character + 1)
+    };
     let change = TextDocumentContentChangeEvent {
-        range: Some(Range::new(at, Position::new(at.line, at.character + 1))),
+        range: Some(Range::new(at, end)),
         range_length: None,
         text: if *version % 2 == 0 { a } else { b }.into(),
     };
@@ -136,6 +145,13 @@ fn recheck(c: &mut Criterion) {
     let synthetic_at = place(&synthetic_text, "run scheduler", synthetic_middle);
     for (what, case, at, a, b) in [
         ("corpus-like command line", &case, command, "x", "r"),
+        (
+            "corpus-like command line, typed and deleted",
+            &case,
+            command,
+            "x",
+            "",
+        ),
         ("corpus-like assignment target", &case, assignment, "x", "i"),
         (
             "corpus-like command line near the top",

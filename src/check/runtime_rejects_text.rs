@@ -101,7 +101,6 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     if found.is_empty() {
         return;
     }
-    let canonical = ascii_json(&CanonicalView(object_of(doc.root)), true);
     // One diagnostic per kind of problem: the first place is primary, the next few secondary.
     let mut kinds: Vec<&String> = Vec::new();
     for (_, message, _) in &found {
@@ -130,10 +129,12 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
             ));
         }
         if i == 0 {
+            // Written once, for the first kind only (about the policy's size).
+            let canonical = ascii_json(&CanonicalView(object_of(doc.root)), true);
             d = d.suggest(
                 "replace the policy with its canonical JSON",
                 doc.root.span,
-                canonical.clone(),
+                canonical,
             );
         }
         diags.push(d);

@@ -89,12 +89,12 @@ impl Analysis {
     /// [`Analysis::policy`] starting from the env stage kept from the policy's last re-check
     /// when its env files and options are unchanged (see `crate::compile_env`).
     /// With `previous` (the policy's last analysis), its script run resumes where the script
-    /// is unchanged.
+    /// is unchanged (what it reuses is moved out of `previous`, which the caller replaces).
     pub(crate) fn policy_kept(
         ws: &mut Workspace,
         path: &Path,
         stage: &mut EnvStage,
-        previous: Option<&Analysis>,
+        previous: Option<&mut Analysis>,
     ) -> Option<Analysis> {
         let setup = ws.setup_for(path);
         let input = ws.read(path, MAX_POLICY_BYTES)?;
@@ -152,7 +152,7 @@ impl Analysis {
         path: &Path,
         policy: Result<Input, Unreadable>,
         setup: Setup,
-        (stage, previous): (&mut EnvStage, Option<&Analysis>),
+        (stage, previous): (&mut EnvStage, Option<&mut Analysis>),
     ) -> Analysis {
         let mut files = vec![path.to_path_buf()];
         // File ids follow the order the library adds sources: values, manifests, env files.
@@ -178,11 +178,14 @@ impl Analysis {
         // Diagnostics never show secret values in the editor (issue 6): `compile_files` masks
         // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
+        let made_in = previous.as_ref().and_then(|p| p.script_run.1);
         let mut resume = Resume {
-            previous: previous.and_then(Analysis::script_previous),
+            previous: match (previous, &policy) {
+                (Some(p), Ok(input)) => p.script_previous(&input.bytes),
+                _ => None,
+            },
             run: ScriptRun::default(),
         };
-        let made_in = previous.and_then(|p| p.script_run.1);
         let inputs = (&policy, env.as_slice());
         let compilation = stage.compile(inputs, &kubernetes, &setup.options, &mut resume, made_in);
         Analysis {

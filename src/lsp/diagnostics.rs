@@ -40,15 +40,23 @@ pub fn for_file(analysis: &Analysis, file: FileId, encoding: Encoding) -> Vec<Ls
 /// One diagnostic in LSP form.
 pub fn to_lsp(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> LspDiagnostic {
     let file = analysis.file(d.primary.span.file);
-    let mut message = d.message.clone();
+    // Written in place (a `format!` per part was a tenth of the conversion).
+    let parts = [&d.message, &d.primary.message].into_iter().chain(&d.help);
+    let mut message =
+        String::with_capacity(parts.chain(&d.notes).map(|p| p.len() + 8).sum::<usize>() + 4);
+    message.push_str(&d.message);
     if !d.primary.message.is_empty() {
-        message.push_str(&format!(" ({})", d.primary.message));
+        message.push_str(" (");
+        message.push_str(&d.primary.message);
+        message.push(')');
     }
     if let Some(help) = &d.help {
-        message.push_str(&format!("\nhelp: {help}"));
+        message.push_str("\nhelp: ");
+        message.push_str(help);
     }
     for note in &d.notes {
-        message.push_str(&format!("\nnote: {note}"));
+        message.push_str("\nnote: ");
+        message.push_str(note);
     }
     let related: Vec<DiagnosticRelatedInformation> = d
         .secondary

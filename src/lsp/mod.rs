@@ -40,6 +40,8 @@ pub use session::Session;
 #[cfg(test)]
 mod recheck_tests;
 #[cfg(test)]
+mod reuse_tests;
+#[cfg(test)]
 mod speed_tests;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,8 @@
 //! The language server's re-check equals a fresh full compile (issue 13): random edit
 //! sequences (inside script strings, across quotes and newlines, in assignments, `process`
-//! lines and other keys, lines deleted and added, env files edited) are applied to corpus-like
+//! lines and other keys, lines deleted and added, env files edited; in two seeds mostly one
+//! ASCII character overtyped, after which the re-check may reuse the rest of the last script
+//! run) are applied to corpus-like
 //! policies through `did_change`, and after every re-check the session's findings (codes,
 //! messages, spans, fixes, order, masking), the published LSP diagnostics and the `policy` /
 //! `resolved` outputs it builds on first use are compared with [`compile_deployment`] of the
@@ -17,11 +19,12 @@ use crate::source::FileId;
 use super::analysis::Analysis;
 use super::diagnostics::for_file;
 use super::position::Encoding;
+use super::reuse_tests::overtype;
 use super::transport::{serialised_notification, write_message};
 use super::Session;
 
 /// xorshift64*: reproducible without a dependency.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -30,7 +33,7 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 }
@@ -40,7 +43,7 @@ fn corpus_dir() -> PathBuf {
 }
 
 /// The corpus operator env files, under the names the server looks for beside a policy.
-fn env_files() -> Vec<(&'static str, String)> {
+pub(super) fn env_files() -> Vec<(&'static str, String)> {
     let dir = corpus_dir().join("env");
     [
         (
@@ -238,7 +241,7 @@ fn edit(rng: &mut Rng, text: &str, lines: &[String]) -> (std::ops::Range<usize>,
 }
 
 /// What a full compile of these texts gives, as the server names them.
-fn full_compile(policy: &Path, text: &str, env: &[(PathBuf, String)]) -> Analysis {
+pub(super) fn full_compile(policy: &Path, text: &str, env: &[(PathBuf, String)]) -> Analysis {
     let name = |p: &Path| p.display().to_string();
     let inputs: Vec<_> = env
         .iter()
@@ -257,7 +260,7 @@ fn full_compile(policy: &Path, text: &str, env: &[(PathBuf, String)]) -> Analysi
 }
 
 /// Replaces `range` of `text` with `new`, and returns the same edit as the client sends it.
-fn replace(
+pub(super) fn replace(
     text: &mut String,
     range: std::ops::Range<usize>,
     new: String,
@@ -293,7 +296,9 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
     assert!(lines.len() > 40, "corpus script lines: {}", lines.len());
     let dir = tempfile::tempdir().expect("a temp dir");
     let mut checked = 0;
-    for seed in 1..=4u64 {
+    let reused_before = crate::resolve::script_resume::REUSED.with(std::cell::Cell::get);
+    // Seeds 5 and 6 overtype one character in 7 of 8 of their edits.
+    for seed in 1..=6u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         let mut s = Session::new(Encoding::Utf16);
         let mut env: Vec<(PathBuf, String)> = env_files()
@@ -310,7 +315,11 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
         for version in 2..40 {
             // A burst of one to three changes, checked once; now and then an env file edit.
             for _ in 0..1 + rng.below(3) {
-                let (range, new) = edit(&mut rng, &text, &lines);
+                let (range, new) = if seed > 4 && rng.below(8) != 0 {
+                    overtype(&mut rng, &text)
+                } else {
+                    edit(&mut rng, &text, &lines)
+                };
                 let change = replace(&mut text, range, new);
                 s.did_change(&uri, version, vec![change]);
             }
@@ -352,5 +361,10 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 4 * 38);
+    assert_eq!(checked, 6 * 38);
+    let reused = crate::resolve::script_resume::REUSED.with(std::cell::Cell::get) - reused_before;
+    assert!(
+        reused >= 10,
+        "re-checks that reused a later script run: {reused}"
+    );
 }

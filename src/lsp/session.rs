@@ -173,7 +173,8 @@ impl Session {
                         Analysis::script(&mut self.ws, &path)
                     } else {
                         let stage = self.stages.entry(path.clone()).or_default();
-                        let previous = self.policies.get(&path);
+                        // Replaced below: its reused script records are moved out.
+                        let previous = self.policies.get_mut(&path);
                         Analysis::policy_kept(&mut self.ws, &path, stage, previous)
                     };
                     let Some(analysis) = analysis else {

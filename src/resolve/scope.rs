@@ -101,6 +101,21 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// True when `other` holds the same variables in the same order and shares this scope's
+    /// environment (compared by identity: a copy of it counts as different). A re-check
+    /// reuses the rest of a script run only when this holds (`crate::resolve::script_resume`).
+    pub(crate) fn same_as(&self, other: &Scope) -> bool {
+        self.env_known == other.env_known
+            && self.opaque_after == other.opaque_after
+            && Arc::ptr_eq(&self.env, &other.env)
+            && self.vars.len() == other.vars.len()
+            && self
+                .vars
+                .iter()
+                .zip(other.vars.iter())
+                .all(|((ka, va), (kb, vb))| ka == kb && (Arc::ptr_eq(va, vb) || va == vb))
+    }
+
     /// Builds the scope for `profile` from layered env files (`env_known` is false when no env
     /// file was given: then env-derived values are decided at boot) and `--set` pairs.
     pub fn build(

@@ -16,7 +16,11 @@ use crate::resolve::engine::mark::Mark;
 use crate::resolve::engine::{Engine, State, Tri};
 use crate::resolve::scope::Scope;
 use crate::resolve::script::{run_line, ScriptLine};
+mod later;
 use crate::syntax::policy::{Node, NodeKind};
+use later::Later;
+#[cfg(test)]
+pub(crate) use later::REUSED;
 
 /// Items between two copies (small in unit tests, so that short policies resume).
 const EVERY: usize = if cfg!(test) { 3 } else { 256 };
@@ -48,16 +52,36 @@ pub(crate) struct ScriptRun {
     checkpoints: Vec<Checkpoint>,
     /// The engine's findings, in the order it made them.
     reports: Vec<Diagnostic>,
+    /// The scope the run ended with.
+    end_scope: Option<Scope>,
+    /// The number of script files the engine had run when the run ended.
+    end_files_run: Option<usize>,
+    /// True when the run read no file into the sources (its later records then refer to
+    /// no source a new run would not have).
+    read_nothing: bool,
 }
 
-/// The previous run of the policy's script, in the same env stage and options.
+/// The previous run of the policy's script, in the same env stage and options. The records,
+/// findings and checkpoints a resumed run reuses are moved out of it, not copied (copying
+/// half of 10,000 records was a sixth of a keystroke's re-check); what it does not reuse is
+/// left where it was, to be freed with the previous analysis after publishing.
 pub(crate) struct Previous<'p> {
     /// The script list's items it ran.
     pub(crate) items: &'p [Node],
     /// The records it made.
-    pub(crate) lines: &'p [ScriptLine],
+    pub(crate) lines: &'p mut Vec<ScriptLine>,
     /// Its checkpoints and findings.
-    pub(crate) run: &'p ScriptRun,
+    pub(crate) run: &'p mut ScriptRun,
+    /// True when the policy text it ran had the same length and the same line breaks as the
+    /// text run now, differing only in ASCII bytes: every position outside the changed bytes
+    /// then has the same line and column, so its later records may be reused.
+    pub(crate) same_layout: bool,
+}
+
+/// The first `n` items of `v`, moved out; `v` keeps the rest.
+fn take_head<T>(v: &mut Vec<T>, n: usize) -> Vec<T> {
+    let tail = v.split_off(n);
+    std::mem::replace(v, tail)
 }
 
 /// A run to resume from (taken), and the new run (left for the caller).
@@ -69,7 +93,9 @@ pub(crate) struct Resume<'p> {
     pub(crate) run: ScriptRun,
 }
 
-/// [`crate::resolve::script::run_script`], resuming `previous` where its items are unchanged.
+/// [`crate::resolve::script::run_script`], resuming `previous` where its items are unchanged,
+/// and reusing the rest of it where the run reaches one of its later copies in the same
+/// state (see [`Later`]).
 pub(crate) fn run_script_resuming(
     node: &Node,
     scope: &mut Scope,
@@ -88,6 +114,7 @@ pub(crate) fn run_script_resuming(
         ..State::new(scope.clone())
     });
     let mut first = 0;
+    let mut later = None;
     if let Some(p) = previous {
         let same = items
             .iter()
@@ -95,23 +122,37 @@ pub(crate) fn run_script_resuming(
             .take_while(|(a, b)| a == b)
             .count();
         let at = p.run.checkpoints.iter().rposition(|c| c.item <= same);
+        let mut taken = (0, 0);
         if let Some((at, c)) = at.map(|at| (at, &p.run.checkpoints[at])) {
             if c.lines <= p.lines.len() && c.reports <= p.run.reports.len() {
-                lines.extend_from_slice(&p.lines[..c.lines]);
+                taken = (c.lines, c.reports);
+                lines = take_head(p.lines, c.lines);
+                lines.reserve(items.len().saturating_sub(lines.len()));
                 state = c.state.clone();
                 *scope = c.last_scope.clone();
                 eng.resume(&c.engine);
-                for d in &p.run.reports[..c.reports] {
-                    eng.diags.push(d.clone());
+                for d in take_head(&mut p.run.reports, c.reports) {
+                    eng.diags.push(d);
                 }
-                run.checkpoints.extend_from_slice(&p.run.checkpoints[..=at]);
                 first = c.item;
+                run.checkpoints = take_head(&mut p.run.checkpoints, at + 1);
             }
         }
+        later = Later::new(items, p, first, taken);
     }
     let mut marking = true;
     let mut next = first + EVERY;
+    let mut reused = false;
     for (index, item) in items.iter().enumerate().skip(first) {
+        if let Some(l) = &mut later {
+            if l.reuse_at(index, &state, scope, eng) {
+                let made = (lines.len(), eng.diags.len() - start);
+                reused = l.splice(made, &mut lines, eng, &mut run, scope);
+                if reused {
+                    break;
+                }
+            }
+        }
         if marking && index >= next {
             match eng.mark() {
                 Some(engine) => {
@@ -135,8 +176,13 @@ pub(crate) fn run_script_resuming(
         };
         lines.push(run_line(index, item.span, lit, &mut state, scope, eng));
     }
-    if let Some(st) = state {
-        *scope = st.scope;
+    if !reused {
+        if let Some(st) = state {
+            *scope = st.scope;
+        }
+        run.end_scope = Some(scope.clone());
+        run.end_files_run = Some(eng.files_run);
+        run.read_nothing = eng.mark().is_some();
     }
     run.reports = eng.diags.iter().skip(start).cloned().collect();
     (lines, run)

@@ -89,9 +89,15 @@ impl Matcher {
         self.anywhere.is_empty() && self.short.is_empty()
     }
 
-    /// True when `text` holds a secret as [`Matcher::mask`] would find it.
+    /// True when `text` holds a secret as [`Matcher::mask`] would find it (stops at the
+    /// first, copies nothing).
     pub fn finds(&self, text: &str) -> bool {
-        self.mask(text).is_some()
+        let mut found = false;
+        self.scan(text, |_, _| {
+            found = true;
+            false
+        });
+        found
     }
 
     /// `text` with every secret replaced by [`MASK`]; `None` when it holds none.
@@ -102,9 +108,25 @@ impl Matcher {
     /// `text` with every secret replaced by `mask` (the longest one where several start at the
     /// same place, the leftmost where they overlap); `None` when it holds none.
     pub fn mask_as(&self, text: &str, mask: &str) -> Option<String> {
-        let bytes = text.as_bytes();
         let mut out: Option<String> = None;
         let mut done = 0;
+        self.scan(text, |at, len| {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(&text[done..at]);
+            o.push_str(mask);
+            done = at + len;
+            true
+        });
+        out.map(|mut o| {
+            o.push_str(&text[done..]);
+            o
+        })
+    }
+
+    /// Calls `hit` with the start and length of each secret in `text` (as [`Matcher::mask_as`]
+    /// replaces them, left to right) until it returns false.
+    fn scan(&self, text: &str, mut hit: impl FnMut(usize, usize) -> bool) {
+        let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
             // Most bytes start no secret: pass over them with one bit test each.
@@ -129,19 +151,14 @@ impl Matcher {
                 .or_else(|| self.short_word_at(text, at));
             match found {
                 Some(len) => {
-                    let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
-                    o.push_str(&text[done..at]);
-                    o.push_str(mask);
+                    if !hit(at, len) {
+                        return;
+                    }
                     at += len;
-                    done = at;
                 }
                 None => at += text[at..].chars().next().map_or(1, char::len_utf8),
             }
         }
-        out.map(|mut o| {
-            o.push_str(&text[done..]);
-            o
-        })
     }
 
     /// Masks `text` in place.
@@ -255,6 +272,17 @@ mod tests {
             m.mask("is `s3!`, not s3!x as3! é").unwrap(),
             "is `***`, not ***x as3! ***"
         );
+        // `finds` stops at the first secret; it agrees with `mask` everywhere.
+        let m = matcher(&["Hunter2DbPw", "abc", "passwd", "true"]);
+        for text in [
+            "is `Hunter2DbPwx`",
+            "abcd abc",
+            "xabc",
+            "true and nothing",
+            "",
+        ] {
+            assert_eq!(m.finds(text), m.mask(text).is_some(), "{text}");
+        }
     }
 
     #[test]

@@ -47,3 +47,36 @@ impl Engine<'_> {
         self.files_run = mark.files_run;
     }
 }
+
+impl Mark {
+    /// True when both marks restore the same engine but for the step count, which only a run
+    /// of a script file `process` read reads (against the step budget): a mark holds no file
+    /// read (see [`Engine::mark`]).
+    pub(crate) fn same_but_steps(&self, other: &Mark) -> bool {
+        let no_file = |m: &Mark| m.files.values().all(Option::is_none);
+        no_file(self)
+            && no_file(other)
+            && self.files.len() == other.files.len()
+            && self.files.keys().all(|k| other.files.contains_key(k))
+            && self.reported == other.reported
+            && self.info.files == other.info.files
+            && self.info.links == other.info.links
+            && self.files_run == other.files_run
+    }
+
+    /// The step count.
+    pub(crate) fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// Moves the step count by `to - from` (a mark of a run that reached `from` steps where
+    /// the run it now belongs to reached `to`).
+    pub(crate) fn shift_steps(&mut self, from: usize, to: usize) {
+        self.steps = self.steps - from + to;
+    }
+
+    /// The number of script files run.
+    pub(crate) fn files_run(&self) -> usize {
+        self.files_run
+    }
+}
