@@ -10,7 +10,7 @@ use std::ops::Deref;
 /// Longest text kept inline, in bytes.
 const INLINE: usize = 22;
 
-/// A word's text: a `str` of up to [`INLINE`] bytes stored in place, longer ones boxed. Reads
+/// A word's text: a `str` of up to 22 bytes stored in place, longer ones boxed. Reads
 /// as a `&str` (`Deref`), compares with `str`, `&str` and `String`.
 #[derive(Clone)]
 pub struct WordText(Repr);
