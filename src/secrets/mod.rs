@@ -200,9 +200,15 @@ fn secret_value_list(compilation: &Compilation) -> Vec<String> {
     if let Some(tree) = &compilation.syntax {
         let mut words = Vec::new();
         strings_of(&tree.root, &mut words);
+        // The same few words recur in every line of a long script list: each is looked at
+        // once (a repeat would only add the same forms again, which the matcher drops).
+        let mut seen: HashSet<&str> = HashSet::new();
         for text in words {
             // Only a word with a reference can read a secret; only such a word is resolved.
             for word in words_with_sigils(text) {
+                if !seen.insert(word) {
+                    continue;
+                }
                 let reads_secret = references_in(word).iter().any(|r| match r.sigil {
                     Sigil::Param => secret_params.contains(r.name.as_str()),
                     Sigil::Env => secret_env.contains(r.name.as_str()),
