@@ -29,6 +29,7 @@ use crate::resolve::env_layers::EnvOrigin;
 use crate::resolve::reference::{references_in, resolve_word, Sigil};
 use crate::resolve::scope::{Provenance, VarValue};
 use crate::resolve::value::{python_float_repr, Resolved};
+use crate::syntax::bytes::position_of;
 use crate::syntax::policy::{Node, NodeKind};
 
 mod env_lines;
@@ -232,7 +233,7 @@ fn words_with_sigils(text: &str) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
     let mut from = 0;
     std::iter::from_fn(move || {
-        let at = from + next_sigil(&bytes[from..])?;
+        let at = from + position_of(&bytes[from..], |b| b == b'!' || b == b'$')?;
         // ASCII bytes are tested as bytes; from the first other byte on, by characters
         // (Unicode whitespace such as U+3000 also separates words).
         let ascii_blank = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
@@ -260,24 +261,6 @@ fn words_with_sigils(text: &str) -> impl Iterator<Item = &str> {
         from = end;
         Some(&text[start..end])
     })
-}
-
-/// The offset of the first `!` or `$` in `bytes`. Tested a block of bytes at a time with a
-/// fold without early exit, which the compiler vectorizes: a byte-by-byte search over every
-/// string of a 10,000-line policy was most of listing the secrets on each re-check.
-fn next_sigil(bytes: &[u8]) -> Option<usize> {
-    const BLOCK: usize = 32;
-    let sigil = |b: &u8| *b == b'!' || *b == b'$';
-    let mut blocks = bytes.chunks_exact(BLOCK);
-    for (i, block) in blocks.by_ref().enumerate() {
-        if block.iter().fold(false, |seen, b| seen | sigil(b)) {
-            return block.iter().position(sigil).map(|p| i * BLOCK + p);
-        }
-    }
-    let rest = blocks.remainder();
-    rest.iter()
-        .position(sigil)
-        .map(|p| bytes.len() - rest.len() + p)
 }
 
 /// Every string of a policy tree (keys included).
@@ -339,27 +322,6 @@ mod tests {
         }
         for name in ["ANYLOG_SERVER_PORT", "NODE_TYPE", "company_name"] {
             assert!(!is_secret_name(name), "{name}");
-        }
-    }
-
-    #[test]
-    fn next_sigil_is_the_first_bang_or_dollar() {
-        // Lengths around the block size, the sigil at every place (and none).
-        for len in [0, 1, 31, 32, 33, 63, 64, 65, 100] {
-            for at in 0..=len {
-                for sigil in [b'!', b'$'] {
-                    let mut text = vec![b'a'; len];
-                    if at < len {
-                        text[at] = sigil;
-                        // A later sigil of the other kind does not count.
-                        if at + 1 < len {
-                            text[len - 1] = b'!' + b'$' - sigil;
-                        }
-                    }
-                    let naive = text.iter().position(|&b| b == b'!' || b == b'$');
-                    assert_eq!(next_sigil(&text), naive, "len {len}, at {at}");
-                }
-            }
         }
     }
 
