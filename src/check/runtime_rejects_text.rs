@@ -8,6 +8,7 @@ use crate::emit::json::{ascii_json, CanonicalView};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::value::Resolved;
 use crate::source::Span;
+use crate::syntax::bytes::position_of;
 use crate::syntax::policy::{Node, NodeKind};
 
 /// Reports each kind of problem at its first few places; the first diagnostic carries the
@@ -149,9 +150,16 @@ const MORE_PLACES: usize = 4;
 /// left alone).
 fn injected_reference(text: &str, resolves: &mut dyn FnMut(&str) -> bool) -> Option<usize> {
     let bytes = text.as_bytes();
-    (1..bytes.len()).find(|&i| {
-        let candidate = bytes[i] == b'!'
-            && matches!(bytes[i - 1], b' ' | b':' | b'[' | b'{')
+    // Each `!` after the first byte, in order (a block search: this runs on every
+    // single-quoted string of the policy at every re-check).
+    let mut from = 1;
+    let mut bangs = std::iter::from_fn(|| {
+        let at = from + position_of(bytes.get(from..)?, |b| b == b'!')?;
+        from = at + 1;
+        Some(at)
+    });
+    bangs.find(|&i| {
+        let candidate = matches!(bytes[i - 1], b' ' | b':' | b'[' | b'{')
             && bytes
                 .get(i + 1)
                 .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');

@@ -29,6 +29,7 @@ use crate::resolve::env_layers::EnvOrigin;
 use crate::resolve::reference::{references_in, resolve_word, Sigil};
 use crate::resolve::scope::{Provenance, VarValue};
 use crate::resolve::value::{python_float_repr, Resolved};
+use crate::syntax::bytes::position_of;
 use crate::syntax::policy::{Node, NodeKind};
 
 mod env_lines;
@@ -200,9 +201,15 @@ fn secret_value_list(compilation: &Compilation) -> Vec<String> {
     if let Some(tree) = &compilation.syntax {
         let mut words = Vec::new();
         strings_of(&tree.root, &mut words);
+        // The same few words recur in every line of a long script list: each is looked at
+        // once (a repeat would only add the same forms again, which the matcher drops).
+        let mut seen: HashSet<&str> = HashSet::new();
         for text in words {
             // Only a word with a reference can read a secret; only such a word is resolved.
             for word in words_with_sigils(text) {
+                if !seen.insert(word) {
+                    continue;
+                }
                 let reads_secret = references_in(word).iter().any(|r| match r.sigil {
                     Sigil::Param => secret_params.contains(r.name.as_str()),
                     Sigil::Env => secret_env.contains(r.name.as_str()),
@@ -226,7 +233,7 @@ fn words_with_sigils(text: &str) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
     let mut from = 0;
     std::iter::from_fn(move || {
-        let at = from + bytes[from..].iter().position(|&b| b == b'!' || b == b'$')?;
+        let at = from + position_of(&bytes[from..], |b| b == b'!' || b == b'$')?;
         // ASCII bytes are tested as bytes; from the first other byte on, by characters
         // (Unicode whitespace such as U+3000 also separates words).
         let ascii_blank = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');

@@ -1,5 +1,6 @@
 //! Syntax stage: text → trees with spans, one pest grammar per input format.
 
+pub(crate) mod bytes;
 pub mod env;
 pub mod policy;
 pub mod script;
