@@ -111,6 +111,8 @@ rules! {
     ADDRESS_NOT_STRING = "EL310", "address-not-string", Error, "server address that is not a string";
     /// `local_port` without `port` (221).
     LOCAL_PORT_WITHOUT_PORT = "EL311", "local-port-without-port", Error, "`local_ip`/`local_port` without `port`";
+    /// `port` without `ip` (and no local pair): no TCP server, silently.
+    TCP_PORT_WITHOUT_IP = "EL312", "tcp-port-without-ip", Error, "`port` set without `ip` (and no `local_ip`/`local_port` pair): the node silently starts no TCP server";
     /// A policy key the runtime never reads.
     IGNORED_KEY = "EL306", "ignored-key", Warning, "policy key that `config from policy` never reads";
     /// A script command the node does not have.

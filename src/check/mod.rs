@@ -42,6 +42,7 @@ mod local_port_without_port;
 mod port_conflict;
 mod port_resolves_empty;
 mod server_missing_ip;
+mod tcp_port_without_ip;
 // Script commands against the command catalog
 mod command_line_break;
 mod command_not_on_target;
@@ -146,6 +147,7 @@ pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     bind_flag_casing::check(ctx, diags);
     ignored_key::check(ctx, diags);
     server_missing_ip::check(ctx, diags);
+    tcp_port_without_ip::check(ctx, diags);
     unknown_command::check(ctx, diags);
     command_not_on_target::check(ctx, diags);
     command_structure::check(ctx, diags);

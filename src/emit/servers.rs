@@ -189,7 +189,8 @@ impl ServerSet {
     }
 }
 
-fn field(keys: &[KeyValue], name: &str) -> Field {
+/// A server key as `config_servers` reads it: known, decided at boot, or `""` when absent.
+pub(crate) fn field(keys: &[KeyValue], name: &str) -> Field {
     match key(keys, name).and_then(|k| k.value.as_ref()) {
         Some(Resolved::Known(v)) => Field::Known(v.clone()),
         Some(Resolved::AtBoot { .. }) => {
