@@ -10,7 +10,7 @@ use elpc::{
 };
 
 use crate::cli::args::{InputArgs, ProfileArg, TargetArg};
-use crate::cli::read::{display_path, read, read_chart, read_or_stdin, RealFiles};
+use crate::cli::read::{display_path, read, read_chart, read_or_stdin};
 use crate::UsageError;
 
 /// What one policy is compiled with: env files, `--set` values, profile and rule levels, from
@@ -153,7 +153,7 @@ impl Plan {
                 };
                 options.path_map = PathMap {
                     mappings,
-                    files: Some(Arc::new(RealFiles)),
+                    files: Some(Arc::new(elpc::disk::DiskFiles)),
                 };
                 options.scripts = scripts.map(|_| elpc::SCRIPTS_DIR.to_string());
                 options

@@ -2,25 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use elpc::disk;
-use elpc::{ChartFiles, Input, LocalFiles, Unreadable, UnreadableReason, MAX_ENV_BYTES};
+use elpc::{ChartFiles, Input, Unreadable, UnreadableReason, MAX_ENV_BYTES};
 
 use crate::UsageError;
-
-/// Answers the library's file-existence questions with the real file system.
-pub(crate) struct RealFiles;
-
-impl LocalFiles for RealFiles {
-    fn is_file(&self, path: &Path) -> bool {
-        path.is_file()
-    }
-    fn is_dir(&self, path: &Path) -> bool {
-        path.is_dir()
-    }
-    fn read(&self, path: &Path) -> Option<Vec<u8>> {
-        disk::read_bounded(path, elpc::MAX_SCRIPT_BYTES).ok()
-    }
-}
 
 /// Reads an input through [`elpc::disk::read_bounded`]: a missing or unreadable path is a usage
 /// error; a special file or one past the limit goes on to the compiler, which reports it (EL004).

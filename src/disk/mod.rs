@@ -22,6 +22,24 @@ mod output;
 #[cfg(feature = "cli")]
 pub use output::{refuse_output, write_output, PAUSE_ENV};
 
+/// The real file system as the library's [`LocalFiles`](crate::LocalFiles): what a `process`
+/// line or `--scripts` finds on this machine, each script read through [`read_bounded`] up to
+/// [`MAX_SCRIPT_BYTES`](crate::MAX_SCRIPT_BYTES). The CLI and the language server share it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DiskFiles;
+
+impl crate::LocalFiles for DiskFiles {
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+    fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        read_bounded(path, crate::MAX_SCRIPT_BYTES).ok()
+    }
+}
+
 /// Largest `elpc.toml` the front ends read (real ones are a few hundred bytes).
 pub const MAX_CONFIG_BYTES: usize = 1024 * 1024;
 

@@ -10,7 +10,7 @@ use lsp_types::{TextDocumentContentChangeEvent, Url};
 
 use crate::compile::{Input, Options, Unreadable, UnreadableReason, MAX_ENV_BYTES};
 use crate::config::{Config, LintLevels, PolicyGroup, FILE_NAME};
-use crate::path_map::{LocalFiles, PathMap};
+use crate::path_map::PathMap;
 use crate::source::SourceFile;
 use std::sync::Arc;
 
@@ -355,27 +355,12 @@ fn group_options(group: &PolicyGroup, base: &Path, levels: LintLevels) -> Option
         target: group.target().ok().flatten().unwrap_or_default(),
         path_map: PathMap {
             mappings,
-            files: Some(Arc::new(DiskFiles)),
+            files: Some(Arc::new(crate::disk::DiskFiles)),
         },
         scripts,
         sets: group.set.clone().into_iter().collect(),
         levels,
         ..Options::default()
-    }
-}
-
-/// `process` paths are checked against the disk (an `elpc.toml` group's `path_map`).
-struct DiskFiles;
-
-impl LocalFiles for DiskFiles {
-    fn is_file(&self, path: &Path) -> bool {
-        path.is_file()
-    }
-    fn is_dir(&self, path: &Path) -> bool {
-        path.is_dir()
-    }
-    fn read(&self, path: &Path) -> Option<Vec<u8>> {
-        crate::disk::read_bounded(path, crate::compile_script::MAX_SCRIPT_BYTES).ok()
     }
 }
 

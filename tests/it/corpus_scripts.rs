@@ -7,21 +7,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
-use elpc::{compile_script, Input, LocalFiles, Mapping, Options, PathMap};
-
-struct Disk;
-
-impl LocalFiles for Disk {
-    fn is_file(&self, path: &Path) -> bool {
-        path.is_file()
-    }
-    fn is_dir(&self, path: &Path) -> bool {
-        path.is_dir()
-    }
-    fn read(&self, path: &Path) -> Option<Vec<u8>> {
-        std::fs::read(path).ok()
-    }
-}
+use elpc::disk::DiskFiles;
+use elpc::{compile_script, Input, Mapping, Options, PathMap};
 
 #[test]
 fn every_corpus_script_is_interpreted_and_its_findings_are_snapshotted() {
@@ -58,7 +45,7 @@ fn every_corpus_script_is_interpreted_and_its_findings_are_snapshotted() {
             node_dir: "/app/deployment-scripts".into(),
             local_dir: root.join("tests/fixtures/deployment-scripts"),
         }],
-        files: Some(Arc::new(Disk)),
+        files: Some(Arc::new(DiskFiles)),
     };
     options.scripts = Some("/app/deployment-scripts".into());
     let mut report = String::new();

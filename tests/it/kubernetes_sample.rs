@@ -13,21 +13,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use elpc::{compile, Compilation, Input, LocalFiles, Mapping, Options, PathMap};
-
-struct Disk;
-
-impl LocalFiles for Disk {
-    fn is_file(&self, path: &Path) -> bool {
-        path.is_file()
-    }
-    fn is_dir(&self, path: &Path) -> bool {
-        path.is_dir()
-    }
-    fn read(&self, path: &Path) -> Option<Vec<u8>> {
-        std::fs::read(path).ok()
-    }
-}
+use elpc::disk::DiskFiles;
+use elpc::{compile, Compilation, Input, Mapping, Options, PathMap};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -58,7 +45,7 @@ fn with_scripts(policy: &str, extra_env: &[&str]) -> Compilation {
             node_dir: "/app/deployment-scripts".into(),
             local_dir: scripts,
         }],
-        files: Some(Arc::new(Disk)),
+        files: Some(Arc::new(DiskFiles)),
     };
     options.scripts = Some("/app/deployment-scripts".into());
     compile(&input(policy), &env, &options)

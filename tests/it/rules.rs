@@ -15,25 +15,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use elpc::config::Config;
+use elpc::disk::DiskFiles;
 use elpc::{
-    compile_deployment, Compilation, Input, Kubernetes, LintLevels, LocalFiles, Mapping, Options,
-    PathMap,
+    compile_deployment, Compilation, Input, Kubernetes, LintLevels, Mapping, Options, PathMap,
 };
-
-/// The real file system, for `<case>.pathmap` cases (`NODE_DIR=LOCAL_DIR`, relative to the rule's directory).
-struct RealFiles;
-
-impl LocalFiles for RealFiles {
-    fn is_file(&self, path: &Path) -> bool {
-        path.is_file()
-    }
-    fn is_dir(&self, path: &Path) -> bool {
-        path.is_dir()
-    }
-    fn read(&self, path: &Path) -> Option<Vec<u8>> {
-        std::fs::read(path).ok()
-    }
-}
 
 struct Case {
     name: String,
@@ -126,7 +111,7 @@ fn run(root: &Path, case: &Case) -> Compilation {
     let mut options = Options::default();
     options.path_map = PathMap {
         mappings: case.path_map.clone(),
-        files: Some(Arc::new(RealFiles)),
+        files: Some(Arc::new(DiskFiles)),
     };
     options.levels = levels_of(root, &case.policy);
     let main = input(root, &case.policy);
