@@ -19,13 +19,11 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         return;
     };
     let keys = ctx.keys;
-    let (ip, local_ip, local_port) = (
-        field(keys, "ip"),
-        field(keys, "local_ip"),
-        field(keys, "local_port"),
-    );
-    // An empty `port` is EL308's finding; a local pair starts TCP on its own.
-    if !field(keys, "port").truthy() || ip.truthy() || (local_ip.truthy() && local_port.truthy()) {
+    // `config_servers` starts TCP when `ip` and `port`, or `local_ip` and `local_port`, are
+    // both set ([`crate::emit::servers`]); no TCP plan and no failure with a `port` that has a
+    // value means neither pair was complete, so `ip` is what is missing. An empty `port` is
+    // EL308's finding.
+    if !field(keys, "port").truthy() {
         return;
     }
     let label = match key(keys, "ip") {
