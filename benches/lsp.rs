@@ -134,8 +134,8 @@ fn recheck(c: &mut Criterion) {
     // The same command edit near the top: a re-check resumes the script run before the first
     // changed line, so this is the slowest place to type.
     let top = place(&text, "run scheduler", 0);
-    // The synthetic policy of the `editor` group: a new variable every fourth line, so the
-    // scope a resumable run copies grows to 2,500 variables.
+    // The synthetic policy of the `scaling` group (`support::synthetic_policy`): a new variable
+    // every fourth line, so the scope a resumable run copies grows to 2,500 variables.
     let synthetic = Case {
         policy: Input::text("synthetic.policy", synthetic_policy(SYNTHETIC_BYTES)),
         env: case.env.clone(),
