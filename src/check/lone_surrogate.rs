@@ -38,30 +38,39 @@ fn report(span: Span, text: &str, diags: &mut Diagnostics) {
     let Some(raw) = text.get(span.start as usize..span.end as usize) else {
         return;
     };
-    for (at, len, code) in lone_halves(raw) {
-        let start = span.start + at as u32;
-        let escape = &raw[at..at + len];
-        diags.push(
-            Diagnostic::new(
-                &LONE_SURROGATE,
-                Span { file: span.file, start, end: start + len as u32 },
-                format!(
-                    "`{escape}` is half of a UTF-16 surrogate pair, without its other half"
-                ),
-            )
-            .label("elpc reads U+FFFD here")
-            .help(if code >= 0xDC00 {
-                "write the character itself, or its whole pair: a low half (\\uDC00-\\uDFFF) must follow a high half (\\uD800-\\uDBFF), as in \\ud83d\\ude00"
-            } else {
-                "write the character itself, or its whole pair: a high half (\\uD800-\\uDBFF) must be followed by a low half (\\uDC00-\\uDFFF), as in \\ud83d\\ude00"
-            })
-            .note("the node keeps the half character and hashes it into the policy id; elpc cannot hold it, so its compiled value and id would not be the node's"),
-        );
-    }
+    // One finding per string, at its first half pair: a string of a million of them is one
+    // line of output, not a million.
+    let halves = lone_halves(raw);
+    let Some(&(at, len, code)) = halves.first() else {
+        return;
+    };
+    let start = span.start + at as u32;
+    let escape = &raw[at..at + len];
+    let more = match halves.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 more in this string)".into(),
+        n => format!(" (and {n} more in this string)"),
+    };
+    diags.push(
+        Diagnostic::new(
+            &LONE_SURROGATE,
+            Span { file: span.file, start, end: start + len as u32 },
+            format!("`{escape}` is half of a UTF-16 surrogate pair, without its other half{more}"),
+        )
+        .label("elpc reads U+FFFD here")
+        .help(if code >= 0xDC00 {
+            "write the character itself, or its whole pair: a low half (\\uDC00-\\uDFFF) must follow a high half (\\uD800-\\uDBFF), as in \\ud83d\\ude00"
+        } else {
+            "write the character itself, or its whole pair: a high half (\\uD800-\\uDBFF) must be followed by a low half (\\uDC00-\\uDFFF), as in \\ud83d\\ude00"
+        })
+        .note("the node keeps the half character and hashes it into the policy id; elpc cannot hold it, so its compiled value and id would not be the node's"),
+    );
 }
 
-/// `(offset, length, code)` of every `\uXXXX` escape in `raw` that is a surrogate without its
-/// other half (a high one not followed by a low escape, or a low one not after a high one).
+/// `(offset, length, code)` of every `\\uXXXX` escape inside the quoted bodies of `raw` that is
+/// a surrogate without its other half (a high one not followed by a low escape, or a low one
+/// not after a high one). `raw` is a string node's source: one or more adjacent literals, with
+/// the blanks and `#` comments between and after them, which are not scanned.
 fn lone_halves(raw: &str) -> Vec<(usize, usize, u32)> {
     let bytes = raw.as_bytes();
     let escape_at = |i: usize| -> Option<u32> {
@@ -72,9 +81,31 @@ fn lone_halves(raw: &str) -> Vec<(usize, usize, u32)> {
         u32::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
     };
     let mut found = Vec::new();
+    let mut quote = None;
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] != b'\\' {
+        let b = bytes[i];
+        let Some(q) = quote else {
+            match b {
+                b'\'' | b'"' => quote = Some(b),
+                b'#' => {
+                    i = bytes[i..]
+                        .iter()
+                        .position(|&c| c == b'\n')
+                        .map_or(bytes.len(), |n| i + n);
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+            continue;
+        };
+        if b == q {
+            quote = None;
+            i += 1;
+            continue;
+        }
+        if b != b'\\' {
             i += 1;
             continue;
         }
@@ -91,7 +122,7 @@ fn lone_halves(raw: &str) -> Vec<(usize, usize, u32)> {
                 i += 6;
             }
             Some(_) => i += 6,
-            // `\\`, `\'` and the like: the next character is taken by the escape.
+            // `\\\\`, `\\'` and the like: the next character is taken by the escape.
             None => i += 2,
         }
     }
@@ -114,5 +145,12 @@ mod tests {
         // Short or non-hex tails are not escapes and do not panic.
         assert!(lone_halves(r#""\udc""#).is_empty());
         assert!(lone_halves("\"\\u\u{e9}\u{e9}\u{e9}\"").is_empty());
+        // Comments between and after adjacent literals are not string text.
+        assert_eq!(
+            lone_halves("\"x\\udcff\" # was \\ud83d here\n  '\\udc00' # \\udcff"),
+            vec![(2, 6, 0xdcff), (31, 6, 0xdc00)]
+        );
+        // A quote of the other kind inside a literal does not end it.
+        assert_eq!(lone_halves("\"it's \\udcff\""), vec![(6, 6, 0xdcff)]);
     }
 }
