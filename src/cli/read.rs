@@ -57,20 +57,29 @@ pub(crate) fn read_chart(dir: &Path) -> Result<ChartFiles, UsageError> {
 }
 
 /// A file, or standard input for `-` (read up to one byte past the env limit, so the library
-/// reports an oversized input instead of this reading without end).
+/// reports an oversized input instead of this reading without end). Standard input is read
+/// once per run: `elpc check --manifest - a.policy b.policy` gives both policies the same
+/// manifests (a second read would find it empty).
 pub(crate) fn read_or_stdin(path: &Path) -> Result<Result<Input, Unreadable>, UsageError> {
     if path != Path::new("-") {
         return read(path, MAX_ENV_BYTES);
     }
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(MAX_ENV_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
-    Ok(Ok(Input {
-        name: "<stdin>".into(),
-        bytes,
-    }))
+    static STDIN: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    let bytes = STDIN.get_or_init(|| {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(MAX_ENV_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))
+    });
+    match bytes {
+        Ok(bytes) => Ok(Ok(Input {
+            name: "<stdin>".into(),
+            bytes: bytes.clone(),
+        })),
+        Err(why) => Err(UsageError(why.clone())),
+    }
 }

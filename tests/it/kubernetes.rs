@@ -527,3 +527,47 @@ fn the_legacy_local_scripts_fix_is_written_in_the_words_of_the_file_that_set_it(
         legacy_layout_help(&c)
     );
 }
+
+#[test]
+fn manifests_on_standard_input_reach_every_policy_checked() {
+    // `--manifest -` with two policies: standard input is read once and both get the pod's
+    // env (a second read found it empty and reported EL602 "no workload" on the second).
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let policy = std::fs::read(root().join(EXAMPLE).join("policy.policy")).unwrap();
+    for name in ["a.policy", "b.policy"] {
+        std::fs::write(dir.path().join(name), &policy).unwrap();
+    }
+    let manifest = std::fs::read(root().join("tests/k8s/rendered-mqtt-ingestion.yaml")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_elpc"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--manifest",
+            "-",
+            "a.policy",
+            "b.policy",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&manifest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let doc: Json = serde_json::from_slice(&out.stdout).unwrap();
+    let codes = |file: &str| -> Vec<String> {
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"] == file)
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(!codes("a.policy").is_empty(), "{doc}");
+    assert!(!codes("b.policy").contains(&"EL602".to_string()), "{doc}");
+    assert_eq!(codes("a.policy"), codes("b.policy"));
+}
