@@ -26,6 +26,16 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     if !field(keys, "port").truthy() {
         return;
     }
+    // A script that starts TCP itself (`run tcp server where …`) does not need the keys.
+    let starts_tcp = ctx.lines.iter().any(|line| {
+        line.command
+            .as_ref()
+            .and_then(|c| c.spec)
+            .is_some_and(|spec| spec.name == "run tcp server")
+    });
+    if starts_tcp {
+        return;
+    }
     let label = match key(keys, "ip") {
         Some(_) => "`ip` is empty, so this port starts nothing",
         None => "no `ip`, so this port starts nothing",
