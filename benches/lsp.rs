@@ -1,8 +1,8 @@
 //! Re-check latency of the language server: a 10,000-line corpus-like policy after a
 //! one-character edit, through the same `Session::did_change` + `Session::flush` the stdio loop
 //! calls, from the edit to the diagnostics ready to publish. The edit is made in a command line
-//! (a character replaced; and a character typed then deleted, which changes the text's length,
-//! so the re-check cannot reuse the script run after the edit) and in the target of an
+//! (a character replaced; and a character typed then deleted, which changes the text's length:
+//! the re-check reuses the script run after the edit with its spans moved) and in the target of an
 //! assignment (which changes what every later line sees) in the middle of the policy, and in a
 //! command line near its top (the script run resumes before the first changed line, so that is
 //! the slowest place); a full library compile of the same text is timed in the same loop as the

@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 use crate::compile::editor_outputs;
 use crate::diagnostic::Diagnostics;
 use crate::resolve::script_resume::Previous;
+use crate::resolve::spans::Shift;
 use crate::source::FileId;
 use crate::syntax::policy::NodeKind;
 
@@ -50,9 +51,10 @@ impl Analysis {
     /// This analysis's script run, for the next re-check to resume: the records, findings
     /// and checkpoints it reuses are moved out of this analysis, which is replaced by the
     /// new one right after (and must not be read again).
-    /// `text`: the policy's new text (to compare the layouts).
+    /// `text`: the policy's new text (where it changed moves the reused records' spans).
     pub(super) fn script_previous(&mut self, text: &[u8]) -> Option<Previous<'_>> {
-        let same_layout = same_layout(self.compilation.sources.get(FileId(0)).text(), text);
+        let old = self.compilation.sources.get(FileId(0)).text().as_bytes();
+        let shift = Shift::between(FileId(0), old, text);
         let root = &self.compilation.syntax.as_ref()?.root;
         let document = crate::resolve::policy::document(root, &mut Diagnostics::new())?;
         let NodeKind::Array(items) = &document.body.get("script")?.value.kind else {
@@ -62,27 +64,7 @@ impl Analysis {
             items,
             lines: &mut self.compilation.output.as_mut()?.lines,
             run: &mut self.script_run.0,
-            same_layout,
+            shift,
         })
     }
-}
-
-/// True when `new` has the length of `old` and differs from it only in ASCII bytes other
-/// than line breaks: every other byte keeps its line and column (in bytes, characters and
-/// UTF-16 units alike).
-fn same_layout(old: &str, new: &[u8]) -> bool {
-    let old = old.as_bytes();
-    if old.len() != new.len() {
-        return false;
-    }
-    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let suffix = old[prefix..]
-        .iter()
-        .rev()
-        .zip(new[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let plain = |b: &u8| b.is_ascii() && !matches!(b, b'\n' | b'\r');
-    let changed = prefix..old.len() - suffix;
-    old[changed.clone()].iter().all(plain) && new[changed].iter().all(plain)
 }

@@ -19,7 +19,7 @@ use crate::source::FileId;
 use super::analysis::Analysis;
 use super::diagnostics::for_file;
 use super::position::Encoding;
-use super::reuse_tests::overtype;
+use super::reuse_tests::{overtype, type_or_delete};
 use super::transport::{serialised_notification, write_message};
 use super::Session;
 
@@ -297,8 +297,10 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let mut checked = 0;
     let reused_before = crate::resolve::script_resume::REUSED.with(std::cell::Cell::get);
-    // Seeds 5 and 6 overtype one character in 7 of 8 of their edits.
-    for seed in 1..=6u64 {
+    // Seeds 5 and 6 overtype one character in 7 of 8 of their edits; seeds 7 and 8 type or
+    // delete one (or a line break), which changes the text's length.
+    let mut reused_after_typing = 0;
+    for seed in 1..=8u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         let mut s = Session::new(Encoding::Utf16);
         let mut env: Vec<(PathBuf, String)> = env_files()
@@ -315,7 +317,9 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
         for version in 2..40 {
             // A burst of one to three changes, checked once; now and then an env file edit.
             for _ in 0..1 + rng.below(3) {
-                let (range, new) = if seed > 4 && rng.below(8) != 0 {
+                let (range, new) = if seed > 6 && rng.below(8) != 0 {
+                    type_or_delete(&mut rng, &text)
+                } else if seed > 4 && rng.below(8) != 0 {
                     overtype(&mut rng, &text)
                 } else {
                     edit(&mut rng, &text, &lines)
@@ -331,7 +335,12 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
                 let change = replace(t, at..at, line[rng.below(4)].into());
                 s.did_change(&env_uri, version, vec![change]);
             }
+            let before = crate::resolve::script_resume::REUSED.with(std::cell::Cell::get);
             let published = s.flush();
+            if seed > 6 && crate::resolve::script_resume::REUSED.with(std::cell::Cell::get) > before
+            {
+                reused_after_typing += 1;
+            }
             let ours = published
                 .iter()
                 .find(|p| p.uri == uri)
@@ -355,13 +364,24 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
                 outputs.map(|o| &o.resolved),
                 "{at}"
             );
+            let lines =
+                |o: &Option<crate::compile::CompiledPolicy>| o.as_ref().map(|o| o.lines.clone());
+            assert_eq!(
+                lines(&analysis.compilation.output),
+                lines(&full.compilation.output),
+                "{at}"
+            );
             for p in &published {
                 assert_same_frame(p);
             }
             checked += 1;
         }
     }
-    assert_eq!(checked, 6 * 38);
+    assert_eq!(checked, 8 * 38);
+    assert!(
+        reused_after_typing >= 10,
+        "re-checks after a length change that reused a later script run: {reused_after_typing}"
+    );
     let reused = crate::resolve::script_resume::REUSED.with(std::cell::Cell::get) - reused_before;
     assert!(
         reused >= 10,

@@ -2,7 +2,9 @@
 //! text's layout, `crate::resolve::script_resume`) does so only when the run reaches the
 //! previous run's state: here each overtype changes what every later line sees (a value, a
 //! saved `if` result), and the session must still equal a full compile; the overtypes that
-//! change nothing later must reuse.
+//! change nothing later must reuse. The same holds for edits that change the text's length
+//! (characters typed and deleted, one to four bytes, and line breaks added and removed),
+//! after which the reused records' spans are moved.
 
 use lsp_types::Url;
 
@@ -13,11 +15,20 @@ use super::Session;
 use crate::resolve::script_resume::REUSED;
 use crate::source::FileId;
 
-/// A policy whose later lines all read `!x` and the last `if`.
-fn policy() -> String {
+/// A policy whose later lines all read `!x` and the last `if` (its `else` stops the list on
+/// the node: the later lines are unreachable); with `assigning`, every fourth line assigns a
+/// new variable instead, every eighth line does not tokenize (a finding of the script run)
+/// and every line runs (the states copied after an edit then hold spans
+/// that the edit moves).
+fn policy(assigning: bool) -> String {
     let mut text = String::from("{'config': {'script': [\n        'x = 1',\n");
     for i in 0..40 {
+        let z = format!("z{i} = {i}");
         let line = match i % 4 {
+            0 if assigning => &z,
+            1 if assigning => "if !x == 1 then y = 2",
+            2 if assigning && i % 8 == 6 => "echo !y \"open",
+            2 if assigning => "echo !y",
             0 => "if !x == 1 then y = 2",
             1 => "do echo !x",
             2 => "else echo !y",
@@ -42,7 +53,7 @@ fn reused_only_when_the_state_is_the_same() {
     }
     let path = dir.path().join("reuse.policy");
     let uri = Url::from_file_path(&path).expect("absolute");
-    let mut text = policy();
+    let mut text = policy(false);
     s.did_open(uri.clone(), text.clone(), 1);
     s.flush();
     // (what is overtyped, its new character, whether later lines see a change)
@@ -88,6 +99,133 @@ fn reused_only_when_the_state_is_the_same() {
     }
 }
 
+/// The session's analysis equals a full compile of `text`: findings, published diagnostics,
+/// the `resolved` output, and the script's records (spans included; the session builds the
+/// command list only when asked).
+pub(super) fn assert_same_as_full(
+    s: &Session,
+    uri: &Url,
+    published: &[lsp_types::PublishDiagnosticsParams],
+    full: &super::analysis::Analysis,
+    at: &str,
+) {
+    let analysis = s.policy_analysis(uri).expect("an analysis");
+    assert_eq!(
+        analysis.compilation.diagnostics, full.compilation.diagnostics,
+        "{at}"
+    );
+    let ours = published.iter().find(|p| &p.uri == uri).expect("published");
+    assert_eq!(
+        ours.diagnostics,
+        for_file(full, FileId(0), Encoding::Utf16),
+        "{at}"
+    );
+    let (mine, theirs) = (&analysis.compilation.output, &full.compilation.output);
+    assert_eq!(
+        mine.as_ref().map(|o| &o.lines),
+        theirs.as_ref().map(|o| &o.lines),
+        "{at}"
+    );
+    let outputs = theirs.as_ref();
+    assert_eq!(
+        analysis.resolved_json(),
+        outputs.map(|o| &o.resolved),
+        "{at}"
+    );
+}
+
+/// Characters of one to four bytes (one or two UTF-16 units) typed at every place of a
+/// middle line's command word and deleted again, and a line break added after that line and
+/// removed: the text's length (and in the last case its line count) changes, nothing the
+/// later lines see does, so every re-check reuses the later run, with its spans moved; and a
+/// character typed into the value every later line reads, which must not be reused.
+#[test]
+fn reused_after_typing_and_deleting() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let env: Vec<_> = env_files()
+        .into_iter()
+        .map(|(name, text)| (dir.path().join(name), text))
+        .collect();
+    let mut s = Session::new(Encoding::Utf16);
+    for (path, text) in &env {
+        s.did_open(Url::from_file_path(path).expect("abs"), text.clone(), 1);
+    }
+    let path = dir.path().join("typing.policy");
+    let uri = Url::from_file_path(&path).expect("absolute");
+    let mut text = policy(true);
+    s.did_open(uri.clone(), text.clone(), 1);
+    s.flush();
+    // Two places: a middle line's command word (counted from the start) and a later one's
+    // (from the end), so that the second edit reuses copies the first one moved.
+    let echoes: Vec<usize> = text.match_indices("echo !x !y").map(|(i, _)| i).collect();
+    let zs: Vec<usize> = text
+        .match_indices(" = ")
+        .filter(|(i, _)| {
+            text[..*i]
+                .rsplit('\'')
+                .next()
+                .is_some_and(|l| l.starts_with('z'))
+        })
+        .map(|(i, _)| i + 2)
+        .collect();
+    let line_end = |text: &str, at: usize| at + text[at..].find('\n').expect("a line end");
+    // (places from the start, from the end, what is typed, whether later lines see a change)
+    let mut edits: Vec<(usize, usize, &str, bool)> = Vec::new();
+    // Four pairs of lines, each at another distance from the copies.
+    for k in 1..5 {
+        let (a, b) = (echoes[k], text.len() - echoes[k + 4]);
+        for at in [5, 7, 10] {
+            for c in ["k", "é", "日", "😀"] {
+                edits.push((a + at, b - at, c, false));
+            }
+        }
+        let a_end = line_end(&text, a);
+        edits.push((a_end, b - 1, "\n", false));
+        edits.push((a_end, b - 2, "\n\n        \n", false));
+        // A space after an assignment's `=`: the same value, from a line whose span moves.
+        let (za, zb) = (zs[k], text.len() - zs[k + 4]);
+        edits.push((za, zb, " ", false));
+    }
+    let b = text.len() - echoes[8];
+    let x = text.find("x = 1").expect("x") + 5;
+    edits.push((x, b, "2", true));
+    let mut version = 2;
+    let mut reused = 0;
+    for (a, b, typed, changes_later) in edits {
+        // Typed at both places, then deleted at both.
+        let n = typed.len();
+        for (at, step) in [(a, 0), (b, 1), (b, 2), (a, 3)] {
+            let before = REUSED.with(std::cell::Cell::get);
+            let at = match step {
+                1 => text.len() - at,
+                2 => text.len() - at - n,
+                _ => at,
+            };
+            let (change, new) = match step {
+                0 | 1 => (at..at, typed),
+                _ => (at..at + n, ""),
+            };
+            let change = replace(&mut text, change, new.to_string());
+            s.did_change(&uri, version, vec![change]);
+            version += 1;
+            let published = s.flush();
+            let full = full_compile(&path, &text, &env);
+            let at = format!("step {step} of {typed:?} at {at}, text:\n{text}");
+            assert_same_as_full(&s, &uri, &published, &full, &at);
+            if REUSED.with(std::cell::Cell::get) > before {
+                reused += 1;
+            } else {
+                assert!(changes_later, "not reused: {at}");
+            }
+        }
+    }
+    assert_eq!(
+        reused,
+        4 * 4 * (3 * 4 + 3),
+        "re-checks that reused the later run"
+    );
+}
+
 /// One ASCII character of a script string overtyped with another (the text keeps its length
 /// and layout: the re-check may reuse the rest of the previous script run).
 pub(super) fn overtype(rng: &mut Rng, text: &str) -> (std::ops::Range<usize>, String) {
@@ -118,5 +256,38 @@ pub(super) fn overtype(rng: &mut Rng, text: &str) -> (std::ops::Range<usize>, St
             char::from(OVER[rng.below(OVER.len())]).to_string(),
         ),
         None => (0..0, String::new()),
+    }
+}
+
+/// One character typed into or deleted from a script string (one to four bytes), or now and
+/// then a line break added after a line or an empty line removed: the text's length changes,
+/// and the re-check may reuse the rest of the previous script run with its spans moved.
+pub(super) fn type_or_delete(rng: &mut Rng, text: &str) -> (std::ops::Range<usize>, String) {
+    if rng.below(8) == 0 {
+        if let Some(i) = text.find("\n\n") {
+            return (i..i + 1, String::new());
+        }
+        let ends: Vec<usize> = text.match_indices("',\n").map(|(i, _)| i + 2).collect();
+        if let Some(&at) = ends.get(rng.below(ends.len())) {
+            return (at..at, "\n".to_string());
+        }
+    }
+    let places: Vec<usize> = text
+        .match_indices("        '")
+        .flat_map(|(i, _)| {
+            let s = i + 9;
+            let end = text[s..].find('\n').map_or(text.len(), |e| s + e);
+            (s..end.saturating_sub(2)).filter(|&at| text.is_char_boundary(at))
+        })
+        .collect();
+    let Some(&at) = places.get(rng.below(places.len())) else {
+        return (0..0, String::new());
+    };
+    const TYPED: &[&str] = &["k", "1", " ", "é", "日", "😀", "!"];
+    if rng.below(3) == 0 {
+        let n = text[at..].chars().next().map_or(0, char::len_utf8);
+        (at..at + n, String::new())
+    } else {
+        (at..at, TYPED[rng.below(TYPED.len())].to_string())
     }
 }

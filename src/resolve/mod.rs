@@ -15,6 +15,7 @@ pub mod scope;
 pub mod script;
 pub(crate) mod script_resume;
 mod script_stops;
+pub(crate) mod spans;
 #[cfg(test)]
 pub(crate) mod test_vars;
 pub mod value;

@@ -393,3 +393,28 @@ impl Variables for Scope {
         }
     }
 }
+
+/// The environment's layers are not visited: their spans are in the env files, and scopes
+/// share them by identity.
+impl crate::resolve::spans::Spans for Scope {
+    fn spans(&self, f: &mut dyn FnMut(&Span)) {
+        let Scope {
+            vars,
+            env: _,
+            env_known: _,
+            opaque_after,
+        } = self;
+        vars.spans(f);
+        opaque_after.spans(f);
+    }
+    fn shift(&mut self, by: &mut crate::resolve::spans::Shifter) {
+        let Scope {
+            vars,
+            env: _,
+            env_known: _,
+            opaque_after,
+        } = self;
+        vars.shift(by);
+        opaque_after.shift(by);
+    }
+}

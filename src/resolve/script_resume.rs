@@ -16,6 +16,7 @@ use crate::resolve::engine::mark::Mark;
 use crate::resolve::engine::{Engine, State, Tri};
 use crate::resolve::scope::Scope;
 use crate::resolve::script::{run_line, ScriptLine};
+use crate::resolve::spans::{spans_struct, Shift};
 mod later;
 use crate::syntax::policy::{Node, NodeKind};
 use later::Later;
@@ -46,6 +47,15 @@ struct Checkpoint {
     engine: Mark,
 }
 
+spans_struct!(Checkpoint {
+    item,
+    lines,
+    reports,
+    state,
+    last_scope,
+    engine,
+});
+
 /// What a script run leaves for the next re-check of the same policy.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ScriptRun {
@@ -72,10 +82,9 @@ pub(crate) struct Previous<'p> {
     pub(crate) lines: &'p mut Vec<ScriptLine>,
     /// Its checkpoints and findings.
     pub(crate) run: &'p mut ScriptRun,
-    /// True when the policy text it ran had the same length and the same line breaks as the
-    /// text run now, differing only in ASCII bytes: every position outside the changed bytes
-    /// then has the same line and column, so its later records may be reused.
-    pub(crate) same_layout: bool,
+    /// Where the policy text it ran differs from the text run now: its later records may be
+    /// reused with their spans moved by it. `None`: not known (nothing later is reused).
+    pub(crate) shift: Option<Shift>,
 }
 
 /// The first `n` items of `v`, moved out; `v` keeps the rest.

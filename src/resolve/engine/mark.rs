@@ -80,3 +80,30 @@ impl Mark {
         self.files_run
     }
 }
+
+/// `files` is not visited: a mark holds no file read (see [`Engine::mark`]), only the paths
+/// found missing.
+impl crate::resolve::spans::Spans for Mark {
+    fn spans(&self, f: &mut dyn FnMut(&Span)) {
+        let Mark {
+            files: _,
+            reported,
+            steps: _,
+            info,
+            files_run: _,
+        } = self;
+        reported.spans(f);
+        info.spans(f);
+    }
+    fn shift(&mut self, by: &mut crate::resolve::spans::Shifter) {
+        let Mark {
+            files: _,
+            reported,
+            steps: _,
+            info,
+            files_run: _,
+        } = self;
+        reported.shift(by);
+        info.shift(by);
+    }
+}

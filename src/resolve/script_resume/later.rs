@@ -4,19 +4,24 @@
 //! later item gives what it gave before. Its records, engine findings and later copies are
 //! moved over and the run stops there.
 //!
-//! Exact because the items from the copy on are equal (compared whole, spans included), a
-//! line's record and findings depend only on its item, the state it starts in and the options
-//! (the reason copies can be resumed at all), and the previous text had the same layout
-//! ([`super::Previous::same_layout`]): every span from the copy on means the same line and
-//! column. Anything else (an edit that changes the length, an assignment that changes a
-//! value, a file read) runs the rest.
+//! Exact because the items from the copy on are equal, a line's record and findings depend
+//! only on its item, the state it starts in and the options (the reason copies can be resumed
+//! at all), and nothing the run records depends on a line or column: only on byte spans.
+//! When the edit changed the text's length, every span of the previous run is moved by it
+//! ([`Shift`]) before it is compared or reused: the later items are then the same bytes at
+//! moved places (so they parse to the same items, moved), and a line's spans are its item's
+//! spans plus offsets within it, or spans of the state it starts in, which was compared moved.
+//! A state holding a span among the changed bytes (which has no place in the new text) is
+//! never taken as the same. Anything else (an assignment that changes a value, a file read,
+//! a change in the number of items) runs the rest.
 
 use super::{Checkpoint, Previous, ScriptRun};
 use crate::diagnostic::Diagnostic;
 use crate::resolve::engine::{Engine, State};
 use crate::resolve::scope::Scope;
 use crate::resolve::script::ScriptLine;
-use crate::syntax::policy::Node;
+use crate::resolve::spans::{Shift, Shifter, Spans};
+use crate::syntax::policy::{Node, NodeKind};
 
 #[cfg(test)]
 thread_local! {
@@ -39,12 +44,15 @@ pub(super) struct Later<'p> {
     taken: (usize, usize),
     /// The next copy to compare with.
     next: usize,
+    /// How the previous text's spans move to the new text's.
+    shift: Shift,
 }
 
 impl<'p> Later<'p> {
     /// The copies of `previous` after item `first` (where the new run starts) whose item and
-    /// every later one equal the new `items`; `None` when there are none or the text's layout
-    /// changed. `taken`: the records and findings the new run already moved out.
+    /// every later one equal the new `items` (moved by the edit); `None` when there are none,
+    /// the edit is not known or the number of items changed. `taken`: the records and
+    /// findings the new run already moved out.
     pub(super) fn new(
         items: &[Node],
         previous: Previous<'p>,
@@ -55,16 +63,17 @@ impl<'p> Later<'p> {
             items: before,
             lines,
             run,
-            same_layout,
+            shift,
         } = previous;
-        if !same_layout || items.len() != before.len() {
+        let shift = shift?;
+        if items.len() != before.len() {
             return None;
         }
         let equal_tail = items
             .iter()
             .rev()
             .zip(before.iter().rev())
-            .take_while(|(a, b)| a == b)
+            .take_while(|(a, b)| same_moved(a, b, shift))
             .count();
         let from = items.len() - equal_tail;
         let ScriptRun {
@@ -90,6 +99,7 @@ impl<'p> Later<'p> {
             steps: (0, 0),
             taken,
             next,
+            shift,
         })
     }
 
@@ -109,10 +119,20 @@ impl<'p> Later<'p> {
         {
             self.next += 1;
         }
-        let Some(c) = self.checkpoints.get(self.next).filter(|c| c.item == index) else {
+        let shift = self.shift;
+        let Some(c) = self
+            .checkpoints
+            .get_mut(self.next)
+            .filter(|c| c.item == index)
+        else {
             return false;
         };
         self.next += 1;
+        // Compared (and, if reused, kept) moved to the new text.
+        if !Shifter::apply(shift, c) {
+            return false;
+        }
+        let c = &*c;
         // The step count may differ (an edited line may take more or fewer steps) when the
         // previous run ran no script file after the copy: only such a run reads the count.
         let no_file_run_later = self.end_files_run == c.engine.files_run();
@@ -146,6 +166,21 @@ impl<'p> Later<'p> {
         if own_lines > self.lines.len() || own_reports > self.reports.len() {
             return false;
         }
+        // The copy reused was moved when compared; the rest is moved now. A span that cannot
+        // be moved (none can, after a state compared equal) gives up the reuse.
+        let mut by = Shifter::new(self.shift);
+        if !self.shift.keeps_length() {
+            let mut end_scope = self.end_scope.clone();
+            end_scope.shift(&mut by);
+            self.lines[own_lines..].shift(&mut by);
+            self.reports[own_reports..].shift(&mut by);
+            self.checkpoints[at + 1..].shift(&mut by);
+            self.end_scope = end_scope;
+        }
+        if !by.ok() {
+            self.checkpoints.clear();
+            return false;
+        }
         lines.extend(self.lines.drain(own_lines..));
         for d in self.reports.drain(own_reports..) {
             eng.diags.push(d);
@@ -164,6 +199,22 @@ impl<'p> Later<'p> {
         REUSED.with(|n| n.set(n.get() + 1));
         true
     }
+}
+
+/// True when the new item `a` is the previous item `b` moved by the edit. With the length
+/// kept they are compared whole; else `b` must lie after the changed bytes and `a` at its
+/// moved place (the same bytes, so the same item moved: its span map is relative to them).
+fn same_moved(a: &Node, b: &Node, shift: Shift) -> bool {
+    if shift.keeps_length() {
+        return a == b;
+    }
+    let same_string = match (&a.kind, &b.kind) {
+        (NodeKind::Str(x), NodeKind::Str(y)) => {
+            x.value == y.value && x.quote == y.quote && x.literals == y.literals
+        }
+        _ => false,
+    };
+    same_string && b.span.start >= shift.old_end && shift.span(b.span) == Some(a.span)
 }
 
 /// True when two script states are the same: variables (in order), the last `if`, the
