@@ -138,12 +138,18 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 pub(crate) struct Shifter {
     by: Shift,
     ok: bool,
+    /// What a position after the change moves by, modulo 2^32 (none when the length is kept).
+    delta: u32,
 }
 
 impl Shifter {
     /// Moves through `by`.
     pub(crate) fn new(by: Shift) -> Shifter {
-        Shifter { by, ok: true }
+        Shifter {
+            by,
+            ok: true,
+            delta: by.new_end.wrapping_sub(by.old_end),
+        }
     }
 
     /// False once a span could not be moved (it was left as it was).
@@ -168,7 +174,22 @@ impl Spans for Span {
         f(self)
     }
     fn shift(&mut self, by: &mut Shifter) {
-        match by.by.span(*self) {
+        // Most spans a reused record holds lie wholly after the change (or before it): moved
+        // without the general case's checks. A span after the change ends at most at the
+        // new text's end, so the wrapping add is exact.
+        let b = &by.by;
+        if self.file != b.file || b.keeps_length() {
+            return;
+        }
+        if self.start >= b.old_end && self.end > b.old_end {
+            self.start = self.start.wrapping_add(by.delta);
+            self.end = self.end.wrapping_add(by.delta);
+            return;
+        }
+        if self.end <= b.from && self.start < b.from {
+            return;
+        }
+        match b.span(*self) {
             Some(s) => *self = s,
             None => by.ok = false,
         }
