@@ -355,8 +355,14 @@ pub(crate) fn finish(
     diagnostics.dedup();
     // The same finding from two runs over one file (the deployment scripts' run and the run
     // of the script checked, when that is one of them) is shown once, the first with its notes.
+    // (Marked first, borrowing the messages: cloning each one was 4% of a re-check.)
     let mut seen = std::collections::HashSet::new();
-    diagnostics.retain(|d| seen.insert((d.rule.code, d.primary.span, d.message.clone())));
+    let first: Vec<bool> = diagnostics
+        .iter()
+        .map(|d| seen.insert((d.rule.code, d.primary.span, d.message.as_str())))
+        .collect();
+    let mut first = first.into_iter();
+    diagnostics.retain(|_| first.next().unwrap_or(true));
     // A finding in a deployment script elpc read through the path map is shown at the file on
     // this machine (its name); the node's path for it stays visible here.
     for d in &mut diagnostics {
