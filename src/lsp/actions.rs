@@ -18,7 +18,7 @@ use crate::source::{FileId, SourceFile};
 
 use super::analysis::Analysis;
 use super::diagnostics::SOURCE;
-use super::position::{position, Encoding};
+use super::position::{position, range, Encoding};
 
 /// The text of the suppression comment for a rule.
 pub fn suppression_comment(rule: &str) -> String {
@@ -53,13 +53,19 @@ pub fn code_actions(
             .cloned()
             .unwrap_or_default();
         for fix in fixes {
-            let (Some(title), Some(range), Some(new_text)) = (
+            let (Some(title), Some(range)) = (
                 fix.get("title").and_then(|t| t.as_str()),
                 fix.get("range")
                     .and_then(|r| serde_json::from_value::<Range>(r.clone()).ok()),
-                fix.get("newText").and_then(|t| t.as_str()),
             ) else {
                 continue;
+            };
+            let new_text = match fix.get("newText").and_then(|t| t.as_str()) {
+                Some(t) => t,
+                None => match policy.and_then(|a| fix_text(a, d, title, range, encoding)) {
+                    Some(t) => t,
+                    None => continue,
+                },
             };
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: title.to_string(),
@@ -116,6 +122,32 @@ pub fn code_actions(
         }
     }
     out
+}
+
+/// The text of a policy fix published without it (`diagnostics::LARGE_FIX`): the suggestion
+/// of the analysis's finding with the published diagnostic's code and range and the fix's
+/// title and range. `None` when the analysis has no such finding (it was replaced since).
+fn fix_text<'a>(
+    analysis: &'a Analysis,
+    d: &LspDiagnostic,
+    title: &str,
+    at: Range,
+    encoding: Encoding,
+) -> Option<&'a str> {
+    let file = analysis.file(FileId(0));
+    let code = match &d.code {
+        Some(lsp_types::NumberOrString::String(s)) => s.as_str(),
+        _ => return None,
+    };
+    analysis
+        .compilation
+        .diagnostics
+        .iter()
+        .filter(|f| f.primary.span.file == FileId(0) && f.rule.code == code)
+        .filter(|f| range(file, f.primary.span, encoding) == d.range)
+        .flat_map(|f| &f.suggestions)
+        .find(|s| s.message == title && range(file, s.span, encoding) == at)
+        .map(|s| s.replacement.as_str())
 }
 
 /// The canonical strict JSON text of a policy that parsed without syntax errors.

@@ -18,6 +18,12 @@ use super::workspace::uri_of;
 /// The `source` of every diagnostic the server publishes.
 pub const SOURCE: &str = "elpc";
 
+/// A policy fix longer than this (`runtime-rejects-text`'s canonical policy, about the size of
+/// the policy) is published without its text, which the code action takes from the analysis
+/// (`actions::fix_text`): copying and serialising a megabyte per keystroke for a fix that is
+/// rarely applied cost a millisecond of a 10,000-line policy's re-check.
+pub const LARGE_FIX: usize = 4096;
+
 /// The diagnostics of `file` in LSP form (`compile` already applied suppressions and the
 /// `[lint]` levels of `elpc.toml`). The policy (file 0) also gets the findings about env files
 /// that could not be read at all (a device, a FIFO, a file past the limit, named in
@@ -81,11 +87,12 @@ pub fn to_lsp(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> LspDia
         .iter()
         .filter(|s| s.span.file == d.primary.span.file)
         .map(|s| {
-            json!({
-                "title": s.message,
-                "range": range(file, s.span, encoding),
-                "newText": s.replacement,
-            })
+            let range = range(file, s.span, encoding);
+            if s.replacement.len() > LARGE_FIX && d.primary.span.file == FileId(0) {
+                json!({ "title": s.message, "range": range, "newTextInServer": true })
+            } else {
+                json!({ "title": s.message, "range": range, "newText": s.replacement })
+            }
         })
         .collect();
     LspDiagnostic {

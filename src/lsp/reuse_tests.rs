@@ -291,3 +291,75 @@ pub(super) fn type_or_delete(rng: &mut Rng, text: &str) -> (std::ops::Range<usiz
         (at..at, TYPED[rng.below(TYPED.len())].to_string())
     }
 }
+
+/// A policy fix longer than [`super::diagnostics::LARGE_FIX`] (the canonical policy of
+/// `runtime-rejects-text`) is published without its text, and the quick fix still writes the
+/// text a full compile suggests.
+#[test]
+fn a_large_fix_is_published_by_reference_and_applied_whole() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut s = Session::new(Encoding::Utf16);
+    let path = dir.path().join("large.policy");
+    let uri = Url::from_file_path(&path).expect("absolute");
+    let mut text = String::from("{'config': {'script': [\n");
+    for i in 0..200 {
+        text.push_str(&format!("        'echo \"line {i}\"',\n"));
+    }
+    text.push_str("        'run schedular 1'\n]}}\n");
+    s.did_open(uri.clone(), text.clone(), 1);
+    let published = s.flush();
+    let full = full_compile(&path, &text, &[]);
+    let suggested: Vec<_> = full
+        .compilation
+        .diagnostics
+        .iter()
+        .flat_map(|d| &d.suggestions)
+        .filter(|f| f.replacement.len() > super::diagnostics::LARGE_FIX)
+        .collect();
+    assert_eq!(suggested.len(), 1, "one large fix");
+    let ours = &published[0].diagnostics;
+    let large: Vec<_> = ours
+        .iter()
+        .filter(|d| {
+            let fixes = &d.data.as_ref().expect("data")["fixes"];
+            fixes
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|f| f.get("newText").is_none())
+        })
+        .collect();
+    assert_eq!(large.len(), 1, "published by reference: {large:?}");
+    let fix = &large[0].data.as_ref().expect("data")["fixes"][0];
+    assert_eq!(fix["title"], suggested[0].message.as_str());
+    assert_eq!(fix["newTextInServer"], true);
+    let actions = s.code_actions(&uri, large[0].range, &[large[0].clone()]);
+    let applied: Vec<&str> = actions
+        .iter()
+        .filter_map(|a| match a {
+            lsp_types::CodeActionOrCommand::CodeAction(a) if a.title == suggested[0].message => {
+                let changes = a.edit.as_ref()?.changes.as_ref()?;
+                Some(changes.get(&uri)?[0].new_text.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(applied, [suggested[0].replacement.as_str()]);
+    // Small fixes keep their text in the diagnostic.
+    let inline = ours.iter().filter(|d| {
+        let fixes = &d.data.as_ref().expect("data")["fixes"];
+        fixes
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| f.get("newText").is_some())
+    });
+    assert!(inline.count() > 0, "small fixes inline: {ours:?}");
+    // Once the document is replaced, the reference finds nothing: no fix, no wrong text.
+    let change = replace(&mut text, 0..0, " ".to_string());
+    s.did_change(&uri, 2, vec![change]);
+    s.flush();
+    let actions = s.code_actions(&uri, large[0].range, &[large[0].clone()]);
+    assert!(actions.iter().all(|a| !matches!(a,
+        lsp_types::CodeActionOrCommand::CodeAction(a) if a.title == suggested[0].message)));
+}
