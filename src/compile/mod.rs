@@ -179,8 +179,13 @@ pub(crate) fn compile_prepared(
         pod,
     } = prepared;
 
+    let mut resume = resume;
     let root = if policy_usable {
-        parse_policy(policy_id, sources.get(policy_id).text(), &mut diags)
+        // A language server's re-check may bring the parse made from the previous one.
+        match resume.as_mut().and_then(|r| r.parsed.take()) {
+            Some(parsed) => Some(parsed),
+            None => parse_policy(policy_id, sources.get(policy_id).text(), &mut diags),
+        }
     } else {
         None // unreadable input, already reported
     };

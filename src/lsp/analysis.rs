@@ -179,12 +179,17 @@ impl Analysis {
         // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
         let made_in = previous.as_ref().and_then(|p| p.script_run.1);
+        let parsed = match (&previous, &policy) {
+            (Some(p), Ok(input)) => p.patched_parse(&input.bytes),
+            _ => None,
+        };
         let mut resume = Resume {
             previous: match (previous, &policy) {
                 (Some(p), Ok(input)) => p.script_previous(&input.bytes),
                 _ => None,
             },
             run: ScriptRun::default(),
+            parsed,
         };
         let inputs = (&policy, env.as_slice());
         let compilation = stage.compile(inputs, &kubernetes, &setup.options, &mut resume, made_in);

@@ -9,7 +9,7 @@ use crate::diagnostic::Diagnostics;
 use crate::resolve::script_resume::Previous;
 use crate::resolve::spans::Shift;
 use crate::source::FileId;
-use crate::syntax::policy::NodeKind;
+use crate::syntax::policy::{NodeKind, ParsedPolicy};
 
 use super::analysis::Analysis;
 
@@ -46,6 +46,16 @@ impl Analysis {
             .0
             .get_or_init(|| editor_outputs(&self.compilation))
             .as_ref()
+    }
+
+    /// The parse of the policy's new `text`, made from this analysis's parse when the edit
+    /// lies inside one string literal (`super::reparse`).
+    pub(super) fn patched_parse(&self, text: &[u8]) -> Option<ParsedPolicy> {
+        let old = self.compilation.sources.get(FileId(0)).text();
+        let new = std::str::from_utf8(text).ok()?;
+        let shift = Shift::between(FileId(0), old.as_bytes(), text)?;
+        let syntax = self.compilation.syntax.as_ref()?;
+        super::reparse::patched(syntax, &self.compilation.diagnostics, old, new, shift)
     }
 
     /// This analysis's script run, for the next re-check to resume: the records, findings

@@ -30,6 +30,7 @@ pub mod hover;
 pub mod navigation;
 pub mod position;
 pub mod processed;
+mod reparse;
 pub mod server;
 pub mod session;
 pub mod transport;

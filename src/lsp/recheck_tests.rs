@@ -300,6 +300,7 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
     // Seeds 5 and 6 overtype one character in 7 of 8 of their edits; seeds 7 and 8 type or
     // delete one (or a line break), which changes the text's length.
     let mut reused_after_typing = 0;
+    let patched_before = super::reparse::PATCHED.with(std::cell::Cell::get);
     for seed in 1..=8u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         let mut s = Session::new(Encoding::Utf16);
@@ -364,6 +365,7 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
                 outputs.map(|o| &o.resolved),
                 "{at}"
             );
+            assert_eq!(analysis.compilation.syntax, full.compilation.syntax, "{at}");
             let lines =
                 |o: &Option<crate::compile::CompiledPolicy>| o.as_ref().map(|o| o.lines.clone());
             assert_eq!(
@@ -378,6 +380,11 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
         }
     }
     assert_eq!(checked, 8 * 38);
+    let patched = super::reparse::PATCHED.with(std::cell::Cell::get) - patched_before;
+    assert!(
+        patched >= 20,
+        "re-checks that patched the last parse: {patched}"
+    );
     assert!(
         reused_after_typing >= 10,
         "re-checks after a length change that reused a later script run: {reused_after_typing}"

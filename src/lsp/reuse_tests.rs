@@ -120,6 +120,7 @@ pub(super) fn assert_same_as_full(
         for_file(full, FileId(0), Encoding::Utf16),
         "{at}"
     );
+    assert_eq!(analysis.compilation.syntax, full.compilation.syntax, "{at}");
     let (mine, theirs) = (&analysis.compilation.output, &full.compilation.output);
     assert_eq!(
         mine.as_ref().map(|o| &o.lines),
@@ -191,6 +192,7 @@ fn reused_after_typing_and_deleting() {
     edits.push((x, b, "2", true));
     let mut version = 2;
     let mut reused = 0;
+    let patched_before = super::reparse::PATCHED.with(std::cell::Cell::get);
     for (a, b, typed, changes_later) in edits {
         // Typed at both places, then deleted at both.
         let n = typed.len();
@@ -224,6 +226,9 @@ fn reused_after_typing_and_deleting() {
         4 * 4 * (3 * 4 + 3),
         "re-checks that reused the later run"
     );
+    // Every edit but the line breaks is inside one string: parsed by patching the last parse.
+    let patched = super::reparse::PATCHED.with(std::cell::Cell::get) - patched_before;
+    assert_eq!(patched, 4 * 4 * (3 * 4 + 1) + 4, "patched parses");
 }
 
 /// One ASCII character of a script string overtyped with another (the text keeps its length

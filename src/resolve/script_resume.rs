@@ -100,6 +100,9 @@ pub(crate) struct Resume<'p> {
     pub(crate) previous: Option<Previous<'p>>,
     /// The run made now.
     pub(crate) run: ScriptRun,
+    /// The policy's parse, when the caller made it from the previous one (the compile then
+    /// does not parse the text again).
+    pub(crate) parsed: Option<crate::syntax::policy::ParsedPolicy>,
 }
 
 /// [`crate::resolve::script::run_script`], resuming `previous` where its items are unchanged,

@@ -24,6 +24,7 @@ use crate::resolve::reference::Sigil;
 use crate::resolve::scope::{Provenance, VarValue, Variable};
 use crate::resolve::script::{LineOutcome, LineWord, ListStop, RefContext, RefUse, ScriptLine};
 use crate::source::{FileId, Span};
+use crate::syntax::policy::{Entry, Node, NodeKind, Number, ParsedPolicy, StrLit};
 use crate::syntax::word_text::WordText;
 
 /// A value holding byte spans.
@@ -266,6 +267,8 @@ spans_none!(
     RefContext,
     ProblemKind,
     HashMap<String, String>,
+    Number,
+    char,
 );
 
 impl<T: Spans> Spans for Option<T> {
@@ -567,5 +570,76 @@ mod tests {
             new_end: 13,
         };
         assert_eq!(same.span(span(11, 12)), Some(span(11, 12)));
+    }
+}
+
+spans_struct!(ParsedPolicy {
+    root,
+    trailing_commas,
+});
+spans_struct!(Entry {
+    key,
+    key_span,
+    key_quote,
+    value,
+});
+
+/// A node's string holds source offsets of its file (not spans): visited as empty spans
+/// there.
+impl Spans for Node {
+    fn spans(&self, f: &mut dyn FnMut(&Span)) {
+        let Node { kind, span } = self;
+        f(span);
+        match kind {
+            NodeKind::Object(entries) => entries.spans(f),
+            NodeKind::Array(items) => items.spans(f),
+            NodeKind::Str(lit) => lit_offsets(lit, span.file, f),
+            NodeKind::Number(_)
+            | NodeKind::Bool(_)
+            | NodeKind::Null
+            | NodeKind::BareRef(_)
+            | NodeKind::Error => {}
+        }
+    }
+    fn shift(&mut self, by: &mut Shifter) {
+        let Node { kind, span } = self;
+        let file = span.file;
+        span.shift(by);
+        match kind {
+            NodeKind::Object(entries) => entries.shift(by),
+            NodeKind::Array(items) => items.shift(by),
+            NodeKind::Str(lit) => {
+                let StrLit {
+                    value: _,
+                    quote: _,
+                    literals: _,
+                    ..
+                } = lit;
+                for offset in lit.source_offsets_mut() {
+                    let mut at = Span {
+                        file,
+                        start: *offset,
+                        end: *offset,
+                    };
+                    at.shift(by);
+                    *offset = at.start;
+                }
+            }
+            NodeKind::Number(_)
+            | NodeKind::Bool(_)
+            | NodeKind::Null
+            | NodeKind::BareRef(_)
+            | NodeKind::Error => {}
+        }
+    }
+}
+
+fn lit_offsets(lit: &StrLit, file: FileId, f: &mut dyn FnMut(&Span)) {
+    for start in lit.source_offsets() {
+        f(&Span {
+            file,
+            start,
+            end: start,
+        });
     }
 }

@@ -74,6 +74,17 @@ pub struct StrLit {
 }
 
 impl StrLit {
+    /// The source offsets where its runs start (moved with the policy's spans after an edit:
+    /// the language server's incremental re-check, `crate::resolve::spans`).
+    pub(crate) fn source_offsets_mut(&mut self) -> impl Iterator<Item = &mut u32> {
+        self.segments.iter_mut().map(|(_, s)| s)
+    }
+
+    /// The source offsets where its runs start.
+    pub(crate) fn source_offsets(&self) -> impl Iterator<Item = u32> + '_ {
+        self.segments.iter().map(|&(_, s)| s)
+    }
+
     /// The source span of `range` (byte offsets into [`StrLit::value`]).
     pub fn span_of(&self, file: FileId, range: std::ops::Range<usize>) -> Span {
         let map = |offset: usize| -> u32 {
