@@ -80,6 +80,7 @@ pub fn compile_script_files(
             script: Some(run),
         },
         options,
+        None,
     )
 }
 

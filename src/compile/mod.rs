@@ -18,6 +18,7 @@ use crate::resolve::policy;
 use crate::resolve::scope::{Profile, Scope};
 use crate::resolve::script::run_script;
 use crate::resolve::script_resume::{run_script_resuming, Resume};
+use crate::secrets::PolicyWords;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::env::parse_env;
 use crate::syntax::policy::{parse_policy, Node, NodeKind, ParsedPolicy};
@@ -201,10 +202,15 @@ pub(crate) fn compile_prepared(
             options,
             pod.as_ref(),
             &mut diags,
-            (build, resume),
+            (build, resume.as_deref_mut()),
         )
     });
-    finish(
+    // A language server keeps the policy's words for the secret list (and may bring them).
+    let words = resume.as_mut().and_then(|r| match r.words.take() {
+        Some(words) => Some(words),
+        None => root.as_ref().map(|p| PolicyWords::of(&p.root)),
+    });
+    let compilation = finish(
         sources,
         diags,
         Finished {
@@ -215,7 +221,12 @@ pub(crate) fn compile_prepared(
             script: None,
         },
         options,
-    )
+        words.as_ref(),
+    );
+    if let Some(r) = resume {
+        r.words = words;
+    }
+    compilation
 }
 
 /// The sources, findings so far and scope, before the main input is interpreted.
@@ -345,6 +356,7 @@ pub(crate) fn finish(
     mut diags: Diagnostics,
     done: Finished,
     options: &Options,
+    words: Option<&PolicyWords>,
 ) -> Compilation {
     if let Some(origin) = &options.levels.origin {
         let id = sources.add(SourceFile::new(origin.name.clone(), origin.text.clone()));
@@ -380,7 +392,7 @@ pub(crate) fn finish(
         script: done.script,
     };
     if !options.show_secrets {
-        crate::secrets::hide_secrets(&mut compilation);
+        crate::secrets::hide_secrets(&mut compilation, words);
     }
     compilation
 }

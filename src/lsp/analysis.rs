@@ -39,6 +39,8 @@ pub struct Analysis {
     /// The references, keys and script lines of the policy, collected on first use (a
     /// re-check on a keystroke publishes diagnostics without needing it).
     outline: std::sync::OnceLock<Outline>,
+    /// The policy's words for the secret list, for the next re-check to follow its edit.
+    pub(super) words: Option<crate::secrets::PolicyWords>,
 }
 
 /// A `!name` or `$NAME` written in the policy.
@@ -122,6 +124,7 @@ impl Analysis {
             outputs: Lazy::ready(None),
             script_run: Default::default(),
             outline: outline.into(),
+            words: None,
         })
     }
 
@@ -179,9 +182,10 @@ impl Analysis {
         // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
         let made_in = previous.as_ref().and_then(|p| p.script_run.1);
-        let parsed = match (&previous, &policy) {
-            (Some(p), Ok(input)) => p.patched_parse(&input.bytes),
-            _ => None,
+        let mut previous = previous;
+        let (parsed, words) = match (&mut previous, &policy) {
+            (Some(p), Ok(input)) => p.patched_parse(&input.bytes).unzip(),
+            _ => (None, None),
         };
         let mut resume = Resume {
             previous: match (previous, &policy) {
@@ -190,6 +194,7 @@ impl Analysis {
             },
             run: ScriptRun::default(),
             parsed,
+            words: words.flatten(),
         };
         let inputs = (&policy, env.as_slice());
         let compilation = stage.compile(inputs, &kubernetes, &setup.options, &mut resume, made_in);
@@ -199,6 +204,7 @@ impl Analysis {
             outputs: Lazy::default(),
             script_run: (resume.run, Some(stage.generation())),
             outline: std::sync::OnceLock::new(),
+            words: resume.words,
         }
     }
 
@@ -211,6 +217,7 @@ impl Analysis {
             outputs: Lazy::ready(None),
             script_run: Default::default(),
             outline: std::sync::OnceLock::new(),
+            words: None,
         }
     }
 

@@ -8,6 +8,7 @@ use crate::compile::editor_outputs;
 use crate::diagnostic::Diagnostics;
 use crate::resolve::script_resume::Previous;
 use crate::resolve::spans::Shift;
+use crate::secrets::PolicyWords;
 use crate::source::FileId;
 use crate::syntax::policy::{NodeKind, ParsedPolicy};
 
@@ -49,13 +50,23 @@ impl Analysis {
     }
 
     /// The parse of the policy's new `text`, made from this analysis's parse when the edit
-    /// lies inside one string literal (`super::reparse`).
-    pub(super) fn patched_parse(&self, text: &[u8]) -> Option<ParsedPolicy> {
+    /// lies inside one string literal (`super::reparse`), with the policy's words for the
+    /// secret list moved out of this analysis and brought up to date.
+    pub(super) fn patched_parse(
+        &mut self,
+        text: &[u8],
+    ) -> Option<(ParsedPolicy, Option<PolicyWords>)> {
         let old = self.compilation.sources.get(FileId(0)).text();
         let new = std::str::from_utf8(text).ok()?;
         let shift = Shift::between(FileId(0), old.as_bytes(), text)?;
         let syntax = self.compilation.syntax.as_ref()?;
-        super::reparse::patched(syntax, &self.compilation.diagnostics, old, new, shift)
+        let findings = &self.compilation.diagnostics;
+        let patched = super::reparse::patched(syntax, findings, old, new, shift)?;
+        let words = self.words.take().map(|mut words| {
+            words.replace(&patched.values.0, &patched.values.1);
+            words
+        });
+        Some((patched.tree, words))
     }
 
     /// This analysis's script run, for the next re-check to resume: the records, findings

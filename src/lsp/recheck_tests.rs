@@ -14,6 +14,7 @@ use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Url};
 
 use crate::compile::{compile, compile_deployment, Input, Options};
 use crate::kubernetes::Kubernetes;
+use crate::secrets::PolicyWords;
 use crate::source::FileId;
 
 use super::analysis::Analysis;
@@ -366,6 +367,14 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
                 "{at}"
             );
             assert_eq!(analysis.compilation.syntax, full.compilation.syntax, "{at}");
+            // The words kept for the secret list, followed through the edits, are the words
+            // of the text.
+            let words = full
+                .compilation
+                .syntax
+                .as_ref()
+                .map(|p| PolicyWords::of(&p.root));
+            assert_eq!(analysis.words, words, "{at}");
             let lines =
                 |o: &Option<crate::compile::CompiledPolicy>| o.as_ref().map(|o| o.lines.clone());
             assert_eq!(

@@ -23,6 +23,14 @@ thread_local! {
     pub(super) static PATCHED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
+/// A parse made from the previous one.
+pub(super) struct Patched {
+    /// The parse of the new text.
+    pub(super) tree: ParsedPolicy,
+    /// The edited literal's value before and after the edit.
+    pub(super) values: (String, String),
+}
+
 /// The parse of `new`, from the parse `old` of the text `old_text` and the change `shift`
 /// between them; `None` when the edit is not one this can follow.
 pub(super) fn patched(
@@ -31,7 +39,7 @@ pub(super) fn patched(
     old_text: &str,
     new: &str,
     shift: Shift,
-) -> Option<ParsedPolicy> {
+) -> Option<Patched> {
     let parse_finding = |d: &Diagnostic| {
         d.primary.span.file == FileId(0)
             && [&POLICY_SYNTAX, &NESTING_TOO_DEEP]
@@ -69,6 +77,11 @@ pub(super) fn patched(
     if !diags.is_empty() || !one_string || !alone.trailing_commas.is_empty() {
         return None;
     }
+    let value = |n: &Node| match &n.kind {
+        NodeKind::Str(l) => l.value.clone(),
+        _ => String::new(),
+    };
+    let values = (value(lit), value(&alone.root));
     let mut edited = alone.root;
     let to_place = Shift {
         file: FileId(0),
@@ -89,7 +102,7 @@ pub(super) fn patched(
     *literal_at_mut(&mut tree.root, &path)? = edited;
     #[cfg(test)]
     PATCHED.with(|n| n.set(n.get() + 1));
-    Some(tree)
+    Some(Patched { tree, values })
 }
 
 /// The child indices down to the single-quoted or double-quoted literal (one, not joined)

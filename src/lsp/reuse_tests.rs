@@ -121,6 +121,9 @@ pub(super) fn assert_same_as_full(
         "{at}"
     );
     assert_eq!(analysis.compilation.syntax, full.compilation.syntax, "{at}");
+    let words = full.compilation.syntax.as_ref();
+    let words = words.map(|p| crate::secrets::PolicyWords::of(&p.root));
+    assert_eq!(analysis.words, words, "{at}");
     let (mine, theirs) = (&analysis.compilation.output, &full.compilation.output);
     assert_eq!(
         mine.as_ref().map(|o| &o.lines),

@@ -103,6 +103,9 @@ pub(crate) struct Resume<'p> {
     /// The policy's parse, when the caller made it from the previous one (the compile then
     /// does not parse the text again).
     pub(crate) parsed: Option<crate::syntax::policy::ParsedPolicy>,
+    /// The policy's words for the secret list: given when the caller followed the edit, and
+    /// left by the compile for the next re-check.
+    pub(crate) words: Option<crate::secrets::PolicyWords>,
 }
 
 /// [`crate::resolve::script::run_script`], resuming `previous` where its items are unchanged,

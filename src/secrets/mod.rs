@@ -21,7 +21,7 @@
 //! `commands`, `--format al`) are left alone: they are what the node runs, and carry secrets in
 //! clear by design.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::compile::Compilation;
 use crate::resolve::cast::{py_float, py_int};
@@ -48,9 +48,55 @@ pub fn is_secret_name(name: &str) -> bool {
         .any(|w| upper.contains(w))
 }
 
+/// Every whitespace word of a policy's strings (keys, values, bare references) that holds a
+/// `!` or `$`, with how often it occurs: what the secret list reads of the policy. A language
+/// server keeps it and follows an edit of one string ([`PolicyWords::replace`]) instead of
+/// scanning every string again at each keystroke.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct PolicyWords(HashMap<String, usize>);
+
+impl PolicyWords {
+    /// The words of the policy `root`.
+    pub(crate) fn of(root: &Node) -> PolicyWords {
+        let mut strings = Vec::new();
+        strings_of(root, &mut strings);
+        let mut words = PolicyWords::default();
+        for text in strings {
+            words.add(text);
+        }
+        words
+    }
+
+    fn add(&mut self, text: &str) {
+        for word in words_with_sigils(text) {
+            match self.0.get_mut(word) {
+                Some(n) => *n += 1,
+                None => {
+                    self.0.insert(word.to_string(), 1);
+                }
+            }
+        }
+    }
+
+    /// The words after one string of the policy changed from `old` to `new`.
+    pub(crate) fn replace(&mut self, old: &str, new: &str) {
+        for word in words_with_sigils(old) {
+            if let Some(n) = self.0.get_mut(word) {
+                *n -= 1;
+                if *n == 0 {
+                    self.0.remove(word);
+                }
+            }
+        }
+        self.add(new);
+    }
+}
+
 /// Hides every secret value in the diagnostics and env file text of `compilation`.
-pub fn hide_secrets(compilation: &mut Compilation) {
-    let mut values = secret_value_list(compilation);
+/// The policy's words are read from `words` when given (they must be [`PolicyWords::of`] the
+/// compilation's syntax tree), else from the tree.
+pub(crate) fn hide_secrets(compilation: &mut Compilation, words: Option<&PolicyWords>) {
+    let mut values = secret_value_list(compilation, words);
     // The raw text of every secret key's line, and the written value of every secret env
     // definition (a multi-line value spans lines).
     let mut regions = env_lines::secret_lines(&compilation.sources);
@@ -128,7 +174,7 @@ pub fn hide_secrets(compilation: &mut Compilation) {
 /// compilation whose secrets were already hidden. Used by the language server's hovers.
 #[cfg_attr(not(feature = "lsp"), allow(dead_code))]
 pub fn secret_values(compilation: &Compilation) -> Matcher {
-    Matcher::new(secret_value_list(compilation))
+    Matcher::new(secret_value_list(compilation, None))
 }
 
 /// The indices of the regions a finding with these labels is about (same file, on the secret's
@@ -157,7 +203,7 @@ fn touching<'a>(
 
 /// Every secret value and its forms: secret env values (and the variables mapped from them),
 /// values built from them, and what policy words reading them resolve to.
-fn secret_value_list(compilation: &Compilation) -> Vec<String> {
+fn secret_value_list(compilation: &Compilation, words: Option<&PolicyWords>) -> Vec<String> {
     let scope = &compilation.scope;
     let env = scope.env_layers();
     let mut values = Vec::new();
@@ -198,30 +244,35 @@ fn secret_value_list(compilation: &Compilation) -> Vec<String> {
         }
     }
     // What the policy's words that read a secret resolve to: casts, slices, paths.
-    if let Some(tree) = &compilation.syntax {
-        let mut words = Vec::new();
-        strings_of(&tree.root, &mut words);
-        // The same few words recur in every line of a long script list: each is looked at
-        // once (a repeat would only add the same forms again, which the matcher drops).
-        let mut seen: HashSet<&str> = HashSet::new();
-        for text in words {
-            // Only a word with a reference can read a secret; only such a word is resolved.
-            for word in words_with_sigils(text) {
-                if !seen.insert(word) {
-                    continue;
-                }
-                let reads_secret = references_in(word).iter().any(|r| match r.sigil {
-                    Sigil::Param => secret_params.contains(r.name.as_str()),
-                    Sigil::Env => secret_env.contains(r.name.as_str()),
-                });
-                if !reads_secret {
-                    continue;
-                }
-                if let Resolved::Known(v) = resolve_word(word, scope) {
-                    add_forms(&v.to_python_str(), &mut values);
+    // Only a word with a reference can read a secret; only such a word is resolved. The same
+    // few words recur in every line of a long script list: each is looked at once (a repeat
+    // would only add the same forms again, which the matcher drops).
+    let mut resolve = |word: &str| {
+        let reads_secret = references_in(word).iter().any(|r| match r.sigil {
+            Sigil::Param => secret_params.contains(r.name.as_str()),
+            Sigil::Env => secret_env.contains(r.name.as_str()),
+        });
+        if reads_secret {
+            if let Resolved::Known(v) = resolve_word(word, scope) {
+                add_forms(&v.to_python_str(), &mut values);
+            }
+        }
+    };
+    match (words, &compilation.syntax) {
+        (Some(words), Some(_)) => words.0.keys().for_each(|w| resolve(w)),
+        (None, Some(tree)) => {
+            let mut strings = Vec::new();
+            strings_of(&tree.root, &mut strings);
+            let mut seen: HashSet<&str> = HashSet::new();
+            for text in strings {
+                for word in words_with_sigils(text) {
+                    if seen.insert(word) {
+                        resolve(word);
+                    }
                 }
             }
         }
+        (_, None) => {}
     }
     values
 }
