@@ -342,8 +342,8 @@ pub fn lookup<'a>(
     // names of one length, the later catalog entry first (the whole catalog's
     // `max_by_key` picked the last of equals): the first match is the answer.
     type Entries = Vec<(&'static CommandSpec, Box<[&'static str]>)>;
-    static BY_FIRST_WORD: std::sync::OnceLock<std::collections::HashMap<&'static str, Entries>> =
-        std::sync::OnceLock::new();
+    type Index = std::collections::HashMap<&'static str, Entries, foldhash::fast::FixedState>;
+    static BY_FIRST_WORD: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     let index = BY_FIRST_WORD.get_or_init(|| {
         let mut index: std::collections::HashMap<_, Vec<(usize, _, Box<[&str]>)>> =
             std::collections::HashMap::new();
@@ -360,7 +360,7 @@ pub fn lookup<'a>(
                 let entries = entries.into_iter().map(|(_, s, w)| (s, w)).collect();
                 (first, entries)
             })
-            .collect()
+            .collect::<Index>()
     });
     let first = words.clone().into_iter().next()?;
     index.get(first)?.iter().find_map(|(spec, name)| {
