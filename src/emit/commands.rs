@@ -132,7 +132,7 @@ pub fn command_list(
     for line in lines {
         let command = match &line.outcome {
             LineOutcome::Skipped | LineOutcome::FoldedAway => continue,
-            LineOutcome::Runs(text) => text.clone(),
+            LineOutcome::Runs(text) => text.clone().unwrap_or_else(|| line.text.clone()),
             LineOutcome::DecidedAtBoot(_) => line.boot_text.clone().unwrap_or(line.text.clone()),
             LineOutcome::Invalid | LineOutcome::ConditionFails(_) | LineOutcome::Fails(_) => {
                 line.text.clone()

@@ -54,8 +54,9 @@ pub struct RefUse {
 pub enum LineOutcome {
     /// Empty or a `#` comment: nothing runs.
     Skipped,
-    /// Runs this command.
-    Runs(String),
+    /// Runs this command; `None` when that is the line as written ([`ScriptLine::text`]:
+    /// most lines, which would otherwise hold their text twice).
+    Runs(Option<String>),
     /// An `if` decided false now: nothing runs.
     FoldedAway,
     /// An `if` that only the node can decide: the line runs as written.
@@ -114,6 +115,15 @@ pub struct ListStop {
 }
 
 impl ScriptLine {
+    /// The command the line runs now, with known references filled in (`None` unless it
+    /// runs: see [`LineOutcome`]).
+    pub fn runs(&self) -> Option<&str> {
+        match &self.outcome {
+            LineOutcome::Runs(text) => Some(text.as_deref().unwrap_or(&self.text)),
+            _ => None,
+        }
+    }
+
     /// The words between `if` and `then` (or the end), when the line is an `if`.
     pub fn condition_words(&self) -> Option<&[LineWord]> {
         if self.words.first()?.text != "if" {
@@ -294,8 +304,8 @@ fn record_line(
                 LineOutcome::Fails(message)
             }
             // A data assignment runs as written; `x = command` runs its (substituted) command.
-            Some(_) => LineOutcome::Runs(text.to_string()),
-            None => LineOutcome::Runs(substitute(text, &words, scope)),
+            Some(_) => LineOutcome::Runs(None),
+            None => LineOutcome::Runs(Some(substitute(text, &words, scope)).filter(|t| t != text)),
         }
     };
     // What the line does.
@@ -448,7 +458,7 @@ fn describe_if(
         .map(|first| &text[first.range.start..words[words.len() - 1].range.end]);
     Ok(match truth {
         Truth::True => match then_text {
-            Some(t) => LineOutcome::Runs(command_text(t, &rebased, scope)),
+            Some(t) => LineOutcome::Runs(Some(command_text(t, &rebased, scope))),
             None => LineOutcome::FoldedAway,
         },
         Truth::False => LineOutcome::FoldedAway,
