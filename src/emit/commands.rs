@@ -59,11 +59,7 @@ pub fn stop_at(line: &ScriptLine, target: Target, vars: &dyn Variables) -> Optio
         LineOutcome::Runs(_) => {}
         _ => return None,
     }
-    let words: Vec<&str> = line
-        .command_words()
-        .iter()
-        .map(|w| w.text.as_str())
-        .collect();
+    let words: Vec<&str> = line.command_words().map(|w| w.text).collect();
     match words.as_slice() {
         // `!x` alone prints the value; `a + b + …` prints the joined text (§4.1 process_cmd).
         [one] if one.chars().count() > 1 && (one.starts_with('!') || one.starts_with('$')) => {

@@ -83,8 +83,11 @@ pub struct ScriptLine {
     pub outcome: LineOutcome,
     /// Every reference in it.
     pub refs: Vec<RefUse>,
-    /// Its words as the node's tokenizer splits them, with their place in the policy.
-    pub words: Vec<LineWord>,
+    /// Its words as the node's tokenizer splits them, with their place in the policy (read
+    /// them with [`ScriptLine::words`]: their text is kept as a range of [`Self::text`]).
+    pub(crate) words: Box<[LineWord]>,
+    /// The texts of the few words that are no range of [`Self::text`] (tabs in a group).
+    pub(crate) odd_words: Box<[WordText]>,
     /// The command it runs (the `then` part of an `if`, even when folded away), matched
     /// against the command catalog.
     pub command: Option<CommandUse>,
@@ -124,37 +127,93 @@ impl ScriptLine {
         }
     }
 
+    /// Its words as the node's tokenizer splits them, with their place in the policy.
+    pub fn words(&self) -> impl ExactSizeIterator<Item = WordRef<'_>> + Clone + '_ {
+        self.words.iter().map(|w| self.word(w))
+    }
+
+    /// The text and span of one of this line's words.
+    fn word(&self, w: &LineWord) -> WordRef<'_> {
+        let text = if w.from == u32::MAX {
+            self.odd_words.get(w.to as usize).map_or("", |t| t.as_str())
+        } else {
+            self.text.get(w.from as usize..w.to as usize).unwrap_or("")
+        };
+        WordRef { text, span: w.span }
+    }
+
     /// The words between `if` and `then` (or the end), when the line is an `if`.
-    pub fn condition_words(&self) -> Option<&[LineWord]> {
-        if self.words.first()?.text != "if" {
+    pub fn condition_words(&self) -> Option<impl Iterator<Item = WordRef<'_>> + Clone + '_> {
+        let mut words = self.words();
+        if words.next()?.text != "if" {
             return None;
         }
-        let end = self
-            .words
-            .iter()
-            .position(|w| w.text == "then")
-            .unwrap_or(self.words.len());
-        Some(&self.words[1..end])
+        Some(words.take_while(|w| w.text != "then"))
     }
 
     /// The words of the command the line runs: after `then` for an `if`, else all of them.
-    pub fn command_words(&self) -> &[LineWord] {
+    pub fn command_words(&self) -> impl ExactSizeIterator<Item = WordRef<'_>> + Clone + '_ {
         let start = self
-            .words
-            .iter()
+            .words()
             .position(|w| w.text == "then")
             .map_or(0, |i| i + 1);
-        &self.words[start.min(self.words.len())..]
+        self.words().skip(start)
     }
 }
 
+/// Where one word of a script line is written, and where its text is: bytes `from..to` of
+/// [`ScriptLine::text`], or (`from == u32::MAX`) entry `to` of the line's odd words. 20
+/// bytes instead of a text and a span (40): a policy's lines hold about ten words each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LineWord {
+    /// Where it is written in the policy.
+    pub(crate) span: Span,
+    from: u32,
+    to: u32,
+}
+
 /// One word of a script line.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LineWord {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WordRef<'a> {
     /// The word as the node sees it.
-    pub text: WordText,
+    pub text: &'a str,
     /// Where it is written in the policy.
     pub span: Span,
+}
+
+/// The words of a line, kept as ranges of its `text` where they are one.
+fn keep_words(
+    text: &str,
+    words: impl ExactSizeIterator<Item = (Word, Span)>,
+) -> (Box<[LineWord]>, Box<[WordText]>) {
+    let mut odd = Vec::new();
+    let mut kept = Vec::with_capacity(words.len());
+    for (w, span) in words {
+        let r = w.range;
+        // The tokenizer's text is the written range, or its inside for a `"…"` word.
+        let (from, to) = if w.text.len() + 2 == r.len() {
+            (r.start + 1, r.end - 1)
+        } else {
+            (r.start, r.end)
+        };
+        let word =
+            if text.as_bytes().get(from..to) == Some(w.text.as_bytes()) && to < u32::MAX as usize {
+                LineWord {
+                    span,
+                    from: from as u32,
+                    to: to as u32,
+                }
+            } else {
+                odd.push(w.text);
+                LineWord {
+                    span,
+                    from: u32::MAX,
+                    to: (odd.len() - 1) as u32,
+                }
+            };
+        kept.push(word);
+    }
+    (kept.into_boxed_slice(), odd.into_boxed_slice())
 }
 
 /// A line the node cannot tokenize or whose `if` does not parse, as a diagnostic.
@@ -248,7 +307,8 @@ fn record_line(
         text: text.to_string(),
         outcome: LineOutcome::Skipped,
         refs: Vec::new(),
-        words: Vec::new(),
+        words: Box::default(),
+        odd_words: Box::default(),
         command: None,
         ampersand: None,
         processed: Vec::new(),
@@ -292,7 +352,7 @@ fn record_line(
             Ok(outcome) => outcome,
             Err(e) => {
                 eng.report(syntax_error(e, &map));
-                line.words = line_words(words, &map);
+                (line.words, line.odd_words) = line_words(text, words, &map);
                 return line; // the node fails the line before running anything
             }
         }
@@ -310,7 +370,7 @@ fn record_line(
     };
     // What the line does.
     let Some(mut st) = state.take() else {
-        line.words = line_words(words, &map);
+        (line.words, line.odd_words) = line_words(text, words, &map);
         return line;
     };
     st.emitted.clear();
@@ -320,15 +380,7 @@ fn record_line(
     let branches = group(exec(eng, &cmd, st));
     // The words move into the record, with the spans the command computed.
     if let Ok(words) = cmd.words {
-        // A new vector of exactly the words (collecting in place would keep the tokenizer's
-        // larger allocation for as long as the record lives).
-        line.words = Vec::with_capacity(words.len());
-        line.words.extend(
-            words
-                .into_iter()
-                .zip(cmd.spans)
-                .map(|(w, span)| LineWord { text: w.text, span }),
-        );
+        (line.words, line.odd_words) = keep_words(text, words.into_iter().zip(cmd.spans));
     }
     // The policy's own rules report most failures; what they miss is reported after them.
     line.failure = eng.cause.take().map(Box::new);
@@ -375,13 +427,14 @@ fn record_line(
 }
 
 /// The record's words: each word's text moved, with its place in the policy.
-fn line_words(words: Vec<Word>, map: &LineMap) -> Vec<LineWord> {
-    let mut out = Vec::with_capacity(words.len());
-    out.extend(words.into_iter().map(|w| LineWord {
-        span: map.span(w.range),
-        text: w.text,
-    }));
-    out
+fn line_words(text: &str, words: Vec<Word>, map: &LineMap) -> (Box<[LineWord]>, Box<[WordText]>) {
+    keep_words(
+        text,
+        words.into_iter().map(|w| {
+            let span = map.span(w.range.clone());
+            (w, span)
+        }),
+    )
 }
 
 /// The command a line runs, with known references replaced (assignments as written).
