@@ -209,7 +209,7 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json], scope: &Sc
                 r["command"]
             ));
         };
-        if r["command"].as_str() != Some(l.text.as_str()) {
+        if r["command"].as_str() != Some(&*l.text) {
             return Err(format!(
                 "line {i}: the node runs `{}`, elpc reads `{}`",
                 r["command"], l.text

@@ -128,10 +128,12 @@ pub fn command_list(
     for line in lines {
         let command = match &line.outcome {
             LineOutcome::Skipped | LineOutcome::FoldedAway => continue,
-            LineOutcome::Runs(text) => text.clone().unwrap_or_else(|| line.text.clone()),
-            LineOutcome::DecidedAtBoot(_) => line.boot_text.clone().unwrap_or(line.text.clone()),
+            LineOutcome::Runs(text) => text.clone().unwrap_or_else(|| line.text.to_string()),
+            LineOutcome::DecidedAtBoot(_) => {
+                line.boot_text.as_ref().unwrap_or(&line.text).to_string()
+            }
             LineOutcome::Invalid | LineOutcome::ConditionFails(_) | LineOutcome::Fails(_) => {
-                line.text.clone()
+                line.text.to_string()
             }
         };
         let (catalog, args) = catalog_and_args(line.command.as_ref());

@@ -78,11 +78,11 @@ pub struct ScriptLine {
     /// The string literal's span.
     pub span: Span,
     /// The line as the node reads it (stripped).
-    pub text: String,
+    pub text: Box<str>,
     /// What happens to it.
     pub outcome: LineOutcome,
     /// Every reference in it.
-    pub refs: Vec<RefUse>,
+    pub refs: Box<[RefUse]>,
     /// Its words as the node's tokenizer splits them, with their place in the policy (read
     /// them with [`ScriptLine::words`]: their text is kept as a range of [`Self::text`]).
     pub(crate) words: Box<[LineWord]>,
@@ -94,7 +94,7 @@ pub struct ScriptLine {
     /// A `&` that ends the command early (the rest is queued as another command, §2.7).
     pub ampersand: Option<Span>,
     /// The commands a `process`ed script runs (elpc read and interpreted it), in order.
-    pub processed: Vec<Emitted>,
+    pub processed: Box<[Emitted]>,
     /// The list stops at this line on some or all boot paths.
     pub stops: Option<ListStop>,
     /// An earlier line stopped the list on every boot path: this one never runs.
@@ -105,7 +105,7 @@ pub struct ScriptLine {
     /// For an `if` only the node decides: the line with the references of its `then` command
     /// resolved as that command would resolve them (what the command list shows, so that its
     /// text and its arguments come from one resolution).
-    pub boot_text: Option<String>,
+    pub boot_text: Option<Box<str>>,
 }
 
 /// Why the list stops at a line.
@@ -275,11 +275,26 @@ pub(super) fn run_line(
     last_scope: &mut Scope,
     eng: &mut Engine,
 ) -> ScriptLine {
-    let mut line = record_line(index, span, lit, state, last_scope, eng);
-    line.refs.shrink_to_fit(); // kept as long as the compilation: no spare slots
+    let (mut refs, mut boot_text) = (Vec::new(), None);
+    let mut line = record_line(
+        index,
+        span,
+        lit,
+        state,
+        last_scope,
+        eng,
+        &mut refs,
+        &mut boot_text,
+    );
+    // Kept as long as the compilation: exact slices, no spare slots.
+    line.refs = refs.into_boxed_slice();
+    line.boot_text = boot_text.map(String::into_boxed_str);
     line
 }
 
+/// The record without its references and boot-time text, which are collected into `refs`
+/// and `boot_text` (stored as exact slices by [`run_line`]).
+#[allow(clippy::too_many_arguments)]
 fn record_line(
     index: usize,
     span: Span,
@@ -287,6 +302,8 @@ fn record_line(
     state: &mut Option<State>,
     last_scope: &mut Scope,
     eng: &mut Engine,
+    refs: &mut Vec<RefUse>,
+    boot_text: &mut Option<String>,
 ) -> ScriptLine {
     let raw = lit.value.as_str();
     let trimmed_start = raw.len() - raw.trim_start().len();
@@ -304,14 +321,14 @@ fn record_line(
     let mut line = ScriptLine {
         index,
         span,
-        text: text.to_string(),
+        text: text.into(),
         outcome: LineOutcome::Skipped,
-        refs: Vec::new(),
+        refs: Box::default(),
         words: Box::default(),
         odd_words: Box::default(),
         command: None,
         ampersand: None,
-        processed: Vec::new(),
+        processed: Box::default(),
         stops: None,
         unreachable: state.is_none(),
         failure: None,
@@ -347,7 +364,7 @@ fn record_line(
             &words,
             &map,
             scope,
-            (&mut line.refs, &mut line.command, &mut line.boot_text),
+            (refs, &mut line.command, boot_text),
         ) {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -357,7 +374,7 @@ fn record_line(
             }
         }
     } else {
-        record_refs(&words, &map, scope, &mut line.refs, |_| RefContext::Value);
+        record_refs(&words, &map, scope, refs, |_| RefContext::Value);
         line.command = parse_command(&words, scope, &|r| map.span(r), Guard::Always);
         match crate::resolve::assignment::effect(&words, scope) {
             Some(crate::resolve::assignment::Effect::Fails { message, .. }) => {
