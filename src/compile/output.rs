@@ -6,7 +6,7 @@ use crate::emit::json::{default_json, map_node};
 use crate::resolve::policy::{self, KeyValue};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::scope::Scope;
-use crate::resolve::script::{LineOutcome, ScriptLine};
+use crate::resolve::script::ScriptLine;
 use crate::resolve::value::Resolved;
 use crate::source::Span;
 use crate::syntax::policy::{Node, NodeKind};
@@ -50,8 +50,7 @@ pub(super) fn resolved_json(
 ) -> Json {
     // Looked up once per script string: a scan per string would be quadratic in the lines; a
     // sorted list (the lines come in order) is searched without hashing every span twice.
-    let mut outcomes: Vec<(Span, &LineOutcome)> =
-        lines.iter().map(|l| (l.span, &l.outcome)).collect();
+    let mut outcomes: Vec<(Span, &ScriptLine)> = lines.iter().map(|l| (l.span, l)).collect();
     outcomes.sort_by_key(|(span, _)| *span); // (each list item has its own span)
     map_node(object, &mut |path, node| {
         if let [_, key] = path {
@@ -68,9 +67,9 @@ pub(super) fn resolved_json(
                     .binary_search_by_key(&node.span, |(span, _)| *span)
                     .ok()
                     .map(|i| outcomes[i].1);
-                return match found {
-                    Some(LineOutcome::Runs(text)) => Json::String(text.clone()),
-                    _ => Json::String(lit.value.clone()),
+                return match found.and_then(ScriptLine::runs) {
+                    Some(text) => Json::String(text.to_string()),
+                    None => Json::String(lit.value.clone()),
                 };
             }
         }

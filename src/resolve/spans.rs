@@ -16,13 +16,13 @@ use serde_json::Value as Json;
 
 use crate::diagnostic::{Diagnostic, Label, Rule, Severity, Suggestion};
 use crate::edgelake::commands::CommandSpec;
-use crate::resolve::command::{Arg, CommandUse, Guard, Problem, ProblemKind, ProcessPath};
+use crate::resolve::command::{Arg, CommandUse, Guard, Problem, ProblemKind, ProcessPath, Typed};
 use crate::resolve::engine::report::Cause;
 use crate::resolve::engine::{Emitted, Link, RunInfo, State, Tri};
 use crate::resolve::env_layers::EnvOrigin;
 use crate::resolve::reference::Sigil;
 use crate::resolve::scope::{Provenance, VarValue, Variable};
-use crate::resolve::script::{LineOutcome, LineWord, ListStop, RefContext, RefUse, ScriptLine};
+use crate::resolve::script::{LineOutcome, ListStop, RefContext, RefUse, ScriptLine};
 use crate::source::{FileId, Span};
 use crate::syntax::policy::{Entry, Node, NodeKind, Number, ParsedPolicy, StrLit};
 use crate::syntax::word_text::WordText;
@@ -269,6 +269,8 @@ spans_none!(
     HashMap<String, String>,
     Number,
     char,
+    str,
+    serde_json::Number,
 );
 
 impl<T: Spans> Spans for Option<T> {
@@ -337,7 +339,7 @@ impl<T: Spans + Clone> Spans for Arc<T> {
     }
 }
 
-impl<T: Spans> Spans for IndexMap<String, T> {
+impl<T: Spans, S> Spans for IndexMap<String, T, S> {
     fn spans(&self, f: &mut dyn FnMut(&Span)) {
         self.values().for_each(|t| t.spans(f))
     }
@@ -371,6 +373,7 @@ spans_struct!(ScriptLine {
     outcome,
     refs,
     words,
+    odd_words,
     command,
     ampersand,
     processed,
@@ -396,7 +399,6 @@ spans_struct!(RefUse {
     defined,
     after_process,
 });
-spans_struct!(LineWord { text, span });
 spans_struct!(ListStop { code, definite });
 spans_struct!(CommandUse {
     spec,
@@ -428,6 +430,13 @@ spans_struct!(Problem {
     message,
     help,
     related,
+});
+spans_enum!(Typed {
+    Resolved,
+    Written,
+    Bool(b),
+    Number(n),
+    Other(json),
 });
 spans_enum!(Guard {
     Always,
