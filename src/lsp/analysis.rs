@@ -182,19 +182,15 @@ impl Analysis {
         // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
         let made_in = previous.as_ref().and_then(|p| p.script_run.1);
-        let mut previous = previous;
-        let (parsed, words) = match (&mut previous, &policy) {
-            (Some(p), Ok(input)) => p.patched_parse(&input.bytes).unzip(),
-            _ => (None, None),
+        let kept = match (previous, &policy) {
+            (Some(p), Ok(input)) => p.take_for_recheck(&input.bytes),
+            _ => Default::default(),
         };
         let mut resume = Resume {
-            previous: match (previous, &policy) {
-                (Some(p), Ok(input)) => p.script_previous(&input.bytes),
-                _ => None,
-            },
+            previous: kept.previous,
             run: ScriptRun::default(),
-            parsed,
-            words: words.flatten(),
+            parsed: kept.parsed,
+            words: kept.words,
         };
         let inputs = (&policy, env.as_slice());
         let compilation = stage.compile(inputs, &kubernetes, &setup.options, &mut resume, made_in);

@@ -23,23 +23,26 @@ thread_local! {
     pub(super) static PATCHED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// A parse made from the previous one.
-pub(super) struct Patched {
-    /// The parse of the new text.
-    pub(super) tree: ParsedPolicy,
-    /// The edited literal's value before and after the edit.
+/// An edit of one literal, ready to apply to the previous parse.
+pub(super) struct Edit {
+    /// The child indices down to the literal.
+    pub(super) path: Vec<usize>,
+    /// The literal parsed alone, at its new place.
+    literal: Node,
+    /// The literal's value before and after the edit.
     pub(super) values: (String, String),
+    shift: Shift,
 }
 
-/// The parse of `new`, from the parse `old` of the text `old_text` and the change `shift`
-/// between them; `None` when the edit is not one this can follow.
-pub(super) fn patched(
+/// The edit from the parse `old` of the text `old_text` to the text `new` (`shift` between
+/// them), when it lies inside one string literal; `None` when this cannot follow it.
+pub(super) fn edit(
     old: &ParsedPolicy,
     findings: &[Diagnostic],
     old_text: &str,
     new: &str,
     shift: Shift,
-) -> Option<Patched> {
+) -> Option<Edit> {
     let parse_finding = |d: &Diagnostic| {
         d.primary.span.file == FileId(0)
             && [&POLICY_SYNTAX, &NESTING_TOO_DEEP]
@@ -82,27 +85,42 @@ pub(super) fn patched(
         _ => String::new(),
     };
     let values = (value(lit), value(&alone.root));
-    let mut edited = alone.root;
+    let mut literal = alone.root;
     let to_place = Shift {
         file: FileId(0),
         from: 0,
         old_end: 0,
         new_end: lit.span.start,
     };
-    if !Shifter::apply(to_place, &mut edited) || edited.span.end as usize != end {
+    if !Shifter::apply(to_place, &mut literal) || literal.span.end as usize != end {
         return None;
     }
-    // Everything else moved; the edited literal put in after (it is in new places already).
-    let mut tree = old.clone();
-    let slot = literal_at_mut(&mut tree.root, &path)?;
+    Some(Edit {
+        path,
+        literal,
+        values,
+        shift,
+    })
+}
+
+/// Makes `tree` (the previous parse) the parse of the new text: every span moved, the edited
+/// literal put in after (it is in new places already). False when a span could not be moved
+/// (the tree is then neither parse).
+pub(super) fn apply(tree: &mut ParsedPolicy, edit: Edit) -> bool {
+    let Some(slot) = literal_at_mut(&mut tree.root, &edit.path) else {
+        return false;
+    };
     slot.kind = NodeKind::Null;
-    if !Shifter::apply(shift, &mut tree) {
-        return None;
+    if !Shifter::apply(edit.shift, tree) {
+        return false;
     }
-    *literal_at_mut(&mut tree.root, &path)? = edited;
+    let Some(slot) = literal_at_mut(&mut tree.root, &edit.path) else {
+        return false;
+    };
+    *slot = edit.literal;
     #[cfg(test)]
     PATCHED.with(|n| n.set(n.get() + 1));
-    Some(Patched { tree, values })
+    true
 }
 
 /// The child indices down to the single-quoted or double-quoted literal (one, not joined)
@@ -127,7 +145,7 @@ fn literal_path(root: &Node, from: usize, to: usize) -> Option<Vec<usize>> {
     }
 }
 
-fn literal_at<'a>(root: &'a Node, path: &[usize]) -> Option<&'a Node> {
+pub(super) fn literal_at<'a>(root: &'a Node, path: &[usize]) -> Option<&'a Node> {
     path.iter().try_fold(root, |node, &i| match &node.kind {
         NodeKind::Object(entries) => entries.get(i).map(|e| &e.value),
         NodeKind::Array(items) => items.get(i),

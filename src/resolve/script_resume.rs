@@ -77,7 +77,7 @@ pub(crate) struct ScriptRun {
 /// left where it was, to be freed with the previous analysis after publishing.
 pub(crate) struct Previous<'p> {
     /// The script list's items it ran.
-    pub(crate) items: &'p [Node],
+    pub(crate) items: Items<'p>,
     /// The records it made.
     pub(crate) lines: &'p mut Vec<ScriptLine>,
     /// Its checkpoints and findings.
@@ -85,6 +85,36 @@ pub(crate) struct Previous<'p> {
     /// Where the policy text it ran differs from the text run now: its later records may be
     /// reused with their spans moved by it. `None`: not known (nothing later is reused).
     pub(crate) shift: Option<Shift>,
+}
+
+/// The items a previous run ran, as a new run compares its own with them.
+pub(crate) enum Items<'p> {
+    /// The previous items themselves.
+    Old(&'p [Node]),
+    /// The previous parse was made the new one by an edit inside item `edited` alone (the
+    /// language server's patched parse): the `len` new items are the previous ones but for
+    /// that one, those after it moved by the edit.
+    Patched {
+        /// The number of items.
+        len: usize,
+        /// The item edited.
+        edited: usize,
+    },
+}
+
+impl Items<'_> {
+    /// How many leading `items` equal the previous ones.
+    fn same_head(&self, items: &[Node]) -> usize {
+        match self {
+            Items::Old(before) => items
+                .iter()
+                .zip(before.iter())
+                .take_while(|(a, b)| a == b)
+                .count(),
+            Items::Patched { len, edited } if *len == items.len() => *edited,
+            Items::Patched { .. } => 0,
+        }
+    }
 }
 
 /// The first `n` items of `v`, moved out; `v` keeps the rest.
@@ -131,11 +161,7 @@ pub(crate) fn run_script_resuming(
     let mut first = 0;
     let mut later = None;
     if let Some(p) = previous {
-        let same = items
-            .iter()
-            .zip(p.items)
-            .take_while(|(a, b)| a == b)
-            .count();
+        let same = p.items.same_head(items);
         let at = p.run.checkpoints.iter().rposition(|c| c.item <= same);
         let mut taken = (0, 0);
         if let Some((at, c)) = at.map(|at| (at, &p.run.checkpoints[at])) {

@@ -15,7 +15,7 @@
 //! never taken as the same. Anything else (an assignment that changes a value, a file read,
 //! a change in the number of items) runs the rest.
 
-use super::{Checkpoint, Previous, ScriptRun};
+use super::{Checkpoint, Items, Previous, ScriptRun};
 use crate::diagnostic::Diagnostic;
 use crate::resolve::engine::{Engine, State};
 use crate::resolve::scope::Scope;
@@ -66,16 +66,19 @@ impl<'p> Later<'p> {
             shift,
         } = previous;
         let shift = shift?;
-        if items.len() != before.len() {
-            return None;
-        }
-        let equal_tail = items
-            .iter()
-            .rev()
-            .zip(before.iter().rev())
-            .take_while(|(a, b)| same_moved(a, b, shift))
-            .count();
-        let from = items.len() - equal_tail;
+        let from = match before {
+            Items::Old(before) if items.len() == before.len() => {
+                let equal_tail = items
+                    .iter()
+                    .rev()
+                    .zip(before.iter().rev())
+                    .take_while(|(a, b)| same_moved(a, b, shift))
+                    .count();
+                items.len() - equal_tail
+            }
+            Items::Patched { len, edited } if len == items.len() => edited + 1,
+            _ => return None,
+        };
         let ScriptRun {
             checkpoints,
             reports,
