@@ -8,24 +8,14 @@
 //! them does not compile until it is listed here; leaf types that hold no span say so in
 //! one list ([`spans_none!`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
-use serde_json::Value as Json;
 
-use crate::diagnostic::{Diagnostic, Label, Rule, Severity, Suggestion};
-use crate::edgelake::commands::CommandSpec;
-use crate::resolve::command::{Arg, CommandUse, Guard, Problem, ProblemKind, ProcessPath, Typed};
-use crate::resolve::engine::report::Cause;
-use crate::resolve::engine::{Emitted, Link, RunInfo, State, Tri};
-use crate::resolve::env_layers::EnvOrigin;
-use crate::resolve::reference::Sigil;
-use crate::resolve::scope::{Provenance, VarValue, Variable};
-use crate::resolve::script::{LineOutcome, ListStop, RefContext, RefUse, ScriptLine};
 use crate::source::{FileId, Span};
-use crate::syntax::policy::{Entry, Node, NodeKind, Number, ParsedPolicy, StrLit};
-use crate::syntax::word_text::WordText;
+
+mod records;
 
 /// A value holding byte spans.
 pub(crate) trait Spans {
@@ -206,6 +196,7 @@ macro_rules! spans_none {
         }
     )*};
 }
+pub(crate) use spans_none;
 
 /// `impl Spans` for a struct, naming every field (a field not named does not compile).
 macro_rules! spans_struct {
@@ -248,30 +239,7 @@ macro_rules! spans_enum {
         }
     };
 }
-
-spans_none!(
-    String,
-    bool,
-    usize,
-    i32,
-    FileId,
-    WordText,
-    Json,
-    &'static str,
-    &'static [&'static str],
-    &'static Rule,
-    &'static CommandSpec,
-    Severity,
-    Tri,
-    Sigil,
-    RefContext,
-    ProblemKind,
-    HashMap<String, String>,
-    Number,
-    char,
-    str,
-    serde_json::Number,
-);
+pub(crate) use spans_enum;
 
 impl<T: Spans> Spans for Option<T> {
     fn spans(&self, f: &mut dyn FnMut(&Span)) {
@@ -366,141 +334,6 @@ impl Spans for HashSet<(&'static str, Span)> {
     }
 }
 
-spans_struct!(ScriptLine {
-    index,
-    span,
-    text,
-    outcome,
-    refs,
-    words,
-    odd_words,
-    command,
-    ampersand,
-    processed,
-    stops,
-    unreachable,
-    failure,
-    boot_text,
-});
-spans_enum!(LineOutcome {
-    Skipped,
-    Runs(text),
-    FoldedAway,
-    DecidedAtBoot(guards),
-    ConditionFails(why),
-    Fails(why),
-    Invalid,
-});
-spans_struct!(RefUse {
-    sigil,
-    name,
-    span,
-    context,
-    defined,
-    after_process,
-});
-spans_struct!(ListStop { code, definite });
-spans_struct!(CommandUse {
-    spec,
-    assigns,
-    assignment,
-    name,
-    name_span,
-    args,
-    process,
-    problems,
-    guard,
-});
-spans_struct!(Arg {
-    key,
-    key_span,
-    written,
-    value_span,
-    value,
-    resolved,
-});
-spans_struct!(ProcessPath {
-    written,
-    resolved,
-    span,
-});
-spans_struct!(Problem {
-    kind,
-    span,
-    message,
-    help,
-    related,
-});
-spans_enum!(Typed {
-    Resolved,
-    Written,
-    Bool(b),
-    Number(n),
-    Other(json),
-});
-spans_enum!(Guard {
-    Always,
-    If { condition, decided },
-});
-spans_struct!(Emitted {
-    text,
-    origin,
-    via,
-    condition,
-});
-spans_enum!(Link { Label(span), File(id) });
-spans_struct!(RunInfo { files, links });
-spans_struct!(Cause {
-    span,
-    message,
-    help,
-    related,
-    fix,
-});
-spans_struct!(State {
-    scope,
-    if_result,
-    emitted,
-    guards,
-    assumed,
-    shapes,
-});
-spans_struct!(Variable {
-    name,
-    value,
-    provenance,
-});
-spans_enum!(VarValue { Known(v), AtBoot(how) });
-spans_enum!(Provenance {
-    Env { key, origin, overrides, source },
-    ScriptDefault { source },
-    Node { source },
-    CommandLine,
-    Assignment { span },
-    EnvAtBoot { keys },
-    Script { span, env },
-});
-spans_enum!(EnvOrigin {
-    File { key_span, value_span },
-    Base { label },
-});
-spans_struct!(Diagnostic {
-    rule,
-    severity,
-    message,
-    primary,
-    secondary,
-    notes,
-    help,
-    suggestions,
-});
-spans_struct!(Label { span, message });
-spans_struct!(Suggestion {
-    message,
-    span,
-    replacement,
-});
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -579,76 +412,5 @@ mod tests {
             new_end: 13,
         };
         assert_eq!(same.span(span(11, 12)), Some(span(11, 12)));
-    }
-}
-
-spans_struct!(ParsedPolicy {
-    root,
-    trailing_commas,
-});
-spans_struct!(Entry {
-    key,
-    key_span,
-    key_quote,
-    value,
-});
-
-/// A node's string holds source offsets of its file (not spans): visited as empty spans
-/// there.
-impl Spans for Node {
-    fn spans(&self, f: &mut dyn FnMut(&Span)) {
-        let Node { kind, span } = self;
-        f(span);
-        match kind {
-            NodeKind::Object(entries) => entries.spans(f),
-            NodeKind::Array(items) => items.spans(f),
-            NodeKind::Str(lit) => lit_offsets(lit, span.file, f),
-            NodeKind::Number(_)
-            | NodeKind::Bool(_)
-            | NodeKind::Null
-            | NodeKind::BareRef(_)
-            | NodeKind::Error => {}
-        }
-    }
-    fn shift(&mut self, by: &mut Shifter) {
-        let Node { kind, span } = self;
-        let file = span.file;
-        span.shift(by);
-        match kind {
-            NodeKind::Object(entries) => entries.shift(by),
-            NodeKind::Array(items) => items.shift(by),
-            NodeKind::Str(lit) => {
-                let StrLit {
-                    value: _,
-                    quote: _,
-                    literals: _,
-                    ..
-                } = lit;
-                for offset in lit.source_offsets_mut() {
-                    let mut at = Span {
-                        file,
-                        start: *offset,
-                        end: *offset,
-                    };
-                    at.shift(by);
-                    *offset = at.start;
-                }
-            }
-            NodeKind::Number(_)
-            | NodeKind::Bool(_)
-            | NodeKind::Null
-            | NodeKind::BareRef(_)
-            | NodeKind::Error => {}
-        }
-    }
-}
-
-fn lit_offsets(lit: &StrLit, file: FileId, f: &mut dyn FnMut(&Span)) {
-    for start in lit.source_offsets() {
-        f(&Span {
-            file,
-            start,
-            end: start,
-        });
     }
 }
