@@ -88,6 +88,7 @@ pub(crate) struct Previous<'p> {
 }
 
 /// The items a previous run ran, as a new run compares its own with them.
+#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
 pub(crate) enum Items<'p> {
     /// The previous items themselves.
     Old(&'p [Node]),

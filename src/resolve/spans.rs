@@ -41,6 +41,7 @@ pub(crate) struct Shift {
 
 impl Shift {
     /// The change from `old` to `new`, the texts of `file` (`None` for texts beyond `u32`).
+    #[cfg_attr(not(feature = "lsp"), allow(dead_code))]
     pub(crate) fn between(file: FileId, old: &[u8], new: &[u8]) -> Option<Shift> {
         let prefix = common_prefix(old, new);
         let most = old.len().min(new.len()) - prefix;
@@ -94,6 +95,7 @@ impl Shift {
 }
 
 /// Bytes equal at the start of both.
+#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     const BLOCK: usize = 64;
     let n = a.len().min(b.len());
@@ -109,6 +111,7 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 }
 
 /// Bytes equal at the end of both.
+#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
 fn common_suffix(a: &[u8], b: &[u8]) -> usize {
     const BLOCK: usize = 64;
     let n = a.len().min(b.len());

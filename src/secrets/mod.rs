@@ -79,6 +79,7 @@ impl PolicyWords {
     }
 
     /// The words after one string of the policy changed from `old` to `new`.
+    #[cfg_attr(not(feature = "lsp"), allow(dead_code))]
     pub(crate) fn replace(&mut self, old: &str, new: &str) {
         for word in words_with_sigils(old) {
             if let Some(n) = self.0.get_mut(word) {
