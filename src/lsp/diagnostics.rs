@@ -5,7 +5,7 @@ use lsp_types::{
     Diagnostic as LspDiagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
     NumberOrString,
 };
-use serde_json::json;
+use serde_json::{json, Map, Value as Json};
 
 use crate::check::catalog::INVALID_INPUT;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -34,17 +34,42 @@ pub fn for_file(analysis: &Analysis, file: FileId, encoding: Encoding) -> Vec<Ls
             && d.rule.code == INVALID_INPUT.code
             && analysis.file(d.primary.span.file).text().is_empty()
     };
+    // The rule's part of `data` is the same for every finding of a rule: built once per rule
+    // and copied (a copy keeps the keys' hashes; building hashed each key again).
+    let mut rules: std::collections::HashMap<&str, Map<String, Json>> = Default::default();
     analysis
         .compilation
         .diagnostics
         .iter()
         .filter(|d| d.primary.span.file == file || unreadable_env(d))
-        .map(|d| to_lsp(analysis, d, encoding))
+        .map(|d| {
+            let rule = rules.entry(d.rule.code).or_insert_with(|| rule_data(d));
+            lsp_with(analysis, d, encoding, rule.clone())
+        })
         .collect()
+}
+
+/// The rule's part of a diagnostic's `data`: its name, summary and how to explain it.
+fn rule_data(d: &Diagnostic) -> Map<String, Json> {
+    let mut data = Map::new();
+    data.insert("rule".into(), d.rule.name.into());
+    data.insert("summary".into(), d.rule.summary.into());
+    data.insert("explain".into(), format!("elpc explain {}", d.rule.code).into());
+    data
 }
 
 /// One diagnostic in LSP form.
 pub fn to_lsp(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> LspDiagnostic {
+    lsp_with(analysis, d, encoding, rule_data(d))
+}
+
+/// [`to_lsp`] with the rule's part of `data` given.
+fn lsp_with(
+    analysis: &Analysis,
+    d: &Diagnostic,
+    encoding: Encoding,
+    mut data: Map<String, Json>,
+) -> LspDiagnostic {
     let file = analysis.file(d.primary.span.file);
     // Written in place (a `format!` per part was a tenth of the conversion).
     let parts = [&d.message, &d.primary.message].into_iter().chain(&d.help);
@@ -110,11 +135,9 @@ pub fn to_lsp(analysis: &Analysis, d: &Diagnostic, encoding: Encoding) -> LspDia
         message,
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
-        data: Some(json!({
-            "rule": d.rule.name,
-            "summary": d.rule.summary,
-            "explain": format!("elpc explain {}", d.rule.code),
-            "fixes": fixes,
-        })),
+        data: Some({
+            data.insert("fixes".into(), Json::Array(fixes));
+            Json::Object(data)
+        }),
     }
 }
