@@ -54,7 +54,10 @@ fn rule_data(d: &Diagnostic) -> Map<String, Json> {
     let mut data = Map::new();
     data.insert("rule".into(), d.rule.name.into());
     data.insert("summary".into(), d.rule.summary.into());
-    data.insert("explain".into(), format!("elpc explain {}", d.rule.code).into());
+    data.insert(
+        "explain".into(),
+        format!("elpc explain {}", d.rule.code).into(),
+    );
     data
 }
 
