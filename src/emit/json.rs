@@ -132,90 +132,11 @@ pub fn to_ascii_json(value: &Json, pretty: bool) -> String {
 /// [`to_ascii_json`] for anything serde can serialise: written in one pass, with no JSON tree
 /// built first and no second copy of the text to escape it.
 pub fn ascii_json<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> String {
-    let mut out = Vec::with_capacity(128);
-    let written = if pretty {
-        let mut ser = serde_json::Serializer::with_formatter(
-            &mut out,
-            Ascii(serde_json::ser::PrettyFormatter::new()),
-        );
-        value.serialize(&mut ser)
-    } else {
-        let mut ser = serde_json::Serializer::with_formatter(
-            &mut out,
-            Ascii(serde_json::ser::CompactFormatter),
-        );
-        value.serialize(&mut ser)
-    };
-    match written {
+    let mut writer = super::ascii::Writer::new(pretty, 128);
+    match value.serialize(&mut writer) {
         // Only ASCII was written: every other character went out as `\u` escapes.
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Ok(()) => String::from_utf8(writer.out).unwrap_or_default(),
         Err(_) => String::new(),
-    }
-}
-
-/// A serde_json formatter that escapes every non-ASCII character inside strings and otherwise
-/// lays out as the formatter it wraps.
-struct Ascii<F>(F);
-
-impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Ascii<F> {
-    fn write_string_fragment<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        if fragment.is_ascii() {
-            return writer.write_all(fragment.as_bytes());
-        }
-        for c in fragment.chars() {
-            if c.is_ascii() {
-                writer.write_all(&[c as u8])?;
-            } else {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    write!(writer, "\\u{unit:04x}")?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_array(w)
-    }
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array(w)
-    }
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array_value(w)
-    }
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object(w)
-    }
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object(w)
-    }
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object_key(w)
-    }
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object_value(w)
-    }
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object_value(w)
     }
 }
 
