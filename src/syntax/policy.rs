@@ -148,6 +148,11 @@ pub struct ParsedPolicy {
 /// Parses policy text. Returns a tree (with [`NodeKind::Error`] where text did not parse)
 /// unless nothing at all could be recovered.
 pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<ParsedPolicy> {
+    // A clean document not nested too deep needs no other pass; the bracket scan runs only
+    // when the fast path gives up.
+    if let Some(parsed) = fast::parse(file, text) {
+        return Some(parsed);
+    }
     if let Some(offset) = too_deep_at(text) {
         diags.push(
             Diagnostic::new(
@@ -159,9 +164,6 @@ pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
             .help("a config policy needs at most four levels: {'config': {'script': [...]}}"),
         );
         return None;
-    }
-    if let Some(parsed) = fast::parse(file, text) {
-        return Some(parsed);
     }
     parse_with_grammar(file, text, diags)
 }
