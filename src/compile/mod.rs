@@ -355,8 +355,18 @@ pub(crate) fn finish(
     diagnostics.dedup();
     // The same finding from two runs over one file (the deployment scripts' run and the run
     // of the script checked, when that is one of them) is shown once, the first with its notes.
-    let mut seen = std::collections::HashSet::new();
-    diagnostics.retain(|d| seen.insert((d.rule.code, d.primary.span, d.message.clone())));
+    let keep: Vec<bool> = {
+        let mut seen: std::collections::HashSet<_, foldhash::fast::RandomState> =
+            std::collections::HashSet::with_capacity_and_hasher(
+                diagnostics.len(),
+                Default::default(),
+            );
+        (diagnostics.iter())
+            .map(|d| seen.insert((d.rule.code, d.primary.span, d.message.as_str())))
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    diagnostics.retain(|_| keep.next().unwrap_or(true));
     // A finding in a deployment script elpc read through the path map is shown at the file on
     // this machine (its name); the node's path for it stays visible here.
     for d in &mut diagnostics {

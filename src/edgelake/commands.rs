@@ -338,29 +338,37 @@ pub fn lookup<'a>(
     words: impl IntoIterator<Item = &'a str> + Clone,
 ) -> Option<&'static CommandSpec> {
     // Every line looks its command up (three times): only the entries that share its first
-    // word are compared, in catalog order, so ties resolve as over the whole catalog.
-    static BY_FIRST_WORD: std::sync::OnceLock<
-        std::collections::HashMap<&'static str, Vec<&'static CommandSpec>>,
-    > = std::sync::OnceLock::new();
+    // word are compared, each with its name already split, longest name first and, among
+    // names of one length, the later catalog entry first (the whole catalog's
+    // `max_by_key` picked the last of equals): the first match is the answer.
+    type Entries = Vec<(&'static CommandSpec, Box<[&'static str]>)>;
+    type Index = std::collections::HashMap<&'static str, Entries, foldhash::fast::FixedState>;
+    static BY_FIRST_WORD: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     let index = BY_FIRST_WORD.get_or_init(|| {
-        let mut index: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
-        for spec in COMMANDS {
-            if let Some(first) = spec.words().next() {
-                index.entry(first).or_default().push(spec);
+        let mut index: std::collections::HashMap<_, Vec<(usize, _, Box<[&str]>)>> =
+            std::collections::HashMap::new();
+        for (at, spec) in COMMANDS.iter().enumerate() {
+            let words: Box<[&str]> = spec.words().collect();
+            if let Some(&first) = words.first() {
+                index.entry(first).or_default().push((at, spec, words));
             }
         }
         index
+            .into_iter()
+            .map(|(first, mut entries)| {
+                entries.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then(b.0.cmp(&a.0)));
+                let entries = entries.into_iter().map(|(_, s, w)| (s, w)).collect();
+                (first, entries)
+            })
+            .collect::<Index>()
     });
     let first = words.clone().into_iter().next()?;
-    index
-        .get(first)?
-        .iter()
-        .copied()
-        .filter(|spec| {
-            let mut given = words.clone().into_iter();
-            spec.words().all(|w| given.next() == Some(w))
-        })
-        .max_by_key(|spec| spec.words().count())
+    index.get(first)?.iter().find_map(|(spec, name)| {
+        let mut given = words.clone().into_iter();
+        name.iter()
+            .all(|w| given.next() == Some(*w))
+            .then_some(*spec)
+    })
 }
 
 /// Time units `int.time` accepts (`utils_data.time_to_sec_`, case-sensitive).

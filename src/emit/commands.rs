@@ -166,6 +166,8 @@ pub fn command_list(
             break;
         }
     }
+    // A list the node stops early would keep a slot per line for as long as the compilation.
+    out.shrink_to_fit();
     out
 }
 

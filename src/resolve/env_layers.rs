@@ -56,7 +56,7 @@ pub struct EnvVar {
 /// The layered environment.
 #[derive(Clone, Debug)]
 pub struct EnvLayers {
-    vars: IndexMap<String, EnvVar>,
+    vars: IndexMap<String, EnvVar, foldhash::fast::RandomState>,
     /// What interpolation may still copy (see [`MAX_COPIED_BYTES`]).
     copy_budget: usize,
 }
@@ -64,7 +64,7 @@ pub struct EnvLayers {
 impl Default for EnvLayers {
     fn default() -> EnvLayers {
         EnvLayers {
-            vars: IndexMap::new(),
+            vars: IndexMap::default(),
             copy_budget: MAX_COPIED_BYTES,
         }
     }

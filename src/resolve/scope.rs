@@ -94,7 +94,7 @@ pub struct Variable {
 pub struct Scope {
     /// Shared entries: a boot path cloned from another shares its variables until it changes
     /// one (the script engine clones scopes at every decision only the node can make).
-    vars: IndexMap<String, Arc<Variable>>,
+    vars: IndexMap<String, Arc<Variable>, foldhash::fast::RandomState>,
     env: Arc<EnvLayers>,
     env_known: bool,
     opaque_after: Option<Span>,
@@ -212,7 +212,7 @@ impl Scope {
     /// scripts start from is filled by the caller).
     pub fn bare(env: EnvLayers, env_known: bool) -> Scope {
         Scope {
-            vars: IndexMap::new(),
+            vars: IndexMap::default(),
             env: Arc::new(env),
             env_known,
             opaque_after: None,

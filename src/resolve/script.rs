@@ -293,7 +293,9 @@ fn record_line(
             Some(crate::resolve::assignment::Effect::Fails { message, .. }) => {
                 LineOutcome::Fails(message)
             }
-            _ => LineOutcome::Runs(command_text(text, &words, scope)),
+            // A data assignment runs as written; `x = command` runs its (substituted) command.
+            Some(_) => LineOutcome::Runs(text.to_string()),
+            None => LineOutcome::Runs(substitute(text, &words, scope)),
         }
     };
     // What the line does.
@@ -497,5 +499,27 @@ fn record_refs(
                 after_process: scope.opaque_after(),
             });
         }
+    }
+}
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn size_probe() {
+        use std::mem::size_of;
+        eprintln!(
+            "ScriptLine {} LineOutcome {} CommandUse {} Arg {} LineWord {} RefUse {} Guard {} Emitted {} Cause {} Problem {} Command {} Diagnostic {}",
+            size_of::<super::ScriptLine>(),
+            size_of::<super::LineOutcome>(),
+            size_of::<crate::resolve::command::CommandUse>(),
+            size_of::<crate::resolve::command::Arg>(),
+            size_of::<super::LineWord>(),
+            size_of::<super::RefUse>(),
+            size_of::<crate::resolve::command::Guard>(),
+            size_of::<crate::resolve::engine::Emitted>(),
+            size_of::<super::Cause>(),
+            size_of::<crate::resolve::command::Problem>(),
+            size_of::<crate::emit::commands::Command>(),
+            size_of::<crate::diagnostic::Diagnostic>(),
+        );
     }
 }
