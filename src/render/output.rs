@@ -6,13 +6,27 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::compile::Compilation;
-use crate::emit::json::ascii_json;
+use crate::emit::json::{ascii_json, ascii_json_to};
 use crate::render::json::DiagnosticsView;
 
 /// The output document of `elpc compile` as pretty ASCII JSON: the same text as
 /// [`Compilation::to_json`](crate::Compilation::to_json) serialised with
 /// [`to_ascii_json`](crate::render::to_ascii_json).
 pub fn compile_document(compilation: &Compilation) -> String {
+    with_document(compilation, |document| ascii_json(document, true))
+}
+
+/// [`compile_document`] written to `out` as it is serialised, in blocks: the document of a
+/// large policy (about four times its size) is never held whole.
+pub fn write_compile_document(
+    compilation: &Compilation,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    with_document(compilation, |document| ascii_json_to(document, true, out))
+}
+
+/// Calls `f` with the document's view of `compilation`.
+fn with_document<R>(compilation: &Compilation, f: impl FnOnce(&Document) -> R) -> R {
     let sources = &compilation.sources;
     let diagnostics = DiagnosticsView {
         sources,
@@ -23,40 +37,34 @@ pub fn compile_document(compilation: &Compilation) -> String {
         .as_ref()
         .map(|pod| crate::kubernetes::plan::to_json(pod, sources, pod.secrets_shown));
     match &compilation.output {
-        Some(out) => ascii_json(
-            &Document {
-                policy: &out.policy,
-                resolved: &out.resolved,
-                servers: out.servers.to_json(),
-                commands: out
-                    .commands
-                    .iter()
-                    .map(|c| CommandView {
-                        command: &c.command,
-                        origin: sources.location(c.origin),
-                        catalog: c.catalog,
-                        args: &c.args,
-                        node_origin: sources.node_location(c.origin),
-                        via: c.via.map(|v| sources.location(v)),
-                        condition: c.condition.as_deref(),
-                    })
-                    .collect(),
-                diagnostics,
-                kubernetes,
-            },
-            true,
-        ),
-        None => ascii_json(
-            &Document {
-                policy: &Json::Null,
-                resolved: &Json::Null,
-                servers: serde_json::json!({"tcp": null, "rest": null, "broker": null}),
-                commands: Vec::new(),
-                diagnostics,
-                kubernetes,
-            },
-            true,
-        ),
+        Some(out) => f(&Document {
+            policy: &out.policy,
+            resolved: &out.resolved,
+            servers: out.servers.to_json(),
+            commands: out
+                .commands
+                .iter()
+                .map(|c| CommandView {
+                    command: &c.command,
+                    origin: sources.location(c.origin),
+                    catalog: c.catalog,
+                    args: &c.args,
+                    node_origin: sources.node_location(c.origin),
+                    via: c.via.map(|v| sources.location(v)),
+                    condition: c.condition.as_deref(),
+                })
+                .collect(),
+            diagnostics,
+            kubernetes,
+        }),
+        None => f(&Document {
+            policy: &Json::Null,
+            resolved: &Json::Null,
+            servers: serde_json::json!({"tcp": null, "rest": null, "broker": null}),
+            commands: Vec::new(),
+            diagnostics,
+            kubernetes,
+        }),
     }
 }
 
@@ -113,6 +121,9 @@ mod tests {
             let c = compile(&Input::text("p.policy", text), &[env], &Options::default());
             let tree = output_json(&c, diagnostics_json(&c.sources, &c.diagnostics));
             assert_eq!(compile_document(&c), to_ascii_json(&tree, true), "{text}");
+            let mut streamed = Vec::new();
+            write_compile_document(&c, &mut streamed).expect("written to memory");
+            assert_eq!(String::from_utf8(streamed).ok(), Some(compile_document(&c)));
         }
     }
 

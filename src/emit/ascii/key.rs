@@ -5,14 +5,14 @@ use serde::ser::{self, Serialize};
 use super::{Error, Result, Writer};
 
 /// A map key: a string, or a number or boolean quoted, as `serde_json` writes keys.
-pub(super) struct MapKey<'a>(pub(super) &'a mut Writer);
+pub(super) struct MapKey<'a, 's>(pub(super) &'a mut Writer<'s>);
 
 fn key_must_be_a_string() -> Error {
     Error("key must be a string".into())
 }
 
-impl MapKey<'_> {
-    fn quoted(self, write: impl FnOnce(&mut Writer) -> Result) -> Result {
+impl MapKey<'_, '_> {
+    fn quoted(self, write: impl FnOnce(&mut Writer<'_>) -> Result) -> Result {
         self.0.out.push(b'"');
         write(self.0)?;
         self.0.out.push(b'"');
@@ -20,7 +20,7 @@ impl MapKey<'_> {
     }
 }
 
-impl ser::Serializer for MapKey<'_> {
+impl ser::Serializer for MapKey<'_, '_> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = ser::Impossible<(), Error>;

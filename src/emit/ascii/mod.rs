@@ -39,9 +39,13 @@ impl ser::Error for Error {
 type Result<T = ()> = std::result::Result<T, Error>;
 
 /// A JSON writer: compact, or pretty with two-space indents as `serde_json::to_string_pretty`.
-pub(crate) struct Writer {
-    /// The text so far (ASCII only).
+/// The text collects in `out`, or, with a sink, goes there in blocks of [`Writer::BLOCK`] bytes.
+pub(crate) struct Writer<'s> {
+    /// The text so far, or since the last block went to the sink (ASCII only).
     pub(crate) out: Vec<u8>,
+    sink: Option<&'s mut dyn std::io::Write>,
+    /// The first error of the sink (nothing more is written after it).
+    pub(crate) failed: Option<std::io::Error>,
     pretty: bool,
     /// Pretty layout: the nesting depth and whether the current container has a member yet
     /// (one flag for all levels, as in `serde_json::ser::PrettyFormatter`).
@@ -49,15 +53,54 @@ pub(crate) struct Writer {
     has_value: bool,
 }
 
-impl Writer {
+impl<'s> Writer<'s> {
+    /// How much text a writer with a sink holds before passing it on.
+    const BLOCK: usize = 64 * 1024;
+
     /// A writer with room for `capacity` bytes.
-    pub(crate) fn new(pretty: bool, capacity: usize) -> Writer {
+    pub(crate) fn new(pretty: bool, capacity: usize) -> Writer<'static> {
         Writer {
             out: Vec::with_capacity(capacity),
+            sink: None,
+            failed: None,
             pretty,
             indent: 0,
             has_value: false,
         }
+    }
+
+    /// A writer that passes its text to `sink` as it goes ([`Writer::finish`] writes the rest).
+    pub(crate) fn to_sink(pretty: bool, sink: &'s mut dyn std::io::Write) -> Writer<'s> {
+        Writer {
+            out: Vec::with_capacity(Self::BLOCK + 1024),
+            sink: Some(sink),
+            ..Writer::new(pretty, 0)
+        }
+    }
+
+    /// Passes the text so far to the sink, once there is a block of it (or `all`).
+    fn pass_on(&mut self, all: bool) {
+        if self.out.len() < Self::BLOCK && !all {
+            return;
+        }
+        if let Some(sink) = &mut self.sink {
+            if let Err(e) = sink.write_all(&self.out) {
+                self.failed = Some(e);
+                self.sink = None;
+            }
+            self.out.clear();
+        } else if self.failed.is_some() {
+            self.out.clear();
+        }
+    }
+
+    /// Writes the rest of the text to the sink and flushes it.
+    pub(crate) fn finish(mut self) -> std::io::Result<()> {
+        self.pass_on(true);
+        if let Some(sink) = &mut self.sink {
+            sink.flush()?;
+        }
+        self.failed.map_or(Ok(()), Err)
     }
 
     fn newline_indent(&mut self) {
@@ -83,6 +126,7 @@ impl Writer {
             self.newline_indent();
         }
         self.out.push(close);
+        self.pass_on(false);
     }
 
     fn member(&mut self, first: bool) {
@@ -108,6 +152,7 @@ impl Writer {
         self.out.push(b'"');
         self.string_contents(text);
         self.out.push(b'"');
+        self.pass_on(false);
     }
 
     fn string_contents(&mut self, text: &str) {

@@ -16,14 +16,14 @@ enum State {
 }
 
 /// An open sequence or map; `variant` when it is the value of an enum variant's `{"name": ...}`.
-pub(crate) struct Compound<'a> {
-    w: &'a mut Writer,
+pub(crate) struct Compound<'a, 's> {
+    w: &'a mut Writer<'s>,
     state: State,
     variant: bool,
 }
 
-impl<'a> Compound<'a> {
-    fn open(w: &'a mut Writer, open: u8, close: u8, len: Option<usize>, variant: bool) -> Self {
+impl<'a, 's> Compound<'a, 's> {
+    fn open(w: &'a mut Writer<'s>, open: u8, close: u8, len: Option<usize>, variant: bool) -> Self {
         w.begin(open);
         let state = if len == Some(0) {
             w.end(close);
@@ -70,9 +70,9 @@ impl<'a> Compound<'a> {
     }
 }
 
-impl Writer {
+impl<'s> Writer<'s> {
     /// `{"variant": ` before an enum variant's value.
-    fn variant_key(&mut self, variant: &str) -> &mut Writer {
+    fn variant_key(&mut self, variant: &str) -> &mut Writer<'s> {
         self.begin(b'{');
         self.member(true);
         self.string(variant);
@@ -81,16 +81,16 @@ impl Writer {
     }
 }
 
-impl<'a> ser::Serializer for &'a mut Writer {
+impl<'a, 's> ser::Serializer for &'a mut Writer<'s> {
     type Ok = ();
     type Error = Error;
-    type SerializeSeq = Compound<'a>;
-    type SerializeTuple = Compound<'a>;
-    type SerializeTupleStruct = Compound<'a>;
-    type SerializeTupleVariant = Compound<'a>;
-    type SerializeMap = Compound<'a>;
-    type SerializeStruct = Compound<'a>;
-    type SerializeStructVariant = Compound<'a>;
+    type SerializeSeq = Compound<'a, 's>;
+    type SerializeTuple = Compound<'a, 's>;
+    type SerializeTupleStruct = Compound<'a, 's>;
+    type SerializeTupleVariant = Compound<'a, 's>;
+    type SerializeMap = Compound<'a, 's>;
+    type SerializeStruct = Compound<'a, 's>;
+    type SerializeStructVariant = Compound<'a, 's>;
 
     fn serialize_bool(self, v: bool) -> Result {
         self.out
@@ -183,13 +183,13 @@ impl<'a> ser::Serializer for &'a mut Writer {
         w.end(b'}');
         Ok(())
     }
-    fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a>> {
+    fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a, 's>> {
         Ok(Compound::open(self, b'[', b']', len, false))
     }
-    fn serialize_tuple(self, len: usize) -> Result<Compound<'a>> {
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 's>> {
         self.serialize_seq(Some(len))
     }
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Compound<'a>> {
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Compound<'a, 's>> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -198,14 +198,14 @@ impl<'a> ser::Serializer for &'a mut Writer {
         _: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<Compound<'a>> {
+    ) -> Result<Compound<'a, 's>> {
         let w = self.variant_key(variant);
         Ok(Compound::open(w, b'[', b']', Some(len), true))
     }
-    fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a>> {
+    fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a, 's>> {
         Ok(Compound::open(self, b'{', b'}', len, false))
     }
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Compound<'a>> {
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Compound<'a, 's>> {
         self.serialize_map(Some(len))
     }
     fn serialize_struct_variant(
@@ -214,13 +214,13 @@ impl<'a> ser::Serializer for &'a mut Writer {
         _: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<Compound<'a>> {
+    ) -> Result<Compound<'a, 's>> {
         let w = self.variant_key(variant);
         Ok(Compound::open(w, b'{', b'}', Some(len), true))
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
+impl ser::SerializeSeq for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
@@ -231,7 +231,7 @@ impl ser::SerializeSeq for Compound<'_> {
     }
 }
 
-impl ser::SerializeTuple for Compound<'_> {
+impl ser::SerializeTuple for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
@@ -242,7 +242,7 @@ impl ser::SerializeTuple for Compound<'_> {
     }
 }
 
-impl ser::SerializeTupleStruct for Compound<'_> {
+impl ser::SerializeTupleStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
@@ -253,7 +253,7 @@ impl ser::SerializeTupleStruct for Compound<'_> {
     }
 }
 
-impl ser::SerializeTupleVariant for Compound<'_> {
+impl ser::SerializeTupleVariant for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
@@ -264,7 +264,7 @@ impl ser::SerializeTupleVariant for Compound<'_> {
     }
 }
 
-impl ser::SerializeMap for Compound<'_> {
+impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result {
@@ -278,7 +278,7 @@ impl ser::SerializeMap for Compound<'_> {
     }
 }
 
-impl ser::SerializeStruct for Compound<'_> {
+impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
@@ -290,7 +290,7 @@ impl ser::SerializeStruct for Compound<'_> {
     }
 }
 
-impl ser::SerializeStructVariant for Compound<'_> {
+impl ser::SerializeStructVariant for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {

@@ -184,3 +184,53 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_document_streamed_in_blocks_is_the_document() {
+    // Several blocks of text, a block boundary inside strings and between members.
+    let big: Json = (0..20_000)
+        .map(|i| json!({"line": i, "text": format!("run é {i} \"q\" {}", "x".repeat(i % 50))}))
+        .collect();
+    for pretty in [false, true] {
+        let mut sink = Vec::new();
+        let mut w = Writer::to_sink(pretty, &mut sink);
+        big.serialize(&mut w).expect("serialised");
+        w.finish().expect("written to memory");
+        assert!(sink.len() > 4 * Writer::BLOCK);
+        assert_eq!(String::from_utf8(sink).ok(), written(&big, pretty));
+    }
+}
+
+/// A sink that takes `room` bytes, then fails.
+struct Full {
+    room: usize,
+    taken: usize,
+}
+
+impl std::io::Write for Full {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.taken + buf.len() > self.room {
+            return Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "full"));
+        }
+        self.taken += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn the_sinks_error_is_returned_and_nothing_more_is_written() {
+    let big: Json = (0..100_000).map(|i| json!([i, "padding text"])).collect();
+    let mut sink = Full {
+        room: Writer::BLOCK * 2,
+        taken: 0,
+    };
+    let mut w = Writer::to_sink(true, &mut sink);
+    big.serialize(&mut w).expect("serialised");
+    assert!(w.out.len() < Writer::BLOCK * 2, "kept {}", w.out.len());
+    let failed = w.finish().expect_err("the sink is full");
+    assert_eq!(failed.kind(), std::io::ErrorKind::BrokenPipe);
+    assert!(sink.taken <= Writer::BLOCK * 2);
+}
