@@ -11,6 +11,7 @@ use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::command_list;
 use crate::emit::json::stored_json;
 use crate::emit::servers;
+use crate::emit::views::{PolicyView, ResolvedView};
 use crate::kubernetes::{Kubernetes, NodePod};
 use crate::resolve::engine::Engine;
 use crate::resolve::env_layers::EnvLayers;
@@ -129,7 +130,6 @@ pub(crate) fn compile_for_editor(
 /// The `policy` and `resolved` outputs of a compilation made with [`Build::Findings`], built
 /// from its syntax tree, scope and script lines exactly as [`compile_document`] builds them
 /// (the scope is the one the policy was resolved in; masking secrets never touches it).
-#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
 pub(crate) fn editor_outputs(compilation: &Compilation) -> Option<(Json, Json)> {
     let root = &compilation.syntax.as_ref()?.root;
     let lines = &compilation.output.as_ref()?.lines;
@@ -142,6 +142,39 @@ pub(crate) fn editor_outputs(compilation: &Compilation) -> Option<(Json, Json)> 
         with_computed_id(stored_json(object, scope)),
         resolved_json(object, &keys, lines, scope),
     ))
+}
+
+/// Views that write the `policy` and `resolved` outputs of a compilation made with
+/// [`Options::skip_json_trees`] from its syntax tree, scope and script lines, exactly as
+/// [`compile_document`] builds the trees; `None` when it has no outputs or has the trees.
+pub(crate) fn output_views(
+    compilation: &Compilation,
+) -> Option<(PolicyView<'_>, ResolvedView<'_>)> {
+    let (Some(out), Some(parsed)) = (&compilation.output, &compilation.syntax) else {
+        return None;
+    };
+    if !trees_skipped(compilation) {
+        return None;
+    }
+    let scope = &compilation.scope;
+    // Its findings were reported when the compilation was made.
+    let document = policy::document(&parsed.root, &mut Diagnostics::new())?;
+    let keys = policy::server_keys(document.body, scope);
+    let object = policy_object(&parsed.root);
+    Some((
+        PolicyView::new(object, scope, with_computed_id),
+        ResolvedView::new(object, keys, &out.lines, scope),
+    ))
+}
+
+/// True when a compilation has outputs and a syntax tree but not the `policy` and `resolved`
+/// trees (made with [`Options::skip_json_trees`]).
+pub(crate) fn trees_skipped(compilation: &Compilation) -> bool {
+    compilation.syntax.is_some()
+        && compilation
+            .output
+            .as_ref()
+            .is_some_and(|out| out.policy.is_null() && out.resolved.is_null())
 }
 
 /// The policy object: the first item of a list of policies.
@@ -447,9 +480,17 @@ fn compile_document(
     }
     let object = policy_object(root);
     let commands = command_list(&servers, &lines, scope, options.target);
+    let (policy, resolved) = if options.skip_json_trees {
+        (Json::Null, Json::Null) // written from the tree when printed
+    } else {
+        (
+            with_computed_id(stored_json(object, scope)),
+            resolved_json(object, &keys, &lines, scope),
+        )
+    };
     Some(CompiledPolicy {
-        policy: with_computed_id(stored_json(object, scope)),
-        resolved: resolved_json(object, &keys, &lines, scope),
+        policy,
+        resolved,
         servers,
         commands,
         lines,

@@ -2,14 +2,12 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::emit::json::{default_json, map_node};
-use crate::resolve::policy::{self, KeyValue};
-use crate::resolve::reference::resolve_word;
+use crate::emit::json::map_node;
+use crate::emit::views::{line_outcomes, resolved_leaf};
+use crate::resolve::policy::KeyValue;
 use crate::resolve::scope::Scope;
-use crate::resolve::script::{LineOutcome, ScriptLine};
-use crate::resolve::value::Resolved;
-use crate::source::Span;
-use crate::syntax::policy::{Node, NodeKind};
+use crate::resolve::script::ScriptLine;
+use crate::syntax::policy::Node;
 
 use super::Compilation;
 
@@ -48,41 +46,9 @@ pub(super) fn resolved_json(
     lines: &[ScriptLine],
     scope: &Scope,
 ) -> Json {
-    // Looked up once per script string: a scan per string would be quadratic in the lines; a
-    // sorted list (the lines come in order) is searched without hashing every span twice.
-    let mut outcomes: Vec<(Span, &LineOutcome)> =
-        lines.iter().map(|l| (l.span, &l.outcome)).collect();
-    outcomes.sort_by_key(|(span, _)| *span); // (each list item has its own span)
+    let outcomes = line_outcomes(lines);
     map_node(object, &mut |path, node| {
-        if let [_, key] = path {
-            if let Some(kv) = policy::key(keys, key) {
-                return match &kv.value {
-                    Some(Resolved::Known(v)) => v.to_json(),
-                    _ => default_json(node),
-                };
-            }
-        }
-        if let [_, "script"] = path {
-            if let NodeKind::Str(lit) = &node.kind {
-                let found = outcomes
-                    .binary_search_by_key(&node.span, |(span, _)| *span)
-                    .ok()
-                    .map(|i| outcomes[i].1);
-                return match found {
-                    Some(LineOutcome::Runs(text)) => Json::String(text.clone()),
-                    _ => Json::String(lit.value.clone()),
-                };
-            }
-        }
-        match &node.kind {
-            NodeKind::Str(s) if s.value.starts_with('!') || s.value.starts_with('$') => {
-                match resolve_word(&s.value, scope) {
-                    Resolved::Known(v) => v.to_json(),
-                    Resolved::AtBoot { .. } => default_json(node),
-                }
-            }
-            _ => default_json(node),
-        }
+        resolved_leaf(path, node, keys, &outcomes, scope).into_json()
     })
 }
 
@@ -101,10 +67,14 @@ pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
 
 fn output_document(compilation: &Compilation, diagnostics: Json) -> Json {
     let sources = &compilation.sources;
+    // Trees a compilation did not build (`Options::skip_json_trees`) are built here.
+    let built = super::trees_skipped(compilation)
+        .then(|| super::editor_outputs(compilation))
+        .flatten();
     match &compilation.output {
         Some(out) => json!({
-            "policy": out.policy,
-            "resolved": out.resolved,
+            "policy": built.as_ref().map_or(&out.policy, |b| &b.0),
+            "resolved": built.as_ref().map_or(&out.resolved, |b| &b.1),
             "servers": out.servers.to_json(),
             "commands": out.commands.iter().map(|c| {
                 let mut j = json!({

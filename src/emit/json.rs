@@ -6,7 +6,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::resolve::reference::resolve_word;
 use crate::resolve::value::{Resolved, Value, Variables};
-use crate::syntax::policy::{Node, NodeKind, NumberValue};
+use crate::syntax::policy::{Entry, Node, NodeKind, NumberValue};
 
 /// The policy tree as JSON, references left as written.
 pub fn policy_json(node: &Node) -> Json {
@@ -19,26 +19,95 @@ pub fn policy_json(node: &Node) -> Json {
 /// replaced value is known only on the node (such a reference is left as written).
 pub fn stored_json(node: &Node, vars: &dyn Variables) -> (Json, bool) {
     let mut complete = true;
-    let json = map_node(node, &mut |_, n| match &n.kind {
+    let json = map_node(node, &mut |_, n| {
+        let (leaf, known) = stored_leaf(n, vars);
+        complete &= known;
+        leaf.into_json()
+    });
+    (json, complete)
+}
+
+/// A leaf of an output: text of the tree (or of a resolved line), or a value made for it.
+#[derive(Debug)]
+pub(crate) enum Leaf<'a> {
+    /// A string, as is.
+    Text(&'a str),
+    /// Anything else.
+    Json(Json),
+}
+
+impl Leaf<'_> {
+    /// The leaf as a JSON value.
+    pub(crate) fn into_json(self) -> Json {
+        match self {
+            Leaf::Text(s) => Json::String(s.to_string()),
+            Leaf::Json(j) => j,
+        }
+    }
+}
+
+impl serde::Serialize for Leaf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Leaf::Text(s) => serializer.serialize_str(s),
+            Leaf::Json(j) => j.serialize(serializer),
+        }
+    }
+}
+
+/// A leaf of [`stored_json`], and whether its value is known here (false: a reference only
+/// the node resolves, left as written).
+pub(crate) fn stored_leaf<'a>(n: &'a Node, vars: &dyn Variables) -> (Leaf<'a>, bool) {
+    match &n.kind {
         NodeKind::BareRef(r) => match resolve_word(r, vars) {
-            Resolved::Known(Value::Str(s)) if s.is_empty() => default_json(n),
+            Resolved::Known(Value::Str(s)) if s.is_empty() => (Leaf::Text(r), true),
             Resolved::Known(Value::Str(s)) => {
                 let structured = (s.starts_with('[') && s.ends_with(']'))
                     || (s.starts_with('{') && s.ends_with('}'));
-                structured
-                    .then(|| serde_json::from_str(&s).ok())
-                    .flatten()
-                    .unwrap_or(Json::String(s))
+                let parsed = structured.then(|| serde_json::from_str(&s).ok()).flatten();
+                (Leaf::Json(parsed.unwrap_or(Json::String(s))), true)
             }
-            Resolved::Known(v) => v.to_json(),
-            Resolved::AtBoot { .. } => {
-                complete = false;
-                default_json(n)
-            }
+            Resolved::Known(v) => (Leaf::Json(v.to_json()), true),
+            Resolved::AtBoot { .. } => (Leaf::Text(r), false),
         },
-        _ => default_json(n),
-    });
-    (json, complete)
+        _ => (default_leaf(n), true),
+    }
+}
+
+/// [`default_json`] without copying a string.
+pub(crate) fn default_leaf(n: &Node) -> Leaf<'_> {
+    match &n.kind {
+        NodeKind::Str(s) => Leaf::Text(&s.value),
+        NodeKind::BareRef(r) => Leaf::Text(r),
+        _ => Leaf::Json(default_json(n)),
+    }
+}
+
+/// The entries of an object with duplicate keys merged as the runtime merges them (§1.3): the
+/// last value wins, at the position of the first occurrence.
+pub(crate) fn merged(entries: &[Entry]) -> Vec<(&str, &Node)> {
+    let mut out: Vec<(&str, &Node)> = Vec::with_capacity(entries.len());
+    if entries.len() <= 16 {
+        // A few keys (every real object): compared, no hashing.
+        for e in entries {
+            match out.iter_mut().find(|(k, _)| *k == e.key) {
+                Some(slot) => slot.1 = &e.value,
+                None => out.push((&e.key, &e.value)),
+            }
+        }
+        return out;
+    }
+    let mut at: IndexMap<&str, usize, foldhash::fast::RandomState> = IndexMap::default();
+    for e in entries {
+        match at.get(e.key.as_str()) {
+            Some(&i) => out[i].1 = &e.value,
+            None => {
+                at.insert(&e.key, out.len());
+                out.push((&e.key, &e.value));
+            }
+        }
+    }
+    out
 }
 
 /// Converts a tree, letting `leaf` decide each non-container value (`path` is the key path).
@@ -50,12 +119,8 @@ pub fn map_node(node: &Node, leaf: &mut dyn FnMut(&[&str], &Node) -> Json) -> Js
     ) -> Json {
         match &node.kind {
             NodeKind::Object(entries) => {
-                // Last value wins, at the position of the first occurrence (§1.3).
-                let mut merged: IndexMap<&str, &Node> = IndexMap::new();
-                for e in entries {
-                    merged.insert(&e.key, &e.value);
-                }
-                let mut map = Map::new();
+                let merged = merged(entries);
+                let mut map = Map::with_capacity(merged.len());
                 for (k, v) in merged {
                     path.push(k);
                     map.insert(k.to_string(), walk(v, path, leaf));
@@ -81,11 +146,7 @@ impl serde::Serialize for CanonicalView<'_> {
         use serde::ser::{SerializeMap, SerializeSeq};
         match &self.0.kind {
             NodeKind::Object(entries) => {
-                // Last value wins, at the position of the first occurrence (§1.3).
-                let mut merged: IndexMap<&str, &Node> = IndexMap::new();
-                for e in entries {
-                    merged.insert(&e.key, &e.value);
-                }
+                let merged = merged(entries);
                 let mut map = serializer.serialize_map(Some(merged.len()))?;
                 for (k, v) in merged {
                     map.serialize_entry(k, &CanonicalView(v))?;

@@ -6,3 +6,4 @@ pub mod commands;
 pub mod json;
 pub mod policy_id;
 pub mod servers;
+pub(crate) mod views;

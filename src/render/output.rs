@@ -5,8 +5,9 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::compile::Compilation;
+use crate::compile::{Compilation, CompiledPolicy};
 use crate::emit::json::{ascii_json, ascii_json_to};
+use crate::emit::views::{PolicyView, ResolvedView};
 use crate::render::json::DiagnosticsView;
 
 /// The output document of `elpc compile` as pretty ASCII JSON: the same text as
@@ -36,30 +37,28 @@ fn with_document<R>(compilation: &Compilation, f: impl FnOnce(&Document) -> R) -
         .kubernetes
         .as_ref()
         .map(|pod| crate::kubernetes::plan::to_json(pod, sources, pod.secrets_shown));
+    // Trees a compilation did not build (`Options::skip_json_trees`) are written from its
+    // syntax tree.
+    let views = crate::compile::output_views(compilation);
+    let (policy, resolved) = match &views {
+        Some((policy, resolved)) => (Out::Policy(policy), Out::Resolved(resolved)),
+        None => match &compilation.output {
+            Some(out) => (Out::Tree(&out.policy), Out::Tree(&out.resolved)),
+            None => (Out::Tree(&Json::Null), Out::Tree(&Json::Null)),
+        },
+    };
     match &compilation.output {
         Some(out) => f(&Document {
-            policy: &out.policy,
-            resolved: &out.resolved,
+            policy,
+            resolved,
             servers: out.servers.to_json(),
-            commands: out
-                .commands
-                .iter()
-                .map(|c| CommandView {
-                    command: &c.command,
-                    origin: sources.location(c.origin),
-                    catalog: c.catalog,
-                    args: &c.args,
-                    node_origin: sources.node_location(c.origin),
-                    via: c.via.map(|v| sources.location(v)),
-                    condition: c.condition.as_deref(),
-                })
-                .collect(),
+            commands: commands(compilation, out),
             diagnostics,
             kubernetes,
         }),
         None => f(&Document {
-            policy: &Json::Null,
-            resolved: &Json::Null,
+            policy,
+            resolved,
             servers: serde_json::json!({"tcp": null, "rest": null, "broker": null}),
             commands: Vec::new(),
             diagnostics,
@@ -68,10 +67,43 @@ fn with_document<R>(compilation: &Compilation, f: impl FnOnce(&Document) -> R) -
     }
 }
 
+fn commands<'a>(compilation: &'a Compilation, out: &'a CompiledPolicy) -> Vec<CommandView<'a>> {
+    let sources = &compilation.sources;
+    out.commands
+        .iter()
+        .map(|c| CommandView {
+            command: &c.command,
+            origin: sources.location(c.origin),
+            catalog: c.catalog,
+            args: &c.args,
+            node_origin: sources.node_location(c.origin),
+            via: c.via.map(|v| sources.location(v)),
+            condition: c.condition.as_deref(),
+        })
+        .collect()
+}
+
+/// An output tree, or a view that writes it from the syntax tree.
+enum Out<'a> {
+    Tree(&'a Json),
+    Policy(&'a PolicyView<'a>),
+    Resolved(&'a ResolvedView<'a>),
+}
+
+impl Serialize for Out<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Out::Tree(json) => json.serialize(serializer),
+            Out::Policy(view) => view.serialize(serializer),
+            Out::Resolved(view) => view.serialize(serializer),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Document<'a> {
-    policy: &'a Json,
-    resolved: &'a Json,
+    policy: Out<'a>,
+    resolved: Out<'a>,
     servers: Json,
     commands: Vec<CommandView<'a>>,
     diagnostics: DiagnosticsView<'a>,
@@ -124,6 +156,45 @@ mod tests {
             let mut streamed = Vec::new();
             write_compile_document(&c, &mut streamed).expect("written to memory");
             assert_eq!(String::from_utf8(streamed).ok(), Some(compile_document(&c)));
+        }
+    }
+
+    #[test]
+    fn the_document_written_from_the_syntax_tree_is_the_documents_with_trees() {
+        let cases = [
+            "{'config': {'name': 'é😀 \\u0001', 'ip': '!external_ip', 'port': '!anylog_server_port.int',\n 'script': ['run scheduler 1', 'if !x == 1 then run streamer', 'set y = !z', 'bad \"', ['nested', {'k': !a}]]}}",
+            "{'config': {'a': 1, 'a': 2, 'b': [1.5, -0.0, 1e999, 123456789012345678901234567890, None, True, False], 'n': {'x': {'y': '!a'}}}}",
+            "{'config': {'name': 'x', 'id': 'written', 'port': !anylog_server_port}}",
+            "{'config': {'name': 'x', 'port': !not_known_here, 'rest_port': !anylog_rest_port}}",
+            "{'config': !structured}",
+            "{'config': {'list': !structured_list, 'obj': !structured, 'empty': !empty, 'num': !a}}",
+            "{'table': {'company': 'c', 'name': 'n', 'dbms': !a, 'other': 1}}",
+            "{'cluster': {'company': 'c', 'name': !structured, 'parent': [1, 'x'], 'table': {'t': 1}}}",
+            "{'config': {}, 'second': {}}",
+            "[{'config': {'name': 'listed', 'script': ['run scheduler 1']}}]",
+            "{'config': 'not an object'}",
+            "{'config': {'a': [1, 'b': 2}}",
+        ];
+        let env = "NODE_TYPE=operator\nANYLOG_SERVER_PORT=32148\nANYLOG_REST_PORT=32149\nA=7\nX=1\nEMPTY=\n\
+                   STRUCTURED={\"k\": [1, \"v\"]}\nSTRUCTURED_LIST=[1, 2]\nZ=zz\n";
+        for text in cases {
+            let env = Input::text("e.env", env);
+            let policy = Input::text("p.policy", text);
+            let built = compile(&policy, std::slice::from_ref(&env), &Options::default());
+            let options = Options {
+                skip_json_trees: true,
+                ..Options::default()
+            };
+            let skipped = compile(&policy, &[env], &options);
+            if let Some(out) = &skipped.output {
+                assert!(out.policy.is_null() && out.resolved.is_null(), "{text}");
+            }
+            assert_eq!(
+                compile_document(&skipped),
+                compile_document(&built),
+                "{text}"
+            );
+            assert_eq!(skipped.to_json(), built.to_json(), "{text}");
         }
     }
 
