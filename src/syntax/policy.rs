@@ -70,24 +70,49 @@ pub struct StrLit {
     /// How many adjacent literals were joined (`'a' 'b'` is 2).
     pub literals: usize,
     /// `(offset in value, offset in source)` pairs; each run maps byte for byte until the next.
-    segments: Vec<(u32, u32)>,
+    segments: Segments,
+}
+
+/// The runs of a [`StrLit`]: one, inline (a string without escapes, nearly all: no allocation
+/// per string), or several.
+#[derive(Clone, Debug, PartialEq)]
+enum Segments {
+    One(u32, u32),
+    Many(Vec<(u32, u32)>),
+}
+
+impl Default for Segments {
+    fn default() -> Self {
+        Segments::Many(Vec::new())
+    }
+}
+
+impl Segments {
+    fn push(&mut self, run: (u32, u32)) {
+        match self {
+            Segments::Many(runs) if runs.is_empty() => *self = Segments::One(run.0, run.1),
+            Segments::One(v, s) => *self = Segments::Many(vec![(*v, *s), run]),
+            Segments::Many(runs) => runs.push(run),
+        }
+    }
+
+    /// The source offset of `offset` in the value (0 before the first run).
+    fn source_of(&self, offset: u32) -> u32 {
+        let run = match self {
+            Segments::One(v, s) => (*v <= offset).then_some((*v, *s)),
+            Segments::Many(runs) => {
+                let i = runs.partition_point(|&(v, _)| v <= offset);
+                i.checked_sub(1).and_then(|i| runs.get(i)).copied()
+            }
+        };
+        run.map_or(0, |(v, s)| s + (offset - v))
+    }
 }
 
 impl StrLit {
     /// The source span of `range` (byte offsets into [`StrLit::value`]).
     pub fn span_of(&self, file: FileId, range: std::ops::Range<usize>) -> Span {
-        let map = |offset: usize| -> u32 {
-            let offset = offset as u32;
-            // One run (a string without escapes, nearly all): no search.
-            let i = match self.segments[..] {
-                [(v, _)] => usize::from(v <= offset),
-                _ => self.segments.partition_point(|&(v, _)| v <= offset),
-            };
-            match i.checked_sub(1).and_then(|i| self.segments.get(i)) {
-                Some(&(v, s)) => s + (offset - v),
-                None => 0,
-            }
-        };
+        let map = |offset: usize| self.segments.source_of(offset as u32);
         let start = map(range.start);
         Span {
             file,
@@ -300,7 +325,7 @@ impl TreeBuilder<'_> {
             value: String::new(),
             quote: '\'',
             literals: 0,
-            segments: Vec::new(),
+            segments: Segments::default(),
         };
         for (i, string) in pair.into_inner().enumerate() {
             out.literals += 1;

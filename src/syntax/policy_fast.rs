@@ -94,7 +94,7 @@ impl Fast<'_> {
             value: String::new(),
             quote: self.peek()? as char,
             literals: 0,
-            segments: Vec::new(),
+            segments: Default::default(),
         };
         loop {
             let quote = self.peek()?;
