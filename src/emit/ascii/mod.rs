@@ -12,6 +12,8 @@
 
 use serde::ser::{self, Serialize};
 
+use crate::syntax::bytes::{zero_bytes, ONES};
+
 mod key;
 mod ser_impl;
 #[cfg(test)]
@@ -232,29 +234,38 @@ impl<'s> Writer<'s> {
 }
 
 /// The length of the run at the start of `bytes` that needs no escape (no control character,
-/// `"`, `\\` or non-ASCII byte), tested eight bytes at a time (the bit tricks give no false
-/// negatives; a word they flag is looked at byte by byte).
+/// `"`, `\\` or non-ASCII byte), tested eight bytes at a time, the last few too (copied into a
+/// word padded with spaces). The lowest flag of [`special_bytes`] is exact, so the first
+/// special byte is found without a byte loop.
 fn clean_run(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v;
     let mut words = bytes.chunks_exact(8);
-    let mut at = 0;
-    for word in words.by_ref() {
+    for (i, word) in words.by_ref().enumerate() {
         let w = u64::from_le_bytes([
             word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
         ]);
-        let control = w.wrapping_sub(ONES * 0x20) & !w;
-        let quote = zero_byte(w ^ (ONES * u64::from(b'"')));
-        let backslash = zero_byte(w ^ (ONES * u64::from(b'\\')));
-        if (w | control | quote | backslash) & HIGH != 0 {
-            break;
+        let special = special_bytes(w);
+        if special != 0 {
+            return i * 8 + (special.trailing_zeros() / 8) as usize;
         }
-        at += 8;
     }
-    let special = |b: u8| b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80;
-    at + bytes[at..]
-        .iter()
-        .position(|&b| special(b))
-        .unwrap_or(bytes.len() - at)
+    let rest = words.remainder();
+    let done = bytes.len() - rest.len();
+    if rest.is_empty() {
+        return done;
+    }
+    let mut padded = [b' '; 8];
+    padded[..rest.len()].copy_from_slice(rest);
+    match special_bytes(u64::from_le_bytes(padded)) {
+        0 => bytes.len(),
+        special => done + (special.trailing_zeros() / 8) as usize,
+    }
+}
+
+/// The high bit of each byte of `w` that needs an escape set: below 0x20, `"`, `\\`, or 0x80
+/// and up. Bytes above the lowest flagged one may be flagged wrongly (a borrow), never below.
+fn special_bytes(w: u64) -> u64 {
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    let quote = zero_bytes(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero_bytes(w ^ (ONES * u64::from(b'\\')));
+    (w | control | quote | backslash) & (ONES << 7)
 }

@@ -234,3 +234,29 @@ fn the_sinks_error_is_returned_and_nothing_more_is_written() {
     assert_eq!(failed.kind(), std::io::ErrorKind::BrokenPipe);
     assert!(sink.taken <= Writer::BLOCK * 2);
 }
+
+#[test]
+fn the_clean_run_ends_at_the_first_byte_to_escape() {
+    let special = |b: u8| b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80;
+    // Every length around a word, a special byte at every place, with specials and
+    // borrow-prone neighbours (0x00, 0x20, 0x21, 0x5d, 0x7f) after it.
+    for len in 0..=20 {
+        for at in 0..=len {
+            for first in [0x00, 0x01, 0x1f, b'"', b'\\', 0x80, 0xc3, 0xff] {
+                let mut text: Vec<u8> = (0..len).map(|i| [0x20, 0x21, 0x5d, 0x7f][i % 4]).collect();
+                if at < len {
+                    text[at] = first;
+                    if at + 1 < len {
+                        text[at + 1] = 0x00;
+                    }
+                }
+                let naive = text.iter().position(|&b| special(b)).unwrap_or(len);
+                assert_eq!(
+                    super::clean_run(&text),
+                    naive,
+                    "len {len}, at {at}, {first}"
+                );
+            }
+        }
+    }
+}
