@@ -148,22 +148,23 @@ pub(crate) fn write_repr(value: &Json, out: &mut String) {
 /// Python `repr(str)` appended to `out`: single quotes unless the text has `'` and no `"`;
 /// escapes as CPython.
 pub(crate) fn write_str_repr(s: &str, out: &mut String) {
+    // Printable ASCII without quotes or backslashes (nearly every policy string) is as is,
+    // in single quotes. (A fold without early exit: vectorized.)
+    let escaped = s.bytes().fold(false, |any, b| {
+        any | !(b' '..=b'~').contains(&b) | matches!(b, b'\\' | b'\'' | b'"')
+    });
+    if !escaped {
+        out.push('\'');
+        out.push_str(s);
+        out.push('\'');
+        return;
+    }
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {
         '\''
     };
     out.push(quote);
-    // Printable ASCII without quotes or backslashes (nearly every policy string) is as is.
-    // (A fold without early exit: vectorized.)
-    let escaped = s.bytes().fold(false, |any, b| {
-        any | !(b' '..=b'~').contains(&b) | matches!(b, b'\\' | b'\'' | b'"')
-    });
-    if !escaped {
-        out.push_str(s);
-        out.push(quote);
-        return;
-    }
     for c in s.chars() {
         match c {
             ' '..='~' if c != quote && c != '\\' => out.push(c),

@@ -351,11 +351,7 @@ impl TreeBuilder<'_> {
 /// Decodes Python/JSON escapes of one literal body starting at source offset `start`.
 fn decode_into(body: &str, start: usize, out: &mut StrLit) {
     if !body.contains('\\') {
-        // No escape: one run, copied at once (what the loop below does character by character).
-        if !body.is_empty() {
-            out.segments.push((out.value.len() as u32, start as u32));
-            out.value.push_str(body);
-        }
+        push_run(body, start, out);
         return;
     }
     let mut chars = body.char_indices().peekable();
@@ -398,6 +394,15 @@ fn decode_into(body: &str, start: usize, out: &mut StrLit) {
         if let Some(d) = decoded {
             out.value.push(d);
         }
+    }
+}
+
+/// A literal body without escapes: one run, copied at once (what [`decode_into`] does
+/// character by character).
+fn push_run(body: &str, start: usize, out: &mut StrLit) {
+    if !body.is_empty() {
+        out.segments.push((out.value.len() as u32, start as u32));
+        out.value.push_str(body);
     }
 }
 

@@ -5,7 +5,9 @@
 //! whitespace puts them inside the rule). Anything else returns `None` and the grammar
 //! decides, with its error recovery. A differential test holds this parser to the grammar.
 
-use super::{decode_into, number, Entry, Node, NodeKind, ParsedPolicy, StrLit, MAX_DEPTH};
+use super::{
+    decode_into, number, push_run, Entry, Node, NodeKind, ParsedPolicy, StrLit, MAX_DEPTH,
+};
 use crate::source::{FileId, Span};
 use crate::syntax::bytes::find_any;
 
@@ -99,9 +101,14 @@ impl Fast<'_> {
         loop {
             let quote = self.peek()?;
             let body_start = self.at + 1;
-            let body_end = self.body(body_start, quote)?;
+            let (body_end, escaped) = self.body(body_start, quote)?;
             out.literals += 1;
-            decode_into(&self.text[body_start..body_end], body_start, &mut out);
+            let body = &self.text[body_start..body_end];
+            if escaped {
+                decode_into(body, body_start, &mut out);
+            } else {
+                push_run(body, body_start, &mut out);
+            }
             let end = body_end + 1;
             self.at = end;
             self.skip();
@@ -114,9 +121,11 @@ impl Fast<'_> {
         }
     }
 
-    /// The end of a string body opened by `quote` just before `from`: its closing quote.
-    fn body(&self, from: usize, quote: u8) -> Option<usize> {
+    /// The end of a string body opened by `quote` just before `from` (its closing quote), and
+    /// whether it holds an escape.
+    fn body(&self, from: usize, quote: u8) -> Option<(usize, bool)> {
         let mut i = from;
+        let mut escaped = false;
         loop {
             // Eight bytes at a time to the next byte that matters.
             i += find_any(self.bytes.get(i..)?, [quote, b'\\', b'\n'])?;
@@ -126,8 +135,9 @@ impl Fast<'_> {
                     // An escape takes the next character, whatever it is.
                     let next = *self.bytes.get(i + 1)?;
                     i += 1 + utf8_len(next);
+                    escaped = true;
                 }
-                b if b == quote => return Some(i),
+                b if b == quote => return Some((i, escaped)),
                 _ => i += 1,
             }
         }
