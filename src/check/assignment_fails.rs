@@ -14,7 +14,7 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         let LineOutcome::Fails(why) = &line.outcome else {
             continue;
         };
-        let span = match line.command_words() {
+        let span = match line.command_words().collect::<Vec<_>>()[..] {
             [first, .., last] => first.span.to(last.span),
             _ => line.span,
         };

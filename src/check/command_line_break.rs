@@ -9,7 +9,6 @@ use crate::check::catalog::COMMAND_LINE_BREAK;
 use crate::check::CheckContext;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::commands::is_line_break;
-use crate::resolve::script::LineOutcome;
 
 /// Reports every command of the policy whose text holds a line break.
 pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
@@ -24,7 +23,7 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     for line in ctx.lines {
         let written = has_line_break(&line.text);
         // What runs once known references are filled in (a line decided at boot runs as written).
-        let filled = matches!(&line.outcome, LineOutcome::Runs(text) if has_line_break(text));
+        let filled = line.runs().is_some_and(has_line_break);
         if written {
             diags.push(finding(line.span, "this script entry"));
         } else if filled {

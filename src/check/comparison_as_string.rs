@@ -5,15 +5,20 @@ use crate::check::catalog::COMPARISON_AS_STRING;
 use crate::check::CheckContext;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::resolve::cast::Cast;
-use crate::resolve::script::LineWord;
+use crate::resolve::script::WordRef;
 
 const ORDERING: &[&str] = &[">", ">=", "<", "<="];
 
 /// Reports ordering comparisons between an uncast reference and a number.
 pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     for condition in ctx.lines.iter().filter_map(|l| l.condition_words()) {
+        // Collected only for a condition that orders something (few do).
+        if !condition.clone().any(|w| ORDERING.contains(&w.text)) {
+            continue;
+        }
+        let condition: Vec<_> = condition.collect();
         for (i, op) in condition.iter().enumerate().skip(1) {
-            if !ORDERING.contains(&op.text.as_str()) {
+            if !ORDERING.contains(&op.text) {
                 continue;
             }
             let (Some(left), Some(right)) = (condition.get(i - 1), condition.get(i + 1)) else {
@@ -36,9 +41,9 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
 }
 
 fn uncast_reference_against_number<'a>(
-    reference: &'a LineWord,
-    other: &LineWord,
-) -> Option<&'a LineWord> {
+    reference: &'a WordRef<'a>,
+    other: &WordRef,
+) -> Option<&'a WordRef<'a>> {
     let is_reference = reference.text.starts_with('!') || reference.text.starts_with('$');
     let cast = Cast::split(&reference.text).map(|(_, c)| c);
     // A number or a `.bool` is not compared as text (a `.bool` against a number makes the

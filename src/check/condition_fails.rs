@@ -14,7 +14,11 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         let LineOutcome::ConditionFails(why) = &line.outcome else {
             continue;
         };
-        let span = match line.condition_words() {
+        let span = match line
+            .condition_words()
+            .map(Iterator::collect::<Vec<_>>)
+            .as_deref()
+        {
             Some([first, .., last]) => first.span.to(last.span),
             Some([one]) => one.span,
             _ => line.span,

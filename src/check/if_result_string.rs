@@ -7,8 +7,12 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// Reports assignments of an `if` result.
 pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
-    for line in ctx.lines {
-        let [name, eq, if_word, ..] = line.command_words() else {
+    // Only a line holding `if` after a `=` can be one (its words are written in the line).
+    let candidate = |text: &str| text.find('=').is_some_and(|i| text[i..].contains("if"));
+    for line in ctx.lines.iter().filter(|l| candidate(&l.text)) {
+        let mut words = line.command_words();
+        let (Some(name), Some(eq), Some(if_word)) = (words.next(), words.next(), words.next())
+        else {
             continue;
         };
         if eq.text != "=" || if_word.text != "if" {

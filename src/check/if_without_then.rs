@@ -21,8 +21,8 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     for line in ctx.lines {
         // Only an `if` with no `then` word can be one; the line's words are the tokenizer's,
         // so the others need no second tokenization.
-        if line.words.first().is_none_or(|w| w.text != "if")
-            || line.words.iter().any(|w| w.text == "then")
+        if line.words().next().is_none_or(|w| w.text != "if")
+            || line.words().any(|w| w.text == "then")
         {
             continue;
         }

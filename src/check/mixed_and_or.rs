@@ -8,11 +8,11 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 /// Reports conditions that use both operators, at the first `or`.
 pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     for condition in ctx.lines.iter().filter_map(|l| l.condition_words()) {
-        let has = |w: &str| condition.iter().any(|c| c.text == w);
+        let has = |w: &str| condition.clone().any(|c| c.text == w);
         if !(has("and") && has("or")) {
             continue;
         }
-        let Some(first_or) = condition.iter().find(|c| c.text == "or") else {
+        let Some(first_or) = condition.clone().find(|c| c.text == "or") else {
             continue;
         };
         diags.push(

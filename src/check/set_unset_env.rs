@@ -8,8 +8,16 @@ use crate::resolve::value::{Lookup, Variables};
 
 /// Reports `set x = $VAR` (also as the `then` part of an `if`) when VAR is not set.
 pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
-    for line in ctx.lines {
-        let [set, name, eq, value] = line.command_words() else {
+    // Only a line holding `set` can be one (a word's text is written in the line).
+    for line in ctx.lines.iter().filter(|l| l.text.contains("set")) {
+        let mut words = line.command_words();
+        let (4, Some(set), Some(name), Some(eq), Some(value)) = (
+            words.len(),
+            words.next(),
+            words.next(),
+            words.next(),
+            words.next(),
+        ) else {
             continue;
         };
         if set.text != "set" || eq.text != "=" {

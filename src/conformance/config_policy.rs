@@ -209,7 +209,7 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json], scope: &Sc
                 r["command"]
             ));
         };
-        if r["command"].as_str() != Some(l.text.as_str()) {
+        if r["command"].as_str() != Some(&*l.text) {
             return Err(format!(
                 "line {i}: the node runs `{}`, elpc reads `{}`",
                 r["command"], l.text
@@ -267,17 +267,13 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json], scope: &Sc
             ));
         }
         let then = r["then"].as_str();
-        let is_if = l.words.first().is_some_and(|w| w.text == "if");
+        let is_if = l.words().next().is_some_and(|w| w.text == "if");
         match (&l.outcome, then) {
             (LineOutcome::Runs(_), Some(t)) if is_if => {
                 let want: Vec<String> = tokenize(t)
                     .map(|tk| tk.words.into_iter().map(|w| w.text.into()).collect())
                     .unwrap_or_default();
-                let got: Vec<String> = l
-                    .command_words()
-                    .iter()
-                    .map(|w| w.text.to_string())
-                    .collect();
+                let got: Vec<String> = l.command_words().map(|w| w.text.to_string()).collect();
                 if want != got {
                     return Err(format!("line {i}: the node runs `{t}`, elpc {got:?}"));
                 }
@@ -320,7 +316,7 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json], scope: &Sc
 }
 
 fn check_boot_line(i: usize, l: &ScriptLine, r: &Json, why: &str) -> Verdict {
-    let is_if = l.words.first().is_some_and(|w| w.text == "if");
+    let is_if = l.words().next().is_some_and(|w| w.text == "if");
     if is_if && !matches!(l.outcome, LineOutcome::DecidedAtBoot(_)) {
         return Err(format!(
             "line {i} `{}` is decided at boot ({why}), elpc says {:?}",

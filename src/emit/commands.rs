@@ -59,11 +59,7 @@ pub fn stop_at(line: &ScriptLine, target: Target, vars: &dyn Variables) -> Optio
         LineOutcome::Runs(_) => {}
         _ => return None,
     }
-    let words: Vec<&str> = line
-        .command_words()
-        .iter()
-        .map(|w| w.text.as_str())
-        .collect();
+    let words: Vec<&str> = line.command_words().map(|w| w.text).collect();
     match words.as_slice() {
         // `!x` alone prints the value; `a + b + …` prints the joined text (§4.1 process_cmd).
         [one] if one.chars().count() > 1 && (one.starts_with('!') || one.starts_with('$')) => {
@@ -132,10 +128,12 @@ pub fn command_list(
     for line in lines {
         let command = match &line.outcome {
             LineOutcome::Skipped | LineOutcome::FoldedAway => continue,
-            LineOutcome::Runs(text) => text.clone(),
-            LineOutcome::DecidedAtBoot(_) => line.boot_text.clone().unwrap_or(line.text.clone()),
+            LineOutcome::Runs(text) => text.clone().unwrap_or_else(|| line.text.to_string()),
+            LineOutcome::DecidedAtBoot(_) => {
+                line.boot_text.as_ref().unwrap_or(&line.text).to_string()
+            }
             LineOutcome::Invalid | LineOutcome::ConditionFails(_) | LineOutcome::Fails(_) => {
-                line.text.clone()
+                line.text.to_string()
             }
         };
         let (catalog, args) = catalog_and_args(line.command.as_ref());

@@ -11,7 +11,7 @@ use super::policy_id::{id_of, write_repr, write_str_repr, Hashed};
 use crate::resolve::policy::{self, KeyValue};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::scope::Scope;
-use crate::resolve::script::{LineOutcome, ScriptLine};
+use crate::resolve::script::ScriptLine;
 use crate::resolve::value::Resolved;
 use crate::resolve::value::Variables;
 use crate::source::Span;
@@ -184,7 +184,7 @@ impl<'a> Hashed<'a> for Stored<'a> {
 pub(crate) struct ResolvedView<'a> {
     object: &'a Node,
     keys: Vec<KeyValue<'a>>,
-    outcomes: Vec<(Span, &'a LineOutcome)>,
+    outcomes: Vec<(Span, &'a ScriptLine)>,
     scope: &'a Scope,
 }
 
@@ -282,9 +282,8 @@ impl Serialize for ResolvedView<'_> {
 /// What each script line's string became, by span (looked up once per script string: a scan
 /// per string would be quadratic in the lines; a sorted list, as the lines come in order, is
 /// searched without hashing every span twice).
-pub(crate) fn line_outcomes(lines: &[ScriptLine]) -> Vec<(Span, &LineOutcome)> {
-    let mut outcomes: Vec<(Span, &LineOutcome)> =
-        lines.iter().map(|l| (l.span, &l.outcome)).collect();
+pub(crate) fn line_outcomes(lines: &[ScriptLine]) -> Vec<(Span, &ScriptLine)> {
+    let mut outcomes: Vec<(Span, &ScriptLine)> = lines.iter().map(|l| (l.span, l)).collect();
     outcomes.sort_by_key(|(span, _)| *span); // (each list item has its own span)
     outcomes
 }
@@ -294,7 +293,7 @@ pub(crate) fn resolved_leaf<'a>(
     path: &[&str],
     node: &'a Node,
     keys: &[KeyValue],
-    outcomes: &[(Span, &'a LineOutcome)],
+    outcomes: &[(Span, &'a ScriptLine)],
     scope: &Scope,
 ) -> Leaf<'a> {
     if let [_, key] = path {
@@ -311,9 +310,9 @@ pub(crate) fn resolved_leaf<'a>(
                 .binary_search_by_key(&node.span, |(span, _)| *span)
                 .ok()
                 .map(|i| outcomes[i].1);
-            return match found {
-                Some(LineOutcome::Runs(text)) => Leaf::Text(text),
-                _ => Leaf::Text(&lit.value),
+            return match found.and_then(ScriptLine::runs) {
+                Some(text) => Leaf::Text(text),
+                None => Leaf::Text(&lit.value),
             };
         }
     }

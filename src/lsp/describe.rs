@@ -144,7 +144,8 @@ pub fn env_var_text(analysis: &Analysis, var: &EnvVar) -> String {
 pub fn line_text(analysis: &Analysis, line: &ScriptLine) -> String {
     let is_if = line.text.starts_with("if ");
     match &line.outcome {
-        LineOutcome::Runs(command) => {
+        LineOutcome::Runs(_) => {
+            let command = line.runs().unwrap_or_default();
             let read = processed_file(analysis, command);
             let command = mask_secrets(analysis, line, command);
             let runs = if is_if {

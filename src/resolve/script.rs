@@ -54,8 +54,9 @@ pub struct RefUse {
 pub enum LineOutcome {
     /// Empty or a `#` comment: nothing runs.
     Skipped,
-    /// Runs this command.
-    Runs(String),
+    /// Runs this command; `None` when that is the line as written ([`ScriptLine::text`]:
+    /// most lines, which would otherwise hold their text twice).
+    Runs(Option<String>),
     /// An `if` decided false now: nothing runs.
     FoldedAway,
     /// An `if` that only the node can decide: the line runs as written.
@@ -77,20 +78,23 @@ pub struct ScriptLine {
     /// The string literal's span.
     pub span: Span,
     /// The line as the node reads it (stripped).
-    pub text: String,
+    pub text: Box<str>,
     /// What happens to it.
     pub outcome: LineOutcome,
     /// Every reference in it.
-    pub refs: Vec<RefUse>,
-    /// Its words as the node's tokenizer splits them, with their place in the policy.
-    pub words: Vec<LineWord>,
+    pub refs: Box<[RefUse]>,
+    /// Its words as the node's tokenizer splits them, with their place in the policy (read
+    /// them with [`ScriptLine::words`]: their text is kept as a range of [`Self::text`]).
+    pub(crate) words: Box<[LineWord]>,
+    /// The texts of the few words that are no range of [`Self::text`] (tabs in a group).
+    pub(crate) odd_words: Box<[WordText]>,
     /// The command it runs (the `then` part of an `if`, even when folded away), matched
     /// against the command catalog.
     pub command: Option<CommandUse>,
     /// A `&` that ends the command early (the rest is queued as another command, §2.7).
     pub ampersand: Option<Span>,
     /// The commands a `process`ed script runs (elpc read and interpreted it), in order.
-    pub processed: Vec<Emitted>,
+    pub processed: Box<[Emitted]>,
     /// The list stops at this line on some or all boot paths.
     pub stops: Option<ListStop>,
     /// An earlier line stopped the list on every boot path: this one never runs.
@@ -101,7 +105,7 @@ pub struct ScriptLine {
     /// For an `if` only the node decides: the line with the references of its `then` command
     /// resolved as that command would resolve them (what the command list shows, so that its
     /// text and its arguments come from one resolution).
-    pub boot_text: Option<String>,
+    pub boot_text: Option<Box<str>>,
 }
 
 /// Why the list stops at a line.
@@ -114,37 +118,102 @@ pub struct ListStop {
 }
 
 impl ScriptLine {
+    /// The command the line runs now, with known references filled in (`None` unless it
+    /// runs: see [`LineOutcome`]).
+    pub fn runs(&self) -> Option<&str> {
+        match &self.outcome {
+            LineOutcome::Runs(text) => Some(text.as_deref().unwrap_or(&self.text)),
+            _ => None,
+        }
+    }
+
+    /// Its words as the node's tokenizer splits them, with their place in the policy.
+    pub fn words(&self) -> impl ExactSizeIterator<Item = WordRef<'_>> + Clone + '_ {
+        self.words.iter().map(|w| self.word(w))
+    }
+
+    /// The text and span of one of this line's words.
+    fn word(&self, w: &LineWord) -> WordRef<'_> {
+        let text = if w.from == u32::MAX {
+            self.odd_words.get(w.to as usize).map_or("", |t| t.as_str())
+        } else {
+            self.text.get(w.from as usize..w.to as usize).unwrap_or("")
+        };
+        WordRef { text, span: w.span }
+    }
+
     /// The words between `if` and `then` (or the end), when the line is an `if`.
-    pub fn condition_words(&self) -> Option<&[LineWord]> {
-        if self.words.first()?.text != "if" {
+    pub fn condition_words(&self) -> Option<impl Iterator<Item = WordRef<'_>> + Clone + '_> {
+        let mut words = self.words();
+        if words.next()?.text != "if" {
             return None;
         }
-        let end = self
-            .words
-            .iter()
-            .position(|w| w.text == "then")
-            .unwrap_or(self.words.len());
-        Some(&self.words[1..end])
+        Some(words.take_while(|w| w.text != "then"))
     }
 
     /// The words of the command the line runs: after `then` for an `if`, else all of them.
-    pub fn command_words(&self) -> &[LineWord] {
+    pub fn command_words(&self) -> impl ExactSizeIterator<Item = WordRef<'_>> + Clone + '_ {
         let start = self
-            .words
-            .iter()
+            .words()
             .position(|w| w.text == "then")
             .map_or(0, |i| i + 1);
-        &self.words[start.min(self.words.len())..]
+        self.words().skip(start)
     }
 }
 
+/// Where one word of a script line is written, and where its text is: bytes `from..to` of
+/// [`ScriptLine::text`], or (`from == u32::MAX`) entry `to` of the line's odd words. 20
+/// bytes instead of a text and a span (40): a policy's lines hold about ten words each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LineWord {
+    /// Where it is written in the policy.
+    pub(crate) span: Span,
+    from: u32,
+    to: u32,
+}
+
 /// One word of a script line.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LineWord {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WordRef<'a> {
     /// The word as the node sees it.
-    pub text: WordText,
+    pub text: &'a str,
     /// Where it is written in the policy.
     pub span: Span,
+}
+
+/// The words of a line, kept as ranges of its `text` where they are one.
+fn keep_words(
+    text: &str,
+    words: impl ExactSizeIterator<Item = (Word, Span)>,
+) -> (Box<[LineWord]>, Box<[WordText]>) {
+    let mut odd = Vec::new();
+    let mut kept = Vec::with_capacity(words.len());
+    for (w, span) in words {
+        let r = w.range;
+        // The tokenizer's text is the written range, or its inside for a `"…"` word.
+        let (from, to) = if w.text.len() + 2 == r.len() {
+            (r.start + 1, r.end - 1)
+        } else {
+            (r.start, r.end)
+        };
+        let word =
+            if text.as_bytes().get(from..to) == Some(w.text.as_bytes()) && to < u32::MAX as usize {
+                LineWord {
+                    span,
+                    from: from as u32,
+                    to: to as u32,
+                }
+            } else {
+                odd.push(w.text);
+                LineWord {
+                    span,
+                    from: u32::MAX,
+                    to: (odd.len() - 1) as u32,
+                }
+            };
+        kept.push(word);
+    }
+    (kept.into_boxed_slice(), odd.into_boxed_slice())
 }
 
 /// A line the node cannot tokenize or whose `if` does not parse, as a diagnostic.
@@ -206,11 +275,26 @@ pub(super) fn run_line(
     last_scope: &mut Scope,
     eng: &mut Engine,
 ) -> ScriptLine {
-    let mut line = record_line(index, span, lit, state, last_scope, eng);
-    line.refs.shrink_to_fit(); // kept as long as the compilation: no spare slots
+    let (mut refs, mut boot_text) = (Vec::new(), None);
+    let mut line = record_line(
+        index,
+        span,
+        lit,
+        state,
+        last_scope,
+        eng,
+        &mut refs,
+        &mut boot_text,
+    );
+    // Kept as long as the compilation: exact slices, no spare slots.
+    line.refs = refs.into_boxed_slice();
+    line.boot_text = boot_text.map(String::into_boxed_str);
     line
 }
 
+/// The record without its references and boot-time text, which are collected into `refs`
+/// and `boot_text` (stored as exact slices by [`run_line`]).
+#[allow(clippy::too_many_arguments)]
 fn record_line(
     index: usize,
     span: Span,
@@ -218,6 +302,8 @@ fn record_line(
     state: &mut Option<State>,
     last_scope: &mut Scope,
     eng: &mut Engine,
+    refs: &mut Vec<RefUse>,
+    boot_text: &mut Option<String>,
 ) -> ScriptLine {
     let raw = lit.value.as_str();
     let trimmed_start = raw.len() - raw.trim_start().len();
@@ -235,13 +321,14 @@ fn record_line(
     let mut line = ScriptLine {
         index,
         span,
-        text: text.to_string(),
+        text: text.into(),
         outcome: LineOutcome::Skipped,
-        refs: Vec::new(),
-        words: Vec::new(),
+        refs: Box::default(),
+        words: Box::default(),
+        odd_words: Box::default(),
         command: None,
         ampersand: None,
-        processed: Vec::new(),
+        processed: Box::default(),
         stops: None,
         unreachable: state.is_none(),
         failure: None,
@@ -277,30 +364,30 @@ fn record_line(
             &words,
             &map,
             scope,
-            (&mut line.refs, &mut line.command, &mut line.boot_text),
+            (refs, &mut line.command, boot_text),
         ) {
             Ok(outcome) => outcome,
             Err(e) => {
                 eng.report(syntax_error(e, &map));
-                line.words = line_words(words, &map);
+                (line.words, line.odd_words) = line_words(text, words, &map);
                 return line; // the node fails the line before running anything
             }
         }
     } else {
-        record_refs(&words, &map, scope, &mut line.refs, |_| RefContext::Value);
+        record_refs(&words, &map, scope, refs, |_| RefContext::Value);
         line.command = parse_command(&words, scope, &|r| map.span(r), Guard::Always);
         match crate::resolve::assignment::effect(&words, scope) {
             Some(crate::resolve::assignment::Effect::Fails { message, .. }) => {
                 LineOutcome::Fails(message)
             }
             // A data assignment runs as written; `x = command` runs its (substituted) command.
-            Some(_) => LineOutcome::Runs(text.to_string()),
-            None => LineOutcome::Runs(substitute(text, &words, scope)),
+            Some(_) => LineOutcome::Runs(None),
+            None => LineOutcome::Runs(Some(substitute(text, &words, scope)).filter(|t| t != text)),
         }
     };
     // What the line does.
     let Some(mut st) = state.take() else {
-        line.words = line_words(words, &map);
+        (line.words, line.odd_words) = line_words(text, words, &map);
         return line;
     };
     st.emitted.clear();
@@ -310,15 +397,7 @@ fn record_line(
     let branches = group(exec(eng, &cmd, st));
     // The words move into the record, with the spans the command computed.
     if let Ok(words) = cmd.words {
-        // A new vector of exactly the words (collecting in place would keep the tokenizer's
-        // larger allocation for as long as the record lives).
-        line.words = Vec::with_capacity(words.len());
-        line.words.extend(
-            words
-                .into_iter()
-                .zip(cmd.spans)
-                .map(|(w, span)| LineWord { text: w.text, span }),
-        );
+        (line.words, line.odd_words) = keep_words(text, words.into_iter().zip(cmd.spans));
     }
     // The policy's own rules report most failures; what they miss is reported after them.
     line.failure = eng.cause.take().map(Box::new);
@@ -365,13 +444,14 @@ fn record_line(
 }
 
 /// The record's words: each word's text moved, with its place in the policy.
-fn line_words(words: Vec<Word>, map: &LineMap) -> Vec<LineWord> {
-    let mut out = Vec::with_capacity(words.len());
-    out.extend(words.into_iter().map(|w| LineWord {
-        span: map.span(w.range),
-        text: w.text,
-    }));
-    out
+fn line_words(text: &str, words: Vec<Word>, map: &LineMap) -> (Box<[LineWord]>, Box<[WordText]>) {
+    keep_words(
+        text,
+        words.into_iter().map(|w| {
+            let span = map.span(w.range.clone());
+            (w, span)
+        }),
+    )
 }
 
 /// The command a line runs, with known references replaced (assignments as written).
@@ -448,7 +528,7 @@ fn describe_if(
         .map(|first| &text[first.range.start..words[words.len() - 1].range.end]);
     Ok(match truth {
         Truth::True => match then_text {
-            Some(t) => LineOutcome::Runs(command_text(t, &rebased, scope)),
+            Some(t) => LineOutcome::Runs(Some(command_text(t, &rebased, scope))),
             None => LineOutcome::FoldedAway,
         },
         Truth::False => LineOutcome::FoldedAway,
@@ -501,25 +581,19 @@ fn record_refs(
         }
     }
 }
-#[cfg(test)]
-mod size_probe {
+
+/// A 100,000-line policy keeps about a million words and a hundred thousand records for as
+/// long as its compilation lives (issue 13: peak memory at most 20 times the input): a field
+/// added to one of these grows every compilation, so the sizes are held here on purpose.
+#[cfg(all(test, target_pointer_width = "64"))]
+mod record_sizes {
+    use std::mem::size_of;
+
     #[test]
-    fn size_probe() {
-        use std::mem::size_of;
-        eprintln!(
-            "ScriptLine {} LineOutcome {} CommandUse {} Arg {} LineWord {} RefUse {} Guard {} Emitted {} Cause {} Problem {} Command {} Diagnostic {}",
-            size_of::<super::ScriptLine>(),
-            size_of::<super::LineOutcome>(),
-            size_of::<crate::resolve::command::CommandUse>(),
-            size_of::<crate::resolve::command::Arg>(),
-            size_of::<super::LineWord>(),
-            size_of::<super::RefUse>(),
-            size_of::<crate::resolve::command::Guard>(),
-            size_of::<crate::resolve::engine::Emitted>(),
-            size_of::<super::Cause>(),
-            size_of::<crate::resolve::command::Problem>(),
-            size_of::<crate::emit::commands::Command>(),
-            size_of::<crate::diagnostic::Diagnostic>(),
-        );
+    fn per_line_records_stay_small() {
+        assert!(size_of::<super::LineWord>() <= 20, "{}", size_of::<super::LineWord>());
+        assert!(size_of::<crate::resolve::command::Arg>() <= 112);
+        assert!(size_of::<super::ScriptLine>() <= 344, "{}", size_of::<super::ScriptLine>());
+        assert!(size_of::<super::RefUse>() <= 56);
     }
 }

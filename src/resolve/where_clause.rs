@@ -8,7 +8,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::edgelake::commands::ArgType;
 use crate::resolve::arg_value::type_value;
-use crate::resolve::command::{rhs_text, Parser, Problem, ProblemKind};
+use crate::resolve::command::{rhs_text, Parser, Problem, ProblemKind, Typed};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::value::{Resolved, Value};
 use crate::syntax::script::{tokenize, Quote, Word};
@@ -131,7 +131,11 @@ impl Parser<'_, '_> {
             value_range.clone(),
             resolved.as_deref(),
         );
-        if let (Some(max), Some(n)) = (spec_key.max, value.as_ref().and_then(Json::as_u64)) {
+        let number = match &value {
+            Some(Json::Number(n)) => n.as_u64(),
+            _ => None,
+        };
+        if let (Some(max), Some(n)) = (spec_key.max, number) {
             if n > max {
                 self.problem(
                     ProblemKind::InvalidValue,
@@ -141,6 +145,7 @@ impl Parser<'_, '_> {
                 );
             }
         }
+        let value = value.map(|v| Typed::new(v, resolved.as_deref(), &written));
         self.push_arg(key, key_range, written, value_range, value);
         if let Some(arg) = self.out.args.last_mut() {
             arg.resolved = resolved;
