@@ -11,7 +11,6 @@ use crate::edgelake::node::IMAGE_ENVIRONMENT;
 use crate::emit::commands::command_list;
 use crate::emit::json::stored_json;
 use crate::emit::servers;
-use crate::emit::views::{PolicyView, ResolvedView};
 use crate::kubernetes::{Kubernetes, NodePod};
 use crate::resolve::engine::Engine;
 use crate::resolve::env_layers::EnvLayers;
@@ -28,6 +27,7 @@ mod sources;
 mod types;
 
 pub use output::output_json;
+pub(crate) use output::{output_views, trees_skipped};
 use output::{resolved_json, with_computed_id};
 pub(crate) use sources::add_source;
 pub use types::*;
@@ -142,39 +142,6 @@ pub(crate) fn editor_outputs(compilation: &Compilation) -> Option<(Json, Json)> 
         with_computed_id(stored_json(object, scope)),
         resolved_json(object, &keys, lines, scope),
     ))
-}
-
-/// Views that write the `policy` and `resolved` outputs of a compilation made with
-/// [`Options::skip_json_trees`] from its syntax tree, scope and script lines, exactly as
-/// [`compile_document`] builds the trees; `None` when it has no outputs or has the trees.
-pub(crate) fn output_views(
-    compilation: &Compilation,
-) -> Option<(PolicyView<'_>, ResolvedView<'_>)> {
-    let (Some(out), Some(parsed)) = (&compilation.output, &compilation.syntax) else {
-        return None;
-    };
-    if !trees_skipped(compilation) {
-        return None;
-    }
-    let scope = &compilation.scope;
-    // Its findings were reported when the compilation was made.
-    let document = policy::document(&parsed.root, &mut Diagnostics::new())?;
-    let keys = policy::server_keys(document.body, scope);
-    let object = policy_object(&parsed.root);
-    Some((
-        PolicyView::new(object, scope, with_computed_id),
-        ResolvedView::new(object, keys, &out.lines, scope),
-    ))
-}
-
-/// True when a compilation has outputs and a syntax tree but not the `policy` and `resolved`
-/// trees (made with [`Options::skip_json_trees`]).
-pub(crate) fn trees_skipped(compilation: &Compilation) -> bool {
-    compilation.syntax.is_some()
-        && compilation
-            .output
-            .as_ref()
-            .is_some_and(|out| out.policy.is_null() && out.resolved.is_null())
 }
 
 /// The policy object: the first item of a list of policies.

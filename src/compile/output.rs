@@ -2,9 +2,10 @@
 
 use serde_json::{json, Value as Json};
 
+use crate::diagnostic::Diagnostics;
 use crate::emit::json::map_node;
-use crate::emit::views::{line_outcomes, resolved_leaf};
-use crate::resolve::policy::KeyValue;
+use crate::emit::views::{line_outcomes, resolved_leaf, PolicyView, ResolvedView};
+use crate::resolve::policy::{self, KeyValue};
 use crate::resolve::scope::Scope;
 use crate::resolve::script::ScriptLine;
 use crate::syntax::policy::Node;
@@ -50,6 +51,39 @@ pub(super) fn resolved_json(
     map_node(object, &mut |path, node| {
         resolved_leaf(path, node, keys, &outcomes, scope).into_json()
     })
+}
+
+/// Views that write the `policy` and `resolved` outputs of a compilation made with
+/// [`super::Options::skip_json_trees`] from its syntax tree, scope and script lines, exactly as
+/// `compile_document` builds the trees; `None` when it has no outputs or has the trees.
+pub(crate) fn output_views(
+    compilation: &Compilation,
+) -> Option<(PolicyView<'_>, ResolvedView<'_>)> {
+    let (Some(out), Some(parsed)) = (&compilation.output, &compilation.syntax) else {
+        return None;
+    };
+    if !trees_skipped(compilation) {
+        return None;
+    }
+    let scope = &compilation.scope;
+    // Its findings were reported when the compilation was made.
+    let document = policy::document(&parsed.root, &mut Diagnostics::new())?;
+    let keys = policy::server_keys(document.body, scope);
+    let object = super::policy_object(&parsed.root);
+    Some((
+        PolicyView::new(object, scope, with_computed_id),
+        ResolvedView::new(object, keys, &out.lines, scope),
+    ))
+}
+
+/// True when a compilation has outputs and a syntax tree but not the `policy` and `resolved`
+/// trees (made with [`super::Options::skip_json_trees`]).
+pub(crate) fn trees_skipped(compilation: &Compilation) -> bool {
+    compilation.syntax.is_some()
+        && compilation
+            .output
+            .as_ref()
+            .is_some_and(|out| out.policy.is_null() && out.resolved.is_null())
 }
 
 /// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics,
