@@ -591,9 +591,17 @@ mod record_sizes {
 
     #[test]
     fn per_line_records_stay_small() {
-        assert!(size_of::<super::LineWord>() <= 20, "{}", size_of::<super::LineWord>());
+        assert!(
+            size_of::<super::LineWord>() <= 20,
+            "{}",
+            size_of::<super::LineWord>()
+        );
         assert!(size_of::<crate::resolve::command::Arg>() <= 112);
-        assert!(size_of::<super::ScriptLine>() <= 344, "{}", size_of::<super::ScriptLine>());
+        assert!(
+            size_of::<super::ScriptLine>() <= 344,
+            "{}",
+            size_of::<super::ScriptLine>()
+        );
         assert!(size_of::<super::RefUse>() <= 56);
     }
 }

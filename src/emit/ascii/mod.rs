@@ -106,13 +106,15 @@ impl<'s> Writer<'s> {
     }
 
     fn newline_indent(&mut self) {
-        const SPACES: &[u8] = &[b' '; 64];
-        self.out.push(b'\n');
-        let mut n = self.indent * 2;
-        while n > 0 {
-            let k = n.min(SPACES.len());
-            self.out.extend_from_slice(&SPACES[..k]);
-            n -= k;
+        // A line break and the indent of the usual depths as one copy.
+        const LINE: &[u8; 33] = b"\n                                ";
+        let n = self.indent * 2;
+        match LINE.get(..1 + n) {
+            Some(line) => self.out.extend_from_slice(line),
+            None => {
+                self.out.push(b'\n');
+                self.out.resize(self.out.len() + n, b' ');
+            }
         }
     }
 

@@ -67,6 +67,12 @@ fn values_as_serde_json_writes_them() {
         "a string longer than one word of eight bytes, with \" in the middle"
     ));
     same(&json!("12345678\\"));
+    // Deeper than the indents written in one copy.
+    let deep = (0..40).fold(
+        json!({"leaf": [1, 2]}),
+        |inner, i| json!({ format!("k{i}"): [inner] }),
+    );
+    same(&deep);
 }
 
 #[derive(Serialize, Debug)]
