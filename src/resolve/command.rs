@@ -249,7 +249,7 @@ pub fn parse_command(
         spec,
         assigns,
         assignment: false,
-        name: rhs_text(name_words).into(),
+        name: joined(name_words),
         name_span: span_of(name_range),
         args: Vec::new(),
         process: None,
@@ -270,6 +270,15 @@ pub fn parse_command(
     // The record lives as long as the compilation: no spare argument slots.
     out.args.shrink_to_fit();
     Some(out)
+}
+
+/// The words joined with single blanks, as a word's text: one word is copied as it is held
+/// (most keys, values and names), without building a `String` first.
+pub(crate) fn joined(words: &[Word]) -> WordText {
+    match words {
+        [one] => one.text.clone(),
+        _ => rhs_text(words).into(),
+    }
 }
 
 pub(crate) fn rhs_text(words: &[Word]) -> String {
@@ -382,14 +391,14 @@ impl Parser<'_, '_> {
                 }
                 for (i, w) in rest.iter().enumerate() {
                     let key = if rest.len() == 1 {
-                        "value".to_string()
+                        "value".into()
                     } else {
-                        format!("word{}", i + 1)
+                        format!("word{}", i + 1).into()
                     };
                     self.push_arg(
                         key,
                         w.range.clone(),
-                        w.text.to_string(),
+                        w.text.clone(),
                         w.range.clone(),
                         Some(Typed::Written),
                     );
@@ -406,7 +415,7 @@ impl Parser<'_, '_> {
                     self.push_arg(
                         "name".into(),
                         w.range.clone(),
-                        w.text.to_string(),
+                        w.text.clone(),
                         w.range.clone(),
                         Some(Typed::Written),
                     );
@@ -474,7 +483,7 @@ impl Parser<'_, '_> {
                     self.push_arg(
                         "task".into(),
                         range.clone(),
-                        text.clone(),
+                        text.as_str().into(),
                         range,
                         Some(Typed::Written),
                     );
@@ -531,7 +540,7 @@ impl Parser<'_, '_> {
         self.push_arg(
             "path".into(),
             range.clone(),
-            written.clone(),
+            written.as_str().into(),
             range,
             Some(value),
         );
@@ -544,18 +553,18 @@ impl Parser<'_, '_> {
 
     pub(crate) fn push_arg(
         &mut self,
-        key: String,
+        key: WordText,
         key_range: Range<usize>,
-        written: String,
+        written: WordText,
         value_range: Range<usize>,
         value: Option<Typed>,
     ) {
         let key_span = (self.span_of)(key_range);
         let value_span = (self.span_of)(value_range);
         self.out.args.push(Arg {
-            key: key.into(),
+            key,
             key_span,
-            written: written.into(),
+            written,
             value_span,
             value,
             resolved: None,

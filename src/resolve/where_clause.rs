@@ -8,10 +8,10 @@ use serde_json::{Map, Value as Json};
 
 use crate::edgelake::commands::ArgType;
 use crate::resolve::arg_value::type_value;
-use crate::resolve::command::{rhs_text, Parser, Problem, ProblemKind, Typed};
+use crate::resolve::command::{joined, rhs_text, Parser, Problem, ProblemKind, Typed};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::value::{Resolved, Value};
-use crate::syntax::script::{tokenize, Quote, Word};
+use crate::syntax::script::{tokenize, Quote, Word, WordText};
 
 impl Parser<'_, '_> {
     /// `k = v and k = v …` (`get_dict_from_words`).
@@ -52,7 +52,7 @@ impl Parser<'_, '_> {
                 );
                 continue;
             }
-            let key = rhs_text(key_words);
+            let key = joined(key_words);
             if value_words.is_empty() {
                 self.problem(
                     ProblemKind::Structure,
@@ -66,9 +66,9 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn pair(&mut self, key: String, key_range: Range<usize>, value_words: &[Word]) {
+    fn pair(&mut self, key: WordText, key_range: Range<usize>, value_words: &[Word]) {
         let value_range = value_words[0].range.start..value_words[value_words.len() - 1].range.end;
-        let written = rhs_text(value_words);
+        let written = joined(value_words);
         let name = self.spec.name;
         let Some(spec_key) = self.spec.key(&key) else {
             let names = self.spec.keys.iter().map(|k| k.name);
