@@ -45,7 +45,7 @@ fn uncast_reference_against_number<'a>(
     other: &WordRef,
 ) -> Option<&'a WordRef<'a>> {
     let is_reference = reference.text.starts_with('!') || reference.text.starts_with('$');
-    let cast = Cast::split(&reference.text).map(|(_, c)| c);
+    let cast = Cast::split(reference.text).map(|(_, c)| c);
     // A number or a `.bool` is not compared as text (a `.bool` against a number makes the
     // node's `if` fail: `condition-fails`).
     let numeric_cast = matches!(
