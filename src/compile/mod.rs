@@ -198,7 +198,7 @@ pub(crate) fn compile_prepared(
             (build, resume),
         )
     });
-    finish(
+    let mut compilation = finish(
         sources,
         diags,
         Finished {
@@ -209,7 +209,18 @@ pub(crate) fn compile_prepared(
             script: None,
         },
         options,
-    )
+    );
+    // The JSON trees are built once the findings are final: a suggestion that would write a
+    // secret (EL007's, a whole canonical policy) is dropped by then, and is not held with them.
+    if build == Build::Everything && !options.skip_json_trees {
+        if let Some((policy, resolved)) = editor_outputs(&compilation) {
+            if let Some(out) = &mut compilation.output {
+                out.policy = policy;
+                out.resolved = resolved;
+            }
+        }
+    }
+    compilation
 }
 
 /// The sources, findings so far and scope, before the main input is interpreted.
@@ -445,19 +456,12 @@ fn compile_document(
             lines,
         });
     }
-    let object = policy_object(root);
     let commands = command_list(&servers, &lines, scope, options.target);
-    let (policy, resolved) = if options.skip_json_trees {
-        (Json::Null, Json::Null) // written from the tree when printed
-    } else {
-        (
-            with_computed_id(stored_json(object, scope)),
-            resolved_json(object, &keys, &lines, scope),
-        )
-    };
     Some(CompiledPolicy {
-        policy,
-        resolved,
+        // Built by `compile_prepared` after the findings (or, with `skip_json_trees`, written
+        // from the syntax tree when printed).
+        policy: Json::Null,
+        resolved: Json::Null,
         servers,
         commands,
         lines,
