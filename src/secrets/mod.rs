@@ -392,6 +392,27 @@ mod tests {
     }
 
     #[test]
+    fn the_mask_cache_gives_what_the_matcher_gives_for_repeats_and_long_texts() {
+        let matcher = Matcher::new(["Hunter2DbPw".to_string()]);
+        let mut cache = MaskCache::default();
+        let long = format!("{} Hunter2DbPw", "x".repeat(MaskCache::TEXT));
+        for text in [
+            "a Hunter2DbPw b",
+            "clean",
+            "a Hunter2DbPw b",
+            "clean",
+            &long,
+            &long,
+        ] {
+            let mut cached = text.to_string();
+            cache.hide(&matcher, &mut cached);
+            assert_eq!(cached, matcher.mask(text).unwrap_or(text.to_string()));
+        }
+        // Short texts are kept, the long one is not.
+        assert_eq!(cache.seen.len(), 2);
+    }
+
+    #[test]
     fn forms_of_a_value() {
         let mut out = Vec::new();
         add_forms(" 0004242\nNew Line ", &mut out);
