@@ -345,9 +345,9 @@ pub fn lookup<'a>(
     type Index = std::collections::HashMap<&'static str, Entries, foldhash::fast::FixedState>;
     static BY_FIRST_WORD: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     let index = BY_FIRST_WORD.get_or_init(|| {
-        // Each entry with its catalog position, for the order below.
-        type Numbered = Vec<(usize, &'static CommandSpec, Box<[&'static str]>)>;
-        let mut index: std::collections::HashMap<&str, Numbered> = std::collections::HashMap::new();
+        // Catalog position, entry and split name, grouped by first word.
+        type Unordered = Vec<(usize, &'static CommandSpec, Box<[&'static str]>)>;
+        let mut index: std::collections::HashMap<_, Unordered> = std::collections::HashMap::new();
         for (at, spec) in COMMANDS.iter().enumerate() {
             let words: Box<[&str]> = spec.words().collect();
             if let Some(&first) = words.first() {

@@ -526,7 +526,7 @@ impl Parser<'_, '_> {
             {
                 match resolve_word(&w.text, self.vars) {
                     Resolved::Known(Value::Str(s)) if s.is_empty() => None,
-                    Resolved::Known(v) => Some(v.to_python_str()),
+                    Resolved::Known(v) => Some(v.into_python_str()),
                     Resolved::AtBoot { .. } => None,
                 }
             } else {

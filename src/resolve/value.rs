@@ -17,6 +17,14 @@ pub enum Value {
 }
 
 impl Value {
+    /// [`Value::to_python_str`] without copying a string value.
+    pub fn into_python_str(self) -> String {
+        match self {
+            Value::Str(s) => s,
+            other => other.to_python_str(),
+        }
+    }
+
     /// Python `str(value)`: what the runtime prints or stores for it.
     pub fn to_python_str(&self) -> String {
         match self {

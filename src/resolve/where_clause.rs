@@ -163,6 +163,7 @@ impl Parser<'_, '_> {
             if w.quoted == Quote::None && (w.text.starts_with('!') || w.text.starts_with('$')) {
                 match resolve_word(&w.text, self.vars) {
                     Resolved::Known(Value::Str(s)) if s.is_empty() => return None,
+                    Resolved::Known(Value::Str(s)) => text.push_str(&s),
                     Resolved::Known(v) => text.push_str(&v.to_python_str()),
                     Resolved::AtBoot { .. } => return None,
                 }

@@ -344,7 +344,7 @@ pub fn substitute(text: &str, words: &[Word], vars: &dyn Variables) -> String {
         } else {
             match resolve_word(&word.text, vars) {
                 Resolved::Known(Value::Str(s)) if s.is_empty() => None,
-                Resolved::Known(v) => Some(v.to_python_str()),
+                Resolved::Known(v) => Some(v.into_python_str()),
                 Resolved::AtBoot { .. } => None,
             }
         };
