@@ -87,7 +87,11 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 let summary = human::summary(&compilation.diagnostics);
                 eprintln!("{}: {summary}", policy.display());
             }
+            // The JSON document for standard output is written as it is serialised (about
+            // four times the policy's size): only `-o FILE` needs it whole.
+            let stream = output.is_none() && matches!(format, CompileFormat::Json);
             let text = match format {
+                CompileFormat::Json if stream => String::new(),
                 CompileFormat::Json => {
                     let mut t = elpc::render::output::compile_document(&compilation);
                     t.push('\n');
@@ -122,6 +126,10 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                         }
                     );
                 }
+                None if stream => print_with(|out| {
+                    elpc::render::output::write_compile_document(&compilation, out)?;
+                    out.write_all(b"\n")
+                })?,
                 None => print_stdout(&text)?,
             }
             exit_without_freeing((compilation, text));
@@ -286,11 +294,13 @@ fn print_human(compilation: &Compilation, color: bool, notes: bool, out: &mut dy
 }
 
 fn print_stdout(text: &str) -> Result<(), UsageError> {
+    print_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// Standard output written by `write`, then flushed.
+fn print_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), UsageError> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`elpc ... | head`) is not an error worth reporting.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

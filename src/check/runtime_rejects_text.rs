@@ -28,7 +28,8 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     }
     // Whether a reference resolves to something, per reference as written: the same few
     // references recur in every line of a long script list, and the scope is the same.
-    let mut has_value: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    let mut has_value: std::collections::HashMap<&str, bool, foldhash::fast::RandomState> =
+        Default::default();
     walk(doc.root, &mut |node| {
         let source = ctx.sources.get(node.span.file).slice(node.span);
         match &node.kind {
@@ -53,11 +54,11 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                 }
             }
             NodeKind::Str(lit) if lit.quote == '\'' => {
-                let mut resolves = |word: &str| match has_value.get(word) {
+                let mut resolves = |word| match has_value.get(word) {
                     Some(&known) => known,
                     None => {
                         let known = !matches!(resolve_word(word, ctx.scope), Resolved::Known(v) if v.to_python_str().is_empty());
-                        has_value.insert(word.to_string(), known);
+                        has_value.insert(word, known);
                         known
                     }
                 };
@@ -148,7 +149,10 @@ const MORE_PLACES: usize = 4;
 /// The offset of a `!` the node would substitute: preceded by a space, `:`, `[` or `{`
 /// (§1.2), with a value to put there (`resolves`: a reference that resolves to nothing is
 /// left alone).
-fn injected_reference(text: &str, resolves: &mut dyn FnMut(&str) -> bool) -> Option<usize> {
+fn injected_reference<'t>(
+    text: &'t str,
+    resolves: &mut dyn FnMut(&'t str) -> bool,
+) -> Option<usize> {
     let bytes = text.as_bytes();
     // Each `!` after the first byte, in order (a block search: this runs on every
     // single-quoted string of the policy at every re-check).

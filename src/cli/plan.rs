@@ -143,6 +143,8 @@ impl Plan {
                 // Options grows (#[non_exhaustive]): set fields on the default.
                 let mut options = Options::default();
                 options.show_secrets = inputs.show_secrets;
+                // The CLI prints the document (written from the syntax tree) and findings only.
+                options.skip_json_trees = true;
                 options.profile = profile;
                 options.sets = sets;
                 options.levels = levels;

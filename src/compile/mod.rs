@@ -29,6 +29,7 @@ mod sources;
 mod types;
 
 pub use output::output_json;
+pub(crate) use output::{output_views, trees_skipped};
 use output::{resolved_json, with_computed_id};
 pub(crate) use sources::add_source;
 pub use types::*;
@@ -131,7 +132,6 @@ pub(crate) fn compile_for_editor(
 /// The `policy` and `resolved` outputs of a compilation made with [`Build::Findings`], built
 /// from its syntax tree, scope and script lines exactly as [`compile_document`] builds them
 /// (the scope is the one the policy was resolved in; masking secrets never touches it).
-#[cfg_attr(not(feature = "lsp"), allow(dead_code))]
 pub(crate) fn editor_outputs(compilation: &Compilation) -> Option<(Json, Json)> {
     let root = &compilation.syntax.as_ref()?.root;
     let lines = &compilation.output.as_ref()?.lines;
@@ -210,7 +210,7 @@ pub(crate) fn compile_prepared(
         Some(words) => Some(words),
         None => root.as_ref().map(|p| PolicyWords::of(&p.root)),
     });
-    let compilation = finish(
+    let mut compilation = finish(
         sources,
         diags,
         Finished {
@@ -225,6 +225,16 @@ pub(crate) fn compile_prepared(
     );
     if let Some(r) = resume {
         r.words = words;
+    }
+    // The JSON trees are built once the findings are final: a suggestion that would write a
+    // secret (EL007's, a whole canonical policy) is dropped by then, and is not held with them.
+    if build == Build::Everything && !options.skip_json_trees {
+        if let Some((policy, resolved)) = editor_outputs(&compilation) {
+            if let Some(out) = &mut compilation.output {
+                out.policy = policy;
+                out.resolved = resolved;
+            }
+        }
     }
     compilation
 }
@@ -453,11 +463,12 @@ fn compile_document(
             lines,
         });
     }
-    let object = policy_object(root);
     let commands = command_list(&servers, &lines, scope, options.target);
     Some(CompiledPolicy {
-        policy: with_computed_id(stored_json(object, scope)),
-        resolved: resolved_json(object, &keys, &lines, scope),
+        // Built by `compile_prepared` after the findings (or, with `skip_json_trees`, written
+        // from the syntax tree when printed).
+        policy: Json::Null,
+        resolved: Json::Null,
         servers,
         commands,
         lines,

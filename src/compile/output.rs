@@ -2,14 +2,13 @@
 
 use serde_json::{json, Value as Json};
 
-use crate::emit::json::{default_json, map_node};
+use crate::diagnostic::Diagnostics;
+use crate::emit::json::map_node;
+use crate::emit::views::{line_outcomes, resolved_leaf, PolicyView, ResolvedView};
 use crate::resolve::policy::{self, KeyValue};
-use crate::resolve::reference::resolve_word;
 use crate::resolve::scope::Scope;
 use crate::resolve::script::ScriptLine;
-use crate::resolve::value::Resolved;
-use crate::source::Span;
-use crate::syntax::policy::{Node, NodeKind};
+use crate::syntax::policy::Node;
 
 use super::Compilation;
 
@@ -48,41 +47,43 @@ pub(super) fn resolved_json(
     lines: &[ScriptLine],
     scope: &Scope,
 ) -> Json {
-    // Looked up once per script string: a scan per string would be quadratic in the lines; a
-    // sorted list (the lines come in order) is searched without hashing every span twice.
-    let mut outcomes: Vec<(Span, &ScriptLine)> = lines.iter().map(|l| (l.span, l)).collect();
-    outcomes.sort_by_key(|(span, _)| *span); // (each list item has its own span)
+    let outcomes = line_outcomes(lines);
     map_node(object, &mut |path, node| {
-        if let [_, key] = path {
-            if let Some(kv) = policy::key(keys, key) {
-                return match &kv.value {
-                    Some(Resolved::Known(v)) => v.to_json(),
-                    _ => default_json(node),
-                };
-            }
-        }
-        if let [_, "script"] = path {
-            if let NodeKind::Str(lit) = &node.kind {
-                let found = outcomes
-                    .binary_search_by_key(&node.span, |(span, _)| *span)
-                    .ok()
-                    .map(|i| outcomes[i].1);
-                return match found.and_then(ScriptLine::runs) {
-                    Some(text) => Json::String(text.to_string()),
-                    None => Json::String(lit.value.clone()),
-                };
-            }
-        }
-        match &node.kind {
-            NodeKind::Str(s) if s.value.starts_with('!') || s.value.starts_with('$') => {
-                match resolve_word(&s.value, scope) {
-                    Resolved::Known(v) => v.to_json(),
-                    Resolved::AtBoot { .. } => default_json(node),
-                }
-            }
-            _ => default_json(node),
-        }
+        resolved_leaf(path, node, keys, &outcomes, scope).into_json()
     })
+}
+
+/// Views that write the `policy` and `resolved` outputs of a compilation made with
+/// [`super::Options::skip_json_trees`] from its syntax tree, scope and script lines, exactly as
+/// `compile_document` builds the trees; `None` when it has no outputs or has the trees.
+pub(crate) fn output_views(
+    compilation: &Compilation,
+) -> Option<(PolicyView<'_>, ResolvedView<'_>)> {
+    let (Some(out), Some(parsed)) = (&compilation.output, &compilation.syntax) else {
+        return None;
+    };
+    if !trees_skipped(compilation) {
+        return None;
+    }
+    let scope = &compilation.scope;
+    // Its findings were reported when the compilation was made.
+    let document = policy::document(&parsed.root, &mut Diagnostics::new())?;
+    let keys = policy::server_keys(document.body, scope);
+    let object = super::policy_object(&parsed.root);
+    Some((
+        PolicyView::new(object, scope, with_computed_id),
+        ResolvedView::new(object, keys, &out.lines, scope),
+    ))
+}
+
+/// True when a compilation has outputs and a syntax tree but not the `policy` and `resolved`
+/// trees (made with [`super::Options::skip_json_trees`]).
+pub(crate) fn trees_skipped(compilation: &Compilation) -> bool {
+    compilation.syntax.is_some()
+        && compilation
+            .output
+            .as_ref()
+            .is_some_and(|out| out.policy.is_null() && out.resolved.is_null())
 }
 
 /// The output document of `elpc compile`: policy, resolved, servers, commands, diagnostics,
@@ -100,10 +101,14 @@ pub fn output_json(compilation: &Compilation, diagnostics: Json) -> Json {
 
 fn output_document(compilation: &Compilation, diagnostics: Json) -> Json {
     let sources = &compilation.sources;
+    // Trees a compilation did not build (`Options::skip_json_trees`) are built here.
+    let built = super::trees_skipped(compilation)
+        .then(|| super::editor_outputs(compilation))
+        .flatten();
     match &compilation.output {
         Some(out) => json!({
-            "policy": out.policy,
-            "resolved": out.resolved,
+            "policy": built.as_ref().map_or(&out.policy, |b| &b.0),
+            "resolved": built.as_ref().map_or(&out.resolved, |b| &b.1),
             "servers": out.servers.to_json(),
             "commands": out.commands.iter().map(|c| {
                 let mut j = json!({

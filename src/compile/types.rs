@@ -103,6 +103,13 @@ pub struct Options {
     /// diagnostics and in the env files' text (`--show-secrets`). Off by default: they are
     /// printed as `***`, as the CLI and the language server do.
     pub show_secrets: bool,
+    /// Leave [`CompiledPolicy::policy`] and [`CompiledPolicy::resolved`] `null` instead of
+    /// building them. For a front end that prints the output document and nothing else
+    /// (`elpc compile`, `elpc check`): [`Compilation::to_json`] and
+    /// [`crate::render::output::compile_document`] still give them in full, written from the
+    /// syntax tree. The two trees copy every string of the policy (about 330 bytes a script
+    /// line, a tenth of a large policy's memory).
+    pub skip_json_trees: bool,
 }
 
 /// The outputs of a policy that parsed.

@@ -6,7 +6,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::resolve::reference::resolve_word;
 use crate::resolve::value::{Resolved, Value, Variables};
-use crate::syntax::policy::{Node, NodeKind, NumberValue};
+use crate::syntax::policy::{Entry, Node, NodeKind, NumberValue};
 
 /// The policy tree as JSON, references left as written.
 pub fn policy_json(node: &Node) -> Json {
@@ -19,26 +19,95 @@ pub fn policy_json(node: &Node) -> Json {
 /// replaced value is known only on the node (such a reference is left as written).
 pub fn stored_json(node: &Node, vars: &dyn Variables) -> (Json, bool) {
     let mut complete = true;
-    let json = map_node(node, &mut |_, n| match &n.kind {
+    let json = map_node(node, &mut |_, n| {
+        let (leaf, known) = stored_leaf(n, vars);
+        complete &= known;
+        leaf.into_json()
+    });
+    (json, complete)
+}
+
+/// A leaf of an output: text of the tree (or of a resolved line), or a value made for it.
+#[derive(Debug)]
+pub(crate) enum Leaf<'a> {
+    /// A string, as is.
+    Text(&'a str),
+    /// Anything else.
+    Json(Json),
+}
+
+impl Leaf<'_> {
+    /// The leaf as a JSON value.
+    pub(crate) fn into_json(self) -> Json {
+        match self {
+            Leaf::Text(s) => Json::String(s.to_string()),
+            Leaf::Json(j) => j,
+        }
+    }
+}
+
+impl serde::Serialize for Leaf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Leaf::Text(s) => serializer.serialize_str(s),
+            Leaf::Json(j) => j.serialize(serializer),
+        }
+    }
+}
+
+/// A leaf of [`stored_json`], and whether its value is known here (false: a reference only
+/// the node resolves, left as written).
+pub(crate) fn stored_leaf<'a>(n: &'a Node, vars: &dyn Variables) -> (Leaf<'a>, bool) {
+    match &n.kind {
         NodeKind::BareRef(r) => match resolve_word(r, vars) {
-            Resolved::Known(Value::Str(s)) if s.is_empty() => default_json(n),
+            Resolved::Known(Value::Str(s)) if s.is_empty() => (Leaf::Text(r), true),
             Resolved::Known(Value::Str(s)) => {
                 let structured = (s.starts_with('[') && s.ends_with(']'))
                     || (s.starts_with('{') && s.ends_with('}'));
-                structured
-                    .then(|| serde_json::from_str(&s).ok())
-                    .flatten()
-                    .unwrap_or(Json::String(s))
+                let parsed = structured.then(|| serde_json::from_str(&s).ok()).flatten();
+                (Leaf::Json(parsed.unwrap_or(Json::String(s))), true)
             }
-            Resolved::Known(v) => v.to_json(),
-            Resolved::AtBoot { .. } => {
-                complete = false;
-                default_json(n)
-            }
+            Resolved::Known(v) => (Leaf::Json(v.to_json()), true),
+            Resolved::AtBoot { .. } => (Leaf::Text(r), false),
         },
-        _ => default_json(n),
-    });
-    (json, complete)
+        _ => (default_leaf(n), true),
+    }
+}
+
+/// [`default_json`] without copying a string.
+pub(crate) fn default_leaf(n: &Node) -> Leaf<'_> {
+    match &n.kind {
+        NodeKind::Str(s) => Leaf::Text(&s.value),
+        NodeKind::BareRef(r) => Leaf::Text(r),
+        _ => Leaf::Json(default_json(n)),
+    }
+}
+
+/// The entries of an object with duplicate keys merged as the runtime merges them (§1.3): the
+/// last value wins, at the position of the first occurrence.
+pub(crate) fn merged(entries: &[Entry]) -> Vec<(&str, &Node)> {
+    let mut out: Vec<(&str, &Node)> = Vec::with_capacity(entries.len());
+    if entries.len() <= 16 {
+        // A few keys (every real object): compared, no hashing.
+        for e in entries {
+            match out.iter_mut().find(|(k, _)| *k == e.key) {
+                Some(slot) => slot.1 = &e.value,
+                None => out.push((&e.key, &e.value)),
+            }
+        }
+        return out;
+    }
+    let mut at: IndexMap<&str, usize, foldhash::fast::RandomState> = IndexMap::default();
+    for e in entries {
+        match at.get(e.key.as_str()) {
+            Some(&i) => out[i].1 = &e.value,
+            None => {
+                at.insert(&e.key, out.len());
+                out.push((&e.key, &e.value));
+            }
+        }
+    }
+    out
 }
 
 /// Converts a tree, letting `leaf` decide each non-container value (`path` is the key path).
@@ -50,12 +119,8 @@ pub fn map_node(node: &Node, leaf: &mut dyn FnMut(&[&str], &Node) -> Json) -> Js
     ) -> Json {
         match &node.kind {
             NodeKind::Object(entries) => {
-                // Last value wins, at the position of the first occurrence (§1.3).
-                let mut merged: IndexMap<&str, &Node> = IndexMap::new();
-                for e in entries {
-                    merged.insert(&e.key, &e.value);
-                }
-                let mut map = Map::new();
+                let merged = merged(entries);
+                let mut map = Map::with_capacity(merged.len());
                 for (k, v) in merged {
                     path.push(k);
                     map.insert(k.to_string(), walk(v, path, leaf));
@@ -81,11 +146,7 @@ impl serde::Serialize for CanonicalView<'_> {
         use serde::ser::{SerializeMap, SerializeSeq};
         match &self.0.kind {
             NodeKind::Object(entries) => {
-                // Last value wins, at the position of the first occurrence (§1.3).
-                let mut merged: IndexMap<&str, &Node> = IndexMap::new();
-                for e in entries {
-                    merged.insert(&e.key, &e.value);
-                }
+                let merged = merged(entries);
                 let mut map = serializer.serialize_map(Some(merged.len()))?;
                 for (k, v) in merged {
                     map.serialize_entry(k, &CanonicalView(v))?;
@@ -132,91 +193,32 @@ pub fn to_ascii_json(value: &Json, pretty: bool) -> String {
 /// [`to_ascii_json`] for anything serde can serialise: written in one pass, with no JSON tree
 /// built first and no second copy of the text to escape it.
 pub fn ascii_json<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> String {
-    let mut out = Vec::with_capacity(128);
-    let written = if pretty {
-        let mut ser = serde_json::Serializer::with_formatter(
-            &mut out,
-            Ascii(serde_json::ser::PrettyFormatter::new()),
-        );
-        value.serialize(&mut ser)
-    } else {
-        let mut ser = serde_json::Serializer::with_formatter(
-            &mut out,
-            Ascii(serde_json::ser::CompactFormatter),
-        );
-        value.serialize(&mut ser)
-    };
-    match written {
-        // Only ASCII was written: every other character went out as `\u` escapes.
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+    let mut writer = super::ascii::Writer::new(pretty, 128);
+    match value.serialize(&mut writer) {
+        Ok(()) => {
+            // The text is kept (a suggestion holds a whole policy): without the spare room
+            // its doubling left, up to half of it.
+            let mut out = writer.out;
+            out.shrink_to_fit();
+            // Only ASCII was written: every other character went out as `\u` escapes.
+            String::from_utf8(out).unwrap_or_default()
+        }
         Err(_) => String::new(),
     }
 }
 
-/// A serde_json formatter that escapes every non-ASCII character inside strings and otherwise
-/// lays out as the formatter it wraps.
-struct Ascii<F>(F);
-
-impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Ascii<F> {
-    fn write_string_fragment<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        if fragment.is_ascii() {
-            return writer.write_all(fragment.as_bytes());
-        }
-        for c in fragment.chars() {
-            if c.is_ascii() {
-                writer.write_all(&[c as u8])?;
-            } else {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    write!(writer, "\\u{unit:04x}")?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_array(w)
-    }
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array(w)
-    }
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array_value(w)
-    }
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object(w)
-    }
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object(w)
-    }
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object_key(w)
-    }
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object_value(w)
-    }
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object_value(w)
-    }
+/// [`ascii_json`] written to `sink` as it is produced, in blocks (a large document is never
+/// held whole). An error of `sink` is returned; a value that cannot be serialised writes
+/// what came before it and is an `InvalidData` error.
+pub fn ascii_json_to<T: serde::Serialize + ?Sized>(
+    value: &T,
+    pretty: bool,
+    sink: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut writer = super::ascii::Writer::to_sink(pretty, sink);
+    let serialised = value.serialize(&mut writer);
+    writer.finish()?;
+    serialised.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 
 #[cfg(test)]

@@ -12,17 +12,57 @@ const NOT_HASHED: [&str; 3] = ["id", "date", "ledger"];
 /// The id the node would compute for `policy` (a one-key object holding an object), or `None`
 /// when the shape is not a policy.
 pub fn compute_id(policy: &Json) -> Option<String> {
-    let root = policy.as_object()?;
-    if root.len() != 1 {
-        return None;
+    id_of(policy)
+}
+
+/// A policy tree the id is computed over: a JSON value, or the syntax tree in its stored form
+/// (`crate::emit::views`), so both give the same id without building one from the other.
+pub(crate) trait Hashed<'a>: Copy {
+    /// The entries of an object (keys unique, in order), or `None` when it is not one.
+    fn entries(self) -> Option<Vec<(&'a str, Self)>>;
+    /// Python `repr()` of the value, appended to `out`.
+    fn write_repr(self, out: &mut String);
+    /// Python `str()` of the value (a string without quotes, everything else as `repr`).
+    fn write_str(self, out: &mut String);
+}
+
+impl<'a> Hashed<'a> for &'a Json {
+    fn entries(self) -> Option<Vec<(&'a str, Self)>> {
+        Some(
+            self.as_object()?
+                .iter()
+                .map(|(k, v)| (k.as_str(), v))
+                .collect(),
+        )
     }
-    let (policy_type, inner) = root.iter().next()?;
-    let inner = inner.as_object()?;
+    fn write_repr(self, out: &mut String) {
+        write_repr(self, out);
+    }
+    fn write_str(self, out: &mut String) {
+        match self {
+            Json::String(s) => out.push_str(s),
+            other => write_repr(other, out),
+        }
+    }
+}
+
+/// [`compute_id`] over any [`Hashed`] tree.
+pub(crate) fn id_of<'a, T: Hashed<'a>>(policy: T) -> Option<String> {
+    let root = policy.entries()?;
+    let [(policy_type, inner)] = root[..] else {
+        return None;
+    };
+    let inner = inner.entries()?;
     let text = match hash_fields(policy_type) {
         Some(fields) => {
             let mut s = format!("{policy_type}:");
-            for f in fields.iter().filter_map(|f| inner.get(*f).map(|v| (f, v))) {
-                s.push_str(&format!("{}:{}:", f.0, python_str(f.1)));
+            for f in fields {
+                if let Some(&(_, v)) = inner.iter().find(|(k, _)| k == f) {
+                    s.push_str(f);
+                    s.push(':');
+                    v.write_str(&mut s);
+                    s.push(':');
+                }
             }
             s
         }
@@ -31,16 +71,14 @@ pub fn compute_id(policy: &Json) -> Option<String> {
             let mut s = String::from("{");
             write_str_repr(policy_type, &mut s);
             s.push_str(": {");
-            let hashed = inner
-                .iter()
-                .filter(|(k, _)| !NOT_HASHED.contains(&k.as_str()));
-            for (i, (k, v)) in hashed.enumerate() {
+            let hashed = inner.iter().filter(|(k, _)| !NOT_HASHED.contains(k));
+            for (i, &(k, v)) in hashed.enumerate() {
                 if i > 0 {
                     s.push_str(", ");
                 }
                 write_str_repr(k, &mut s);
                 s.push_str(": ");
-                write_repr(v, &mut s);
+                v.write_repr(&mut s);
             }
             s.push_str("}}");
             s
@@ -58,23 +96,16 @@ fn hash_fields(policy_type: &str) -> Option<&'static [&'static str]> {
     }
 }
 
-/// Python `str(value)` (a string without quotes, everything else as `repr`).
-fn python_str(value: &Json) -> String {
-    match value {
-        Json::String(s) => s.clone(),
-        other => python_repr(other),
-    }
-}
-
 /// Python `repr()` of the value the node holds after parsing this JSON.
-pub fn python_repr(value: &Json) -> String {
+#[cfg(test)]
+fn python_repr(value: &Json) -> String {
     let mut out = String::new();
     write_repr(value, &mut out);
     out
 }
 
-/// [`python_repr`] appended to `out` (one buffer for the whole policy, not one per value).
-fn write_repr(value: &Json, out: &mut String) {
+/// Python `repr()` of the value the node holds after parsing this JSON, appended to `out` (one buffer for the whole policy, not one per value).
+pub(crate) fn write_repr(value: &Json, out: &mut String) {
     match value {
         Json::Null => out.push_str("None"),
         Json::Bool(true) => out.push_str("True"),
@@ -116,23 +147,24 @@ fn write_repr(value: &Json, out: &mut String) {
 
 /// Python `repr(str)` appended to `out`: single quotes unless the text has `'` and no `"`;
 /// escapes as CPython.
-fn write_str_repr(s: &str, out: &mut String) {
+pub(crate) fn write_str_repr(s: &str, out: &mut String) {
+    // Printable ASCII without quotes or backslashes (nearly every policy string) is as is,
+    // in single quotes. (A fold without early exit: vectorized.)
+    let escaped = s.bytes().fold(false, |any, b| {
+        any | !(b' '..=b'~').contains(&b) | matches!(b, b'\\' | b'\'' | b'"')
+    });
+    if !escaped {
+        out.push('\'');
+        out.push_str(s);
+        out.push('\'');
+        return;
+    }
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {
         '\''
     };
     out.push(quote);
-    // Printable ASCII without quotes or backslashes (nearly every policy string) is as is.
-    // (A fold without early exit: vectorized.)
-    let escaped = s.bytes().fold(false, |any, b| {
-        any | !(b' '..=b'~').contains(&b) | matches!(b, b'\\' | b'\'' | b'"')
-    });
-    if !escaped {
-        out.push_str(s);
-        out.push(quote);
-        return;
-    }
     for c in s.chars() {
         match c {
             ' '..='~' if c != quote && c != '\\' => out.push(c),

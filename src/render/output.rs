@@ -5,14 +5,29 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::compile::Compilation;
-use crate::emit::json::ascii_json;
+use crate::compile::{Compilation, CompiledPolicy};
+use crate::emit::json::{ascii_json, ascii_json_to};
+use crate::emit::views::{PolicyView, ResolvedView};
 use crate::render::json::DiagnosticsView;
 
 /// The output document of `elpc compile` as pretty ASCII JSON: the same text as
 /// [`Compilation::to_json`](crate::Compilation::to_json) serialised with
 /// [`to_ascii_json`](crate::render::to_ascii_json).
 pub fn compile_document(compilation: &Compilation) -> String {
+    with_document(compilation, |document| ascii_json(document, true))
+}
+
+/// [`compile_document`] written to `out` as it is serialised, in blocks: the document of a
+/// large policy (about four times its size) is never held whole.
+pub fn write_compile_document(
+    compilation: &Compilation,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    with_document(compilation, |document| ascii_json_to(document, true, out))
+}
+
+/// Calls `f` with the document's view of `compilation`.
+fn with_document<R>(compilation: &Compilation, f: impl FnOnce(&Document) -> R) -> R {
     let sources = &compilation.sources;
     let diagnostics = DiagnosticsView {
         sources,
@@ -22,48 +37,73 @@ pub fn compile_document(compilation: &Compilation) -> String {
         .kubernetes
         .as_ref()
         .map(|pod| crate::kubernetes::plan::to_json(pod, sources, pod.secrets_shown));
+    // Trees a compilation did not build (`Options::skip_json_trees`) are written from its
+    // syntax tree.
+    let views = crate::compile::output_views(compilation);
+    let (policy, resolved) = match &views {
+        Some((policy, resolved)) => (Out::Policy(policy), Out::Resolved(resolved)),
+        None => match &compilation.output {
+            Some(out) => (Out::Tree(&out.policy), Out::Tree(&out.resolved)),
+            None => (Out::Tree(&Json::Null), Out::Tree(&Json::Null)),
+        },
+    };
     match &compilation.output {
-        Some(out) => ascii_json(
-            &Document {
-                policy: &out.policy,
-                resolved: &out.resolved,
-                servers: out.servers.to_json(),
-                commands: out
-                    .commands
-                    .iter()
-                    .map(|c| CommandView {
-                        command: &c.command,
-                        origin: sources.location(c.origin),
-                        catalog: c.catalog,
-                        args: &c.args,
-                        node_origin: sources.node_location(c.origin),
-                        via: c.via.map(|v| sources.location(v)),
-                        condition: c.condition.as_deref(),
-                    })
-                    .collect(),
-                diagnostics,
-                kubernetes,
-            },
-            true,
-        ),
-        None => ascii_json(
-            &Document {
-                policy: &Json::Null,
-                resolved: &Json::Null,
-                servers: serde_json::json!({"tcp": null, "rest": null, "broker": null}),
-                commands: Vec::new(),
-                diagnostics,
-                kubernetes,
-            },
-            true,
-        ),
+        Some(out) => f(&Document {
+            policy,
+            resolved,
+            servers: out.servers.to_json(),
+            commands: commands(compilation, out),
+            diagnostics,
+            kubernetes,
+        }),
+        None => f(&Document {
+            policy,
+            resolved,
+            servers: serde_json::json!({"tcp": null, "rest": null, "broker": null}),
+            commands: Vec::new(),
+            diagnostics,
+            kubernetes,
+        }),
+    }
+}
+
+fn commands<'a>(compilation: &'a Compilation, out: &'a CompiledPolicy) -> Vec<CommandView<'a>> {
+    let sources = &compilation.sources;
+    out.commands
+        .iter()
+        .map(|c| CommandView {
+            command: &c.command,
+            origin: sources.location(c.origin),
+            catalog: c.catalog,
+            args: &c.args,
+            node_origin: sources.node_location(c.origin),
+            via: c.via.map(|v| sources.location(v)),
+            condition: c.condition.as_deref(),
+        })
+        .collect()
+}
+
+/// An output tree, or a view that writes it from the syntax tree.
+enum Out<'a> {
+    Tree(&'a Json),
+    Policy(&'a PolicyView<'a>),
+    Resolved(&'a ResolvedView<'a>),
+}
+
+impl Serialize for Out<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Out::Tree(json) => json.serialize(serializer),
+            Out::Policy(view) => view.serialize(serializer),
+            Out::Resolved(view) => view.serialize(serializer),
+        }
     }
 }
 
 #[derive(Serialize)]
 struct Document<'a> {
-    policy: &'a Json,
-    resolved: &'a Json,
+    policy: Out<'a>,
+    resolved: Out<'a>,
     servers: Json,
     commands: Vec<CommandView<'a>>,
     diagnostics: DiagnosticsView<'a>,
@@ -113,6 +153,48 @@ mod tests {
             let c = compile(&Input::text("p.policy", text), &[env], &Options::default());
             let tree = output_json(&c, diagnostics_json(&c.sources, &c.diagnostics));
             assert_eq!(compile_document(&c), to_ascii_json(&tree, true), "{text}");
+            let mut streamed = Vec::new();
+            write_compile_document(&c, &mut streamed).expect("written to memory");
+            assert_eq!(String::from_utf8(streamed).ok(), Some(compile_document(&c)));
+        }
+    }
+
+    #[test]
+    fn the_document_written_from_the_syntax_tree_is_the_documents_with_trees() {
+        let cases = [
+            "{'config': {'name': 'é😀 \\u0001', 'ip': '!external_ip', 'port': '!anylog_server_port.int',\n 'script': ['run scheduler 1', 'if !x == 1 then run streamer', 'set y = !z', 'bad \"', ['nested', {'k': !a}]]}}",
+            "{'config': {'a': 1, 'a': 2, 'b': [1.5, -0.0, 1e999, 123456789012345678901234567890, None, True, False], 'n': {'x': {'y': '!a'}}}}",
+            "{'config': {'name': 'x', 'id': 'written', 'port': !anylog_server_port}}",
+            "{'config': {'name': 'x', 'port': !not_known_here, 'rest_port': !anylog_rest_port}}",
+            "{'config': !structured}",
+            "{'config': {'list': !structured_list, 'obj': !structured, 'empty': !empty, 'num': !a}}",
+            "{'table': {'company': 'c', 'name': 'n', 'dbms': !a, 'other': 1}}",
+            "{'cluster': {'company': 'c', 'name': !structured, 'parent': [1, 'x'], 'table': {'t': 1}}}",
+            "{'config': {}, 'second': {}}",
+            "[{'config': {'name': 'listed', 'script': ['run scheduler 1']}}]",
+            "{'config': 'not an object'}",
+            "{'config': {'a': [1, 'b': 2}}",
+        ];
+        let env = "NODE_TYPE=operator\nANYLOG_SERVER_PORT=32148\nANYLOG_REST_PORT=32149\nA=7\nX=1\nEMPTY=\n\
+                   STRUCTURED={\"k\": [1, \"v\"]}\nSTRUCTURED_LIST=[1, 2]\nZ=zz\n";
+        for text in cases {
+            let env = Input::text("e.env", env);
+            let policy = Input::text("p.policy", text);
+            let built = compile(&policy, std::slice::from_ref(&env), &Options::default());
+            let options = Options {
+                skip_json_trees: true,
+                ..Options::default()
+            };
+            let skipped = compile(&policy, &[env], &options);
+            if let Some(out) = &skipped.output {
+                assert!(out.policy.is_null() && out.resolved.is_null(), "{text}");
+            }
+            assert_eq!(
+                compile_document(&skipped),
+                compile_document(&built),
+                "{text}"
+            );
+            assert_eq!(skipped.to_json(), built.to_json(), "{text}");
         }
     }
 

@@ -9,9 +9,11 @@
 //! lookup per byte whatever the number of secrets (an Aho-Corasick automaton was tried first:
 //! building it for 100,000 similar secrets took seconds, superlinearly).
 
-use std::collections::HashSet;
+/// Sets hashed with foldhash: a lookup per candidate position of every text masked.
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 use super::MASK;
+use crate::syntax::bytes::find_any;
 
 /// Secrets at least this long (in bytes) are masked wherever they occur.
 pub const MIN_ANYWHERE: usize = 4;
@@ -33,6 +35,9 @@ pub struct Matcher {
     /// The first bytes of all secrets, as a bit set: the scan passes over every other byte
     /// (continuation bytes of UTF-8 included, so it stops on character boundaries only).
     first_any: [u64; 4],
+    /// The same bytes when there are at most three (a few secrets, the usual case): the scan
+    /// then looks for them eight bytes at a time.
+    few_firsts: Option<[u8; 3]>,
 }
 
 fn has(bits: &[u64], i: usize) -> bool {
@@ -81,6 +86,15 @@ impl Matcher {
         }
         out.anywhere.sort_unstable();
         out.anywhere.dedup();
+        let firsts: Vec<u8> = (0..=255u8)
+            .filter(|&b| has(&out.first_any, usize::from(b)))
+            .collect();
+        if let [first, ..] = firsts[..] {
+            if firsts.len() <= 3 {
+                let pick = |i: usize| firsts.get(i).copied().unwrap_or(first);
+                out.few_firsts = Some([pick(0), pick(1), pick(2)]);
+            }
+        }
         out
     }
 
@@ -129,11 +143,15 @@ impl Matcher {
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
-            // Most bytes start no secret: pass over them with one bit test each.
-            match bytes[at..]
-                .iter()
-                .position(|&b| self.first_any[usize::from(b >> 6)] & (1 << (b & 63)) != 0)
-            {
+            // Most bytes start no secret: pass over them with one bit test each, or a word
+            // at a time when only a few bytes start one.
+            let next = match self.few_firsts {
+                Some(firsts) => find_any(&bytes[at..], firsts),
+                None => bytes[at..]
+                    .iter()
+                    .position(|&b| self.first_any[usize::from(b >> 6)] & (1 << (b & 63)) != 0),
+            };
+            match next {
                 Some(skip) => at += skip,
                 None => break,
             }
@@ -158,13 +176,6 @@ impl Matcher {
                 }
                 None => at += text[at..].chars().next().map_or(1, char::len_utf8),
             }
-        }
-    }
-
-    /// Masks `text` in place.
-    pub fn hide(&self, text: &mut String) {
-        if let Some(masked) = self.mask(text) {
-            *text = masked;
         }
     }
 
@@ -322,6 +333,29 @@ mod tests {
         let text: String = (0..10_000).map(|i| format!("`v-{i}` ")).collect();
         let masked = m.mask(&text).unwrap();
         assert!(!masked.contains("v-"), "{}", &masked[..200]);
+    }
+
+    #[test]
+    fn the_word_search_for_few_first_bytes_masks_as_the_bit_set_does() {
+        let few = ["Hunter2DbPw", "abc", "aaaaé", "Hunt"];
+        // Decoys that start with bytes no text below holds force the bit-set scan.
+        let many: Vec<&str> = few
+            .iter()
+            .copied()
+            .chain(["zq-decoy", "~~~~", "|x"])
+            .collect();
+        let (few, many) = (matcher(&few), matcher(&many));
+        assert!(few.few_firsts.is_some() && many.few_firsts.is_none());
+        for text in [
+            "",
+            "abc",
+            "is `Hunter2DbPwx` or Hunter2 abc, xabc abc.",
+            "a long line of text well past eight bytes aaaaéaaaaé HuntHunter2DbPw",
+            "ééééééé abc ééééé Hunt",
+        ] {
+            assert_eq!(few.mask(text), many.mask(text), "{text}");
+            assert_eq!(few.finds(text), many.finds(text), "{text}");
+        }
     }
 
     #[test]

@@ -21,7 +21,9 @@
 //! `commands`, `--format al`) are left alone: they are what the node runs, and carry secrets in
 //! clear by design.
 
-use std::collections::{HashMap, HashSet};
+/// A set hashed with foldhash: the policy's words are looked up once each (SipHash was a
+/// third of listing the secret values of a 10,000-line policy).
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 use crate::compile::Compilation;
 use crate::resolve::cast::{py_float, py_int};
@@ -53,7 +55,9 @@ pub fn is_secret_name(name: &str) -> bool {
 /// server keeps it and follows an edit of one string ([`PolicyWords::replace`]) instead of
 /// scanning every string again at each keystroke.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct PolicyWords(HashMap<String, usize>);
+pub(crate) struct PolicyWords(
+    std::collections::HashMap<String, usize, foldhash::fast::RandomState>,
+);
 
 impl PolicyWords {
     /// The words of the policy `root`.
@@ -135,6 +139,9 @@ pub(crate) fn hide_secrets(compilation: &mut Compilation, words: Option<&PolicyW
     }
     let matcher = Matcher::new(values);
     if !matcher.is_empty() || !regions.is_empty() {
+        // Thousands of findings share a few dozen texts (messages, notes, help): each distinct
+        // text is scanned once, up to a bound on what is kept.
+        let mut masked = MaskCache::default();
         for d in &mut compilation.diagnostics {
             let labels: Vec<crate::source::Span> = std::iter::once(d.primary.span)
                 .chain(d.secondary.iter().map(|l| l.span))
@@ -142,8 +149,8 @@ pub(crate) fn hide_secrets(compilation: &mut Compilation, words: Option<&PolicyW
             let lines: Vec<&str> = touching(&regions, &labels)
                 .map(|i| raw[i].as_str())
                 .collect();
-            let hide = |text: &mut String| {
-                matcher.hide(text);
+            let mut hide = |text: &mut String| {
+                masked.hide(&matcher, text);
                 if !lines.is_empty() {
                     *text = matcher::mask_pieces(text, &lines);
                 }
@@ -151,7 +158,7 @@ pub(crate) fn hide_secrets(compilation: &mut Compilation, words: Option<&PolicyW
             hide(&mut d.message);
             hide(&mut d.primary.message);
             d.secondary.iter_mut().for_each(|l| hide(&mut l.message));
-            d.notes.iter_mut().for_each(hide);
+            d.notes.iter_mut().for_each(&mut hide);
             if let Some(h) = &mut d.help {
                 hide(h);
             }
@@ -167,6 +174,36 @@ pub(crate) fn hide_secrets(compilation: &mut Compilation, words: Option<&PolicyW
     }
     for r in &regions {
         compilation.sources.mask(r.value);
+    }
+}
+
+/// What [`Matcher::mask`] gave for texts already seen, for texts up to [`MaskCache::TEXT`]
+/// bytes and at most [`MaskCache::ENTRIES`] of them (memory stays bounded when every text
+/// differs).
+#[derive(Default)]
+struct MaskCache {
+    seen: std::collections::HashMap<String, Option<String>, foldhash::fast::RandomState>,
+}
+
+impl MaskCache {
+    const TEXT: usize = 1024;
+    const ENTRIES: usize = 4096;
+
+    /// Masks `text` in place, as [`Matcher::hide`].
+    fn hide(&mut self, matcher: &Matcher, text: &mut String) {
+        if let Some(known) = self.seen.get(text.as_str()) {
+            if let Some(masked) = known {
+                text.clone_from(masked);
+            }
+            return;
+        }
+        let masked = matcher.mask(text);
+        if text.len() <= Self::TEXT && self.seen.len() < Self::ENTRIES {
+            self.seen.insert(text.clone(), masked.clone());
+        }
+        if let Some(masked) = masked {
+            *text = masked;
+        }
     }
 }
 
@@ -208,8 +245,8 @@ fn secret_value_list(compilation: &Compilation, words: Option<&PolicyWords>) -> 
     let scope = &compilation.scope;
     let env = scope.env_layers();
     let mut values = Vec::new();
-    let mut secret_env: HashSet<&str> = HashSet::new();
-    let mut secret_params: HashSet<&str> = HashSet::new();
+    let mut secret_env: HashSet<&str> = HashSet::default();
+    let mut secret_params: HashSet<&str> = HashSet::default();
     for var in env.iter().filter(|v| is_secret_name(&v.name)) {
         secret_env.insert(&var.name);
         add_forms(&var.value, &mut values);
@@ -245,9 +282,9 @@ fn secret_value_list(compilation: &Compilation, words: Option<&PolicyWords>) -> 
         }
     }
     // What the policy's words that read a secret resolve to: casts, slices, paths.
-    // Only a word with a reference can read a secret; only such a word is resolved. The same
-    // few words recur in every line of a long script list: each is looked at once (a repeat
-    // would only add the same forms again, which the matcher drops).
+    // (None can when no variable is a secret.)
+    let any_secret = !secret_params.is_empty() || !secret_env.is_empty();
+    // Only a word with a reference can read a secret; only such a word is resolved.
     let mut resolve = |word: &str| {
         let reads_secret = references_in(word).iter().any(|r| match r.sigil {
             Sigil::Param => secret_params.contains(r.name.as_str()),
@@ -259,13 +296,21 @@ fn secret_value_list(compilation: &Compilation, words: Option<&PolicyWords>) -> 
             }
         }
     };
-    match (words, &compilation.syntax) {
+    match (words, compilation.syntax.as_ref().filter(|_| any_secret)) {
+        // Kept by a language server: each distinct word once.
         (Some(words), Some(_)) => words.0.keys().for_each(|w| resolve(w)),
         (None, Some(tree)) => {
             let mut strings = Vec::new();
             strings_of(&tree.root, &mut strings);
-            let mut seen: HashSet<&str> = HashSet::new();
+            // The same few lines and words recur all through a long script list: each string
+            // and each word is looked at once (a repeat would only add the same forms again,
+            // which the matcher drops).
+            let mut seen_texts: HashSet<&str> = HashSet::default();
+            let mut seen: HashSet<&str> = HashSet::default();
             for text in strings {
+                if !seen_texts.insert(text) {
+                    continue;
+                }
                 for word in words_with_sigils(text) {
                     if seen.insert(word) {
                         resolve(word);
@@ -399,6 +444,27 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_mask_cache_gives_what_the_matcher_gives_for_repeats_and_long_texts() {
+        let matcher = Matcher::new(["Hunter2DbPw".to_string()]);
+        let mut cache = MaskCache::default();
+        let long = format!("{} Hunter2DbPw", "x".repeat(MaskCache::TEXT));
+        for text in [
+            "a Hunter2DbPw b",
+            "clean",
+            "a Hunter2DbPw b",
+            "clean",
+            &long,
+            &long,
+        ] {
+            let mut cached = text.to_string();
+            cache.hide(&matcher, &mut cached);
+            assert_eq!(cached, matcher.mask(text).unwrap_or(text.to_string()));
+        }
+        // Short texts are kept, the long one is not.
+        assert_eq!(cache.seen.len(), 2);
     }
 
     #[test]

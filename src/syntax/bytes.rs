@@ -18,9 +18,67 @@ pub(crate) fn position_of(bytes: &[u8], hit: impl Fn(u8) -> bool) -> Option<usiz
         .map(|p| bytes.len() - rest.len() + p)
 }
 
+/// The offset of the first byte of `bytes` equal to one of `targets`, tested eight bytes at a
+/// time (a word holding none of them costs a few operations, not eight comparisons each).
+pub(crate) fn find_any(bytes: &[u8], targets: [u8; 3]) -> Option<usize> {
+    let mut words = bytes.chunks_exact(8);
+    for (i, word) in words.by_ref().enumerate() {
+        let w = u64::from_le_bytes([
+            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
+        ]);
+        let hits = targets
+            .iter()
+            .fold(0, |hits, &t| hits | zero_bytes(w ^ (ONES * u64::from(t))));
+        if hits != 0 {
+            // The lowest flag is exact: a borrow only reaches bytes above a real zero.
+            return Some(i * 8 + (hits.trailing_zeros() / 8) as usize);
+        }
+    }
+    let rest = words.remainder();
+    rest.iter()
+        .position(|b| targets.contains(b))
+        .map(|p| bytes.len() - rest.len() + p)
+}
+
+/// One in each byte.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `v` that is zero set (bytes above the first zero may be
+/// flagged too).
+pub(crate) fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(ONES) & !v & (ONES << 7)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_any_is_the_first_hit() {
+        let targets = [b'"', b'\\', b'\n'];
+        for len in [0, 1, 7, 8, 9, 15, 16, 17, 40] {
+            for at in 0..=len {
+                for first in targets.into_iter().chain([0x80, 0xff, 0x00, 0x01]) {
+                    // Bytes around each target (a borrow from a zero byte must not hide or
+                    // invent a hit below it).
+                    let mut text: Vec<u8> =
+                        (0..len).map(|i| [b'!', b'#', 0x5b, 0xdc][i % 4]).collect();
+                    if at < len {
+                        text[at] = first;
+                        if at + 1 < len {
+                            text[at + 1] = targets[at % 3];
+                        }
+                    }
+                    let naive = text.iter().position(|b| targets.contains(b));
+                    assert_eq!(
+                        find_any(&text, targets),
+                        naive,
+                        "len {len}, at {at}, {first}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn position_of_is_the_first_hit() {

@@ -70,35 +70,68 @@ pub struct StrLit {
     /// How many adjacent literals were joined (`'a' 'b'` is 2).
     pub literals: usize,
     /// `(offset in value, offset in source)` pairs; each run maps byte for byte until the next.
-    segments: Vec<(u32, u32)>,
+    segments: Segments,
+}
+
+/// The runs of a [`StrLit`]: one, inline (a string without escapes, nearly all: no allocation
+/// per string), or several.
+#[derive(Clone, Debug, PartialEq)]
+enum Segments {
+    One(u32, u32),
+    Many(Vec<(u32, u32)>),
+}
+
+impl Default for Segments {
+    fn default() -> Self {
+        Segments::Many(Vec::new())
+    }
+}
+
+impl Segments {
+    fn push(&mut self, run: (u32, u32)) {
+        match self {
+            Segments::Many(runs) if runs.is_empty() => *self = Segments::One(run.0, run.1),
+            Segments::One(v, s) => *self = Segments::Many(vec![(*v, *s), run]),
+            Segments::Many(runs) => runs.push(run),
+        }
+    }
+
+    /// The source offset of `offset` in the value (0 before the first run).
+    fn source_of(&self, offset: u32) -> u32 {
+        let run = match self {
+            Segments::One(v, s) => (*v <= offset).then_some((*v, *s)),
+            Segments::Many(runs) => {
+                let i = runs.partition_point(|&(v, _)| v <= offset);
+                i.checked_sub(1).and_then(|i| runs.get(i)).copied()
+            }
+        };
+        run.map_or(0, |(v, s)| s + (offset - v))
+    }
 }
 
 impl StrLit {
     /// The source offsets where its runs start (moved with the policy's spans after an edit:
     /// the language server's incremental re-check, `crate::resolve::spans`).
     pub(crate) fn source_offsets_mut(&mut self) -> impl Iterator<Item = &mut u32> {
-        self.segments.iter_mut().map(|(_, s)| s)
+        let (one, many) = match &mut self.segments {
+            Segments::One(_, s) => (Some(s), None),
+            Segments::Many(runs) => (None, Some(runs.iter_mut().map(|(_, s)| s))),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
     }
 
     /// The source offsets where its runs start.
     pub(crate) fn source_offsets(&self) -> impl Iterator<Item = u32> + '_ {
-        self.segments.iter().map(|&(_, s)| s)
+        let (one, many) = match &self.segments {
+            Segments::One(_, s) => (Some(*s), None),
+            Segments::Many(runs) => (None, Some(runs.iter().map(|&(_, s)| s))),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
     }
 
     /// The source span of `range` (byte offsets into [`StrLit::value`]).
     pub fn span_of(&self, file: FileId, range: std::ops::Range<usize>) -> Span {
-        let map = |offset: usize| -> u32 {
-            let offset = offset as u32;
-            // One run (a string without escapes, nearly all): no search.
-            let i = match self.segments[..] {
-                [(v, _)] => usize::from(v <= offset),
-                _ => self.segments.partition_point(|&(v, _)| v <= offset),
-            };
-            match i.checked_sub(1).and_then(|i| self.segments.get(i)) {
-                Some(&(v, s)) => s + (offset - v),
-                None => 0,
-            }
-        };
+        let map = |offset: usize| self.segments.source_of(offset as u32);
         let start = map(range.start);
         Span {
             file,
@@ -159,6 +192,11 @@ pub struct ParsedPolicy {
 /// Parses policy text. Returns a tree (with [`NodeKind::Error`] where text did not parse)
 /// unless nothing at all could be recovered.
 pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<ParsedPolicy> {
+    // A clean document not nested too deep needs no other pass; the bracket scan runs only
+    // when the fast path gives up.
+    if let Some(parsed) = fast::parse(file, text) {
+        return Some(parsed);
+    }
     if let Some(offset) = too_deep_at(text) {
         diags.push(
             Diagnostic::new(
@@ -170,9 +208,6 @@ pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
             .help("a config policy needs at most four levels: {'config': {'script': [...]}}"),
         );
         return None;
-    }
-    if let Some(parsed) = fast::parse(file, text) {
-        return Some(parsed);
     }
     parse_with_grammar(file, text, diags)
 }
@@ -309,7 +344,7 @@ impl TreeBuilder<'_> {
             value: String::new(),
             quote: '\'',
             literals: 0,
-            segments: Vec::new(),
+            segments: Segments::default(),
         };
         for (i, string) in pair.into_inner().enumerate() {
             out.literals += 1;
@@ -335,11 +370,7 @@ impl TreeBuilder<'_> {
 /// Decodes Python/JSON escapes of one literal body starting at source offset `start`.
 fn decode_into(body: &str, start: usize, out: &mut StrLit) {
     if !body.contains('\\') {
-        // No escape: one run, copied at once (what the loop below does character by character).
-        if !body.is_empty() {
-            out.segments.push((out.value.len() as u32, start as u32));
-            out.value.push_str(body);
-        }
+        push_run(body, start, out);
         return;
     }
     let mut chars = body.char_indices().peekable();
@@ -382,6 +413,15 @@ fn decode_into(body: &str, start: usize, out: &mut StrLit) {
         if let Some(d) = decoded {
             out.value.push(d);
         }
+    }
+}
+
+/// A literal body without escapes: one run, copied at once (what [`decode_into`] does
+/// character by character).
+fn push_run(body: &str, start: usize, out: &mut StrLit) {
+    if !body.is_empty() {
+        out.segments.push((out.value.len() as u32, start as u32));
+        out.value.push_str(body);
     }
 }
 

@@ -245,3 +245,22 @@ mod fast_path {
         }
     }
 }
+
+#[test]
+fn the_fast_path_stops_where_the_nesting_limit_is() {
+    // `{'a': ` is one level; the lists make up the rest.
+    let nested = |depth: usize| {
+        format!(
+            "{{'a': {}{}}}",
+            "[".repeat(depth - 1),
+            "]".repeat(depth - 1)
+        )
+    };
+    let (parsed, diags) = parse(&nested(MAX_DEPTH));
+    assert!(parsed.is_some() && diags.is_empty(), "{diags:?}");
+    let (parsed, diags) = parse(&nested(MAX_DEPTH + 1));
+    assert!(parsed.is_none());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].rule.code, NESTING_TOO_DEEP.code);
+    assert_eq!(diags[0].primary.span.start as usize, 6 + MAX_DEPTH - 1);
+}

@@ -1,0 +1,273 @@
+//! The serializer behind [`ascii_json`](super::json::ascii_json): JSON written straight into a
+//! byte buffer, laid out exactly as `serde_json`'s compact and pretty formatters lay it out,
+//! with every non-ASCII character escaped as `\uXXXX`.
+//!
+//! It exists for speed (issue 13): the output document of a 100,000-line policy is about
+//! 40 MB of JSON, and `serde_json`'s writer tests each byte of each string against its escape
+//! table, then hands the clean runs to a formatter that tests them again for non-ASCII. Here a
+//! string is searched a block of bytes at a time for the few bytes that need escaping and its
+//! clean runs are copied at once; single bytes of layout are pushed, not written through
+//! `io::Write`. Numbers other than integers are written by `serde_json` itself, so the text is
+//! the same byte for byte (a differential test holds it to `serde_json`).
+
+use serde::ser::{self, Serialize};
+
+use crate::syntax::bytes::{zero_bytes, ONES};
+
+mod key;
+mod ser_impl;
+#[cfg(test)]
+mod tests;
+
+/// Why serialising failed: a map key that is not a string or a number, or an error raised by
+/// a `Serialize` implementation.
+#[derive(Debug)]
+pub(crate) struct Error(String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Error(msg.to_string())
+    }
+}
+
+type Result<T = ()> = std::result::Result<T, Error>;
+
+/// A JSON writer: compact, or pretty with two-space indents as `serde_json::to_string_pretty`.
+/// The text collects in `out`, or, with a sink, goes there in blocks of [`Writer::BLOCK`] bytes.
+pub(crate) struct Writer<'s> {
+    /// The text so far, or since the last block went to the sink (ASCII only).
+    pub(crate) out: Vec<u8>,
+    sink: Option<&'s mut dyn std::io::Write>,
+    /// The first error of the sink (nothing more is written after it).
+    pub(crate) failed: Option<std::io::Error>,
+    pretty: bool,
+    /// Pretty layout: the nesting depth and whether the current container has a member yet
+    /// (one flag for all levels, as in `serde_json::ser::PrettyFormatter`).
+    indent: usize,
+    has_value: bool,
+}
+
+impl<'s> Writer<'s> {
+    /// How much text a writer with a sink holds before passing it on.
+    const BLOCK: usize = 64 * 1024;
+
+    /// A writer with room for `capacity` bytes.
+    pub(crate) fn new(pretty: bool, capacity: usize) -> Writer<'static> {
+        Writer {
+            out: Vec::with_capacity(capacity),
+            sink: None,
+            failed: None,
+            pretty,
+            indent: 0,
+            has_value: false,
+        }
+    }
+
+    /// A writer that passes its text to `sink` as it goes ([`Writer::finish`] writes the rest).
+    pub(crate) fn to_sink(pretty: bool, sink: &'s mut dyn std::io::Write) -> Writer<'s> {
+        Writer {
+            out: Vec::with_capacity(Self::BLOCK + 1024),
+            sink: Some(sink),
+            ..Writer::new(pretty, 0)
+        }
+    }
+
+    /// Passes the text so far to the sink, once there is a block of it (or `all`).
+    fn pass_on(&mut self, all: bool) {
+        if self.out.len() < Self::BLOCK && !all {
+            return;
+        }
+        if let Some(sink) = &mut self.sink {
+            if let Err(e) = sink.write_all(&self.out) {
+                self.failed = Some(e);
+                self.sink = None;
+            }
+            self.out.clear();
+        } else if self.failed.is_some() {
+            self.out.clear();
+        }
+    }
+
+    /// Writes the rest of the text to the sink and flushes it.
+    pub(crate) fn finish(mut self) -> std::io::Result<()> {
+        self.pass_on(true);
+        if let Some(sink) = &mut self.sink {
+            sink.flush()?;
+        }
+        self.failed.map_or(Ok(()), Err)
+    }
+
+    fn newline_indent(&mut self) {
+        // A line break and the indent of the usual depths as one copy.
+        const LINE: &[u8; 33] = b"\n                                ";
+        let n = self.indent * 2;
+        match LINE.get(..1 + n) {
+            Some(line) => self.out.extend_from_slice(line),
+            None => {
+                self.out.push(b'\n');
+                self.out.resize(self.out.len() + n, b' ');
+            }
+        }
+    }
+
+    fn begin(&mut self, open: u8) {
+        self.indent += 1;
+        self.has_value = false;
+        self.out.push(open);
+    }
+
+    fn end(&mut self, close: u8) {
+        self.indent -= 1;
+        if self.pretty && self.has_value {
+            self.newline_indent();
+        }
+        self.out.push(close);
+        self.pass_on(false);
+    }
+
+    fn member(&mut self, first: bool) {
+        if !first {
+            self.out.push(b',');
+        }
+        if self.pretty {
+            self.newline_indent();
+        }
+    }
+
+    fn colon(&mut self) {
+        if self.pretty {
+            self.out.extend_from_slice(b": ");
+        } else {
+            self.out.push(b':');
+        }
+    }
+
+    /// A quoted, escaped string: control characters, `"` and `\` as `serde_json` escapes them,
+    /// every other non-ASCII character as `\uXXXX` (a surrogate pair past U+FFFF).
+    pub(crate) fn string(&mut self, text: &str) {
+        self.out.push(b'"');
+        self.string_contents(text);
+        self.out.push(b'"');
+        self.pass_on(false);
+    }
+
+    fn string_contents(&mut self, text: &str) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        loop {
+            let p = clean_run(&bytes[at..]);
+            self.out.extend_from_slice(&bytes[at..at + p]);
+            at += p;
+            let Some(&b) = bytes.get(at) else {
+                return;
+            };
+            if b >= 0x80 {
+                let c = text[at..].chars().next().unwrap_or('\u{fffd}');
+                let mut units = [0u16; 2];
+                for &unit in c.encode_utf16(&mut units).iter() {
+                    self.out.extend_from_slice(b"\\u");
+                    for shift in [12, 8, 4, 0] {
+                        self.out.push(HEX[usize::from((unit >> shift) as u8 & 0xF)]);
+                    }
+                }
+                at += c.len_utf8();
+                continue;
+            }
+            let short = match b {
+                b'"' => b'"',
+                b'\\' => b'\\',
+                0x08 => b'b',
+                0x0C => b'f',
+                b'\n' => b'n',
+                b'\r' => b'r',
+                b'\t' => b't',
+                _ => 0,
+            };
+            if short != 0 {
+                self.out.extend_from_slice(&[b'\\', short]);
+            } else {
+                self.out.extend_from_slice(b"\\u00");
+                self.out.push(HEX[usize::from(b >> 4)]);
+                self.out.push(HEX[usize::from(b & 0xF)]);
+            }
+            at += 1;
+        }
+    }
+
+    fn integer(&mut self, negative: bool, magnitude: u128) {
+        let mut buf = [0u8; 40];
+        let mut i = buf.len();
+        // 128-bit division only for the digits past a u64 (the rarest numbers).
+        let mut large = magnitude;
+        while large > u128::from(u64::MAX) {
+            i -= 1;
+            buf[i] = b'0' + (large % 10) as u8;
+            large /= 10;
+        }
+        let mut small = large as u64;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (small % 10) as u8;
+            small /= 10;
+            if small == 0 {
+                break;
+            }
+        }
+        if negative {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        self.out.extend_from_slice(&buf[i..]);
+    }
+
+    /// A float exactly as `serde_json` writes it (`null` when not finite).
+    fn float<T: Serialize>(&mut self, value: &T) -> Result {
+        serde_json::to_writer(&mut self.out, value).map_err(|e| Error(e.to_string()))
+    }
+}
+
+/// The length of the run at the start of `bytes` that needs no escape (no control character,
+/// `"`, `\\` or non-ASCII byte), tested eight bytes at a time, the last few too (copied into a
+/// word padded with spaces). The lowest flag of [`special_bytes`] is exact, so the first
+/// special byte is found without a byte loop.
+fn clean_run(bytes: &[u8]) -> usize {
+    let mut words = bytes.chunks_exact(8);
+    for (i, word) in words.by_ref().enumerate() {
+        let w = u64::from_le_bytes([
+            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
+        ]);
+        let special = special_bytes(w);
+        if special != 0 {
+            return i * 8 + (special.trailing_zeros() / 8) as usize;
+        }
+    }
+    let rest = words.remainder();
+    let done = bytes.len() - rest.len();
+    if rest.is_empty() {
+        return done;
+    }
+    let mut padded = [b' '; 8];
+    padded[..rest.len()].copy_from_slice(rest);
+    match special_bytes(u64::from_le_bytes(padded)) {
+        0 => bytes.len(),
+        special => done + (special.trailing_zeros() / 8) as usize,
+    }
+}
+
+/// The high bit of each byte of `w` that needs an escape set: below 0x20, `"`, `\\`, or 0x80
+/// and up. Bytes above the lowest flagged one may be flagged wrongly (a borrow), never below.
+fn special_bytes(w: u64) -> u64 {
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    let quote = zero_bytes(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero_bytes(w ^ (ONES * u64::from(b'\\')));
+    (w | control | quote | backslash) & (ONES << 7)
+}

@@ -1,0 +1,303 @@
+//! `serde::Serializer` for [`Writer`]: values, sequences, maps, structs and enum variants laid
+//! out as `serde_json` lays them out.
+
+use serde::ser::{self, Serialize};
+
+use super::key::MapKey;
+use super::{Error, Result, Writer};
+
+/// Where a sequence or map is: no member written yet, or some (`Empty`: it had none and was
+/// closed at once).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Empty,
+    First,
+    Rest,
+}
+
+/// An open sequence or map; `variant` when it is the value of an enum variant's `{"name": ...}`.
+pub(crate) struct Compound<'a, 's> {
+    w: &'a mut Writer<'s>,
+    state: State,
+    variant: bool,
+}
+
+impl<'a, 's> Compound<'a, 's> {
+    fn open(w: &'a mut Writer<'s>, open: u8, close: u8, len: Option<usize>, variant: bool) -> Self {
+        w.begin(open);
+        let state = if len == Some(0) {
+            w.end(close);
+            State::Empty
+        } else {
+            State::First
+        };
+        Compound { w, state, variant }
+    }
+
+    fn next(&mut self) {
+        self.w.member(self.state == State::First);
+        self.state = State::Rest;
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.next();
+        value.serialize(&mut *self.w)?;
+        self.w.has_value = true;
+        Ok(())
+    }
+
+    fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result {
+        self.next();
+        key.serialize(MapKey(&mut *self.w))
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.w.colon();
+        value.serialize(&mut *self.w)?;
+        self.w.has_value = true;
+        Ok(())
+    }
+
+    fn close(self, close: u8) -> Result {
+        if self.state != State::Empty {
+            self.w.end(close);
+        }
+        if self.variant {
+            self.w.has_value = true;
+            self.w.end(b'}');
+        }
+        Ok(())
+    }
+}
+
+impl<'s> Writer<'s> {
+    /// `{"variant": ` before an enum variant's value.
+    fn variant_key(&mut self, variant: &str) -> &mut Writer<'s> {
+        self.begin(b'{');
+        self.member(true);
+        self.string(variant);
+        self.colon();
+        self
+    }
+}
+
+impl<'a, 's> ser::Serializer for &'a mut Writer<'s> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Compound<'a, 's>;
+    type SerializeTuple = Compound<'a, 's>;
+    type SerializeTupleStruct = Compound<'a, 's>;
+    type SerializeTupleVariant = Compound<'a, 's>;
+    type SerializeMap = Compound<'a, 's>;
+    type SerializeStruct = Compound<'a, 's>;
+    type SerializeStructVariant = Compound<'a, 's>;
+
+    fn serialize_bool(self, v: bool) -> Result {
+        self.out
+            .extend_from_slice(if v { b"true" as &[u8] } else { b"false" });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result {
+        self.serialize_i128(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Result {
+        self.serialize_i128(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Result {
+        self.serialize_i128(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Result {
+        self.serialize_i128(v.into())
+    }
+    fn serialize_i128(self, v: i128) -> Result {
+        self.integer(v < 0, v.unsigned_abs());
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result {
+        self.serialize_u128(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Result {
+        self.serialize_u128(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Result {
+        self.serialize_u128(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> Result {
+        self.serialize_u128(v.into())
+    }
+    fn serialize_u128(self, v: u128) -> Result {
+        self.integer(false, v);
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result {
+        self.float(&v)
+    }
+    fn serialize_f64(self, v: f64) -> Result {
+        self.float(&v)
+    }
+    fn serialize_char(self, v: char) -> Result {
+        self.string(v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result {
+        self.string(v);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result {
+        use ser::SerializeSeq;
+        let mut seq = self.serialize_seq(Some(v.len()))?;
+        for b in v {
+            seq.serialize_element(b)?;
+        }
+        seq.end()
+    }
+    fn serialize_none(self) -> Result {
+        self.serialize_unit()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result {
+        self.out.extend_from_slice(b"null");
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result {
+        let w = self.variant_key(variant);
+        value.serialize(&mut *w)?;
+        w.has_value = true;
+        w.end(b'}');
+        Ok(())
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a, 's>> {
+        Ok(Compound::open(self, b'[', b']', len, false))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 's>> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Compound<'a, 's>> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a, 's>> {
+        let w = self.variant_key(variant);
+        Ok(Compound::open(w, b'[', b']', Some(len), true))
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a, 's>> {
+        Ok(Compound::open(self, b'{', b'}', len, false))
+    }
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Compound<'a, 's>> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a, 's>> {
+        let w = self.variant_key(variant);
+        Ok(Compound::open(w, b'{', b'}', Some(len), true))
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.element(value)
+    }
+    fn end(self) -> Result {
+        self.close(b']')
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.element(value)
+    }
+    fn end(self) -> Result {
+        self.close(b']')
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.element(value)
+    }
+    fn end(self) -> Result {
+        self.close(b']')
+    }
+}
+
+impl ser::SerializeTupleVariant for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.element(value)
+    }
+    fn end(self) -> Result {
+        self.close(b']')
+    }
+}
+
+impl ser::SerializeMap for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result {
+        self.key(key)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.value(value)
+    }
+    fn end(self) -> Result {
+        self.close(b'}')
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
+        self.key(key)?;
+        self.value(value)
+    }
+    fn end(self) -> Result {
+        self.close(b'}')
+    }
+}
+
+impl ser::SerializeStructVariant for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
+        self.key(key)?;
+        self.value(value)
+    }
+    fn end(self) -> Result {
+        self.close(b'}')
+    }
+}
