@@ -197,7 +197,7 @@ impl Plan {
             node_port_range: self.node_port_range,
         };
         Ok(compile_deployment(
-            &policy,
+            policy,
             &env,
             &kubernetes,
             &self.options,
