@@ -42,7 +42,7 @@ pub fn compile_script_files(
     options: &Options,
 ) -> Compilation {
     let mut p = prepare(
-        script.as_ref(),
+        script.as_ref().map(std::borrow::Cow::Borrowed),
         MAX_SCRIPT_BYTES,
         env_files.iter().map(Result::as_ref),
         &crate::kubernetes::Kubernetes::default(),

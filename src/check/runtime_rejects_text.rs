@@ -130,7 +130,7 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                 places.len() - MORE_PLACES - 1
             ));
         }
-        if i == 0 {
+        if i == 0 && text.len() <= MAX_FIX_BYTES {
             // Written once, for the first kind only (about the policy's size).
             let canonical = ascii_json(&CanonicalView(object_of(doc.root)), true);
             d = d.suggest(
@@ -142,6 +142,12 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         diags.push(d);
     }
 }
+
+/// The largest policy whose whole canonical text is offered as an edit. Real policies are a
+/// few KB; a replacement of megabytes is no edit an editor applies, and it doubled the
+/// memory and the JSON document of a 10 MB policy (the `policy` field of `elpc compile`,
+/// which the help names, holds the same text).
+const MAX_FIX_BYTES: usize = 256 * 1024;
 
 /// How many further places of one kind a diagnostic shows.
 const MORE_PLACES: usize = 4;
@@ -192,5 +198,28 @@ fn walk<'n>(node: &'n Node, f: &mut dyn FnMut(&'n Node)) {
         NodeKind::Object(entries) => entries.iter().for_each(|e| walk(&e.value, f)),
         NodeKind::Array(items) => items.iter().for_each(|i| walk(i, f)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{compile, Input, Options};
+
+    /// The canonical policy as an edit for a policy of `pad` more bytes of script.
+    fn fix_offered(pad: usize) -> bool {
+        let text = format!(
+            "{{'config': {{'script': ['echo a|b', '{}']}}}}",
+            "x".repeat(pad)
+        );
+        let c = compile(&Input::text("p.policy", text), &[], &Options::default());
+        let el007 = c.diagnostics.iter().find(|d| d.rule.code == "EL007");
+        !el007.expect("`|` is reported").suggestions.is_empty()
+    }
+
+    #[test]
+    fn the_whole_policy_is_an_edit_only_up_to_the_limit() {
+        assert!(fix_offered(10));
+        assert!(fix_offered(super::MAX_FIX_BYTES - 100));
+        assert!(!fix_offered(super::MAX_FIX_BYTES + 1));
     }
 }

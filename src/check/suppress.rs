@@ -100,22 +100,25 @@ pub fn apply(sources: &SourceMap, diags: Vec<Diagnostic>, levels: &LintLevels) -
         .flat_map(|(id, file)| find_suppressions(id, file))
         .collect();
     let mut used = vec![false; suppressions.len()];
-    let mut out = Vec::with_capacity(diags.len());
-    for d in diags {
-        let line = sources
-            .get(d.primary.span.file)
-            .line_col(d.primary.span.start)
-            .line;
-        let hit = suppressions.iter().position(|s| {
-            s.span.file == d.primary.span.file
-                && !s.reason.is_empty()
-                && s.lines.contains(&line)
-                && s.rules.iter().any(|r| names_rule(r, d.rule))
+    // Filtered in place: a second list of every finding would be held beside the first.
+    let mut out = diags;
+    if !suppressions.is_empty() {
+        out.retain(|d| {
+            let line = sources
+                .get(d.primary.span.file)
+                .line_col(d.primary.span.start)
+                .line;
+            let hit = suppressions.iter().position(|s| {
+                s.span.file == d.primary.span.file
+                    && !s.reason.is_empty()
+                    && s.lines.contains(&line)
+                    && s.rules.iter().any(|r| names_rule(r, d.rule))
+            });
+            if let Some(i) = hit {
+                used[i] = true;
+            }
+            hit.is_none()
         });
-        match hit {
-            Some(i) => used[i] = true,
-            None => out.push(d),
-        }
     }
     for (s, used) in suppressions.iter().zip(used) {
         if s.reason.is_empty() {

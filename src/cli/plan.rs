@@ -196,11 +196,6 @@ impl Plan {
             },
             node_port_range: self.node_port_range,
         };
-        Ok(compile_deployment(
-            &policy,
-            &env,
-            &kubernetes,
-            &self.options,
-        ))
+        Ok(compile_deployment(policy, &env, &kubernetes, &self.options))
     }
 }

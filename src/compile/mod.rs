@@ -3,6 +3,8 @@
 //! [`compile`] takes bytes the caller read (the library never touches the file system) and
 //! returns every output plus every diagnostic; it never panics on any input.
 
+use std::borrow::Cow;
+
 use serde_json::Value as Json;
 
 use crate::check::{self, suppress, CheckContext};
@@ -31,7 +33,7 @@ mod types;
 pub use output::output_json;
 pub(crate) use output::{output_views, trees_skipped};
 use output::{resolved_json, with_computed_id};
-pub(crate) use sources::add_source;
+pub(crate) use sources::{add_input, add_source};
 pub use types::*;
 
 /// Compiles a policy against env files layered in order (later wins). Never panics: input that
@@ -51,7 +53,7 @@ pub use types::*;
 /// ```
 pub fn compile(policy: &Input, env_files: &[Input], options: &Options) -> Compilation {
     compile_sources(
-        Ok(policy),
+        Ok(Cow::Borrowed(policy)),
         env_files.iter().map(Ok),
         &Kubernetes::default(),
         options,
@@ -79,19 +81,35 @@ pub fn compile_files(
     env_files: &[Result<Input, Unreadable>],
     options: &Options,
 ) -> Compilation {
-    compile_deployment(policy, env_files, &Kubernetes::default(), options)
+    compile_sources(
+        policy.as_ref().map(Cow::Borrowed),
+        env_files.iter().map(Result::as_ref),
+        &Kubernetes::default(),
+        options,
+        Build::Everything,
+    )
 }
 
 /// [`compile_files`] for a deployment that may be on Kubernetes: the env the pod gets from
-/// Helm values or manifests comes first, env files layer on top of it (later wins).
+/// Helm values or manifests comes first, env files layer on top of it (later wins). The
+/// policy is given, not lent: its text is kept as the compilation's source without a copy
+/// (a front end that read a 10 MB policy holds it once).
 pub fn compile_deployment(
-    policy: &Result<Input, Unreadable>,
+    policy: Result<Input, Unreadable>,
     env_files: &[Result<Input, Unreadable>],
     kubernetes: &Kubernetes,
     options: &Options,
 ) -> Compilation {
+    let refused;
+    let policy = match policy {
+        Ok(input) => Ok(Cow::Owned(input)),
+        Err(why) => {
+            refused = why;
+            Err(&refused)
+        }
+    };
     compile_sources(
-        policy.as_ref(),
+        policy,
         env_files.iter().map(Result::as_ref),
         kubernetes,
         options,
@@ -121,7 +139,7 @@ pub(crate) fn compile_for_editor(
     options: &Options,
 ) -> Compilation {
     compile_sources(
-        policy.as_ref(),
+        policy.as_ref().map(Cow::Borrowed),
         env_files.iter().map(Result::as_ref),
         kubernetes,
         options,
@@ -155,7 +173,7 @@ fn policy_object(root: &Node) -> &Node {
 }
 
 fn compile_sources<'a>(
-    policy: Result<&Input, &Unreadable>,
+    policy: Result<Cow<'_, Input>, &Unreadable>,
     env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
     kubernetes: &Kubernetes,
     options: &Options,
@@ -254,7 +272,7 @@ pub(crate) struct Prepared {
 /// files, runs the env checks and builds the scope (the built-in profile, or the deployment
 /// scripts with `scripts`).
 pub(crate) fn prepare<'a>(
-    main: Result<&Input, &Unreadable>,
+    main: Result<Cow<'_, Input>, &Unreadable>,
     max_bytes: usize,
     env_files: impl ExactSizeIterator<Item = Result<&'a Input, &'a Unreadable>>,
     kubernetes: &Kubernetes,
@@ -262,7 +280,7 @@ pub(crate) fn prepare<'a>(
 ) -> Prepared {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
-    let main = add_source(&mut sources, main, max_bytes, &mut diags);
+    let main = add_input(&mut sources, main, max_bytes, &mut diags);
     let (scope, pod) = prepare_env(&mut sources, &mut diags, env_files, kubernetes, options);
     Prepared {
         sources,

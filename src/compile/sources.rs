@@ -1,5 +1,7 @@
 //! Inputs into the source map: usable text, or the finding that says why not.
 
+use std::borrow::Cow;
+
 use crate::check::catalog::INVALID_INPUT;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
@@ -11,6 +13,17 @@ use super::{Input, Unreadable, UnreadableReason};
 pub(crate) fn add_source(
     sources: &mut SourceMap,
     input: Result<&Input, &Unreadable>,
+    max_bytes: usize,
+    diags: &mut Diagnostics,
+) -> (FileId, bool) {
+    add_input(sources, input.map(Cow::Borrowed), max_bytes, diags)
+}
+
+/// [`add_source`] for an input given or lent: text given is kept without a copy (a policy of
+/// 10 MB held once, not twice, while it compiles).
+pub(crate) fn add_input(
+    sources: &mut SourceMap,
+    input: Result<Cow<'_, Input>, &Unreadable>,
     max_bytes: usize,
     diags: &mut Diagnostics,
 ) -> (FileId, bool) {
@@ -57,14 +70,22 @@ pub(crate) fn add_source(
         None
     };
     match problem {
-        None => (
-            sources.add(SourceFile::new(
-                &input.name,
+        None => {
+            let text = match input {
+                // Validated above (the check again is a vectorized pass, not a copy).
+                Cow::Owned(Input { name, bytes }) => {
+                    (name, String::from_utf8(bytes).unwrap_or_default())
+                }
                 // Validated above: copied without decoding it a second time.
-                std::str::from_utf8(bytes).unwrap_or_default().to_owned(),
-            )),
-            true,
-        ),
+                Cow::Borrowed(input) => (
+                    input.name.clone(),
+                    std::str::from_utf8(&input.bytes)
+                        .unwrap_or_default()
+                        .to_owned(),
+                ),
+            };
+            (sources.add(SourceFile::new(&text.0, text.1)), true)
+        }
         Some((at, message, help)) => {
             let keep = at.min(bytes.len()).min(64 * 1024);
             let prefix = String::from_utf8_lossy(&bytes[..keep]).into_owned();

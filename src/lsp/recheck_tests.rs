@@ -249,7 +249,7 @@ pub(super) fn full_compile(policy: &Path, text: &str, env: &[(PathBuf, String)])
         .map(|(p, t)| Ok(Input::text(name(p), t.clone())))
         .collect();
     let c = compile_deployment(
-        &Ok(Input::text(name(policy), text)),
+        Ok(Input::text(name(policy), text)),
         &inputs,
         &Kubernetes::default(),
         &Options::default(),

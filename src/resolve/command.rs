@@ -54,7 +54,7 @@ pub enum Guard {
     /// `if … then`: runs only when the condition (as written) holds.
     If {
         /// The condition as written.
-        condition: String,
+        condition: Box<str>,
         /// `Some(true/false)` when decided with these env files, `None` when only the node knows.
         decided: Option<bool>,
     },
@@ -138,7 +138,7 @@ pub struct CommandUse {
     /// The catalog entry it matched.
     pub spec: Option<&'static CommandSpec>,
     /// `x = <command>`: the variable that stores the result.
-    pub assigns: Option<String>,
+    pub assigns: Option<WordText>,
     /// A value assignment (`x = …`, `set x = …`): no command runs.
     pub assignment: bool,
     /// The words that name the command, as written.
@@ -146,11 +146,11 @@ pub struct CommandUse {
     /// Where they are written.
     pub name_span: Span,
     /// The where-clause (and positional) arguments, in order.
-    pub args: Vec<Arg>,
+    pub args: Box<[Arg]>,
     /// The `process` file (boxed: few lines are `process` lines, every record has the field).
     pub process: Option<Box<ProcessPath>>,
     /// What the node will reject.
-    pub problems: Vec<Problem>,
+    pub problems: Box<[Problem]>,
     /// The `if` that guards it.
     pub guard: Guard,
 }
@@ -213,7 +213,7 @@ pub fn parse_command(
         if rhs.len() < 2 || spec.is_none() {
             return Some(assignment(words, &words[0], &rhs_text(rhs), span_of, guard));
         }
-        assigns = Some(first.text.to_string());
+        assigns = Some(first.text.clone());
         words = rhs;
     } else if words.len() == 4 && first.text == "set" && words[2].text == "=" {
         return Some(assignment(
@@ -251,9 +251,9 @@ pub fn parse_command(
         assignment: false,
         name: joined(name_words),
         name_span: span_of(name_range),
-        args: Vec::new(),
+        args: Box::default(),
         process: None,
-        problems: Vec::new(),
+        problems: Box::default(),
         guard,
     };
     let Some(spec) = spec else {
@@ -265,10 +265,14 @@ pub fn parse_command(
         vars,
         span_of,
         out: &mut out,
+        args: Vec::new(),
+        problems: Vec::new(),
     };
     parser.shape(rest);
-    // The record lives as long as the compilation: no spare argument slots.
-    out.args.shrink_to_fit();
+    // The record lives as long as the compilation: exact slices, no spare slots.
+    let (args, problems) = (parser.args, parser.problems);
+    out.args = args.into_boxed_slice();
+    out.problems = problems.into_boxed_slice();
     Some(out)
 }
 
@@ -306,16 +310,16 @@ fn assignment(
         assignment: true,
         name: target.text.clone(),
         name_span: span_of(target.range.clone()),
-        args: vec![Arg {
+        args: Box::new([Arg {
             key: target.text.clone(),
             key_span: span_of(target.range.clone()),
             written: value.into(),
             value_span: span_of(value_range),
             value: None,
             resolved: None,
-        }],
+        }]),
         process: None,
-        problems: Vec::new(),
+        problems: Box::default(),
         guard,
     }
 }
@@ -326,6 +330,9 @@ pub(crate) struct Parser<'a, 'o> {
     pub(crate) vars: &'a dyn Variables,
     pub(crate) span_of: SpanOf<'a>,
     pub(crate) out: &'o mut CommandUse,
+    /// The arguments and problems found so far (boxed into `out` at the end).
+    pub(crate) args: Vec<Arg>,
+    pub(crate) problems: Vec<Problem>,
 }
 
 impl Parser<'_, '_> {
@@ -337,7 +344,7 @@ impl Parser<'_, '_> {
         help: Option<String>,
     ) {
         let span = (self.span_of)(range);
-        self.out.problems.push(Problem {
+        self.problems.push(Problem {
             kind,
             span,
             message,
@@ -376,7 +383,7 @@ impl Parser<'_, '_> {
                         help: None,
                         related: None,
                     };
-                    self.out.problems.push(d);
+                    self.problems.push(d);
                 } else if name == "run scheduler" {
                     if let Some(id) = rest.first() {
                         if !id.text.chars().all(|c| c.is_ascii_digit()) || id.text.is_empty() {
@@ -434,7 +441,7 @@ impl Parser<'_, '_> {
                             "<name> ".repeat(positional)
                         )),
                     ),
-                    None => self.out.problems.push(Problem {
+                    None => self.problems.push(Problem {
                         kind: ProblemKind::Structure,
                         span: end_of_name,
                         message: format!("`{name}` needs a where-clause"),
@@ -449,7 +456,7 @@ impl Parser<'_, '_> {
             Shape::Schedule => {
                 let task = rest.iter().position(|w| w.text == "task");
                 let Some(t) = task else {
-                    self.out.problems.push(Problem {
+                    self.problems.push(Problem {
                         kind: ProblemKind::Structure,
                         span: end_of_name,
                         message: "`schedule` needs `task <command>` at its end".into(),
@@ -495,7 +502,7 @@ impl Parser<'_, '_> {
     fn process(&mut self, rest: &[Word]) {
         let Some(first) = rest.first() else {
             let span = self.out.name_span;
-            self.out.problems.push(Problem {
+            self.problems.push(Problem {
                 kind: ProblemKind::Structure,
                 span,
                 message: "`process` needs a file name".into(),
@@ -561,7 +568,7 @@ impl Parser<'_, '_> {
     ) {
         let key_span = (self.span_of)(key_range);
         let value_span = (self.span_of)(value_range);
-        self.out.args.push(Arg {
+        self.args.push(Arg {
             key,
             key_span,
             written,

@@ -531,7 +531,7 @@ fn describe_if(
         scope,
         &|r| map.span(r),
         Guard::If {
-            condition: condition_text,
+            condition: condition_text.into(),
             decided,
         },
     );
@@ -617,6 +617,8 @@ mod record_sizes {
             size_of::<super::LineWord>()
         );
         assert!(size_of::<crate::resolve::command::Arg>() <= 112);
+        let command = size_of::<crate::resolve::command::CommandUse>();
+        assert!(command <= 136, "{command}");
         assert!(
             size_of::<super::ScriptLine>() <= 344,
             "{}",

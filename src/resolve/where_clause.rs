@@ -92,13 +92,12 @@ impl Parser<'_, '_> {
             );
             let resolved = self.resolved_text(value_words);
             self.push_arg(key, key_range, written, value_range, None);
-            if let Some(arg) = self.out.args.last_mut() {
+            if let Some(arg) = self.args.last_mut() {
                 arg.resolved = resolved;
             }
             return;
         };
         if let Some(previous) = self
-            .out
             .args
             .iter()
             .find(|a| a.key == key)
@@ -106,7 +105,7 @@ impl Parser<'_, '_> {
         {
             let related = Some(previous.key_span);
             let span = (self.span_of)(key_range.clone());
-            self.out.problems.push(Problem {
+            self.problems.push(Problem {
                 kind: ProblemKind::DuplicateKey,
                 span,
                 message: format!("`{key}` is given twice; `{name}` takes it once"),
@@ -147,7 +146,7 @@ impl Parser<'_, '_> {
         }
         let value = value.map(|v| Typed::new(v, resolved.as_deref(), &written));
         self.push_arg(key, key_range, written, value_range, value);
-        if let Some(arg) = self.out.args.last_mut() {
+        if let Some(arg) = self.args.last_mut() {
             arg.resolved = resolved;
         }
     }
@@ -269,9 +268,9 @@ impl Parser<'_, '_> {
     pub(crate) fn missing(&mut self) {
         let name = self.spec.name;
         for k in self.spec.keys.iter().filter(|k| k.required) {
-            if !self.out.args.iter().any(|a| a.key == k.name) {
+            if !self.args.iter().any(|a| a.key == k.name) {
                 let span = self.out.name_span;
-                self.out.problems.push(Problem {
+                self.problems.push(Problem {
                     kind: ProblemKind::MissingKey,
                     span,
                     message: format!("`{name}` needs `{}` in its where-clause", k.name),
@@ -287,15 +286,9 @@ impl Parser<'_, '_> {
             .filter(|k| k.counted)
             .map(|k| k.name)
             .collect();
-        if !counted.is_empty()
-            && !self
-                .out
-                .args
-                .iter()
-                .any(|a| counted.contains(&a.key.as_str()))
-        {
+        if !counted.is_empty() && !self.args.iter().any(|a| counted.contains(&a.key.as_str())) {
             let span = self.out.name_span;
-            self.out.problems.push(Problem {
+            self.problems.push(Problem {
                 kind: ProblemKind::MissingKey,
                 span,
                 message: format!("`{name}` needs at least one of {}", counted.join(", ")),

@@ -129,7 +129,7 @@ fn compile_texts(policy: &str, values: &[&str], kube: impl FnOnce(&mut Kubernete
     }
     kube(&mut k);
     compile_deployment(
-        &Ok(Input::text("node.policy", policy)),
+        Ok(Input::text("node.policy", policy)),
         &[],
         &k,
         &Options::default(),
@@ -199,7 +199,7 @@ fn every_corpus_values_file_is_read_and_non_values_files_get_one_finding() {
                 ..Kubernetes::default()
             };
             let c = compile_deployment(
-                &Ok(Input::text("p.policy", PORTS_FROM_ENV)),
+                Ok(Input::text("p.policy", PORTS_FROM_ENV)),
                 &[],
                 &k,
                 &Options::default(),
@@ -218,7 +218,7 @@ fn every_corpus_values_file_is_read_and_non_values_files_get_one_finding() {
             ..Kubernetes::default()
         };
         let c = compile_deployment(
-            &Ok(Input::text("p.policy", PORTS_FROM_ENV)),
+            Ok(Input::text("p.policy", PORTS_FROM_ENV)),
             &[],
             &k,
             &Options::default(),
@@ -253,7 +253,7 @@ fn rendered_manifests_give_the_same_env_and_plan_as_the_values_files() {
     let policy = Ok(input(&root().join(EXAMPLE).join("policy.policy")));
     let example = root().join(EXAMPLE);
     let from_values = compile_deployment(
-        &policy,
+        policy.clone(),
         &[],
         &Kubernetes {
             values: vec![
@@ -265,7 +265,7 @@ fn rendered_manifests_give_the_same_env_and_plan_as_the_values_files() {
         &Options::default(),
     );
     let from_manifest = compile_deployment(
-        &policy,
+        policy.clone(),
         &[],
         &Kubernetes {
             manifests: vec![Ok(input(
@@ -300,7 +300,7 @@ fn secrets_in_manifests_are_env_and_stay_masked() {
         ..Kubernetes::default()
     };
     let c = compile_deployment(
-        &Ok(Input::text("p.policy", PORTS_FROM_ENV)),
+        Ok(Input::text("p.policy", PORTS_FROM_ENV)),
         &[],
         &k,
         &Options::default(),
@@ -360,8 +360,8 @@ fn built_in_chart_data_matches_rendering_the_chart_templates() {
             chart: Some(chart_files()),
             ..Kubernetes::default()
         };
-        let a = compile_deployment(&policy, &[], &builtin, &Options::default());
-        let b = compile_deployment(&policy, &[], &rendered, &Options::default());
+        let a = compile_deployment(policy.clone(), &[], &builtin, &Options::default());
+        let b = compile_deployment(policy.clone(), &[], &rendered, &Options::default());
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let unusable = |c: &Compilation| {
             c.diagnostics
@@ -496,7 +496,7 @@ fn the_legacy_local_scripts_fix_is_written_in_the_words_of_the_file_that_set_it(
     // A rendered manifest: the container's `env` entry.
     let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: node\nspec:\n  template:\n    spec:\n      containers:\n        - name: node\n          env:\n            - name: NODE_TYPE\n              value: operator\n            - name: LOCAL_SCRIPTS\n              value: /app/deployment-scripts/node-deployment\n";
     let c = compile_deployment(
-        &Ok(Input::text("node.policy", PORTS_FROM_ENV)),
+        Ok(Input::text("node.policy", PORTS_FROM_ENV)),
         &[],
         &Kubernetes {
             manifests: vec![Ok(Input::text("node.yaml", manifest))],
@@ -513,7 +513,7 @@ fn the_legacy_local_scripts_fix_is_written_in_the_words_of_the_file_that_set_it(
     );
     // An env file keeps the env-file form.
     let c = compile_deployment(
-        &Ok(Input::text("node.policy", PORTS_FROM_ENV)),
+        Ok(Input::text("node.policy", PORTS_FROM_ENV)),
         &[Ok(Input::text(
             "advance_configs.env",
             "NODE_TYPE=operator\nLOCAL_SCRIPTS=/app/deployment-scripts/node-deployment\n",

@@ -127,7 +127,7 @@ fn run(root: &Path, case: &Case) -> Compilation {
         .manifests
         .extend(case.manifest.iter().map(|m| Ok(input(root, m))));
     let env: Vec<_> = env.into_iter().map(Ok).collect();
-    compile_deployment(&Ok(main), &env, &kubernetes, &options)
+    compile_deployment(Ok(main), &env, &kubernetes, &options)
 }
 
 #[test]
