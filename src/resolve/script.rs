@@ -611,19 +611,18 @@ mod record_sizes {
 
     #[test]
     fn per_line_records_stay_small() {
+        let sizes = [
+            size_of::<super::LineWord>(),
+            size_of::<crate::resolve::command::Arg>(),
+            size_of::<crate::resolve::command::CommandUse>(),
+            size_of::<super::ScriptLine>(),
+            size_of::<super::RefUse>(),
+        ];
+        // LineWord, Arg, CommandUse, ScriptLine, RefUse.
+        let budget = [20, 112, 136, 320, 56];
         assert!(
-            size_of::<super::LineWord>() <= 20,
-            "{}",
-            size_of::<super::LineWord>()
+            sizes.iter().zip(budget).all(|(size, most)| *size <= most),
+            "{sizes:?} > {budget:?}"
         );
-        assert!(size_of::<crate::resolve::command::Arg>() <= 112);
-        let command = size_of::<crate::resolve::command::CommandUse>();
-        assert!(command <= 136, "{command}");
-        assert!(
-            size_of::<super::ScriptLine>() <= 344,
-            "{}",
-            size_of::<super::ScriptLine>()
-        );
-        assert!(size_of::<super::RefUse>() <= 56);
     }
 }
