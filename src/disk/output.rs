@@ -53,12 +53,16 @@ pub fn write_output(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), S
         Ok(existing) => Some(existing.permissions()),
         Err(_) => default_permissions(),
     };
+    // A signal between the file's creation and the handler knowing its path would leave the
+    // file behind: they are held back until the handler is armed, then delivered.
+    let held = cleanup::hold();
     let mut tmp = tempfile::Builder::new()
         .prefix(".elpc-")
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(fail)?;
     let _cleanup = cleanup::on_signal_remove(tmp.path());
+    drop(held);
     tmp.write_all(bytes).map_err(fail)?;
     if let Some(permissions) = permissions {
         tmp.as_file().set_permissions(permissions).map_err(fail)?;
@@ -135,6 +139,34 @@ mod cleanup {
         }
     }
 
+    /// While alive, SIGINT, SIGTERM and SIGHUP wait (this thread's mask); the mask before is
+    /// restored on drop, which delivers any that arrived.
+    pub struct Held(libc::sigset_t);
+
+    /// Holds the signals back until the returned guard drops.
+    pub fn hold() -> Held {
+        // SAFETY: plain signal-mask calls on sets this function owns.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            let mut before: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            for signal in SIGNALS {
+                libc::sigaddset(&mut set, signal);
+            }
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut before);
+            Held(before)
+        }
+    }
+
+    impl Drop for Held {
+        fn drop(&mut self) {
+            // SAFETY: restores the mask `hold` saved.
+            unsafe {
+                libc::pthread_sigmask(libc::SIG_SETMASK, &self.0, null_mut());
+            }
+        }
+    }
+
     /// While alive, SIGINT, SIGTERM and SIGHUP remove `path` before ending the process.
     pub struct Guard(*mut libc::c_char);
 
@@ -175,6 +207,9 @@ mod cleanup {
 mod cleanup {
     /// No signal handling outside unix (the temporary file is removed on every error path).
     pub fn on_signal_remove(_: &std::path::Path) {}
+
+    /// Nothing to hold back outside unix.
+    pub fn hold() {}
 }
 
 #[cfg(test)]
