@@ -10,7 +10,7 @@ use crate::edgelake::commands::Shape;
 /// Reports control flow a policy script list cannot run.
 pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     for line in ctx.lines {
-        if let Some(amp) = line.ampersand {
+        if let Some(&amp) = line.ampersand.as_deref() {
             diags.push(
                 Diagnostic::new(
                     &MULTI_LINE_CONTROL_FLOW,

@@ -130,9 +130,11 @@ pub fn command_list(
         let command = match &line.outcome {
             LineOutcome::Skipped | LineOutcome::FoldedAway => continue,
             LineOutcome::Runs(text) => text.clone().unwrap_or_else(|| line.text.to_string()),
-            LineOutcome::DecidedAtBoot(_) => {
-                line.boot_text.as_ref().unwrap_or(&line.text).to_string()
-            }
+            LineOutcome::DecidedAtBoot(_) => line
+                .boot_text
+                .as_deref()
+                .map_or(&*line.text, String::as_str)
+                .to_string(),
             LineOutcome::Invalid | LineOutcome::ConditionFails(_) | LineOutcome::Fails(_) => {
                 line.text.to_string()
             }
@@ -146,7 +148,7 @@ pub fn command_list(
             via: None,
             condition: None,
         });
-        for e in &line.processed {
+        for e in line.processed() {
             let parsed = tokenize(&e.text)
                 .ok()
                 .and_then(|t| parse_command(&t.words, vars, &|_| e.origin, Guard::Always));
