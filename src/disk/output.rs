@@ -209,7 +209,12 @@ mod cleanup {
     pub fn on_signal_remove(_: &std::path::Path) {}
 
     /// Nothing to hold back outside unix.
-    pub fn hold() {}
+    pub struct Held;
+
+    /// Nothing to hold back outside unix.
+    pub fn hold() -> Held {
+        Held
+    }
 }
 
 #[cfg(test)]

@@ -338,30 +338,23 @@ pub fn lookup<'a>(
     words: impl IntoIterator<Item = &'a str> + Clone,
 ) -> Option<&'static CommandSpec> {
     // Every line looks its command up (three times): only the entries that share its first
-    // word are compared, each with its name already split, longest name first and, among
-    // names of one length, the later catalog entry first (the whole catalog's
-    // `max_by_key` picked the last of equals): the first match is the answer.
+    // word are compared, each with its name already split, longest name first: the first
+    // match is the answer (names are unique, so two matches never have one length).
     type Entries = Vec<(&'static CommandSpec, Box<[&'static str]>)>;
     type Index = std::collections::HashMap<&'static str, Entries, foldhash::fast::FixedState>;
     static BY_FIRST_WORD: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     let index = BY_FIRST_WORD.get_or_init(|| {
-        // Catalog position, entry and split name, grouped by first word.
-        type Unordered = Vec<(usize, &'static CommandSpec, Box<[&'static str]>)>;
-        let mut index: std::collections::HashMap<_, Unordered> = std::collections::HashMap::new();
-        for (at, spec) in COMMANDS.iter().enumerate() {
+        let mut index = Index::default();
+        for spec in COMMANDS {
             let words: Box<[&str]> = spec.words().collect();
             if let Some(&first) = words.first() {
-                index.entry(first).or_default().push((at, spec, words));
+                index.entry(first).or_default().push((spec, words));
             }
         }
+        for entries in index.values_mut() {
+            entries.sort_by_key(|(_, name)| std::cmp::Reverse(name.len()));
+        }
         index
-            .into_iter()
-            .map(|(first, mut entries)| {
-                entries.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then(b.0.cmp(&a.0)));
-                let entries = entries.into_iter().map(|(_, s, w)| (s, w)).collect();
-                (first, entries)
-            })
-            .collect::<Index>()
     });
     let first = words.clone().into_iter().next()?;
     index.get(first)?.iter().find_map(|(spec, name)| {
@@ -376,3 +369,16 @@ pub fn lookup<'a>(
 pub const TIME_UNITS: [&str; 8] = [
     "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days",
 ];
+
+#[cfg(test)]
+mod tests {
+    /// [`super::lookup`] takes the first longest match: it relies on every name being unique.
+    #[test]
+    fn catalog_names_are_unique() {
+        let mut names: Vec<&str> = super::COMMANDS.iter().map(|c| c.name).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before);
+    }
+}
