@@ -55,10 +55,11 @@ impl<'a> PolicyView<'a> {
     }
 }
 
-/// True when every unquoted reference under `node` has a value here.
+/// True when every unquoted reference under `node` that the output keeps has a value here
+/// (of a repeated key, only the value that wins, as the stored tree keeps it).
 fn all_known(node: &Node, vars: &dyn Variables) -> bool {
     match &node.kind {
-        NodeKind::Object(entries) => entries.iter().all(|e| all_known(&e.value, vars)),
+        NodeKind::Object(entries) => merged(entries).iter().all(|(_, v)| all_known(v, vars)),
         NodeKind::Array(items) => items.iter().all(|i| all_known(i, vars)),
         NodeKind::BareRef(_) => stored_leaf(node, vars).1,
         _ => true,

@@ -166,6 +166,7 @@ mod tests {
             "{'config': {'a': 1, 'a': 2, 'b': [1.5, -0.0, 1e999, 123456789012345678901234567890, None, True, False], 'n': {'x': {'y': '!a'}}}}",
             "{'config': {'name': 'x', 'id': 'written', 'port': !anylog_server_port}}",
             "{'config': {'name': 'x', 'port': !not_known_here, 'rest_port': !anylog_rest_port}}",
+            "{'config': {'name': 'x', 'ip': !ip, 'ip': '1.2.3.4'}}",
             "{'config': !structured}",
             "{'config': {'list': !structured_list, 'obj': !structured, 'empty': !empty, 'num': !a}}",
             "{'table': {'company': 'c', 'name': 'n', 'dbms': !a, 'other': 1}}",
