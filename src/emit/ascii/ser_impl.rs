@@ -1,7 +1,8 @@
 //! `serde::Serializer` for [`Writer`]: values, sequences, maps, structs and enum variants laid
 //! out as `serde_json` lays them out.
 
-use serde::ser::{self, Serialize};
+use serde::ser::{self, Error as _, Serialize};
+use serde_json::Value as Json;
 
 use super::key::MapKey;
 use super::{Error, Result, Writer};
@@ -13,7 +14,14 @@ enum State {
     Empty,
     First,
     Rest,
+    /// `serde_json::Number` under serde_json's `arbitrary_precision` (which any crate of a
+    /// dependent's build may turn on): a struct whose one field is the number's text, written
+    /// as it is, as serde_json's own serializer does.
+    RawNumber,
 }
+
+/// The struct name serde_json gives a `Number` under `arbitrary_precision`.
+const RAW_NUMBER: &str = "$serde_json::private::Number";
 
 /// An open sequence or map; `variant` when it is the value of an enum variant's `{"name": ...}`.
 pub(crate) struct Compound<'a, 's> {
@@ -205,7 +213,14 @@ impl<'a, 's> ser::Serializer for &'a mut Writer<'s> {
     fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a, 's>> {
         Ok(Compound::open(self, b'{', b'}', len, false))
     }
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Compound<'a, 's>> {
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Compound<'a, 's>> {
+        if name == RAW_NUMBER {
+            return Ok(Compound {
+                w: self,
+                state: State::RawNumber,
+                variant: false,
+            });
+        }
         self.serialize_map(Some(len))
     }
     fn serialize_struct_variant(
@@ -282,10 +297,22 @@ impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
+        if self.state == State::RawNumber {
+            let Ok(Json::String(digits)) = serde_json::to_value(value) else {
+                return Err(Error::custom("a number's text is not a string"));
+            };
+            self.w.out.extend_from_slice(digits.as_bytes());
+            self.w.has_value = true;
+            self.w.pass_on(false);
+            return Ok(());
+        }
         self.key(key)?;
         self.value(value)
     }
     fn end(self) -> Result {
+        if self.state == State::RawNumber {
+            return Ok(());
+        }
         self.close(b'}')
     }
 }

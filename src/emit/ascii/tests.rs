@@ -266,3 +266,22 @@ fn the_clean_run_ends_at_the_first_byte_to_escape() {
         }
     }
 }
+
+/// Under serde_json's `arbitrary_precision` (a feature any crate of a dependent's build may
+/// turn on) a `Number` serialises as this struct; the writer prints its text as a number.
+#[test]
+fn an_arbitrary_precision_number_is_written_as_its_text() {
+    #[derive(Serialize)]
+    #[serde(rename = "$serde_json::private::Number")]
+    struct RawNumber {
+        #[serde(rename = "$serde_json::private::Number")]
+        text: &'static str,
+    }
+    let value = vec![RawNumber {
+        text: "123456789012345678901234567890",
+    }];
+    assert_eq!(
+        written(&value, false).as_deref(),
+        Some("[123456789012345678901234567890]")
+    );
+}
