@@ -256,7 +256,8 @@ impl<'n> KeyPath<'n> {
         self
     }
 
-    /// The path, or a stand-in of the same length past two keys (no rule looks deeper).
+    /// The path, or a stand-in of three empty keys past two keys (nothing matches a path
+    /// deeper than two keys).
     fn as_slice(&self) -> &[&'n str] {
         match self.keys.get(..self.len) {
             Some(keys) => keys,

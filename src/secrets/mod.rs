@@ -191,6 +191,13 @@ impl MaskCache {
 
     /// Masks `text` in place, as [`Matcher::hide`].
     fn hide(&mut self, matcher: &Matcher, text: &mut String) {
+        if text.len() > Self::TEXT {
+            // Never cached: not hashed either.
+            if let Some(masked) = matcher.mask(text) {
+                *text = masked;
+            }
+            return;
+        }
         if let Some(known) = self.seen.get(text.as_str()) {
             if let Some(masked) = known {
                 text.clone_from(masked);
@@ -198,7 +205,7 @@ impl MaskCache {
             return;
         }
         let masked = matcher.mask(text);
-        if text.len() <= Self::TEXT && self.seen.len() < Self::ENTRIES {
+        if self.seen.len() < Self::ENTRIES {
             self.seen.insert(text.clone(), masked.clone());
         }
         if let Some(masked) = masked {
