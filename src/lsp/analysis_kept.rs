@@ -60,9 +60,7 @@ impl Analysis {
         let old = self.compilation.sources.get(FileId(0)).text();
         let shift = Shift::between(FileId(0), old.as_bytes(), text);
         let edit = match (&self.compilation.syntax, shift, std::str::from_utf8(text)) {
-            (Some(syntax), Some(shift), Ok(new)) => {
-                super::reparse::edit(syntax, &self.compilation.diagnostics, old, new, shift)
-            }
+            (Some(syntax), Some(shift), Ok(new)) => super::reparse::edit(syntax, old, new, shift),
             _ => None,
         };
         let Some(edit) = edit else {

@@ -10,8 +10,7 @@
 //! text (no control character, which the parser may refuse), the literal parsed alone must
 //! give one string and no finding, and the previous parse must have had no finding either.
 
-use crate::check::catalog::{NESTING_TOO_DEEP, POLICY_SYNTAX};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
 use crate::resolve::spans::{Shift, Shifter};
 use crate::source::FileId;
 use crate::syntax::policy::{parse_policy, Node, NodeKind, ParsedPolicy};
@@ -36,20 +35,10 @@ pub(super) struct Edit {
 
 /// The edit from the parse `old` of the text `old_text` to the text `new` (`shift` between
 /// them), when it lies inside one string literal; `None` when this cannot follow it.
-pub(super) fn edit(
-    old: &ParsedPolicy,
-    findings: &[Diagnostic],
-    old_text: &str,
-    new: &str,
-    shift: Shift,
-) -> Option<Edit> {
-    let parse_finding = |d: &Diagnostic| {
-        d.primary.span.file == FileId(0)
-            && [&POLICY_SYNTAX, &NESTING_TOO_DEEP]
-                .iter()
-                .any(|r| std::ptr::eq(d.rule, *r))
-    };
-    if findings.iter().any(parse_finding) {
+pub(super) fn edit(old: &ParsedPolicy, old_text: &str, new: &str, shift: Shift) -> Option<Edit> {
+    // A recovered parse is followed by findings a patch would not make again (whether they
+    // were shown, suppressed or allowed).
+    if !old.clean {
         return None;
     }
     let (from, old_end, new_end) = (

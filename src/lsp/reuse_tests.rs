@@ -371,3 +371,28 @@ fn a_large_fix_is_published_by_reference_and_applied_whole() {
     assert!(actions.iter().all(|a| !matches!(a,
         lsp_types::CodeActionOrCommand::CodeAction(a) if a.title == suggested[0].message)));
 }
+
+/// A policy with a syntax finding that a suppression silences: an edit inside a string must
+/// not patch the recovered parse (a patch makes no syntax finding, and the suppression would
+/// then be reported as silencing nothing); the session equals a full compile.
+#[test]
+fn a_suppressed_syntax_finding_is_not_patched_away() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("draft.policy");
+    let uri = Url::from_file_path(&path).expect("absolute");
+    let mut text = String::from(
+        "{'config': {'name': 'abc', 'x': }}  # elpc: ignore[policy-syntax] drafting\n",
+    );
+    let mut s = Session::new(Encoding::Utf16);
+    s.did_open(uri.clone(), text.clone(), 1);
+    s.flush();
+    let patched_before = super::reparse::PATCHED.with(std::cell::Cell::get);
+    let at = text.find("abc").expect("abc") + 1;
+    let change = replace(&mut text, at..at, "z".to_string());
+    s.did_change(&uri, 2, vec![change]);
+    let published = s.flush();
+    let full = full_compile(&path, &text, &[]);
+    assert_same_as_full(&s, &uri, &published, &full, &text);
+    let patched = super::reparse::PATCHED.with(std::cell::Cell::get) - patched_before;
+    assert_eq!(patched, 0, "a recovered parse is parsed again");
+}

@@ -187,6 +187,9 @@ pub struct ParsedPolicy {
     /// Trailing commas inside objects and lists (the node rejects them, §1.3; one after the
     /// whole document is accepted and not listed).
     pub trailing_commas: Vec<Span>,
+    /// The text parsed without a syntax finding (whatever suppressions or rule levels do with
+    /// such a finding later: the language server patches only a clean parse).
+    pub clean: bool,
 }
 
 /// Parses policy text. Returns a tree (with [`NodeKind::Error`] where text did not parse)
@@ -217,6 +220,7 @@ fn parse_with_grammar(file: FileId, text: &str, diags: &mut Diagnostics) -> Opti
     match PolicyGrammar::parse(Rule::document, text) {
         Ok(mut pairs) => {
             let document = pairs.next()?;
+            let before = diags.len();
             let mut builder = TreeBuilder {
                 file,
                 diags,
@@ -229,9 +233,11 @@ fn parse_with_grammar(file: FileId, text: &str, diags: &mut Diagnostics) -> Opti
                     _ => root = Some(builder.node(pair)),
                 }
             }
+            let trailing_commas = builder.trailing_commas;
             root.map(|root| ParsedPolicy {
                 root,
-                trailing_commas: builder.trailing_commas,
+                trailing_commas,
+                clean: diags.len() == before,
             })
         }
         Err(error) => {

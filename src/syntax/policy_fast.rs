@@ -31,6 +31,7 @@ pub(super) fn parse(file: FileId, text: &str) -> Option<ParsedPolicy> {
     (p.at == text.len()).then_some(ParsedPolicy {
         root,
         trailing_commas: p.trailing_commas,
+        clean: true,
     })
 }
 

@@ -181,6 +181,7 @@ spans_struct!(Suggestion {
 spans_struct!(ParsedPolicy {
     root,
     trailing_commas,
+    clean,
 });
 spans_struct!(Entry {
     key,
