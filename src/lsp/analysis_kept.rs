@@ -57,6 +57,9 @@ impl Analysis {
     /// (the records, findings and checkpoints it reuses are moved out; where the text
     /// changed moves their spans).
     pub(super) fn take_for_recheck(&mut self, text: &[u8]) -> Kept<'_> {
+        // Never resumed again: should the re-check that takes its records fail (a caught
+        // panic), this half-emptied analysis stays in place until the next one.
+        self.script_run.1 = None;
         let old = self.compilation.sources.get(FileId(0)).text();
         let shift = Shift::between(FileId(0), old.as_bytes(), text);
         let edit = match (&self.compilation.syntax, shift, std::str::from_utf8(text)) {
