@@ -215,12 +215,8 @@ impl Spans for Node {
             NodeKind::Object(entries) => entries.shift(by),
             NodeKind::Array(items) => items.shift(by),
             NodeKind::Str(lit) => {
-                let StrLit {
-                    value: _,
-                    quote: _,
-                    literals: _,
-                    ..
-                } = lit;
+                // A literal's only positions are its runs' source offsets (its other fields are
+                // text; the runs are private to the syntax module, which lists them here).
                 for offset in lit.source_offsets_mut() {
                     let mut at = Span {
                         file,
