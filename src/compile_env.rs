@@ -47,6 +47,15 @@ fn same_inputs(a: &[Result<Input, Unreadable>], b: &[Result<Input, Unreadable>])
 }
 
 impl EnvStage {
+    /// Whether a compile with these inputs keeps its env stage and may resume a script run:
+    /// not with Kubernetes inputs or `--scripts` (they read files through the path map).
+    pub(crate) fn resumable(kubernetes: &Kubernetes, options: &Options) -> bool {
+        kubernetes.values.is_empty()
+            && kubernetes.manifests.is_empty()
+            && kubernetes.chart.is_none()
+            && options.scripts.is_none()
+    }
+
     /// [`crate::compile::compile_for_editor`], reusing the kept env stage when it is the
     /// same, else building (and keeping) a new one. The script run resumes
     /// `resume.previous` only when that run was made in this same kept stage (`made_in`, a
@@ -59,11 +68,7 @@ impl EnvStage {
         resume: &mut Resume,
         made_in: Option<usize>,
     ) -> Compilation {
-        let reusable = kubernetes.values.is_empty()
-            && kubernetes.manifests.is_empty()
-            && kubernetes.chart.is_none()
-            && options.scripts.is_none();
-        if !reusable {
+        if !EnvStage::resumable(kubernetes, options) {
             self.kept = None;
             self.builds += 1; // no run made before this is resumed
             resume.previous = None;

@@ -182,8 +182,12 @@ impl Analysis {
         // them unless `show_secrets` is set, which the server never does; hover masks its own
         // output.
         let made_in = previous.as_ref().and_then(|p| p.script_run.1);
+        // (Nothing is taken for a compile that cannot resume: it would be diffed, parsed and
+        // moved for nothing.)
         let kept = match (previous, &policy) {
-            (Some(p), Ok(input)) => p.take_for_recheck(&input.bytes),
+            (Some(p), Ok(input)) if EnvStage::resumable(&kubernetes, &setup.options) => {
+                p.take_for_recheck(&input.bytes)
+            }
             _ => Default::default(),
         };
         let mut resume = Resume {
