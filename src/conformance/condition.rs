@@ -13,7 +13,7 @@ fn elpc(line: &str, vars: &CaseVars) -> (Truth, Option<String>) {
         Err(e) => return (Truth::RuntimeError { message: e.message }, None),
     };
     match parse_if(&words) {
-        Ok(parsed) => (evaluate(&parsed.condition, vars), parsed.then_text),
+        Ok(parsed) => (evaluate(&parsed.condition, vars), parsed.then_text()),
         Err(e) => (Truth::RuntimeError { message: e.message }, None),
     }
 }

@@ -1,8 +1,28 @@
 //! Group evaluation (`test_condition`, `comarison`) and the two ways the node combines groups.
 
+use std::borrow::Cow;
+
 use super::{inner_words, operand, Connector, Group, Truth, OPERATORS};
 use crate::resolve::cast::{py_float, py_int};
 use crate::resolve::value::{Value, Variables};
+use crate::syntax::script::Word;
+
+/// A condition word's text: the line's own words, or the words of a re-tokenized group.
+pub(super) trait Text {
+    fn text(&self) -> &str;
+}
+
+impl Text for Word {
+    fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Text for String {
+    fn text(&self) -> &str {
+        self
+    }
+}
 
 fn fail(message: impl Into<String>) -> Truth {
     Truth::RuntimeError {
@@ -61,8 +81,18 @@ fn branch(g: &Truth, f: impl Fn(&Truth) -> Truth) -> Truth {
 }
 
 /// `test_condition`: one group of words.
-pub(super) fn test_condition(words: &[&str], vars: &dyn Variables) -> Truth {
-    match words {
+fn test_condition<T: Text>(words: &[T], vars: &dyn Variables) -> Truth {
+    // The texts of a group of up to four words, without a vector.
+    let mut w = [""; 4];
+    for (slot, word) in w.iter_mut().zip(words) {
+        *slot = word.text();
+    }
+    let w = if words.len() <= w.len() {
+        &w[..words.len()]
+    } else {
+        &[][..]
+    };
+    match w {
         [w] => truthy(w, vars, false),
         ["not", w] => truthy(w, vars, true),
         [a, _] => fail(format!(
@@ -76,10 +106,10 @@ pub(super) fn test_condition(words: &[&str], vars: &dyn Variables) -> Truth {
             let op = format!("{o1}{o2}");
             compare(a, &op, b, vars)
         }
-        [] => fail("a condition is missing between the connectors"),
+        [] if words.is_empty() => fail("a condition is missing between the connectors"),
         _ => fail(format!(
             "`{}` is too many words for one condition; join them with `and`/`or`",
-            words.join(" ")
+            words.iter().map(Text::text).collect::<Vec<_>>().join(" ")
         )),
     }
 }
@@ -154,7 +184,10 @@ fn compare(w1: &str, op: &str, w2: &str, vars: &dyn Variables) -> Truth {
                 "`{w1} {op} {w2}` compares a `.bool` with something that is not exactly `true` or `false`"
             )),
         },
-        Ty::Str => compare_str(&v1.to_python_str(), op, &v2.to_python_str()),
+        Ty::Str => match (&v1, &v2) {
+            (Value::Str(a), Value::Str(b)) => compare_str(a, op, b),
+            _ => compare_str(&v1.to_python_str(), op, &v2.to_python_str()),
+        },
     }
 }
 
@@ -240,15 +273,25 @@ fn unquote(s: &str) -> &str {
     }
 }
 
+/// Python `lower()`, borrowed when it changes nothing (most operands are lower-case ASCII).
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 fn compare_str(a: &str, op: &str, b: &str) -> Truth {
-    let a = unquote(a).to_lowercase();
-    let b = unquote(b).to_lowercase();
+    let a = lower(unquote(a));
+    let b = lower(unquote(b));
+    let (a, b) = (a.as_ref(), b.as_ref());
     let o = a.cmp(&b);
     match op {
-        "contains" => truth(a.contains(&b)),
-        "startswith" => truth(a.starts_with(&b)),
-        "endswith" => truth(a.ends_with(&b)),
-        "childfrom" => truth(childfrom(&a, &b)),
+        "contains" => truth(a.contains(b)),
+        "startswith" => truth(a.starts_with(b)),
+        "endswith" => truth(a.ends_with(b)),
+        "childfrom" => truth(childfrom(a, b)),
         _ => match ordered(op, o) {
             Some(b) => truth(b),
             None => fail(format!("`{op}` is not an operator the node knows")),
@@ -281,37 +324,36 @@ enum Conn {
 
 /// `test_conditions_sequentially` over condition words (`then` appended when `terminated`):
 /// right-associative with short-circuit.
-pub(super) fn sequential(words: &[&str], terminated: bool, vars: &dyn Variables) -> Truth {
-    let mut list: Vec<&str> = words.to_vec();
-    if terminated {
-        list.push("then");
-    }
-    let mut segments: Vec<(Vec<&str>, Conn)> = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for (i, w) in list.iter().enumerate() {
-        let last = i + 1 == list.len();
-        if *w == "or" {
-            segments.push((std::mem::take(&mut current), Conn::Or));
-        } else if *w == "then" || *w == "and" || last {
-            if last && *w != "then" {
-                current.push(w);
-            }
-            let conn = if *w == "and" && !last {
+pub(super) fn sequential<T: Text>(words: &[T], terminated: bool, vars: &dyn Variables) -> Truth {
+    // The list the node walks: the words, then `then` when terminated. Its groups are word
+    // ranges (the appended `then` never belongs to one).
+    let n = words.len() + usize::from(terminated);
+    let text = |i: usize| words.get(i).map_or("then", Text::text);
+    let mut segments: Vec<(std::ops::Range<usize>, Conn)> = Vec::new();
+    let mut start = 0;
+    for i in 0..n {
+        let w = text(i);
+        let last = i + 1 == n;
+        if w == "or" {
+            segments.push((start..i, Conn::Or));
+            start = i + 1;
+        } else if w == "then" || w == "and" || last {
+            let end = if last && w != "then" { i + 1 } else { i };
+            let conn = if w == "and" && !last {
                 Conn::And
             } else {
                 Conn::End
             };
-            segments.push((std::mem::take(&mut current), conn));
-            if *w == "then" {
+            segments.push((start..end, conn));
+            start = i + 1;
+            if w == "then" {
                 break;
             }
-        } else {
-            current.push(w);
         }
     }
     let mut next: Option<Truth> = None;
     for (group, conn) in segments.iter().rev() {
-        let g = test_condition(group, vars);
+        let g = test_condition(&words[group.clone()], vars);
         let after = next.take();
         let step = |g: &Truth| match (conn, g) {
             (_, Truth::Crash { .. }) => g.clone(),
@@ -360,18 +402,12 @@ pub(super) fn scan_parenthesised(groups: &[Group], vars: &dyn Variables) -> Trut
 }
 
 fn group_value(group: &Group, vars: &dyn Variables) -> Truth {
-    match group.words.as_slice() {
+    match group.words {
         [] => fail("a condition is missing next to `and`/`or`"),
         [one] => match inner_words(&one.text) {
-            Some(ws) => {
-                let ws: Vec<&str> = ws.iter().map(String::as_str).collect();
-                sequential(&ws, true, vars)
-            }
+            Some(ws) => sequential(&ws, true, vars),
             None => fail(format!("the node cannot split `{}` into words", one.text)),
         },
-        many => {
-            let ws: Vec<&str> = many.iter().map(|w| w.text.as_str()).collect();
-            sequential(&ws, true, vars)
-        }
+        many => sequential(many, true, vars),
     }
 }

@@ -39,15 +39,6 @@ pub enum Connector {
     Or,
 }
 
-/// One word of a condition.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CondWord {
-    /// The word's text as the tokenizer gives it.
-    pub text: String,
-    /// Byte range in the line.
-    pub range: Range<usize>,
-}
-
 /// What a group looks like.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GroupKind {
@@ -66,55 +57,67 @@ pub enum GroupKind {
 
 /// One group between `and`/`or` connectors (as `analyze_if` splits them).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Group {
+pub struct Group<'a> {
     /// The connector before the group (`None` for the first).
     pub connector: Option<Connector>,
-    /// The group's words, without the connector.
-    pub words: Vec<CondWord>,
+    /// The group's words, without the connector (the line's own words, borrowed).
+    pub words: &'a [Word],
 }
 
-impl Group {
+impl Group<'_> {
     /// The group's shape.
     pub fn kind(&self) -> GroupKind {
-        let w: Vec<&str> = self.words.iter().map(|w| w.text.as_str()).collect();
-        match w.as_slice() {
+        match self.words {
             [_] => GroupKind::Truthy,
-            ["not", _] => GroupKind::Not,
-            [_, op, _] if *op != "not" && OPERATORS.contains(op) => {
-                GroupKind::Compare { op: op.to_string() }
+            [n, _] if n.text == "not" => GroupKind::Not,
+            [_, op, _] if op.text != "not" && OPERATORS.contains(&op.text.as_str()) => {
+                GroupKind::Compare {
+                    op: op.text.to_string(),
+                }
             }
             [_, a, b, _] => GroupKind::Compare {
-                op: format!("{a}{b}"),
+                op: format!("{}{}", a.text, b.text),
             },
             _ => GroupKind::Malformed,
         }
     }
 }
 
-/// A parsed `if` condition.
+/// A parsed `if` condition. It borrows the line's words: an `if` line is parsed once per
+/// line of every script, and copies of its words were most of that work.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Condition {
+pub struct Condition<'a> {
     /// The groups, split on `and`/`or`.
-    pub groups: Vec<Group>,
+    pub groups: Vec<Group<'a>>,
     /// Whether any word starts with `(`: the node then uses the left-to-right scan.
     pub parenthesised: bool,
     /// Every condition word, in order, connectors included.
-    pub words: Vec<CondWord>,
+    pub words: &'a [Word],
     /// Whether a `then` ends the condition (else the condition runs to the end of the line).
     pub has_then: bool,
 }
 
-/// A parsed `if … [then …]` line.
+/// A parsed `if … [then …]` line (borrowing the line's words).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IfLine {
+pub struct IfLine<'a> {
     /// The condition.
-    pub condition: Condition,
+    pub condition: Condition<'a>,
     /// Word indices of the `then` command (`None` when there is no `then` or nothing follows it).
     pub then: Option<Range<usize>>,
-    /// The `then` command re-joined as the node re-joins it before running it.
-    pub then_text: Option<String>,
     /// Word index of the `then` keyword, when there is one.
     pub then_word: Option<usize>,
+    /// The line's words.
+    words: &'a [Word],
+}
+
+impl IfLine<'_> {
+    /// The `then` command re-joined as the node re-joins it before running it (built on
+    /// demand: the script run reads the `then` words themselves).
+    pub fn then_text(&self) -> Option<String> {
+        self.then
+            .as_ref()
+            .map(|r| join_words(&self.words[r.clone()]))
+    }
 }
 
 /// The outcome of a condition.
@@ -143,13 +146,6 @@ pub enum Truth {
     },
 }
 
-fn cw(w: &Word) -> CondWord {
-    CondWord {
-        text: w.text.to_string(),
-        range: w.range.clone(),
-    }
-}
-
 fn err(message: String, range: Range<usize>, help: Option<&str>) -> ScriptSyntaxError {
     ScriptSyntaxError {
         message,
@@ -162,7 +158,7 @@ fn err(message: String, range: Range<usize>, help: Option<&str>) -> ScriptSyntax
 /// of a group must be an operator (or the group starts with `not`), and a word ending in `)`
 /// must be followed by `and`/`or`. `includes`, `is declared` and `not declared` are refused
 /// with their own message (documented, never implemented by EdgeLake).
-pub fn parse_if(words: &[Word]) -> Result<IfLine, ScriptSyntaxError> {
+pub fn parse_if(words: &[Word]) -> Result<IfLine<'_>, ScriptSyntaxError> {
     let Some(first) = words.first().filter(|w| w.text == "if") else {
         let range = words.first().map_or(0..0, |w| w.range.clone());
         return Err(err(
@@ -189,12 +185,13 @@ pub fn parse_if(words: &[Word]) -> Result<IfLine, ScriptSyntaxError> {
 
     let mut groups = vec![Group {
         connector: None,
-        words: Vec::new(),
+        words: &cond_words[..0],
     }];
+    let mut group_start = 0;
     let mut parenthesised = false;
     let mut offset_cond = 0usize;
     let mut need_connector: Option<&Word> = None;
-    for w in cond_words {
+    for (i, w) in cond_words.iter().enumerate() {
         offset_cond += 1;
         let connector = match w.text.as_str() {
             "and" => Some(Connector::And),
@@ -230,16 +227,17 @@ pub fn parse_if(words: &[Word]) -> Result<IfLine, ScriptSyntaxError> {
             ));
         }
         if let Some(c) = connector {
+            group_start = i + 1;
             groups.push(Group {
                 connector: Some(c),
-                words: Vec::new(),
+                words: &cond_words[..0],
             });
         } else {
             if w.text.starts_with('(') {
                 parenthesised = true;
             }
             if let Some(g) = groups.last_mut() {
-                g.words.push(cw(w));
+                g.words = &cond_words[group_start..=i];
             }
         }
         if w.text.ends_with(')') {
@@ -249,17 +247,16 @@ pub fn parse_if(words: &[Word]) -> Result<IfLine, ScriptSyntaxError> {
     let then = then_word
         .filter(|t| t + 1 < words.len())
         .map(|t| t + 1..words.len());
-    let then_text = then.as_ref().map(|r| join_words(&words[r.clone()]));
     Ok(IfLine {
         condition: Condition {
             groups,
             parenthesised,
-            words: cond_words.iter().map(cw).collect(),
+            words: cond_words,
             has_then: then_word.is_some(),
         },
         then,
-        then_text,
         then_word,
+        words,
     })
 }
 
@@ -331,8 +328,7 @@ pub fn evaluate(cond: &Condition, vars: &dyn Variables) -> Truth {
     if cond.parenthesised {
         compare::scan_parenthesised(&cond.groups, vars)
     } else {
-        let words: Vec<&str> = cond.words.iter().map(|w| w.text.as_str()).collect();
-        compare::sequential(&words, cond.has_then, vars)
+        compare::sequential(cond.words, cond.has_then, vars)
     }
 }
 
