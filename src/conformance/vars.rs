@@ -76,19 +76,19 @@ impl CaseVars {
 }
 
 impl Variables for CaseVars {
-    fn param(&self, name: &str) -> Lookup {
+    fn param(&self, name: &str) -> Lookup<'_> {
         if self.facts.iter().any(|f| f == name) {
             return Lookup::AtBoot;
         }
         match self.dictionary.get(name) {
-            Some(v) => Lookup::Defined(v.clone()),
+            Some(v) => Lookup::Defined(v.as_str().into()),
             None => Lookup::Undefined,
         }
     }
 
-    fn env(&self, name: &str) -> Lookup {
+    fn env(&self, name: &str) -> Lookup<'_> {
         match self.env.get(name) {
-            Some(v) => Lookup::Defined(v.clone()),
+            Some(v) => Lookup::Defined(v.as_str().into()),
             None => Lookup::Undefined,
         }
     }

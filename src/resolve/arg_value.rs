@@ -7,8 +7,14 @@ use crate::edgelake::commands::{ArgType, TIME_UNITS};
 
 /// Types `text` as `ty`: the structured JSON of a good value, or why the node rejects it.
 pub fn type_value(text: &str, ty: ArgType) -> Result<Json, String> {
-    match ty {
-        ArgType::Str | ArgType::Date | ArgType::Dir => Ok(Json::String(text.to_string())),
+    Ok(type_text(text, ty)?.unwrap_or_else(|| Json::String(text.to_string())))
+}
+
+/// [`type_value`] without a copy of a value that stays the text itself (most values):
+/// `Ok(None)` is the string `text`.
+pub fn type_text(text: &str, ty: ArgType) -> Result<Option<Json>, String> {
+    let json = match ty {
+        ArgType::Str | ArgType::Date | ArgType::Dir => return Ok(None),
         ArgType::Int => match numeric(text) {
             Some(n) => Ok(json!(n)),
             None => Err(format!(
@@ -27,7 +33,7 @@ pub fn type_value(text: &str, ty: ArgType) -> Result<Json, String> {
                 i > 1 && i < text.len() - 1 && numeric(&text[i + 1..]).is_some()
             });
             if ok {
-                Ok(Json::String(text.to_string()))
+                return Ok(None);
             } else {
                 Err(format!("`{text}` is not an `IP:port` address"))
             }
@@ -37,13 +43,14 @@ pub fn type_value(text: &str, ty: ArgType) -> Result<Json, String> {
             _ => Err(format!("`{text}` is not a number")),
         },
         ArgType::Format => match text {
-            "json" | "table" => Ok(Json::String(text.to_string())),
+            "json" | "table" => return Ok(None),
             _ => Err(format!("`{text}` is not `json` or `table`")),
         },
         ArgType::Nested => Err(format!(
             "`{text}` is not a `( key = value and … )` group"
         )),
-    }
+    };
+    json.map(Some)
 }
 
 /// Python's `str.isnumeric()` followed by `int()`, for the digits people write.

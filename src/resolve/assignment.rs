@@ -96,7 +96,7 @@ struct Without<'a> {
 }
 
 impl Variables for Without<'_> {
-    fn param(&self, name: &str) -> Lookup {
+    fn param(&self, name: &str) -> Lookup<'_> {
         if name == self.name {
             self.scope.param_if_unset(name)
         } else {
@@ -104,7 +104,7 @@ impl Variables for Without<'_> {
         }
     }
 
-    fn env(&self, name: &str) -> Lookup {
+    fn env(&self, name: &str) -> Lookup<'_> {
         self.scope.env(name)
     }
 }

@@ -7,8 +7,8 @@ use std::ops::Range;
 use serde_json::{Map, Value as Json};
 
 use crate::edgelake::commands::{lookup, CommandSpec, Shape};
-use crate::resolve::reference::resolve_word;
-use crate::resolve::value::{Resolved, Value, Variables};
+use crate::resolve::reference::resolve_text;
+use crate::resolve::value::Variables;
 use crate::source::Span;
 use crate::syntax::script::{Quote, Word, WordText};
 
@@ -207,9 +207,10 @@ pub fn parse_command(
     let first = words.first()?;
     let mut words = words;
     let mut assigns = None;
+    let mut spec = None;
     if words.len() >= 3 && words[1].text == "=" {
         let rhs = &words[2..];
-        let spec = lookup(rhs.iter().map(|w| w.text.as_str()));
+        spec = lookup(rhs.iter().map(|w| w.text.as_str()));
         if rhs.len() < 2 || spec.is_none() {
             return Some(assignment(words, &words[0], &rhs_text(rhs), span_of, guard));
         }
@@ -224,7 +225,8 @@ pub fn parse_command(
             guard,
         ));
     }
-    let spec = lookup(words.iter().map(|w| w.text.as_str()));
+    // `x = <command>` was looked up above.
+    let spec = spec.or_else(|| lookup(words.iter().map(|w| w.text.as_str())));
     let name_len = spec.map_or_else(
         || {
             // The leading plain words (`run schedular` of `run schedular 1`), at most three.
@@ -241,7 +243,8 @@ pub fn parse_command(
                 .unwrap_or(words.len().min(3))
                 .max(1)
         },
-        |s| s.words().count(),
+        // The catalog name's words, counted without splitting it.
+        |s| s.name.bytes().filter(|&b| b == b' ').count() + 1,
     );
     let name_words = &words[..name_len];
     let name_range = name_words[0].range.start..name_words[name_len - 1].range.end;
@@ -283,6 +286,11 @@ pub(crate) fn joined(words: &[Word]) -> WordText {
         [one] => one.text.clone(),
         _ => rhs_text(words).into(),
     }
+}
+
+/// How many words are `=` (one where-clause pair each).
+fn count_eq(words: &[Word]) -> usize {
+    words.iter().filter(|w| w.text == "=").count()
 }
 
 pub(crate) fn rhs_text(words: &[Word]) -> String {
@@ -360,6 +368,7 @@ impl Parser<'_, '_> {
             Shape::Free | Shape::ControlFlow => {}
             Shape::Process => self.process(rest),
             Shape::Words { min, max } => {
+                self.args.reserve_exact(rest.len());
                 if rest.len() < min || rest.len() > max {
                     let range = rest
                         .first()
@@ -418,6 +427,10 @@ impl Parser<'_, '_> {
                 if rest.is_empty() && optional {
                     return;
                 }
+                // The positional words and one argument per `=` (the record keeps exactly
+                // these: no spare slots to give back).
+                self.args
+                    .reserve_exact(positional.min(rest.len()) + count_eq(rest));
                 for w in rest.iter().take(positional) {
                     self.push_arg(
                         "name".into(),
@@ -467,6 +480,7 @@ impl Parser<'_, '_> {
                     });
                     return;
                 };
+                self.args.reserve_exact(count_eq(&rest[..t]) + 1);
                 self.pairs(&rest[..t]);
                 self.missing();
                 let task_words = &rest[t + 1..];
@@ -511,39 +525,35 @@ impl Parser<'_, '_> {
             });
             return;
         };
-        let mut parts = vec![first];
-        let mut i = 1;
-        while rest.get(i).is_some_and(|w| w.text == "+") {
-            match rest.get(i + 1) {
-                Some(w) => parts.push(w),
-                None => break,
-            }
-            i += 2;
+        // The path is `a + b + …`: every other word up to the last `+` followed by one.
+        let mut end = 1;
+        while rest.get(end).is_some_and(|w| w.text == "+") && end + 1 < rest.len() {
+            end += 2;
         }
-        let range = first.range.start..parts[parts.len() - 1].range.end;
-        let written = parts
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect::<Vec<_>>()
-            .join("");
+        let parts = || rest[..end].iter().step_by(2);
+        let range = first.range.start..rest[end - 1].range.end;
+        let written: String = parts().map(|w| w.text.as_str()).collect();
         let mut resolved = Some(String::new());
-        for w in &parts {
+        for w in parts() {
             let piece = if w.quoted == Quote::None
                 && (w.text.starts_with('!') || w.text.starts_with('$'))
             {
-                match resolve_word(&w.text, self.vars) {
-                    Resolved::Known(Value::Str(s)) if s.is_empty() => None,
-                    Resolved::Known(v) => Some(v.into_python_str()),
-                    Resolved::AtBoot { .. } => None,
-                }
+                resolve_text(&w.text, self.vars)
             } else {
-                Some(w.text.to_string())
+                Some(w.text.as_str().into())
             };
-            resolved = resolved.zip(piece).map(|(a, b)| a + &b);
+            match (&mut resolved, piece) {
+                (Some(r), Some(p)) => r.push_str(&p),
+                _ => resolved = None,
+            }
         }
         let span = (self.span_of)(range.clone());
-        let value = Json::String(resolved.clone().unwrap_or_else(|| written.clone()));
-        let value = Typed::new(value, None, &written);
+        // The path the node opens, as a string: the written one unless it resolved to another.
+        let value = match &resolved {
+            Some(r) if *r != written => Typed::Other(Box::new(Json::String(r.clone()))),
+            _ => Typed::Written,
+        };
+        self.args.reserve_exact(1);
         self.push_arg(
             "path".into(),
             range.clone(),

@@ -66,7 +66,7 @@ fn runtime_init(eng: &Engine, scope: &mut Scope) {
     scope.define("db_user", db_user, node("params.init"));
     scope.define("db_port", known("5432"), node("params.init"));
     let home = match scope.env("EDGELAKE_HOME") {
-        Lookup::Defined(h) => Some(h),
+        Lookup::Defined(h) => Some(h.into_owned()),
         Lookup::Undefined => Some(DEFAULT_HOME.to_string()),
         Lookup::AtBoot => None,
     };

@@ -1,6 +1,7 @@
 //! The resolver `params.get_value_if_available` (spec §3.1–§3.3), three-valued: a result that
 //! only the node knows at boot is [`Resolved::AtBoot`].
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::cast::{apply_cast, py_int, Cast};
@@ -87,6 +88,43 @@ fn shape(word: &str) -> Shape<'_> {
 /// piece is `""` whatever the boot-time pieces hold.
 pub fn resolve_word(word: &str, vars: &dyn Variables) -> Resolved {
     resolve_depth(word, vars, 0)
+}
+
+/// The text (Python `str`) that `word` resolves to, when it is known now and not empty:
+/// [`resolve_word`] as a command's text uses it (`None` for `""` and for a value only the node
+/// knows). A plain `!name` or `$NAME` is decided by one look-up and its value borrowed from
+/// `vars`: most references in a script are those, and their values are only copied into a
+/// larger text.
+pub fn resolve_text<'a>(word: &str, vars: &'a dyn Variables) -> Option<Cow<'a, str>> {
+    // No cast suffix (`.`), slice (`[`), path piece (`/`, `\`, `.`, `!`, `$`) or escape:
+    // the value looked up is the result, and a name without a value resolves to `""` (its
+    // path of one piece is undefined).
+    let plain = |name: &str| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    match word.as_bytes().first() {
+        Some(b'!') if plain(&word[1..]) => {
+            return match vars.param(&word[1..]) {
+                Lookup::Defined(v) if !v.is_empty() => Some(v),
+                _ => None,
+            }
+        }
+        Some(b'$') if plain(&word[1..]) => match vars.env(&word[1..]) {
+            // An environment value that is itself a reference is resolved again (below).
+            Lookup::Defined(v) if v.starts_with('!') => {}
+            Lookup::Defined(v) if !v.is_empty() => return Some(v),
+            _ => return None,
+        },
+        _ => {}
+    }
+    match resolve_word(word, vars) {
+        Resolved::Known(Value::Str(s)) if s.is_empty() => None,
+        Resolved::Known(v) => Some(Cow::Owned(v.into_python_str())),
+        Resolved::AtBoot { .. } => None,
+    }
 }
 
 fn resolve_depth(word: &str, vars: &dyn Variables, depth: u8) -> Resolved {
@@ -193,23 +231,37 @@ fn path_pieces(key: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 }
 
 /// `params.get_path` (spec §3.3): any undefined variable piece makes the whole result `""`.
+///
+/// The pieces are [`path_pieces`]; consecutive literal pieces (`/x`, `.al`) are copied as one
+/// run, up to the next `!` or `$`.
 fn get_path(key: &str, vars: &dyn Variables) -> Partial {
     let local: std::borrow::Cow<str> = if key.contains('\\') {
         key.replace('\\', "/").into()
     } else {
         key.into()
     };
-    let mut out = String::with_capacity(local.len());
+    let bytes = local.as_bytes();
+    // Room for a value or two: most paths are a directory variable and a file name.
+    let mut out = String::with_capacity(local.len() + 48);
     let mut boot = Vec::new();
-    for r in path_pieces(&local) {
-        let piece = &local[r.clone()];
-        let lookup = if let Some(name) = piece.strip_prefix('!') {
-            vars.param(name)
-        } else if let Some(name) = piece.strip_prefix('$') {
-            vars.env(name)
+    let mut start = 0;
+    while start < bytes.len() {
+        let mut after = bytes[start + 1..].iter();
+        let found = if matches!(bytes[start], b'!' | b'$') {
+            after.position(|b| matches!(b, b'!' | b'$' | b'.' | b'/' | b'\\'))
         } else {
-            out.push_str(piece);
-            continue;
+            after.position(|b| matches!(b, b'!' | b'$'))
+        };
+        let end = found.map_or(bytes.len(), |p| start + 1 + p);
+        let r = start..end;
+        start = end;
+        let lookup = match bytes[r.start] {
+            b'!' => vars.param(&local[r.start + 1..r.end]),
+            b'$' => vars.env(&local[r.start + 1..r.end]),
+            _ => {
+                out.push_str(&local[r]);
+                continue;
+            }
         };
         match lookup {
             Lookup::Defined(v) if !v.is_empty() => out.push_str(&v),

@@ -361,7 +361,7 @@ mod mapping;
 
 impl Scope {
     /// What [`Variables::param`] gives for `name` when the dictionary does not hold it.
-    pub(crate) fn param_if_unset(&self, name: &str) -> Lookup {
+    pub(crate) fn param_if_unset(&self, name: &str) -> Lookup<'static> {
         // A processed script can set plain names; a path such as `local_scripts/x.al`, tried
         // whole before it is split (§3.3), is never a variable.
         if self.opaque_after.is_some()
@@ -375,17 +375,17 @@ impl Scope {
 }
 
 impl Variables for Scope {
-    fn param(&self, name: &str) -> Lookup {
+    fn param(&self, name: &str) -> Lookup<'_> {
         match self.vars.get(name).map(|v| &v.value) {
-            Some(VarValue::Known(v)) => Lookup::Defined(v.clone()),
+            Some(VarValue::Known(v)) => Lookup::Defined(v.as_str().into()),
             Some(VarValue::AtBoot(_)) => Lookup::AtBoot,
             None => self.param_if_unset(name),
         }
     }
 
-    fn env(&self, name: &str) -> Lookup {
+    fn env(&self, name: &str) -> Lookup<'_> {
         match self.env.get(name) {
-            Some(v) if !v.value.is_empty() => Lookup::Defined(v.value.clone()),
+            Some(v) if !v.value.is_empty() => Lookup::Defined(v.value.as_str().into()),
             _ if !self.env_known => Lookup::AtBoot,
             // The container sets $HOME for the user the node runs as.
             None if name == "HOME" => Lookup::AtBoot,

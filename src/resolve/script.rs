@@ -10,7 +10,7 @@ use crate::check::catalog::SCRIPT_SYNTAX;
 use crate::diagnostic::Diagnostic;
 use crate::resolve::command::{parse_command, CommandUse, Guard};
 use crate::resolve::condition::{evaluate, parse_if, Truth};
-use crate::resolve::engine::line::{substitute, Cmd};
+use crate::resolve::engine::line::{substitute_changed, substitute_onto, Cmd};
 use crate::resolve::engine::merge::merge_emitted;
 use crate::resolve::engine::report::Cause;
 use crate::resolve::engine::{code, exec, group, Emitted, Engine, State, Tri};
@@ -311,7 +311,8 @@ pub(super) fn run_line(
     last_scope: &mut Scope,
     eng: &mut Engine,
 ) -> ScriptLine {
-    let (mut refs, mut boot_text) = (Vec::new(), None);
+    let (mut refs, mut boot_text) = (std::mem::take(&mut eng.line_refs), None);
+    refs.clear();
     let mut line = record_line(
         index,
         span,
@@ -323,7 +324,8 @@ pub(super) fn run_line(
         &mut boot_text,
     );
     // Kept as long as the compilation: exact slices, no spare slots.
-    line.refs = refs.into_boxed_slice();
+    line.refs = refs.drain(..).collect();
+    eng.line_refs = refs;
     line.boot_text = boot_text.map(Box::new);
     line
 }
@@ -418,7 +420,9 @@ fn record_line(
             }
             // A data assignment runs as written; `x = command` runs its (substituted) command.
             Some(_) => LineOutcome::Runs(None),
-            None => LineOutcome::Runs(Some(substitute(text, &words, scope)).filter(|t| t != text)),
+            None => {
+                LineOutcome::Runs(substitute_changed(text, &words, scope).filter(|t| t != text))
+            }
         }
     };
     // What the line does.
@@ -491,13 +495,16 @@ fn line_words(text: &str, words: Vec<Word>, map: &LineMap) -> (Box<[LineWord]>, 
     )
 }
 
-/// The command a line runs, with known references replaced (assignments as written).
-fn command_text(text: &str, words: &[Word], scope: &Scope) -> String {
+/// The command a line runs, with known references replaced (assignments as written);
+/// `words` start `offset` bytes before `text`.
+fn command_text(text: &str, words: &[Word], offset: usize, scope: &Scope) -> String {
     // A data assignment runs as written; `x = command` runs its (substituted) command.
     if crate::resolve::assignment::effect(words, scope).is_some() {
         text.to_string()
     } else {
-        substitute(text, words, scope)
+        let mut out = String::with_capacity(text.len());
+        substitute_onto(&mut out, text, (words, offset), scope);
+        out
     }
 }
 
@@ -552,27 +559,25 @@ fn describe_if(
             decided,
         },
     );
-    let rebased: Vec<Word> = then_words
-        .iter()
-        .map(|w| Word {
-            range: w.range.start - then_words[0].range.start
-                ..w.range.end - then_words[0].range.start,
-            ..w.clone()
-        })
-        .collect();
+    // The `then` words' ranges start here in the line (they are not copied to rebase them).
+    let offset = then_words.first().map_or(0, |w| w.range.start);
     let then_text = then_words
         .first()
         .map(|first| &text[first.range.start..words[words.len() - 1].range.end]);
     Ok(match truth {
         Truth::True => match then_text {
-            Some(t) => LineOutcome::Runs(Some(command_text(t, &rebased, scope))),
+            Some(t) => LineOutcome::Runs(Some(command_text(t, then_words, offset, scope))),
             None => LineOutcome::FoldedAway,
         },
         Truth::False => LineOutcome::FoldedAway,
         Truth::AtBoot { depends_on } => {
             if let (Some(t), Some(first)) = (then_text, then_words.first()) {
                 let head = &text[..first.range.start];
-                *boot_text = Some(format!("{head}{}", substitute(t, &rebased, scope)));
+                let mut line = String::with_capacity(head.len() + t.len());
+                line.push_str(head);
+                substitute_onto(&mut line, t, (then_words, offset), scope);
+                line.shrink_to_fit(); // kept in the record
+                *boot_text = Some(line);
             }
             LineOutcome::DecidedAtBoot(depends_on)
         }

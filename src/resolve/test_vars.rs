@@ -31,20 +31,20 @@ impl Vars {
 }
 
 impl Variables for Vars {
-    fn param(&self, name: &str) -> Lookup {
+    fn param(&self, name: &str) -> Lookup<'_> {
         if self.boot.iter().any(|b| b == name) {
             return Lookup::AtBoot;
         }
         self.params
             .get(name)
-            .map_or(Lookup::Undefined, |v| Lookup::Defined(v.clone()))
+            .map_or(Lookup::Undefined, |v| Lookup::Defined(v.as_str().into()))
     }
-    fn env(&self, name: &str) -> Lookup {
+    fn env(&self, name: &str) -> Lookup<'_> {
         if self.boot.iter().any(|b| b.strip_prefix('$') == Some(name)) {
             return Lookup::AtBoot;
         }
         self.env
             .get(name)
-            .map_or(Lookup::Undefined, |v| Lookup::Defined(v.clone()))
+            .map_or(Lookup::Undefined, |v| Lookup::Defined(v.as_str().into()))
     }
 }

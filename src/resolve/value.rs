@@ -1,6 +1,7 @@
 //! The values the EdgeLake runtime works with after resolution, and the seam through which
 //! the resolver asks for variables.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A value as the runtime holds it after resolution: Python's `str`, `int`, `float`, `bool`.
@@ -119,9 +120,10 @@ pub fn python_float_repr(f: f64) -> String {
 
 /// What a variable name holds when the resolver asks for it.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Lookup {
-    /// Defined, with this (string) value.
-    Defined(String),
+pub enum Lookup<'a> {
+    /// Defined, with this (string) value (borrowed from the variables when they hold it: most
+    /// look-ups only read the value).
+    Defined(Cow<'a, str>),
     /// Not defined: the runtime reads `""`.
     Undefined,
     /// Only the node knows it at boot (its IP, its hostname, a value a processed script sets).
@@ -132,9 +134,9 @@ pub enum Lookup {
 /// environment (`$NAME`).
 pub trait Variables {
     /// The dictionary variable `name` (without the `!`).
-    fn param(&self, name: &str) -> Lookup;
+    fn param(&self, name: &str) -> Lookup<'_>;
     /// The environment variable `name` (without the `$`).
-    fn env(&self, name: &str) -> Lookup;
+    fn env(&self, name: &str) -> Lookup<'_>;
 }
 
 /// What a word resolves to.

@@ -2,15 +2,16 @@
 //! (§3.5): keys up to `=`, values up to `and`, checked against the command's keyword table,
 //! references resolved, values typed, required and "at least one of" keys enforced.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde_json::{Map, Value as Json};
 
 use crate::edgelake::commands::ArgType;
-use crate::resolve::arg_value::type_value;
+use crate::resolve::arg_value::type_text;
 use crate::resolve::command::{joined, rhs_text, Parser, Problem, ProblemKind, Typed};
-use crate::resolve::reference::resolve_word;
-use crate::resolve::value::{Resolved, Value};
+use crate::resolve::reference::{resolve_text, resolve_word};
+use crate::resolve::value::{Resolved, Variables};
 use crate::syntax::script::{tokenize, Quote, Word, WordText};
 
 impl Parser<'_, '_> {
@@ -128,10 +129,10 @@ impl Parser<'_, '_> {
             spec_key.ty,
             value_words,
             value_range.clone(),
-            resolved.as_deref(),
+            (resolved.as_deref(), &written),
         );
         let number = match &value {
-            Some(Json::Number(n)) => n.as_u64(),
+            Some(Typed::Number(n)) => n.as_u64(),
             _ => None,
         };
         if let (Some(max), Some(n)) = (spec_key.max, number) {
@@ -144,7 +145,6 @@ impl Parser<'_, '_> {
                 );
             }
         }
-        let value = value.map(|v| Typed::new(v, resolved.as_deref(), &written));
         self.push_arg(key, key_range, written, value_range, value);
         if let Some(arg) = self.args.last_mut() {
             arg.resolved = resolved;
@@ -154,21 +154,20 @@ impl Parser<'_, '_> {
     /// The value's words joined after reference resolution (`None` when a reference is
     /// undefined or known only on the node).
     fn resolved_text(&self, words: &[Word]) -> Option<String> {
-        let mut text = String::new();
+        if let [w] = words {
+            // Kept in the record: without the slack of a text built piece by piece.
+            return resolved_piece(w, self.vars).map(|t| {
+                let mut t = t.into_owned();
+                t.shrink_to_fit();
+                t
+            });
+        }
+        let mut text = String::with_capacity(words.iter().map(|w| w.text.len() + 1).sum());
         for (i, w) in words.iter().enumerate() {
             if i > 0 {
                 text.push(' ');
             }
-            if w.quoted == Quote::None && (w.text.starts_with('!') || w.text.starts_with('$')) {
-                match resolve_word(&w.text, self.vars) {
-                    Resolved::Known(Value::Str(s)) if s.is_empty() => return None,
-                    Resolved::Known(Value::Str(s)) => text.push_str(&s),
-                    Resolved::Known(v) => text.push_str(&v.to_python_str()),
-                    Resolved::AtBoot { .. } => return None,
-                }
-            } else {
-                text.push_str(&w.text);
-            }
+            text.push_str(&resolved_piece(w, self.vars)?);
         }
         Some(text)
     }
@@ -182,11 +181,12 @@ impl Parser<'_, '_> {
         ty: ArgType,
         words: &[Word],
         range: Range<usize>,
-        resolved: Option<&str>,
-    ) -> Option<Json> {
+        (resolved, written): (Option<&str>, &str),
+    ) -> Option<Typed> {
+        let typed = |v: Json| Typed::new(v, resolved, written);
         if ty == ArgType::Nested {
             return match words {
-                [w] if w.quoted == Quote::Paren => self.nested(&w.text),
+                [w] if w.quoted == Quote::Paren => self.nested(&w.text).map(typed),
                 _ => {
                     self.problem(
                         ProblemKind::InvalidValue,
@@ -204,12 +204,27 @@ impl Parser<'_, '_> {
                 .split(',')
                 .map(str::trim)
                 .collect(),
-            _ => vec![text],
+            // One value (nearly all): typed without a copy when it stays the resolved text.
+            _ => {
+                return match type_text(text, ty) {
+                    Ok(None) => Some(Typed::Resolved),
+                    Ok(Some(v)) => Some(typed(v)),
+                    Err(why) => {
+                        self.problem(
+                            ProblemKind::InvalidValue,
+                            range,
+                            format!("`{key}` needs an `{}` value: {why}", ty.name()),
+                            None,
+                        );
+                        None
+                    }
+                };
+            }
         };
         let mut values = Vec::new();
         for item in items {
-            match type_value(item, ty) {
-                Ok(v) => values.push(v),
+            match type_text(item, ty) {
+                Ok(v) => values.push(v.unwrap_or_else(|| Json::String(item.to_string()))),
                 Err(why) => {
                     self.problem(
                         ProblemKind::InvalidValue,
@@ -222,8 +237,8 @@ impl Parser<'_, '_> {
             }
         }
         match values.len() {
-            1 => values.pop(),
-            _ => Some(Json::Array(values)),
+            1 => values.pop().map(typed),
+            _ => Some(typed(Json::Array(values))),
         }
     }
 
@@ -279,14 +294,14 @@ impl Parser<'_, '_> {
                 });
             }
         }
-        let counted: Vec<&str> = self
-            .spec
-            .keys
-            .iter()
-            .filter(|k| k.counted)
-            .map(|k| k.name)
-            .collect();
-        if !counted.is_empty() && !self.args.iter().any(|a| counted.contains(&a.key.as_str())) {
+        let counted = || self.spec.keys.iter().filter(|k| k.counted).map(|k| k.name);
+        if counted().next().is_some()
+            && !self
+                .args
+                .iter()
+                .any(|a| counted().any(|name| a.key == name))
+        {
+            let counted: Vec<&str> = counted().collect();
             let span = self.out.name_span;
             self.problems.push(Problem {
                 kind: ProblemKind::MissingKey,
@@ -296,5 +311,14 @@ impl Parser<'_, '_> {
                 related: None,
             });
         }
+    }
+}
+
+/// One value word after reference resolution (`None` when it resolves to nothing now).
+fn resolved_piece<'a>(w: &'a Word, vars: &'a dyn Variables) -> Option<Cow<'a, str>> {
+    if w.quoted == Quote::None && (w.text.starts_with('!') || w.text.starts_with('$')) {
+        resolve_text(&w.text, vars)
+    } else {
+        Some(Cow::Borrowed(&w.text))
     }
 }

@@ -155,7 +155,7 @@ fn every_recorded_control_flow_case_replays_exactly() {
         }
         for (name, value) in rec["env"].as_object().unwrap() {
             let want = value.as_str().unwrap();
-            if got.scope.env(name) != Lookup::Defined(want.to_string()) {
+            if got.scope.env(name) != Lookup::Defined(want.into()) {
                 diff.push(format!(
                     "${name}: runtime {want:?}, elpc {:?}",
                     got.scope.env(name)

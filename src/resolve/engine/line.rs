@@ -11,9 +11,9 @@ use super::{Branch, Ret, State};
 use super::{Emitted, Engine};
 use crate::edgelake::runtime_commands::{dispatch_with, Dispatch, Found};
 use crate::resolve::condition::join_words;
-use crate::resolve::reference::resolve_word;
+use crate::resolve::reference::resolve_text;
 use crate::resolve::scope::VarValue;
-use crate::resolve::value::{Lookup, Resolved, Value, Variables};
+use crate::resolve::value::{Lookup, Variables};
 use crate::source::Span;
 use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word};
 
@@ -155,7 +155,7 @@ pub fn exec(eng: &mut Engine, cmd: &Cmd, mut st: State) -> Vec<Branch> {
             let w = texts[first + i];
             match w.strip_prefix('!').filter(|_| w.len() > 1) {
                 Some(name) => match scope.param(name) {
-                    Lookup::Defined(v) => Some(v),
+                    Lookup::Defined(v) => Some(v.into_owned()),
                     Lookup::Undefined => Some(String::new()),
                     // In `x = !y …` a value decided at boot is taken as data, not as the name
                     // of a command (no deployment script stores command names).
@@ -319,12 +319,63 @@ pub fn emit(eng: &Engine, st: &mut State, cmd: &Cmd, first: usize) {
 /// Undefined references and values only the node knows stay as written.
 pub fn substitute(text: &str, words: &[Word], vars: &dyn Variables) -> String {
     let mut out = String::with_capacity(text.len());
+    substitute_onto(&mut out, text, (words, 0), vars);
+    out
+}
+
+/// [`substitute`] appended to `out`, for `words` whose ranges start `offset` bytes before
+/// `text` (the `then` words of an `if` line, without copies of them rebased).
+pub fn substitute_onto(
+    out: &mut String,
+    text: &str,
+    (words, offset): (&[Word], usize),
+    vars: &dyn Variables,
+) {
     let mut last = 0;
-    let stop = words
-        .iter()
-        .position(|w| w.text == "task")
-        .unwrap_or(words.len());
-    for (i, word) in words[..stop].iter().enumerate() {
+    each_replacement(words, vars, |range, value| {
+        out.push_str(&text[last..range.start - offset]);
+        push_value(out, value);
+        last = range.end - offset;
+    });
+    out.push_str(&text[last..]);
+}
+
+/// [`substitute`], `None` when no reference is replaced (most lines: no text is built).
+pub fn substitute_changed(text: &str, words: &[Word], vars: &dyn Variables) -> Option<String> {
+    let (mut out, mut last, mut changed) = (String::new(), 0, false);
+    each_replacement(words, vars, |range, value| {
+        if !changed {
+            out.reserve_exact(text.len() + value.len() + 2);
+            changed = true;
+        }
+        out.push_str(&text[last..range.start]);
+        push_value(&mut out, value);
+        last = range.end;
+    });
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[last..]);
+    Some(out)
+}
+
+/// A replaced value: in `"` when it holds whitespace.
+fn push_value(out: &mut String, value: &str) {
+    if value.chars().any(char::is_whitespace) {
+        out.push('"');
+        out.push_str(value);
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+/// Every replacement [`substitute`] makes, in order: the word's byte range and its value.
+fn each_replacement(words: &[Word], vars: &dyn Variables, mut f: impl FnMut(Range<usize>, &str)) {
+    for (i, word) in words.iter().enumerate() {
+        if word.text == "task" {
+            break;
+        }
         if word.quoted != Quote::None || !(word.text.starts_with('!') || word.text.starts_with('$'))
         {
             continue;
@@ -342,26 +393,12 @@ pub fn substitute(text: &str, words: &[Word], vars: &dyn Variables) -> String {
                 _ => None,
             }
         } else {
-            match resolve_word(&word.text, vars) {
-                Resolved::Known(Value::Str(s)) if s.is_empty() => None,
-                Resolved::Known(v) => Some(v.into_python_str()),
-                Resolved::AtBoot { .. } => None,
-            }
+            resolve_text(&word.text, vars)
         };
         let Some(value) = resolved else { continue };
         if value.contains('"') {
             continue;
         }
-        out.push_str(&text[last..word.range.start]);
-        if value.chars().any(char::is_whitespace) {
-            out.push('"');
-            out.push_str(&value);
-            out.push('"');
-        } else {
-            out.push_str(&value);
-        }
-        last = word.range.end;
+        f(word.range.clone(), &value);
     }
-    out.push_str(&text[last..]);
-    out
 }

@@ -14,6 +14,9 @@ use crate::resolve::value::{Lookup, Resolved, Variables};
 /// Stands for a part of a value only the node knows.
 pub const UNKNOWN: char = '\u{1}';
 
+/// [`UNKNOWN`] as text.
+const UNKNOWN_TEXT: &str = "\u{1}";
+
 /// The scope with every boot-time value replaced by its shape (or a bare stand-in).
 struct Shaped<'a> {
     scope: &'a Scope,
@@ -24,21 +27,21 @@ struct Shaped<'a> {
 }
 
 impl Variables for Shaped<'_> {
-    fn param(&self, name: &str) -> Lookup {
+    fn param(&self, name: &str) -> Lookup<'_> {
         match self.scope.param(name) {
             Lookup::AtBoot => match self.shapes.get(name) {
-                Some(shape) => Lookup::Defined(shape.clone()),
-                None if self.loose => Lookup::Defined(UNKNOWN.to_string()),
+                Some(shape) => Lookup::Defined(shape.as_str().into()),
+                None if self.loose => Lookup::Defined(UNKNOWN_TEXT.into()),
                 None => Lookup::AtBoot,
             },
             other => other,
         }
     }
 
-    fn env(&self, name: &str) -> Lookup {
+    fn env(&self, name: &str) -> Lookup<'_> {
         match self.scope.env(name) {
             // The container always sets $HOME (to the user's home, never empty).
-            Lookup::AtBoot if self.loose || name == "HOME" => Lookup::Defined(UNKNOWN.to_string()),
+            Lookup::AtBoot if self.loose || name == "HOME" => Lookup::Defined(UNKNOWN_TEXT.into()),
             other => other,
         }
     }
