@@ -7,33 +7,71 @@ use crate::edgelake::commands::{ArgType, TIME_UNITS};
 
 /// Types `text` as `ty`: the structured JSON of a good value, or why the node rejects it.
 pub fn type_value(text: &str, ty: ArgType) -> Result<Json, String> {
-    Ok(type_text(text, ty)?.unwrap_or_else(|| Json::String(text.to_string())))
+    Ok(type_text(text, ty)?.into_json(text))
 }
 
-/// [`type_value`] without a copy of a value that stays the text itself (most values):
-/// `Ok(None)` is the string `text`.
-pub fn type_text(text: &str, ty: ArgType) -> Result<Option<Json>, String> {
+/// Size units of `int.storage` values after the number (`bytes` when none is written).
+pub const SIZE_UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
+
+/// A typed value in the form a record keeps: the text itself (most values), a time or a
+/// size without a JSON object, or JSON.
+#[derive(Debug, PartialEq)]
+pub enum TypedText {
+    /// The string `text`.
+    Same,
+    /// `{"value": ±magnitude, "unit": TIME_UNITS[unit]}` (magnitude, negative, unit).
+    Time(u64, bool, u8),
+    /// `{"value": value, "unit": SIZE_UNITS[unit]}`.
+    Size(u64, u8),
+    /// Anything else.
+    Json(Json),
+}
+
+impl TypedText {
+    /// The value as JSON, for the value text `text`.
+    pub fn into_json(self, text: &str) -> Json {
+        match self {
+            TypedText::Same => Json::String(text.to_string()),
+            TypedText::Time(magnitude, negative, unit) => time_json(magnitude, negative, unit),
+            TypedText::Size(value, unit) => size_json(value, unit),
+            TypedText::Json(v) => v,
+        }
+    }
+}
+
+/// A time value's JSON.
+pub fn time_json(magnitude: u64, negative: bool, unit: u8) -> Json {
+    let n = magnitude as i64;
+    json!({"value": if negative { -n } else { n }, "unit": TIME_UNITS[usize::from(unit)]})
+}
+
+/// A size value's JSON.
+pub fn size_json(value: u64, unit: u8) -> Json {
+    json!({"value": value, "unit": SIZE_UNITS[usize::from(unit)]})
+}
+
+/// [`type_value`] without building what a record does not need: a value that stays the text
+/// itself, a time or a size.
+pub fn type_text(text: &str, ty: ArgType) -> Result<TypedText, String> {
     let json = match ty {
-        ArgType::Str | ArgType::Date | ArgType::Dir => return Ok(None),
+        ArgType::Str | ArgType::Date | ArgType::Dir => return Ok(TypedText::Same),
         ArgType::Int => match numeric(text) {
             Some(n) => Ok(json!(n)),
             None => Err(format!(
                 "`{text}` is not a whole number (the node accepts digits only: no sign, spaces or decimals)"
             )),
         },
-        ArgType::Bool => match text.to_ascii_lowercase().as_str() {
-            "true" => Ok(Json::Bool(true)),
-            "false" => Ok(Json::Bool(false)),
-            _ => Err(format!("`{text}` is not `true` or `false`")),
-        },
-        ArgType::IntTime => int_time(text),
-        ArgType::IntStorage => int_storage(text),
+        ArgType::Bool if text.eq_ignore_ascii_case("true") => Ok(Json::Bool(true)),
+        ArgType::Bool if text.eq_ignore_ascii_case("false") => Ok(Json::Bool(false)),
+        ArgType::Bool => Err(format!("`{text}` is not `true` or `false`")),
+        ArgType::IntTime => return int_time(text),
+        ArgType::IntStorage => return int_storage(text),
         ArgType::IpPort => {
             let ok = text.find(':').is_some_and(|i| {
                 i > 1 && i < text.len() - 1 && numeric(&text[i + 1..]).is_some()
             });
             if ok {
-                return Ok(None);
+                return Ok(TypedText::Same);
             } else {
                 Err(format!("`{text}` is not an `IP:port` address"))
             }
@@ -43,14 +81,14 @@ pub fn type_text(text: &str, ty: ArgType) -> Result<Option<Json>, String> {
             _ => Err(format!("`{text}` is not a number")),
         },
         ArgType::Format => match text {
-            "json" | "table" => return Ok(None),
+            "json" | "table" => return Ok(TypedText::Same),
             _ => Err(format!("`{text}` is not `json` or `table`")),
         },
         ArgType::Nested => Err(format!(
             "`{text}` is not a `( key = value and … )` group"
         )),
     };
-    json.map(Some)
+    json.map(TypedText::Json)
 }
 
 /// Python's `str.isnumeric()` followed by `int()`, for the digits people write.
@@ -61,36 +99,35 @@ fn numeric(text: &str) -> Option<u64> {
     text.parse().ok()
 }
 
-fn int_time(text: &str) -> Result<Json, String> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    let [count, unit] = parts.as_slice() else {
-        return Err(if parts.len() == 1 && numeric(text).is_some() {
-            format!(
+fn int_time(text: &str) -> Result<TypedText, String> {
+    let mut parts = text.split_whitespace();
+    let (Some(count), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(
+            if text.split_whitespace().count() == 1 && numeric(text).is_some() {
+                format!(
                 "`{text}` has no time unit; the node needs a number and a unit (`{text} seconds`)"
             )
-        } else {
-            format!("`{text}` is not a number followed by a time unit (`30 seconds`)")
-        });
+            } else {
+                format!("`{text}` is not a number followed by a time unit (`30 seconds`)")
+            },
+        );
     };
-    if !TIME_UNITS.contains(unit) {
+    let Some(unit_index) = TIME_UNITS.iter().position(|u| *u == unit) else {
         return Err(format!(
             "`{unit}` is not a time unit the node knows (second(s), minute(s), hour(s), day(s), lower case)"
         ));
-    }
+    };
     let (negative, digits) = match count.strip_prefix('-') {
         Some(d) => (true, d),
-        None => (false, *count),
+        None => (false, count),
     };
     match numeric(digits) {
-        Some(n) => {
-            let n = n as i64;
-            Ok(json!({"value": if negative { -n } else { n }, "unit": unit}))
-        }
+        Some(n) => Ok(TypedText::Time(n, negative, unit_index as u8)),
         None => Err(format!("`{count}` is not a whole number")),
     }
 }
 
-fn int_storage(text: &str) -> Result<Json, String> {
+fn int_storage(text: &str) -> Result<TypedText, String> {
     let upper = text.to_ascii_uppercase();
     let (digits, unit) = match upper.as_bytes() {
         [.., b'K' | b'M' | b'G' | b'T', b'B'] if text.len() > 2 => {
@@ -104,8 +141,11 @@ fn int_storage(text: &str) -> Result<Json, String> {
         _ => (text, ""),
     };
     match numeric(digits) {
-        Some(n) if unit.is_empty() => Ok(json!({"value": n, "unit": "bytes"})),
-        Some(n) => Ok(json!({"value": n, "unit": unit})),
+        Some(n) if unit.is_empty() => Ok(TypedText::Size(n, 0)),
+        Some(n) => {
+            let unit_index = SIZE_UNITS.iter().position(|u| *u == unit).unwrap_or(0);
+            Ok(TypedText::Size(n, unit_index as u8))
+        }
         None => Err(format!(
             "`{text}` is not a size (a number, optionally followed by KB, MB, GB or TB without a space)"
         )),

@@ -286,7 +286,7 @@ fn compare_str(a: &str, op: &str, b: &str) -> Truth {
     let a = lower(unquote(a));
     let b = lower(unquote(b));
     let (a, b) = (a.as_ref(), b.as_ref());
-    let o = a.cmp(&b);
+    let o = a.cmp(b);
     match op {
         "contains" => truth(a.contains(b)),
         "startswith" => truth(a.starts_with(b)),

@@ -8,7 +8,7 @@ use super::script_stops::report_stop;
 pub use super::script_stops::report_unexplained_stops;
 use crate::check::catalog::SCRIPT_SYNTAX;
 use crate::diagnostic::Diagnostic;
-use crate::resolve::command::{parse_command, CommandUse, Guard};
+use crate::resolve::command::{parse_command_with, CommandUse, Guard, WordValues};
 use crate::resolve::condition::{evaluate, parse_if, Truth};
 use crate::resolve::engine::line::{substitute_changed, substitute_onto, Cmd};
 use crate::resolve::engine::merge::merge_emitted;
@@ -413,16 +413,18 @@ fn record_line(
         }
     } else {
         record_refs(&words, &map, scope, refs, |_| RefContext::Value);
-        line.command = parse_command(&words, scope, &|r| map.span(r), Guard::Always);
+        let mut values = WordValues::default();
+        line.command =
+            parse_command_with(&words, scope, &|r| map.span(r), Guard::Always, &mut values);
         match crate::resolve::assignment::effect(&words, scope) {
             Some(crate::resolve::assignment::Effect::Fails { message, .. }) => {
                 LineOutcome::Fails(message)
             }
             // A data assignment runs as written; `x = command` runs its (substituted) command.
             Some(_) => LineOutcome::Runs(None),
-            None => {
-                LineOutcome::Runs(substitute_changed(text, &words, scope).filter(|t| t != text))
-            }
+            None => LineOutcome::Runs(
+                substitute_changed(text, &words, scope, &mut values).filter(|t| t != text),
+            ),
         }
     };
     // What the line does.
@@ -497,13 +499,18 @@ fn line_words(text: &str, words: Vec<Word>, map: &LineMap) -> (Box<[LineWord]>, 
 
 /// The command a line runs, with known references replaced (assignments as written);
 /// `words` start `offset` bytes before `text`.
-fn command_text(text: &str, words: &[Word], offset: usize, scope: &Scope) -> String {
+fn command_text<'s>(
+    text: &str,
+    (words, offset): (&[Word], usize),
+    scope: &'s Scope,
+    values: &mut WordValues<'s>,
+) -> String {
     // A data assignment runs as written; `x = command` runs its (substituted) command.
     if crate::resolve::assignment::effect(words, scope).is_some() {
         text.to_string()
     } else {
         let mut out = String::with_capacity(text.len());
-        substitute_onto(&mut out, text, (words, offset), scope);
+        substitute_onto(&mut out, text, (words, offset), scope, values);
         out
     }
 }
@@ -550,7 +557,8 @@ fn describe_if(
         (Some(a), Some(b)) => text[a.range.start..b.range.end].to_string(),
         _ => String::new(),
     };
-    *command = parse_command(
+    let mut values = WordValues::default();
+    *command = parse_command_with(
         then_words,
         scope,
         &|r| map.span(r),
@@ -558,6 +566,7 @@ fn describe_if(
             condition: condition_text.into(),
             decided,
         },
+        &mut values,
     );
     // The `then` words' ranges start here in the line (they are not copied to rebase them).
     let offset = then_words.first().map_or(0, |w| w.range.start);
@@ -566,7 +575,12 @@ fn describe_if(
         .map(|first| &text[first.range.start..words[words.len() - 1].range.end]);
     Ok(match truth {
         Truth::True => match then_text {
-            Some(t) => LineOutcome::Runs(Some(command_text(t, then_words, offset, scope))),
+            Some(t) => LineOutcome::Runs(Some(command_text(
+                t,
+                (then_words, offset),
+                scope,
+                &mut values,
+            ))),
             None => LineOutcome::FoldedAway,
         },
         Truth::False => LineOutcome::FoldedAway,
@@ -575,7 +589,7 @@ fn describe_if(
                 let head = &text[..first.range.start];
                 let mut line = String::with_capacity(head.len() + t.len());
                 line.push_str(head);
-                substitute_onto(&mut line, t, (then_words, offset), scope);
+                substitute_onto(&mut line, t, (then_words, offset), scope, &mut values);
                 line.shrink_to_fit(); // kept in the record
                 *boot_text = Some(line);
             }

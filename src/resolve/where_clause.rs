@@ -2,16 +2,15 @@
 //! (§3.5): keys up to `=`, values up to `and`, checked against the command's keyword table,
 //! references resolved, values typed, required and "at least one of" keys enforced.
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use serde_json::{Map, Value as Json};
 
 use crate::edgelake::commands::ArgType;
-use crate::resolve::arg_value::type_text;
-use crate::resolve::command::{joined, rhs_text, Parser, Problem, ProblemKind, Typed};
-use crate::resolve::reference::{resolve_text, resolve_word};
-use crate::resolve::value::{Resolved, Variables};
+use crate::resolve::arg_value::{size_json, time_json, type_text, TypedText};
+use crate::resolve::command::{joined, rhs_text, Parser, Problem, ProblemKind, Quantity, Typed};
+use crate::resolve::reference::resolve_word;
+use crate::resolve::value::Resolved;
 use crate::syntax::script::{tokenize, Quote, Word, WordText};
 
 impl Parser<'_, '_> {
@@ -153,23 +152,27 @@ impl Parser<'_, '_> {
 
     /// The value's words joined after reference resolution (`None` when a reference is
     /// undefined or known only on the node).
-    fn resolved_text(&self, words: &[Word]) -> Option<String> {
+    fn resolved_text(&mut self, words: &[Word]) -> Option<String> {
         if let [w] = words {
-            // Kept in the record: without the slack of a text built piece by piece.
-            return resolved_piece(w, self.vars).map(|t| {
-                let mut t = t.into_owned();
-                t.shrink_to_fit();
-                t
-            });
+            return self.resolved_piece(w).map(str::to_string);
         }
         let mut text = String::with_capacity(words.iter().map(|w| w.text.len() + 1).sum());
         for (i, w) in words.iter().enumerate() {
             if i > 0 {
                 text.push(' ');
             }
-            text.push_str(&resolved_piece(w, self.vars)?);
+            text.push_str(self.resolved_piece(w)?);
         }
         Some(text)
+    }
+
+    /// One value word after reference resolution (`None` when it resolves to nothing now).
+    fn resolved_piece<'w>(&'w mut self, w: &'w Word) -> Option<&'w str> {
+        if w.quoted == Quote::None && (w.text.starts_with('!') || w.text.starts_with('$')) {
+            self.values.text(w, self.vars)
+        } else {
+            Some(&w.text)
+        }
     }
 
     /// The value after reference resolution (`resolved`, from [`Self::resolved_text`]), typed;
@@ -207,8 +210,18 @@ impl Parser<'_, '_> {
             // One value (nearly all): typed without a copy when it stays the resolved text.
             _ => {
                 return match type_text(text, ty) {
-                    Ok(None) => Some(Typed::Resolved),
-                    Ok(Some(v)) => Some(typed(v)),
+                    Ok(TypedText::Same) => Some(Typed::Resolved),
+                    Ok(TypedText::Time(m, negative, unit)) => {
+                        Some(match Quantity::new(m, negative, unit) {
+                            Some(q) => Typed::Time(q),
+                            None => typed(time_json(m, negative, unit)),
+                        })
+                    }
+                    Ok(TypedText::Size(m, unit)) => Some(match Quantity::new(m, false, unit) {
+                        Some(q) => Typed::Size(q),
+                        None => typed(size_json(m, unit)),
+                    }),
+                    Ok(TypedText::Json(v)) => Some(typed(v)),
                     Err(why) => {
                         self.problem(
                             ProblemKind::InvalidValue,
@@ -224,7 +237,7 @@ impl Parser<'_, '_> {
         let mut values = Vec::new();
         for item in items {
             match type_text(item, ty) {
-                Ok(v) => values.push(v.unwrap_or_else(|| Json::String(item.to_string()))),
+                Ok(v) => values.push(v.into_json(item)),
                 Err(why) => {
                     self.problem(
                         ProblemKind::InvalidValue,
@@ -311,14 +324,5 @@ impl Parser<'_, '_> {
                 related: None,
             });
         }
-    }
-}
-
-/// One value word after reference resolution (`None` when it resolves to nothing now).
-fn resolved_piece<'a>(w: &'a Word, vars: &'a dyn Variables) -> Option<Cow<'a, str>> {
-    if w.quoted == Quote::None && (w.text.starts_with('!') || w.text.starts_with('$')) {
-        resolve_text(&w.text, vars)
-    } else {
-        Some(Cow::Borrowed(&w.text))
     }
 }

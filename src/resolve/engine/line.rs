@@ -10,8 +10,8 @@ use super::{builtins, methods};
 use super::{Branch, Ret, State};
 use super::{Emitted, Engine};
 use crate::edgelake::runtime_commands::{dispatch_with, Dispatch, Found};
+use crate::resolve::command::WordValues;
 use crate::resolve::condition::join_words;
-use crate::resolve::reference::resolve_text;
 use crate::resolve::scope::VarValue;
 use crate::resolve::value::{Lookup, Variables};
 use crate::source::Span;
@@ -319,20 +319,22 @@ pub fn emit(eng: &Engine, st: &mut State, cmd: &Cmd, first: usize) {
 /// Undefined references and values only the node knows stay as written.
 pub fn substitute(text: &str, words: &[Word], vars: &dyn Variables) -> String {
     let mut out = String::with_capacity(text.len());
-    substitute_onto(&mut out, text, (words, 0), vars);
+    substitute_onto(&mut out, text, (words, 0), vars, &mut WordValues::default());
     out
 }
 
 /// [`substitute`] appended to `out`, for `words` whose ranges start `offset` bytes before
-/// `text` (the `then` words of an `if` line, without copies of them rebased).
-pub fn substitute_onto(
+/// `text` (the `then` words of an `if` line, without copies of them rebased), with the words
+/// of the line resolved so far.
+pub fn substitute_onto<'s>(
     out: &mut String,
     text: &str,
     (words, offset): (&[Word], usize),
-    vars: &dyn Variables,
+    vars: &'s dyn Variables,
+    values: &mut WordValues<'s>,
 ) {
     let mut last = 0;
-    each_replacement(words, vars, |range, value| {
+    each_replacement(words, vars, values, |range, value| {
         out.push_str(&text[last..range.start - offset]);
         push_value(out, value);
         last = range.end - offset;
@@ -341,9 +343,14 @@ pub fn substitute_onto(
 }
 
 /// [`substitute`], `None` when no reference is replaced (most lines: no text is built).
-pub fn substitute_changed(text: &str, words: &[Word], vars: &dyn Variables) -> Option<String> {
+pub fn substitute_changed<'s>(
+    text: &str,
+    words: &[Word],
+    vars: &'s dyn Variables,
+    values: &mut WordValues<'s>,
+) -> Option<String> {
     let (mut out, mut last, mut changed) = (String::new(), 0, false);
-    each_replacement(words, vars, |range, value| {
+    each_replacement(words, vars, values, |range, value| {
         if !changed {
             out.reserve_exact(text.len() + value.len() + 2);
             changed = true;
@@ -371,7 +378,12 @@ fn push_value(out: &mut String, value: &str) {
 }
 
 /// Every replacement [`substitute`] makes, in order: the word's byte range and its value.
-fn each_replacement(words: &[Word], vars: &dyn Variables, mut f: impl FnMut(Range<usize>, &str)) {
+fn each_replacement<'s>(
+    words: &[Word],
+    vars: &'s dyn Variables,
+    values: &mut WordValues<'s>,
+    mut f: impl FnMut(Range<usize>, &str),
+) {
     for (i, word) in words.iter().enumerate() {
         if word.text == "task" {
             break;
@@ -386,19 +398,18 @@ fn each_replacement(words: &[Word], vars: &dyn Variables, mut f: impl FnMut(Rang
         if !resolves {
             continue;
         }
-        let resolved = if i == 0 {
+        if i == 0 {
             // Leading command words get a plain dictionary lookup, no casts (§3.4).
-            match vars.param(word.text.trim_start_matches('!')) {
-                Lookup::Defined(v) => Some(v),
-                _ => None,
+            if let Lookup::Defined(value) = vars.param(word.text.trim_start_matches('!')) {
+                if !value.contains('"') {
+                    f(word.range.clone(), &value);
+                }
             }
-        } else {
-            resolve_text(&word.text, vars)
-        };
-        let Some(value) = resolved else { continue };
-        if value.contains('"') {
             continue;
         }
-        f(word.range.clone(), &value);
+        match values.text(word, vars) {
+            Some(value) if !value.contains('"') => f(word.range.clone(), value),
+            _ => {}
+        }
     }
 }

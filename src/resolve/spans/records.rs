@@ -41,6 +41,7 @@ spans_none!(
     char,
     str,
     serde_json::Number,
+    crate::resolve::command::Quantity,
 );
 
 spans_struct!(ScriptLine {
@@ -113,6 +114,8 @@ spans_enum!(Typed {
     Written,
     Bool(b),
     Number(n),
+    Time(quantity),
+    Size(quantity),
     Other(json),
 });
 spans_enum!(Guard {
