@@ -2,9 +2,9 @@
 
 use std::borrow::Cow;
 
-use super::{inner_words, operand, Connector, Group, Truth, OPERATORS};
+use super::{inner_words, operand, Connector, Group, Held, Truth, OPERATORS};
 use crate::resolve::cast::{py_float, py_int};
-use crate::resolve::value::{Value, Variables};
+use crate::resolve::value::{python_float_repr, Value, Variables};
 use crate::syntax::script::Word;
 
 /// A condition word's text: the line's own words, or the words of a re-tokenized group.
@@ -114,9 +114,55 @@ fn test_condition<T: Text>(words: &[T], vars: &dyn Variables) -> Truth {
     }
 }
 
+/// An operand's value as the comparison reads it.
+#[derive(Clone, Copy)]
+enum V<'a> {
+    Str(&'a str),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl Held<'_> {
+    fn view(&self) -> V<'_> {
+        match self {
+            Held::Text(t) => V::Str(t),
+            Held::Value(Value::Str(s)) => V::Str(s),
+            Held::Value(Value::Int(i)) => V::Int(*i),
+            Held::Value(Value::Float(f)) => V::Float(*f),
+            Held::Value(Value::Bool(b)) => V::Bool(*b),
+        }
+    }
+}
+
+impl V<'_> {
+    /// Python truthiness ([`Value::is_truthy`]).
+    fn is_truthy(self) -> bool {
+        match self {
+            V::Str(s) => !s.is_empty(),
+            V::Int(i) => i != 0,
+            V::Float(f) => f != 0.0,
+            V::Bool(b) => b,
+        }
+    }
+}
+
+/// Python `str(value)` ([`Value::to_python_str`]).
+impl std::fmt::Display for V<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            V::Str(s) => f.write_str(s),
+            V::Int(i) => write!(f, "{i}"),
+            V::Float(x) => f.write_str(&python_float_repr(*x)),
+            V::Bool(true) => f.write_str("True"),
+            V::Bool(false) => f.write_str("False"),
+        }
+    }
+}
+
 fn truthy(word: &str, vars: &dyn Variables, negate: bool) -> Truth {
     match operand(word, vars) {
-        Ok(v) => truth(v.is_truthy() != negate),
+        Ok(v) => truth(v.view().is_truthy() != negate),
         Err(depends_on) => Truth::AtBoot { depends_on },
     }
 }
@@ -129,17 +175,17 @@ enum Ty {
     Bool,
 }
 
-fn ty(v: &Value) -> Ty {
+fn ty(v: &V) -> Ty {
     match v {
-        Value::Str(_) => Ty::Str,
-        Value::Int(_) => Ty::Int,
-        Value::Float(_) => Ty::Float,
-        Value::Bool(_) => Ty::Bool,
+        V::Str(_) => Ty::Str,
+        V::Int(_) => Ty::Int,
+        V::Float(_) => Ty::Float,
+        V::Bool(_) => Ty::Bool,
     }
 }
 
 fn compare(w1: &str, op: &str, w2: &str, vars: &dyn Variables) -> Truth {
-    let (v1, v2) = match (operand(w1, vars), operand(w2, vars)) {
+    let (h1, h2) = match (operand(w1, vars), operand(w2, vars)) {
         (Ok(a), Ok(b)) => (a, b),
         (a, b) => {
             let mut d = a.err().unwrap_or_default();
@@ -151,6 +197,7 @@ fn compare(w1: &str, op: &str, w2: &str, vars: &dyn Variables) -> Truth {
             return Truth::AtBoot { depends_on: d };
         }
     };
+    let (v1, v2) = (h1.view(), h2.view());
     let (t1, t2) = (ty(&v1), ty(&v2));
     let common = if t1 == t2 {
         t1
@@ -184,9 +231,9 @@ fn compare(w1: &str, op: &str, w2: &str, vars: &dyn Variables) -> Truth {
                 "`{w1} {op} {w2}` compares a `.bool` with something that is not exactly `true` or `false`"
             )),
         },
-        Ty::Str => match (&v1, &v2) {
-            (Value::Str(a), Value::Str(b)) => compare_str(a, op, b),
-            _ => compare_str(&v1.to_python_str(), op, &v2.to_python_str()),
+        Ty::Str => match (v1, v2) {
+            (V::Str(a), V::Str(b)) => compare_str(a, op, b),
+            _ => compare_str(&v1.to_string(), op, &v2.to_string()),
         },
     }
 }
@@ -237,30 +284,30 @@ fn typed(op: &str, o: std::cmp::Ordering, w1: &str, w2: &str) -> Truth {
     }
 }
 
-fn to_int(v: &Value) -> Option<i64> {
+fn to_int(v: &V) -> Option<i64> {
     match v {
-        Value::Int(i) => Some(*i),
-        Value::Bool(b) => Some(i64::from(*b)),
-        Value::Str(s) => py_int(s),
-        Value::Float(_) => None,
+        V::Int(i) => Some(*i),
+        V::Bool(b) => Some(i64::from(*b)),
+        V::Str(s) => py_int(s),
+        V::Float(_) => None,
     }
 }
 
-fn to_float(v: &Value) -> Option<f64> {
+fn to_float(v: &V) -> Option<f64> {
     match v {
-        Value::Float(f) => Some(*f),
-        Value::Int(i) => Some(*i as f64),
-        Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
-        Value::Str(s) => py_float(s),
+        V::Float(f) => Some(*f),
+        V::Int(i) => Some(*i as f64),
+        V::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        V::Str(s) => py_float(s),
     }
 }
 
 /// A bool side as is; the string side must be exactly `true` or `false`.
-fn to_bool(v: &Value) -> Option<bool> {
+fn to_bool(v: &V) -> Option<bool> {
     match v {
-        Value::Bool(b) => Some(*b),
-        Value::Str(s) if s == "true" => Some(true),
-        Value::Str(s) if s == "false" => Some(false),
+        V::Bool(b) => Some(*b),
+        V::Str(s) if *s == "true" => Some(true),
+        V::Str(s) if *s == "false" => Some(false),
         _ => None,
     }
 }

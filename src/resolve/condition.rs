@@ -9,7 +9,9 @@
 
 use std::ops::Range;
 
-use super::reference::resolve_word;
+use std::borrow::Cow;
+
+use super::reference::{resolve_plain, resolve_word};
 use super::value::{Resolved, Value, Variables};
 use crate::syntax::script::{tokenize, ScriptSyntaxError, Word};
 
@@ -332,11 +334,21 @@ pub fn evaluate(cond: &Condition, vars: &dyn Variables) -> Truth {
     }
 }
 
+/// An operand's value: borrowed when it is a literal or a plain reference (most operands).
+enum Held<'a> {
+    Text(Cow<'a, str>),
+    Value(Value),
+}
+
 /// Resolve one operand (kept here so `compare` stays about comparison).
-fn operand(word: &str, vars: &dyn Variables) -> Result<Value, Vec<String>> {
-    match resolve_word(word, vars) {
-        Resolved::Known(v) => Ok(v),
-        Resolved::AtBoot { depends_on } => Err(depends_on),
+fn operand<'a>(word: &'a str, vars: &'a dyn Variables) -> Result<Held<'a>, Vec<String>> {
+    match resolve_plain(word, vars) {
+        Some(Ok(text)) => Ok(Held::Text(text)),
+        Some(Err(())) => Err(vec![word.to_string()]),
+        None => match resolve_word(word, vars) {
+            Resolved::Known(v) => Ok(Held::Value(v)),
+            Resolved::AtBoot { depends_on } => Err(depends_on),
+        },
     }
 }
 

@@ -96,9 +96,35 @@ pub fn resolve_word(word: &str, vars: &dyn Variables) -> Resolved {
 /// `vars`: most references in a script are those, and their values are only copied into a
 /// larger text.
 pub fn resolve_text<'a>(word: &str, vars: &'a dyn Variables) -> Option<Cow<'a, str>> {
-    // No cast suffix (`.`), slice (`[`), path piece (`/`, `\`, `.`, `!`, `$`) or escape:
-    // the value looked up is the result, and a name without a value resolves to `""` (its
-    // path of one piece is undefined).
+    match plain_reference(word, vars) {
+        Some(Ok(text)) => (!text.is_empty()).then_some(text),
+        Some(Err(())) => None,
+        None => match resolve_word(word, vars) {
+            Resolved::Known(Value::Str(s)) if s.is_empty() => None,
+            Resolved::Known(v) => Some(Cow::Owned(v.into_python_str())),
+            Resolved::AtBoot { .. } => None,
+        },
+    }
+}
+
+/// [`resolve_word`] without a copy for the words that need none: a literal (no `!`/`$`, cast
+/// suffix or slice) is itself, a plain `!name` or `$NAME` is decided by one look-up (a name
+/// without a value resolves to `""`: its path of one piece is undefined). `Some(Ok(text))` is a
+/// known string, `Some(Err(()))` a value only the node knows (it depends on `word` itself);
+/// `None` for every other word.
+pub fn resolve_plain<'a>(
+    word: &'a str,
+    vars: &'a dyn Variables,
+) -> Option<Result<Cow<'a, str>, ()>> {
+    if !word.bytes().any(|b| b == b'!' || b == b'$') && matches!(shape(word), Shape::Plain(_)) {
+        return Some(Ok(Cow::Borrowed(word)));
+    }
+    plain_reference(word, vars)
+}
+
+/// The plain `!name` / `$NAME` part of [`resolve_plain`].
+fn plain_reference<'a>(word: &str, vars: &'a dyn Variables) -> Option<Result<Cow<'a, str>, ()>> {
+    // No cast suffix (`.`), slice (`[`), path piece (`/`, `\`, `.`, `!`, `$`) or escape.
     let plain = |name: &str| {
         !name.is_empty()
             && name
@@ -106,24 +132,19 @@ pub fn resolve_text<'a>(word: &str, vars: &'a dyn Variables) -> Option<Cow<'a, s
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     };
     match word.as_bytes().first() {
-        Some(b'!') if plain(&word[1..]) => {
-            return match vars.param(&word[1..]) {
-                Lookup::Defined(v) if !v.is_empty() => Some(v),
-                _ => None,
-            }
-        }
+        Some(b'!') if plain(&word[1..]) => Some(match vars.param(&word[1..]) {
+            Lookup::Defined(v) => Ok(v),
+            Lookup::AtBoot => Err(()),
+            Lookup::Undefined => Ok(Cow::Borrowed("")),
+        }),
         Some(b'$') if plain(&word[1..]) => match vars.env(&word[1..]) {
-            // An environment value that is itself a reference is resolved again (below).
-            Lookup::Defined(v) if v.starts_with('!') => {}
-            Lookup::Defined(v) if !v.is_empty() => return Some(v),
-            _ => return None,
+            // An environment value that is itself a reference is resolved again.
+            Lookup::Defined(v) if v.starts_with('!') && v.chars().count() > 1 => None,
+            Lookup::Defined(v) => Some(Ok(v)),
+            Lookup::AtBoot => Some(Err(())),
+            Lookup::Undefined => Some(Ok(Cow::Borrowed(""))),
         },
-        _ => {}
-    }
-    match resolve_word(word, vars) {
-        Resolved::Known(Value::Str(s)) if s.is_empty() => None,
-        Resolved::Known(v) => Some(Cow::Owned(v.into_python_str())),
-        Resolved::AtBoot { .. } => None,
+        _ => None,
     }
 }
 
