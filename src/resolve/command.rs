@@ -268,6 +268,10 @@ impl<'s> WordValues<'s> {
         let i = match self.known.iter().position(|(start, _)| *start == at) {
             Some(i) => i,
             None => {
+                if self.known.capacity() == 0 {
+                    // Room for a line's references at once (most have fewer than eight).
+                    self.known.reserve_exact(8);
+                }
                 self.known.push((at, resolve_text(&w.text, vars)));
                 self.known.len() - 1
             }
@@ -303,7 +307,7 @@ pub fn parse_command_with<'s>(
         let rhs = &words[2..];
         spec = lookup(rhs.iter().map(|w| w.text.as_str()));
         if rhs.len() < 2 || spec.is_none() {
-            return Some(assignment(words, &words[0], &rhs_text(rhs), span_of, guard));
+            return Some(assignment(words, &words[0], joined(rhs), span_of, guard));
         }
         assigns = Some(first.text.clone());
         words = rhs;
@@ -311,7 +315,7 @@ pub fn parse_command_with<'s>(
         return Some(assignment(
             &words[1..],
             &words[1],
-            &words[3].text,
+            words[3].text.clone(),
             span_of,
             guard,
         ));
@@ -372,10 +376,30 @@ pub fn parse_command_with<'s>(
 }
 
 /// The words joined with single blanks, as a word's text: one word is copied as it is held
-/// (most keys, values and names), without building a `String` first.
+/// (most keys, values and names), and a short text (`run blockchain sync`) is joined in place,
+/// without building a `String` first.
 pub(crate) fn joined(words: &[Word]) -> WordText {
+    // At most what a word's text keeps inline (longer texts are boxed either way).
+    const SHORT: usize = 22;
     match words {
         [one] => one.text.clone(),
+        _ if words.iter().map(|w| w.text.len() + 1).sum::<usize>() <= SHORT + 1 => {
+            let mut buf = [0u8; SHORT];
+            let mut at = 0;
+            for (i, w) in words.iter().enumerate() {
+                if i > 0 {
+                    buf[at] = b' ';
+                    at += 1;
+                }
+                buf[at..at + w.text.len()].copy_from_slice(w.text.as_bytes());
+                at += w.text.len();
+            }
+            // Whole texts joined with ASCII blanks: valid UTF-8.
+            match std::str::from_utf8(&buf[..at]) {
+                Ok(text) => text.into(),
+                Err(_) => rhs_text(words).into(),
+            }
+        }
         _ => rhs_text(words).into(),
     }
 }
@@ -399,7 +423,7 @@ pub(crate) fn rhs_text(words: &[Word]) -> String {
 fn assignment(
     words: &[Word],
     target: &Word,
-    value: &str,
+    value: WordText,
     span_of: SpanOf,
     guard: Guard,
 ) -> CommandUse {
@@ -413,7 +437,7 @@ fn assignment(
         args: Box::new([Arg {
             key: target.text.clone(),
             key_span: span_of(target.range.clone()),
-            written: value.into(),
+            written: value,
             value_span: span_of(value_range),
             value: None,
             resolved: None,
@@ -580,7 +604,6 @@ impl Parser<'_, '_> {
                 let task_words = &rest[t + 1..];
                 if let Some(first) = task_words.first() {
                     let range = first.range.start..task_words[task_words.len() - 1].range.end;
-                    let text = rhs_text(task_words);
                     let known = first.text == "if"
                         || task_words.get(1).is_some_and(|w| w.text == "=")
                         || lookup(task_words.iter().map(|w| w.text.as_str())).is_some();
@@ -598,7 +621,7 @@ impl Parser<'_, '_> {
                     self.push_arg(
                         "task".into(),
                         range.clone(),
-                        text.as_str().into(),
+                        joined(task_words),
                         range,
                         Some(Typed::Written),
                     );
@@ -627,8 +650,18 @@ impl Parser<'_, '_> {
         let parts = || rest[..end].iter().step_by(2);
         let range = first.range.start..rest[end - 1].range.end;
         let written: String = parts().map(|w| w.text.as_str()).collect();
-        let mut resolved = Some(String::new());
-        for w in parts() {
+        // One word (nearly every path): its text, copied once.
+        let one = end == 1;
+        let mut resolved = match one {
+            true if first.quoted == Quote::None
+                && (first.text.starts_with('!') || first.text.starts_with('$')) =>
+            {
+                self.values.text(first, self.vars).map(str::to_string)
+            }
+            true => Some(first.text.to_string()),
+            false => Some(String::new()),
+        };
+        for w in parts().skip(usize::from(one)) {
             let piece = if w.quoted == Quote::None
                 && (w.text.starts_with('!') || w.text.starts_with('$'))
             {
