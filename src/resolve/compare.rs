@@ -362,10 +362,11 @@ fn childfrom(a: &str, b: &str) -> bool {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 enum Conn {
     And,
     Or,
+    #[default]
     End,
 }
 
@@ -376,13 +377,13 @@ pub(super) fn sequential<T: Text>(words: &[T], terminated: bool, vars: &dyn Vari
     // ranges (the appended `then` never belongs to one).
     let n = words.len() + usize::from(terminated);
     let text = |i: usize| words.get(i).map_or("then", Text::text);
-    let mut segments: Vec<(std::ops::Range<usize>, Conn)> = Vec::new();
+    let mut segments = Segments::default();
     let mut start = 0;
     for i in 0..n {
         let w = text(i);
         let last = i + 1 == n;
         if w == "or" {
-            segments.push((start..i, Conn::Or));
+            segments.push((start, i, Conn::Or));
             start = i + 1;
         } else if w == "then" || w == "and" || last {
             let end = if last && w != "then" { i + 1 } else { i };
@@ -391,7 +392,7 @@ pub(super) fn sequential<T: Text>(words: &[T], terminated: bool, vars: &dyn Vari
             } else {
                 Conn::End
             };
-            segments.push((start..end, conn));
+            segments.push((start, end, conn));
             start = i + 1;
             if w == "then" {
                 break;
@@ -399,8 +400,8 @@ pub(super) fn sequential<T: Text>(words: &[T], terminated: bool, vars: &dyn Vari
         }
     }
     let mut next: Option<Truth> = None;
-    for (group, conn) in segments.iter().rev() {
-        let g = test_condition(&words[group.clone()], vars);
+    for (from, to, conn) in segments.as_slice().iter().rev() {
+        let g = test_condition(&words[*from..*to], vars);
         let after = next.take();
         let step = |g: &Truth| match (conn, g) {
             (_, Truth::Crash { .. }) => g.clone(),
@@ -411,6 +412,37 @@ pub(super) fn sequential<T: Text>(words: &[T], terminated: bool, vars: &dyn Vari
         next = Some(branch(&g, step));
     }
     next.unwrap_or_else(|| fail("the `if` has no condition"))
+}
+
+/// The groups of a condition (word ranges and what follows them): the first eight in place
+/// (nearly every `if`), more in a vector.
+#[derive(Default)]
+struct Segments {
+    few: [(usize, usize, Conn); 8],
+    count: usize,
+    many: Vec<(usize, usize, Conn)>,
+}
+
+impl Segments {
+    fn push(&mut self, segment: (usize, usize, Conn)) {
+        if self.count < self.few.len() {
+            self.few[self.count] = segment;
+        } else {
+            if self.many.is_empty() {
+                self.many.extend_from_slice(&self.few);
+            }
+            self.many.push(segment);
+        }
+        self.count += 1;
+    }
+
+    fn as_slice(&self) -> &[(usize, usize, Conn)] {
+        if self.count <= self.few.len() {
+            &self.few[..self.count]
+        } else {
+            &self.many
+        }
+    }
 }
 
 /// `process_analyzed_if` with parentheses: groups left to right, stopping at the first decisive
