@@ -7,7 +7,7 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value as Json;
 
 use super::json::{default_leaf, merged, stored_json, stored_leaf, Leaf};
-use super::policy_id::{id_of, write_repr, write_str_repr, Hashed};
+use super::policy_id::{id_of, write_repr, write_str_repr, Hashed, ReprOut};
 use crate::resolve::policy::{self, KeyValue};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::scope::Scope;
@@ -138,7 +138,7 @@ impl<'a> Hashed<'a> for Stored<'a> {
         }
     }
 
-    fn write_repr(self, out: &mut String) {
+    fn write_repr(self, out: &mut ReprOut) {
         match &self.node.kind {
             NodeKind::Object(entries) => {
                 out.push('{');
@@ -169,7 +169,7 @@ impl<'a> Hashed<'a> for Stored<'a> {
         }
     }
 
-    fn write_str(self, out: &mut String) {
+    fn write_str(self, out: &mut ReprOut) {
         match &self.node.kind {
             NodeKind::Object(_) | NodeKind::Array(_) => self.write_repr(out),
             _ => match stored_leaf(self.node, self.vars).0 {
