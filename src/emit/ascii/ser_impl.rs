@@ -47,7 +47,16 @@ impl<'a, 's> Compound<'a, 's> {
         self.state = State::Rest;
     }
 
+    /// Stops serialising once the sink has failed: nothing more could be written.
+    fn going(&self) -> Result {
+        match self.w.failed {
+            Some(_) => Err(Error("the output could not be written".into())),
+            None => Ok(()),
+        }
+    }
+
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.going()?;
         self.next();
         value.serialize(&mut *self.w)?;
         self.w.has_value = true;
@@ -55,6 +64,7 @@ impl<'a, 's> Compound<'a, 's> {
     }
 
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result {
+        self.going()?;
         self.next();
         key.serialize(MapKey(&mut *self.w))
     }
