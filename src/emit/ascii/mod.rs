@@ -40,6 +40,39 @@ impl ser::Error for Error {
 
 type Result<T = ()> = std::result::Result<T, Error>;
 
+/// The `Serializer` methods for the integers narrower than 128 bits, which widen them to
+/// `serialize_i128` / `serialize_u128` (the value serializer and the map-key serializer
+/// write integers the same way, one of them in quotes).
+macro_rules! widen_integers {
+    () => {
+        fn serialize_i8(self, v: i8) -> Result {
+            self.serialize_i128(v.into())
+        }
+        fn serialize_i16(self, v: i16) -> Result {
+            self.serialize_i128(v.into())
+        }
+        fn serialize_i32(self, v: i32) -> Result {
+            self.serialize_i128(v.into())
+        }
+        fn serialize_i64(self, v: i64) -> Result {
+            self.serialize_i128(v.into())
+        }
+        fn serialize_u8(self, v: u8) -> Result {
+            self.serialize_u128(v.into())
+        }
+        fn serialize_u16(self, v: u16) -> Result {
+            self.serialize_u128(v.into())
+        }
+        fn serialize_u32(self, v: u32) -> Result {
+            self.serialize_u128(v.into())
+        }
+        fn serialize_u64(self, v: u64) -> Result {
+            self.serialize_u128(v.into())
+        }
+    };
+}
+use widen_integers;
+
 /// A JSON writer: compact, or pretty with two-space indents as `serde_json::to_string_pretty`.
 /// The text collects in `out`, or, with a sink, goes there in blocks of [`Writer::BLOCK`] bytes.
 pub(crate) struct Writer<'s> {
