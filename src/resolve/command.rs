@@ -675,10 +675,11 @@ impl Parser<'_, '_> {
             }
         }
         let span = (self.span_of)(range.clone());
-        // The path the node opens, as a string: the written one unless it resolved to another.
-        let value = match &resolved {
-            Some(r) if *r != written => Typed::Other(Box::new(Json::String(r.clone()))),
-            _ => Typed::Written,
+        // The path the node opens, as a string: the written one unless it resolved to another
+        // (then the argument's resolved text, without a JSON string boxed for it).
+        let (value, resolved_arg) = match &resolved {
+            Some(r) if *r != written => (Typed::Resolved, Some(r.clone())),
+            _ => (Typed::Written, None),
         };
         self.args.reserve_exact(1);
         self.push_arg(
@@ -688,6 +689,9 @@ impl Parser<'_, '_> {
             range,
             Some(value),
         );
+        if let Some(arg) = self.args.last_mut() {
+            arg.resolved = resolved_arg;
+        }
         self.out.process = Some(Box::new(ProcessPath {
             written,
             resolved,
