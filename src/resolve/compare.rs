@@ -44,15 +44,9 @@ fn truth(b: bool) -> Truth {
     }
 }
 
-fn deps(t: &Truth) -> Vec<String> {
-    match t {
-        Truth::AtBoot { depends_on } => depends_on.clone(),
-        _ => Vec::new(),
-    }
-}
-
-/// Combine the outcomes for "the boot-time group is true" and "… is false".
-fn merge(a: Truth, b: Truth, group_deps: &[String]) -> Truth {
+/// Combine the outcomes for "the boot-time group is true" and "… is false" (the group's
+/// references first, then theirs, each once; the group's are taken, not copied).
+fn merge(a: Truth, b: Truth, group_deps: Vec<String>) -> Truth {
     let same = matches!(
         (&a, &b),
         (Truth::True, Truth::True)
@@ -63,20 +57,24 @@ fn merge(a: Truth, b: Truth, group_deps: &[String]) -> Truth {
     if same {
         return a;
     }
-    let mut all: Vec<String> = group_deps.to_vec();
-    for d in deps(&a).into_iter().chain(deps(&b)) {
-        if !all.contains(&d) {
-            all.push(d);
+    let mut all = group_deps;
+    for t in [a, b] {
+        if let Truth::AtBoot { depends_on } = t {
+            for d in depends_on {
+                if !all.contains(&d) {
+                    all.push(d);
+                }
+            }
         }
     }
     Truth::AtBoot { depends_on: all }
 }
 
 /// Branch on a group outcome: `f` gives the result for a definite outcome.
-fn branch(g: &Truth, f: impl Fn(&Truth) -> Truth) -> Truth {
+fn branch(g: Truth, f: impl Fn(&Truth) -> Truth) -> Truth {
     match g {
         Truth::AtBoot { depends_on } => merge(f(&Truth::True), f(&Truth::False), depends_on),
-        definite => f(definite),
+        definite => f(&definite),
     }
 }
 
@@ -409,7 +407,7 @@ pub(super) fn sequential<T: Text>(words: &[T], terminated: bool, vars: &dyn Vari
             (Conn::Or, _) | (Conn::And, Truth::True) => after.clone().unwrap_or_else(|| g.clone()),
             _ => g.clone(),
         };
-        next = Some(branch(&g, step));
+        next = Some(branch(g, step));
     }
     next.unwrap_or_else(|| fail("the `if` has no condition"))
 }
@@ -463,7 +461,7 @@ pub(super) fn scan_parenthesised(groups: &[Group], vars: &dyn Variables) -> Trut
                 Some(false) if i > 0 && conn == Some(Connector::And) => return Truth::False,
                 _ => {}
             }
-            branch(&values[i], |g| match g {
+            branch(values[i].clone(), |g| match g {
                 Truth::True if conn == Some(Connector::Or) => Truth::True,
                 Truth::True => after[0].clone(),
                 Truth::RuntimeError { .. } | Truth::Crash { .. } => g.clone(),
