@@ -88,7 +88,8 @@ pub struct Arg {
     /// The typed value (`None` while only the node can resolve it, or when it is invalid).
     pub value: Option<Typed>,
     /// The value's text after reference resolution, the one the command text shows (`None`
-    /// while only the node can resolve it, or when a reference resolves to nothing).
+    /// while only the node can resolve it, when a reference resolves to nothing, or when the
+    /// value has no reference: its text is [`Arg::written`]).
     pub resolved: Option<String>,
 }
 

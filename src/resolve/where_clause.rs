@@ -90,7 +90,7 @@ impl Parser<'_, '_> {
                 format!("`{name}` has no where-key `{key}`"),
                 Some(help),
             );
-            let resolved = self.resolved_text(value_words);
+            let resolved = self.resolved_if_any(value_words);
             self.push_arg(key, key_range, written, value_range, None);
             if let Some(arg) = self.args.last_mut() {
                 arg.resolved = resolved;
@@ -121,15 +121,24 @@ impl Parser<'_, '_> {
                 Some(why.to_string()),
             );
         }
-        // One resolution for the typed value and the text (they were resolved twice).
-        let resolved = self.resolved_text(value_words);
-        let value = self.typed(
+        // One resolution for the typed value and the text (they were resolved twice); a
+        // value without references is typed from its written text, kept once.
+        let resolved = self.resolved_if_any(value_words);
+        let text = match &resolved {
+            Some(r) => Some(r.as_str()),
+            None if has_reference(value_words) => None,
+            None => Some(written.as_str()),
+        };
+        let mut value = self.typed(
             &key,
             spec_key.ty,
             value_words,
             value_range.clone(),
-            (resolved.as_deref(), &written),
+            (text, &written),
         );
+        if resolved.is_none() && value == Some(Typed::Resolved) {
+            value = Some(Typed::Written);
+        }
         let number = match &value {
             Some(Typed::Number(n)) => n.as_u64(),
             _ => None,
@@ -147,6 +156,16 @@ impl Parser<'_, '_> {
         self.push_arg(key, key_range, written, value_range, value);
         if let Some(arg) = self.args.last_mut() {
             arg.resolved = resolved;
+        }
+    }
+
+    /// [`Self::resolved_text`] of a value with a reference; `None` without one (the text
+    /// is the written one: the record does not keep it twice).
+    fn resolved_if_any(&mut self, words: &[Word]) -> Option<String> {
+        if has_reference(words) {
+            self.resolved_text(words)
+        } else {
+            None
         }
     }
 
@@ -325,4 +344,11 @@ impl Parser<'_, '_> {
             });
         }
     }
+}
+
+/// Whether a value's words hold a reference the node resolves (an unquoted `!`/`$` word).
+fn has_reference(words: &[Word]) -> bool {
+    words
+        .iter()
+        .any(|w| w.quoted == Quote::None && (w.text.starts_with('!') || w.text.starts_with('$')))
 }
