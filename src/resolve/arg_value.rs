@@ -152,6 +152,51 @@ fn int_storage(text: &str) -> Result<TypedText, String> {
     }
 }
 
+/// A number below 2^48, its sign and the index of its unit
+/// ([`TIME_UNITS`] for a time,
+/// [`SIZE_UNITS`] for a size), stored in 7 bytes aligned to one:
+/// so it fits beside the tag of [`crate::resolve::command::Typed`], which stays 16 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quantity {
+    magnitude: [u8; 6],
+    /// The unit's index; the top bit is the sign.
+    unit: u8,
+}
+
+impl Quantity {
+    /// `None` when `magnitude` needs more than 48 bits or `unit` more than 7 (then the value
+    /// is kept as JSON).
+    pub fn new(magnitude: u64, negative: bool, unit: u8) -> Option<Quantity> {
+        if magnitude >> 48 != 0 || unit > 0x7f {
+            return None;
+        }
+        let bytes = magnitude.to_le_bytes();
+        let mut kept = [0; 6];
+        kept.copy_from_slice(&bytes[..6]);
+        Some(Quantity {
+            magnitude: kept,
+            unit: unit | if negative { 0x80 } else { 0 },
+        })
+    }
+
+    /// The number without its sign.
+    pub fn magnitude(self) -> u64 {
+        let mut bytes = [0; 8];
+        bytes[..6].copy_from_slice(&self.magnitude);
+        u64::from_le_bytes(bytes)
+    }
+
+    /// Whether the number is negative.
+    pub fn negative(self) -> bool {
+        self.unit & 0x80 != 0
+    }
+
+    /// The unit's index.
+    pub fn unit(self) -> u8 {
+        self.unit & 0x7f
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,15 +2,13 @@
 //! the way `interpreter.get_dict_from_words` does (§3.5): keys up to `=`, values up to `and`,
 //! references resolved in the scope of that line, values typed.
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use serde_json::{Map, Value as Json};
 
-#[cfg(test)]
-use crate::edgelake::commands::ArgType;
 use crate::edgelake::commands::{lookup, CommandSpec, Shape};
-use crate::resolve::reference::resolve_text;
+use crate::resolve::arg_value::Quantity;
+use crate::resolve::line_values::WordValues;
 use crate::resolve::value::Variables;
 use crate::source::Span;
 use crate::syntax::script::{Quote, Word, WordText};
@@ -115,51 +113,6 @@ pub enum Typed {
     Other(Box<Json>),
 }
 
-/// A number below 2^48, its sign and the index of its unit
-/// ([`crate::edgelake::commands::TIME_UNITS`] for a time,
-/// [`crate::resolve::arg_value::SIZE_UNITS`] for a size), stored in 7 bytes aligned to one:
-/// so it fits beside the tag of [`Typed`], which stays 16 bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Quantity {
-    magnitude: [u8; 6],
-    /// The unit's index; the top bit is the sign.
-    unit: u8,
-}
-
-impl Quantity {
-    /// `None` when `magnitude` needs more than 48 bits or `unit` more than 7 (then the value
-    /// is kept as JSON).
-    pub fn new(magnitude: u64, negative: bool, unit: u8) -> Option<Quantity> {
-        if magnitude >> 48 != 0 || unit > 0x7f {
-            return None;
-        }
-        let bytes = magnitude.to_le_bytes();
-        let mut kept = [0; 6];
-        kept.copy_from_slice(&bytes[..6]);
-        Some(Quantity {
-            magnitude: kept,
-            unit: unit | if negative { 0x80 } else { 0 },
-        })
-    }
-
-    /// The number without its sign.
-    pub fn magnitude(self) -> u64 {
-        let mut bytes = [0; 8];
-        bytes[..6].copy_from_slice(&self.magnitude);
-        u64::from_le_bytes(bytes)
-    }
-
-    /// Whether the number is negative.
-    pub fn negative(self) -> bool {
-        self.unit & 0x80 != 0
-    }
-
-    /// The unit's index.
-    pub fn unit(self) -> u8 {
-        self.unit & 0x7f
-    }
-}
-
 impl Typed {
     /// `value` typed for an argument whose resolved text is `resolved`.
     pub fn new(value: Json, resolved: Option<&str>, written: &str) -> Typed {
@@ -253,33 +206,6 @@ impl CommandUse {
 
 /// Maps a byte range of the line to a source span.
 pub type SpanOf<'a> = &'a dyn Fn(Range<usize>) -> Span;
-
-/// The command texts ([`resolve_text`]) of a line's words, by where each word starts in the
-/// line, kept while the line is read: its where-clause and the command text it runs resolve
-/// the same values, once.
-#[derive(Default)]
-pub struct WordValues<'s> {
-    known: Vec<(usize, Option<Cow<'s, str>>)>,
-}
-
-impl<'s> WordValues<'s> {
-    /// [`resolve_text`] of `w` (a word of this line) in `vars` (the same for every word).
-    pub fn text(&mut self, w: &Word, vars: &'s dyn Variables) -> Option<&str> {
-        let at = w.range.start;
-        let i = match self.known.iter().position(|(start, _)| *start == at) {
-            Some(i) => i,
-            None => {
-                if self.known.capacity() == 0 {
-                    // Room for a line's references at once (most have fewer than eight).
-                    self.known.reserve_exact(8);
-                }
-                self.known.push((at, resolve_text(&w.text, vars)));
-                self.known.len() - 1
-            }
-        };
-        self.known[i].1.as_deref()
-    }
-}
 
 /// Matches `words` (a command, or the `then` part of an `if`) against the catalog and parses
 /// its arguments with the variables of this point of the script.
@@ -722,63 +648,5 @@ impl Parser<'_, '_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::resolve::arg_value::{type_value, TypedText};
-    use crate::resolve::test_vars::Vars;
-    use crate::syntax::script::tokenize;
-
-    /// A time or size kept as a [`Quantity`] writes the JSON `type_value` builds, also past
-    /// 48 bits (kept as JSON then).
-    #[test]
-    fn quantities_write_the_typed_json() {
-        let line = "schedule time = 30 seconds and name = a task run x";
-        for (value, ty) in [
-            ("30 seconds", ArgType::IntTime),
-            ("-5 minutes", ArgType::IntTime),
-            ("281474976710656 days", ArgType::IntTime),
-            ("1024", ArgType::IntStorage),
-            ("12gB", ArgType::IntStorage),
-            ("281474976710655", ArgType::IntStorage),
-            ("18446744073709551615", ArgType::IntStorage),
-        ] {
-            let want = type_value(value, ty).unwrap();
-            let typed = match crate::resolve::arg_value::type_text(value, ty).unwrap() {
-                TypedText::Time(m, negative, unit) => Quantity::new(m, negative, unit)
-                    .map(Typed::Time)
-                    .unwrap_or_else(|| Typed::Other(Box::new(want.clone()))),
-                TypedText::Size(m, unit) => Quantity::new(m, false, unit)
-                    .map(Typed::Size)
-                    .unwrap_or_else(|| Typed::Other(Box::new(want.clone()))),
-                other => panic!("{value}: {other:?}"),
-            };
-            let arg = Arg {
-                key: "time".into(),
-                key_span: Span::new(crate::source::FileId(0), 0..0),
-                written: value.into(),
-                value_span: Span::new(crate::source::FileId(0), 0..0),
-                value: Some(typed),
-                resolved: Some(value.into()),
-            };
-            assert_eq!(arg.value_json(), Some(want), "{value}");
-        }
-        // Through the parser: the where-clause's time is kept without a JSON object.
-        let t = tokenize(line).unwrap();
-        let c = parse_command(
-            &t.words,
-            &Vars::of(&[]),
-            &|_| Span::new(crate::source::FileId(0), 0..0),
-            Guard::Always,
-        )
-        .unwrap();
-        assert!(
-            matches!(c.args[0].value, Some(Typed::Time(_))),
-            "{:?}",
-            c.args[0]
-        );
-        assert_eq!(
-            c.args_json()["time"],
-            serde_json::json!({"value": 30, "unit": "seconds"})
-        );
-    }
-}
+#[path = "command_tests.rs"]
+mod tests;

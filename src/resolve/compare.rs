@@ -2,27 +2,10 @@
 
 use std::borrow::Cow;
 
-use super::{inner_words, operand, Connector, Group, Held, Truth, OPERATORS};
+use super::operand::{operand, Text, V};
+use super::{inner_words, Connector, Group, Truth, OPERATORS};
 use crate::resolve::cast::{py_float, py_int};
-use crate::resolve::value::{python_float_repr, Value, Variables};
-use crate::syntax::script::Word;
-
-/// A condition word's text: the line's own words, or the words of a re-tokenized group.
-pub(super) trait Text {
-    fn text(&self) -> &str;
-}
-
-impl Text for Word {
-    fn text(&self) -> &str {
-        &self.text
-    }
-}
-
-impl Text for String {
-    fn text(&self) -> &str {
-        self
-    }
-}
+use crate::resolve::value::Variables;
 
 fn fail(message: impl Into<String>) -> Truth {
     Truth::RuntimeError {
@@ -109,52 +92,6 @@ fn test_condition<T: Text>(words: &[T], vars: &dyn Variables) -> Truth {
             "`{}` is too many words for one condition; join them with `and`/`or`",
             words.iter().map(Text::text).collect::<Vec<_>>().join(" ")
         )),
-    }
-}
-
-/// An operand's value as the comparison reads it.
-#[derive(Clone, Copy)]
-enum V<'a> {
-    Str(&'a str),
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-}
-
-impl Held<'_> {
-    fn view(&self) -> V<'_> {
-        match self {
-            Held::Text(t) => V::Str(t),
-            Held::Value(Value::Str(s)) => V::Str(s),
-            Held::Value(Value::Int(i)) => V::Int(*i),
-            Held::Value(Value::Float(f)) => V::Float(*f),
-            Held::Value(Value::Bool(b)) => V::Bool(*b),
-        }
-    }
-}
-
-impl V<'_> {
-    /// Python truthiness ([`Value::is_truthy`]).
-    fn is_truthy(self) -> bool {
-        match self {
-            V::Str(s) => !s.is_empty(),
-            V::Int(i) => i != 0,
-            V::Float(f) => f != 0.0,
-            V::Bool(b) => b,
-        }
-    }
-}
-
-/// Python `str(value)` ([`Value::to_python_str`]).
-impl std::fmt::Display for V<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            V::Str(s) => f.write_str(s),
-            V::Int(i) => write!(f, "{i}"),
-            V::Float(x) => f.write_str(&python_float_repr(*x)),
-            V::Bool(true) => f.write_str("True"),
-            V::Bool(false) => f.write_str("False"),
-        }
     }
 }
 

@@ -9,14 +9,13 @@
 
 use std::ops::Range;
 
-use std::borrow::Cow;
-
-use super::reference::{resolve_plain, resolve_word};
-use super::value::{Resolved, Value, Variables};
+use super::value::Variables;
 use crate::syntax::script::{tokenize, ScriptSyntaxError, Word};
 
 #[path = "compare.rs"]
 mod compare;
+#[path = "operand.rs"]
+mod operand;
 
 /// The operators `analyze_if` accepts as the second word of a group (`not` also passes there).
 pub const OPERATORS: [&str; 10] = [
@@ -331,24 +330,6 @@ pub fn evaluate(cond: &Condition, vars: &dyn Variables) -> Truth {
         compare::scan_parenthesised(&cond.groups, vars)
     } else {
         compare::sequential(cond.words, cond.has_then, vars)
-    }
-}
-
-/// An operand's value: borrowed when it is a literal or a plain reference (most operands).
-enum Held<'a> {
-    Text(Cow<'a, str>),
-    Value(Value),
-}
-
-/// Resolve one operand (kept here so `compare` stays about comparison).
-fn operand<'a>(word: &'a str, vars: &'a dyn Variables) -> Result<Held<'a>, Vec<String>> {
-    match resolve_plain(word, vars) {
-        Some(Ok(text)) => Ok(Held::Text(text)),
-        Some(Err(())) => Err(vec![word.to_string()]),
-        None => match resolve_word(word, vars) {
-            Resolved::Known(v) => Ok(Held::Value(v)),
-            Resolved::AtBoot { depends_on } => Err(depends_on),
-        },
     }
 }
 

@@ -9,6 +9,7 @@ pub mod condition;
 pub mod deployment;
 pub mod engine;
 pub mod env_layers;
+pub mod line_values;
 pub mod policy;
 pub mod reference;
 pub mod scope;

@@ -7,8 +7,9 @@ use std::ops::Range;
 use serde_json::{Map, Value as Json};
 
 use crate::edgelake::commands::ArgType;
+use crate::resolve::arg_value::Quantity;
 use crate::resolve::arg_value::{size_json, time_json, type_text, TypedText};
-use crate::resolve::command::{joined, rhs_text, Parser, Problem, ProblemKind, Quantity, Typed};
+use crate::resolve::command::{joined, rhs_text, Parser, Problem, ProblemKind, Typed};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::value::Resolved;
 use crate::syntax::script::{tokenize, Quote, Word, WordText};

@@ -41,7 +41,7 @@ spans_none!(
     char,
     str,
     serde_json::Number,
-    crate::resolve::command::Quantity,
+    crate::resolve::arg_value::Quantity,
 );
 
 spans_struct!(ScriptLine {
