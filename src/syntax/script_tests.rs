@@ -217,6 +217,16 @@ mod fast_path {
                 "the common case takes the fast path: {common}"
             );
         }
+        for needs_grammar in [
+            "a(b", "x \"a&b\"", "x 'a#b'", "x[a]:(", "x[a]:-> y", "[a]:-<", "a-> b", "]-<",
+            "x \"a->\"", "[a(b)]", "x[a{b}]", "\"\\\"", "a\rb", "x = `y`",
+        ] {
+            assert!(
+                simple::tokenize(needs_grammar).is_none(),
+                "the grammar decides: {needs_grammar:?}"
+            );
+            agrees(needs_grammar);
+        }
         let deep = format!("x \"{}\"", "[".repeat(super::super::MAX_NESTING + 1));
         assert!(
             simple::tokenize(&deep).is_none(),
@@ -235,6 +245,14 @@ mod fast_path {
 
         #[test]
         fn random_bracket_lines_agree_with_the_grammar(line in "[ab!=<\"' \t:*\\[\\]é]{0,40}") {
+            agrees(&line);
+        }
+
+        /// The grammar check runs inside the scan (one pass): rare characters, `->`, `-<` and
+        /// deep `[` are seen wherever they are — in a bare word, in quotes, in a `[…]` chain,
+        /// right after a chain's `:`.
+        #[test]
+        fn lines_with_rare_characters_agree_with_the_grammar(line in "[a!=<>\"' :\\[\\]é(){}#&`\\\\\r-]{0,40}") {
             agrees(&line);
         }
     }
