@@ -248,10 +248,39 @@ fn py_slice(value: &str, from: i64, to: Option<i64>) -> String {
 /// (a dictionary name containing `.` or `/` is never set in practice). An environment value
 /// that itself holds a reference is not followed (that needs the variables).
 pub fn references_in(word: &str) -> Vec<Reference> {
+    let mut out = Vec::new();
+    each_reference(word, |r| {
+        out.push(Reference {
+            sigil: r.sigil,
+            name: r.name.to_string(),
+            range: r.range,
+            cast: r.cast,
+        })
+    });
+    out
+}
+
+/// A [`Reference`] whose name is borrowed from the word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ReferenceIn<'a> {
+    /// `!` or `$`.
+    pub sigil: Sigil,
+    /// As [`Reference::name`].
+    pub name: &'a str,
+    /// As [`Reference::range`].
+    pub range: Range<usize>,
+    /// As [`Reference::cast`].
+    pub cast: Option<Cast>,
+}
+
+/// [`references_in`] without allocating: `f` gets each reference, in order (a script run
+/// asks this of every word of every line; a vector and a name per call cost an allocation
+/// or two each, issue 13).
+pub(crate) fn each_reference<'a>(word: &'a str, mut f: impl FnMut(ReferenceIn<'a>)) {
     // Every reference has its sigil in the word: most words have none and need no parse.
     // (A byte scan: a char-set search decodes every character.)
     if !word.bytes().any(|b| b == b'!' || b == b'$') {
-        return Vec::new();
+        return;
     }
     let (key, cast) = match shape(word) {
         Shape::Plain(k) => (k, None),
@@ -264,23 +293,23 @@ pub fn references_in(word: &str) -> Vec<Reference> {
         _ => None,
     };
     if let Some(inner) = escaped_reference(key) {
-        return vec![Reference {
+        return f(ReferenceIn {
             sigil: Sigil::Param,
-            name: inner.to_string(),
+            name: inner,
             range: 2..key.len() - 2,
             cast: None,
-        }];
+        });
     }
     let Some(sigil) = sigil_of(key) else {
-        return Vec::new();
+        return;
     };
     if key.starts_with("!!") && key.len() > 2 {
-        return vec![Reference {
+        return f(ReferenceIn {
             sigil,
-            name: key[1..].to_string(),
+            name: &key[1..],
             range: 0..key.len(),
             cast,
-        }];
+        });
     }
     let one_piece = !key
         .as_bytes()
@@ -288,24 +317,24 @@ pub fn references_in(word: &str) -> Vec<Reference> {
         .skip(1)
         .any(|b| matches!(b, b'!' | b'$' | b'.' | b'/' | b'\\'));
     if one_piece {
-        return vec![Reference {
+        return f(ReferenceIn {
             sigil,
-            name: key[1..].to_string(),
+            name: &key[1..],
             range: 0..key.len(),
             cast,
-        }];
+        });
     }
-    path_pieces(key)
-        .filter_map(|r| {
-            let piece = &key[r.clone()];
-            sigil_of(piece).map(|sigil| Reference {
+    for r in path_pieces(key) {
+        let piece = &key[r.clone()];
+        if let Some(sigil) = sigil_of(piece) {
+            f(ReferenceIn {
                 sigil,
-                name: piece[1..].to_string(),
+                name: &piece[1..],
                 range: r,
                 cast,
-            })
-        })
-        .collect()
+            });
+        }
+    }
 }
 
 #[cfg(test)]
