@@ -214,15 +214,18 @@ pub struct WordRef<'a> {
     pub span: Span,
 }
 
-/// The words of a line, kept as ranges of its `text` where they are one.
+/// The words of a line, kept as ranges of its `text` where they are one, each with its span
+/// (`words` and `spans` in step). The words are read in place: only the rare text that is no
+/// range of the line is copied.
 fn keep_words(
     text: &str,
-    words: impl ExactSizeIterator<Item = (Word, Span)>,
+    words: &[Word],
+    spans: impl Iterator<Item = Span>,
 ) -> (Box<[LineWord]>, Rare<WordText>) {
     let mut odd = Vec::new();
     let mut kept = Vec::with_capacity(words.len());
-    for (w, span) in words {
-        let r = w.range;
+    for (w, span) in words.iter().zip(spans) {
+        let r = &w.range;
         // The tokenizer's text is the written range, or its inside for a `"…"` word.
         let (from, to) = if w.text.len() + 2 == r.len() {
             (r.start + 1, r.end - 1)
@@ -237,7 +240,7 @@ fn keep_words(
                     to: to as u32,
                 }
             } else {
-                odd.push(w.text);
+                odd.push(w.text.clone());
                 LineWord {
                     span,
                     from: u32::MAX,
@@ -406,7 +409,7 @@ fn record_line(
             Ok(outcome) => outcome,
             Err(e) => {
                 eng.report(syntax_error(e, &map));
-                (line.words, line.odd_words) = line_words(text, words, &map);
+                (line.words, line.odd_words) = line_words(text, &words, &map);
                 return line; // the node fails the line before running anything
             }
         }
@@ -424,7 +427,7 @@ fn record_line(
     };
     // What the line does.
     let Some(mut st) = state.take() else {
-        (line.words, line.odd_words) = line_words(text, words, &map);
+        (line.words, line.odd_words) = line_words(text, &words, &map);
         return line;
     };
     st.emitted.clear();
@@ -434,7 +437,7 @@ fn record_line(
     let branches = group(exec(eng, &cmd, st));
     // The words move into the record, with the spans the command computed.
     if let Ok(words) = cmd.words {
-        (line.words, line.odd_words) = keep_words(text, words.into_iter().zip(cmd.spans));
+        (line.words, line.odd_words) = keep_words(text, &words, cmd.spans.iter().copied());
     }
     // The policy's own rules report most failures; what they miss is reported after them.
     line.failure = eng.cause.take().map(Box::new);
@@ -482,14 +485,8 @@ fn record_line(
 }
 
 /// The record's words with their places in the policy (see [`keep_words`]).
-fn line_words(text: &str, words: Vec<Word>, map: &LineMap) -> (Box<[LineWord]>, Rare<WordText>) {
-    keep_words(
-        text,
-        words.into_iter().map(|w| {
-            let span = map.span(w.range.clone());
-            (w, span)
-        }),
-    )
+fn line_words(text: &str, words: &[Word], map: &LineMap) -> (Box<[LineWord]>, Rare<WordText>) {
+    keep_words(text, words, words.iter().map(|w| map.span(w.range.clone())))
 }
 
 /// The command a line runs, with known references replaced (assignments as written).
