@@ -218,8 +218,20 @@ mod fast_path {
             );
         }
         for needs_grammar in [
-            "a(b", "x \"a&b\"", "x 'a#b'", "x[a]:(", "x[a]:-> y", "[a]:-<", "a-> b", "]-<",
-            "x \"a->\"", "[a(b)]", "x[a{b}]", "\"\\\"", "a\rb", "x = `y`",
+            "a(b",
+            "x \"a&b\"",
+            "x 'a#b'",
+            "x[a]:(",
+            "x[a]:-> y",
+            "[a]:-<",
+            "a-> b",
+            "]-<",
+            "x \"a->\"",
+            "[a(b)]",
+            "x[a{b}]",
+            "\"\\\"",
+            "a\rb",
+            "x = `y`",
         ] {
             assert!(
                 simple::tokenize(needs_grammar).is_none(),
