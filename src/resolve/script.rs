@@ -15,9 +15,9 @@ use crate::resolve::engine::merge::merge_emitted;
 use crate::resolve::engine::report::Cause;
 use crate::resolve::engine::{code, exec, group, Emitted, Engine, State, Tri};
 use crate::resolve::reference::{each_reference, Sigil};
-use crate::syntax::bytes::position_of;
 use crate::resolve::scope::Scope;
 use crate::source::{FileId, Span};
+use crate::syntax::bytes::position_of;
 use crate::syntax::policy::{Node, NodeKind, StrLit};
 use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word, WordText};
 
@@ -294,11 +294,14 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
     // One record per item, allocated once (a record is about 500 bytes: growing by doubling
     // left up to half the vector unused and copied it at every step).
     let mut lines = Vec::with_capacity(items.len());
+    let mut refs = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let NodeKind::Str(lit) = &item.kind else {
             continue;
         };
-        lines.push(run_line(index, item.span, lit, &mut state, scope, eng));
+        lines.push(run_line(
+            index, item.span, lit, &mut state, scope, eng, &mut refs,
+        ));
     }
     if let Some(st) = state {
         *scope = st.scope;
@@ -307,6 +310,9 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
 }
 
 /// One line's record (see [`run_script`]); `state` is `None` once the list has stopped.
+/// `refs` is room for the line's references, lent by the caller for all its lines (a vector
+/// per line grew 0 -> 4 -> 8 and was then cut to size).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn run_line(
     index: usize,
     span: Span,
@@ -314,8 +320,10 @@ pub(super) fn run_line(
     state: &mut Option<State>,
     last_scope: &mut Scope,
     eng: &mut Engine,
+    refs: &mut Vec<RefUse>,
 ) -> ScriptLine {
-    let (mut refs, mut boot_text) = (Vec::new(), None);
+    refs.clear();
+    let mut boot_text = None;
     let mut line = record_line(
         index,
         span,
@@ -323,11 +331,11 @@ pub(super) fn run_line(
         state,
         last_scope,
         eng,
-        &mut refs,
+        refs,
         &mut boot_text,
     );
     // Kept as long as the compilation: exact slices, no spare slots.
-    line.refs = refs.into_boxed_slice();
+    line.refs = refs.drain(..).collect();
     line.boot_text = boot_text.map(Box::new);
     line
 }

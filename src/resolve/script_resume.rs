@@ -185,6 +185,7 @@ pub(crate) fn run_script_resuming(
     let mut marking = true;
     let mut next = first + EVERY;
     let mut reused = false;
+    let mut refs = Vec::new();
     for (index, item) in items.iter().enumerate().skip(first) {
         if let Some(l) = &mut later {
             if l.reuse_at(index, &state, scope, eng) {
@@ -216,7 +217,9 @@ pub(crate) fn run_script_resuming(
         let NodeKind::Str(lit) = &item.kind else {
             continue;
         };
-        lines.push(run_line(index, item.span, lit, &mut state, scope, eng));
+        lines.push(run_line(
+            index, item.span, lit, &mut state, scope, eng, &mut refs,
+        ));
     }
     if !reused {
         if let Some(st) = state {
