@@ -20,9 +20,13 @@ const fn is_rare(b: u8) -> bool {
 /// Byte classes, looked up once per byte. A bare word ends before a blank, `=`, `+`, `<`,
 /// `>`, `[` (`STOP`), or a `!` followed by `=` (`BANG`): the grammar's `stop`. `CHECK` marks
 /// the bytes the grammar check looks at ([`Scan::check`]): `[`, `]`, `-` and the rare ones.
+/// `QUOTE` marks `"` and `'`, which start a quoted word but not inside a bare one.
 const STOP: u8 = 1;
 const BANG: u8 = 2;
 const CHECK: u8 = 4;
+const QUOTE: u8 = 8;
+/// The classes that end or interrupt a bare word's run.
+const IN_WORD: u8 = STOP | BANG | CHECK;
 
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -40,6 +44,9 @@ const CLASS: [u8; 256] = {
         }
         if c == b'!' {
             t[b] |= BANG;
+        }
+        if matches!(c, b'"' | b'\'') {
+            t[b] |= QUOTE;
         }
         b += 1;
     }
@@ -150,9 +157,20 @@ impl Scan<'_> {
             return None;
         }
         let mut i = start + utf8_len(bytes[start]);
+        // Four bytes at a time while none of them matters (letters, digits, `_`, `.`, `/`).
+        while let Some(&[a, b, c, d]) = bytes.get(i..i + 4) {
+            let classes = CLASS[usize::from(a)]
+                | CLASS[usize::from(b)]
+                | CLASS[usize::from(c)]
+                | CLASS[usize::from(d)];
+            if classes & IN_WORD != 0 {
+                break;
+            }
+            i += 4;
+        }
         while i < bytes.len() {
             let b = bytes[i];
-            let class = CLASS[usize::from(b)];
+            let class = CLASS[usize::from(b)] & IN_WORD;
             if class != 0 {
                 if class & STOP != 0 {
                     break;
@@ -181,10 +199,26 @@ pub fn tokenize(line: &str) -> Option<Tokens> {
     let mut scan = Scan { bytes, depth: 0 };
     // A word every 7-8 bytes in real policies: room for them at once instead of growing
     // 4 -> 8 -> 16 (the vector lives only until the line's record is made).
-    let mut words = Vec::with_capacity(bytes.len() / 5 + 4);
+    let mut words = Vec::with_capacity(bytes.len() / 6 + 4);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        if CLASS[usize::from(b)] == 0 {
+            // The start of a bare word (the common case, tested first).
+            let start = i;
+            i = scan.bare(start)?;
+            if bytes.get(i) == Some(&b'[') {
+                i = scan.bracket_chain(i)?;
+                words.push(Word {
+                    text: tabs_as_spaces(line, start..i),
+                    range: start..i,
+                    quoted: Quote::None,
+                });
+            } else {
+                words.push(word(line, start..i, Quote::None));
+            }
+            continue;
+        }
         if is_blank(b) {
             i += 1;
             continue;
@@ -218,7 +252,7 @@ pub fn tokenize(line: &str) -> Option<Tokens> {
             i = end;
             continue;
         }
-        // A bare word; a `[…]` chain right after it is part of it.
+        // A bare word starting with `!`, `]`, `-` or a rare character (refused by the check).
         let start = i;
         i = scan.bare(start)?;
         if bytes.get(i) == Some(&b'[') {
