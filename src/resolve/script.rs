@@ -270,14 +270,32 @@ struct LineMap<'a> {
     lit: &'a StrLit,
     file: FileId,
     offset: usize,
+    /// The literal's only run ([`StrLit::only_run`]), looked up once for all the line's spans.
+    run: Option<(u32, u32)>,
 }
 
-impl LineMap<'_> {
+impl<'a> LineMap<'a> {
+    fn new(lit: &'a StrLit, file: FileId, offset: usize) -> LineMap<'a> {
+        LineMap {
+            lit,
+            file,
+            offset,
+            run: lit.only_run(),
+        }
+    }
+
+    /// [`StrLit::span_of`] of the range of the line.
     fn span(&self, range: std::ops::Range<usize>) -> Span {
-        self.lit.span_of(
-            self.file,
-            range.start + self.offset..range.end + self.offset,
-        )
+        let (start, end) = (range.start + self.offset, range.end + self.offset);
+        match self.run {
+            // What `span_of` computes for a literal of one run, without asking it per word.
+            Some((value_at, source_at)) if start as u32 >= value_at => Span {
+                file: self.file,
+                start: source_at + (start as u32 - value_at),
+                end: source_at + (end as u32 - value_at),
+            },
+            _ => self.lit.span_of(self.file, start..end),
+        }
     }
 }
 
@@ -361,11 +379,7 @@ fn record_line(
         text = &text[1..text.len() - 1];
         offset += 1;
     }
-    let map = LineMap {
-        lit,
-        file: span.file,
-        offset,
-    };
+    let map = LineMap::new(lit, span.file, offset);
     let mut line = ScriptLine {
         index,
         span,
