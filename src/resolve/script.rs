@@ -17,7 +17,7 @@ use crate::resolve::engine::{code, exec, group, Emitted, Engine, State, Tri};
 use crate::resolve::reference::{each_reference, Sigil};
 use crate::resolve::scope::Scope;
 use crate::source::{FileId, Span};
-use crate::syntax::bytes::position_of;
+use crate::syntax::bytes::{position_of, same};
 use crate::syntax::policy::{Node, NodeKind, StrLit};
 use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word, WordText};
 
@@ -222,18 +222,20 @@ fn keep_words(
     words: &[Word],
     spans: impl Iterator<Item = Span>,
 ) -> (Box<[LineWord]>, Rare<WordText>) {
+    let bytes = text.as_bytes();
     let mut odd = Vec::new();
-    let mut kept = Vec::with_capacity(words.len());
-    for (w, span) in words.iter().zip(spans) {
-        let r = &w.range;
-        // The tokenizer's text is the written range, or its inside for a `"…"` word.
-        let (from, to) = if w.text.len() + 2 == r.len() {
-            (r.start + 1, r.end - 1)
-        } else {
-            (r.start, r.end)
-        };
-        let word =
-            if text.as_bytes().get(from..to) == Some(w.text.as_bytes()) && to < u32::MAX as usize {
+    let kept = words
+        .iter()
+        .zip(spans)
+        .map(|(w, span)| {
+            let (r, written) = (&w.range, w.text.as_bytes());
+            // The tokenizer's text is the written range, or its inside for a `"…"` word.
+            let (from, to) = if written.len() + 2 == r.len() {
+                (r.start + 1, r.end - 1)
+            } else {
+                (r.start, r.end)
+            };
+            if to < u32::MAX as usize && bytes.get(from..to).is_some_and(|w| same(w, written)) {
                 LineWord {
                     span,
                     from: from as u32,
@@ -246,14 +248,11 @@ fn keep_words(
                     from: u32::MAX,
                     to: (odd.len() - 1) as u32,
                 }
-            };
-        kept.push(word);
-    }
+            }
+        })
+        .collect();
     odd.shrink_to_fit();
-    (
-        kept.into_boxed_slice(),
-        (!odd.is_empty()).then(|| Box::new(odd)),
-    )
+    (kept, (!odd.is_empty()).then(|| Box::new(odd)))
 }
 
 /// A line the node cannot tokenize or whose `if` does not parse, as a diagnostic.
