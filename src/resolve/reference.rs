@@ -276,12 +276,17 @@ pub(crate) struct ReferenceIn<'a> {
 /// [`references_in`] without allocating: `f` gets each reference, in order (a script run
 /// asks this of every word of every line; a vector and a name per call cost an allocation
 /// or two each, issue 13).
-pub(crate) fn each_reference<'a>(word: &'a str, mut f: impl FnMut(ReferenceIn<'a>)) {
+pub(crate) fn each_reference<'a>(word: &'a str, f: impl FnMut(ReferenceIn<'a>)) {
     // Every reference has its sigil in the word: most words have none and need no parse.
     // (A byte scan: a char-set search decodes every character.)
-    if !word.bytes().any(|b| b == b'!' || b == b'$') {
-        return;
+    if word.bytes().any(|b| b == b'!' || b == b'$') {
+        each_reference_with_sigil(word, f);
     }
+}
+
+/// [`each_reference`] of a word the caller knows to hold a `!` or `$` (a word without one
+/// gives nothing here either).
+pub(crate) fn each_reference_with_sigil<'a>(word: &'a str, mut f: impl FnMut(ReferenceIn<'a>)) {
     let (key, cast) = match shape(word) {
         Shape::Plain(k) => (k, None),
         Shape::Cast(k, c) => (k, Some(c)),

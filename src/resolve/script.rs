@@ -14,7 +14,7 @@ use crate::resolve::engine::line::{substitute, Cmd};
 use crate::resolve::engine::merge::merge_emitted;
 use crate::resolve::engine::report::Cause;
 use crate::resolve::engine::{code, exec, group, Emitted, Engine, State, Tri};
-use crate::resolve::reference::{each_reference, Sigil};
+use crate::resolve::reference::{each_reference_with_sigil, Sigil};
 use crate::resolve::scope::Scope;
 use crate::source::{FileId, Span};
 use crate::syntax::bytes::{position_of, same};
@@ -637,7 +637,7 @@ fn record_refs(
             continue;
         }
         let base = range.start + usize::from(word.quoted == Quote::Double);
-        each_reference(&word.text, |r| {
+        each_reference_with_sigil(&word.text, |r| {
             let defined = match r.sigil {
                 // `!!name` in a where-clause is resolved twice, so `name` is what must exist.
                 Sigil::Param => scope.get(r.name.trim_start_matches('!')).is_some(),

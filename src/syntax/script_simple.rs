@@ -151,6 +151,7 @@ impl Scan<'_> {
     /// The end of the bare word starting at `start`: its first character is taken as is,
     /// then it runs to a stop. Byte by byte: no stop is a UTF-8 continuation or lead byte,
     /// so this stops where stepping by characters would.
+    #[inline(always)]
     fn bare(&mut self, start: usize) -> Option<usize> {
         let bytes = self.bytes;
         if !self.passes(start) {

@@ -60,9 +60,33 @@ impl WordText {
         }
     }
 
+    /// A text too long to keep inline, or short and too near the end of its line for the
+    /// fixed-size move of [`WordText::from_part`] (the last word of nearly every line): copied
+    /// with overlapping loads of 16, 8, 4 and 1 bytes, no copy call of a variable length.
     #[inline(never)]
     fn copied(text: &str) -> WordText {
-        WordText::from(text)
+        let s = text.as_bytes();
+        let n = s.len();
+        if n > INLINE {
+            return WordText(Repr::Heap(text.into()));
+        }
+        let mut bytes = [0u8; INLINE];
+        let (head, tail) = match n {
+            16.. => (16, 8),
+            8.. => (8, 8),
+            4.. => (4, 4),
+            _ => (0, 0),
+        };
+        if head == 0 {
+            bytes[..n].copy_from_slice(s);
+        } else {
+            bytes[..head].copy_from_slice(&s[..head]);
+            bytes[n - tail..n].copy_from_slice(&s[n - tail..]);
+        }
+        WordText(Repr::Inline {
+            len: n as u8,
+            bytes,
+        })
     }
 }
 
