@@ -276,17 +276,19 @@ pub(crate) struct ReferenceIn<'a> {
 /// [`references_in`] without allocating: `f` gets each reference, in order (a script run
 /// asks this of every word of every line; a vector and a name per call cost an allocation
 /// or two each, issue 13).
+#[inline]
 pub(crate) fn each_reference<'a>(word: &'a str, f: impl FnMut(ReferenceIn<'a>)) {
-    // Every reference has its sigil in the word: most words have none and need no parse.
-    // (A byte scan: a char-set search decodes every character.)
-    if word.bytes().any(|b| b == b'!' || b == b'$') {
-        each_reference_with_sigil(word, f);
+    // The key parsed below is a non-empty prefix of the word (the word without its cast
+    // suffix or slice), and a reference needs a key that starts with its sigil or with `\"!`:
+    // a word starting with any other byte holds none and needs no parse (nor a scan for a
+    // sigil). Tested here, at the caller, for the many words of a script.
+    if matches!(word.as_bytes().first(), Some(b'!' | b'$' | b'\\')) {
+        parse_references(word, f);
     }
 }
 
-/// [`each_reference`] of a word the caller knows to hold a `!` or `$` (a word without one
-/// gives nothing here either).
-pub(crate) fn each_reference_with_sigil<'a>(word: &'a str, mut f: impl FnMut(ReferenceIn<'a>)) {
+/// [`each_reference`] past its test of the first byte.
+fn parse_references<'a>(word: &'a str, mut f: impl FnMut(ReferenceIn<'a>)) {
     let (key, cast) = match shape(word) {
         Shape::Plain(k) => (k, None),
         Shape::Cast(k, c) => (k, Some(c)),

@@ -14,10 +14,10 @@ use crate::resolve::engine::line::{substitute, Cmd};
 use crate::resolve::engine::merge::merge_emitted;
 use crate::resolve::engine::report::Cause;
 use crate::resolve::engine::{code, exec, group, Emitted, Engine, State, Tri};
-use crate::resolve::reference::{each_reference_with_sigil, Sigil};
+use crate::resolve::reference::{each_reference, Sigil};
 use crate::resolve::scope::Scope;
 use crate::source::{FileId, Span};
-use crate::syntax::bytes::{position_of, same};
+use crate::syntax::bytes::same;
 use crate::syntax::policy::{Node, NodeKind, StrLit};
 use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word, WordText};
 
@@ -435,7 +435,7 @@ fn record_line(
             }
         }
     } else {
-        record_refs(text, &words, &map, scope, refs, |_| RefContext::Value);
+        record_refs(&words, &map, scope, refs, |_| RefContext::Value);
         line.command = parse_command(&words, scope, &|r| map.span(r), Guard::Always);
         match crate::resolve::assignment::effect(&words, scope) {
             Some(crate::resolve::assignment::Effect::Fails { message, .. }) => {
@@ -536,7 +536,7 @@ fn describe_if(
     let then_start = parsed.then.as_ref().map_or(words.len(), |r| r.start);
     let condition_end = then_start.saturating_sub(usize::from(parsed.then.is_some()));
     let condition_words = &words[1..condition_end.max(1)];
-    record_refs(text, condition_words, map, scope, refs, |i| {
+    record_refs(condition_words, map, scope, refs, |i| {
         let is_op = |w: Option<&Word>| w.is_some_and(|w| is_comparison(&w.text));
         if is_op(i.checked_sub(1).and_then(|j| condition_words.get(j)))
             || is_op(condition_words.get(i + 1))
@@ -551,7 +551,7 @@ fn describe_if(
         .as_ref()
         .map(|r| &words[r.clone()])
         .unwrap_or(&[]);
-    record_refs(text, then_words, map, scope, refs, |_| RefContext::Value);
+    record_refs(then_words, map, scope, refs, |_| RefContext::Value);
     let truth = evaluate(&parsed.condition, scope);
     let decided = match &truth {
         Truth::True => Some(true),
@@ -605,39 +605,21 @@ fn is_comparison(word: &str) -> bool {
     crate::resolve::condition::OPERATORS.contains(&word)
 }
 
-/// The references of `words` (of the line `text`), each looked up in `scope`.
+/// The references of `words`, each looked up in `scope`.
 fn record_refs(
-    text: &str,
     words: &[Word],
     map: &LineMap,
     scope: &Scope,
     out: &mut Vec<RefUse>,
     context: impl Fn(usize) -> RefContext,
 ) {
-    // A word holds a reference only where its place in the line holds a sigil (its text is
-    // that place, or its inside for `"…"`, with tabs as spaces): one search of the line
-    // finds the words worth parsing, instead of a scan of each word's text.
-    let bytes = text.as_bytes();
-    let first_sigil = |from: usize| {
-        bytes.get(from..).map_or(usize::MAX, |rest| {
-            position_of(rest, |b| b == b'!' || b == b'$').map_or(usize::MAX, |p| from + p)
-        })
-    };
-    // The first sigil at or after `searched_from` (`usize::MAX`: none, or not searched yet).
-    let (mut searched_from, mut sigil) = (usize::MAX, usize::MAX);
     for (i, word) in words.iter().enumerate() {
         if matches!(word.quoted, Quote::Single | Quote::Backtick | Quote::Brace) {
             continue;
         }
         let range = &word.range;
-        if searched_from > range.start || sigil < range.start {
-            (searched_from, sigil) = (range.start, first_sigil(range.start));
-        }
-        if sigil >= range.end {
-            continue;
-        }
         let base = range.start + usize::from(word.quoted == Quote::Double);
-        each_reference_with_sigil(&word.text, |r| {
+        each_reference(&word.text, |r| {
             let defined = match r.sigil {
                 // `!!name` in a where-clause is resolved twice, so `name` is what must exist.
                 Sigil::Param => scope.get(r.name.trim_start_matches('!')).is_some(),
