@@ -87,24 +87,26 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                 let summary = human::summary(&compilation.diagnostics);
                 eprintln!("{}: {summary}", policy.display());
             }
-            // The JSON document for standard output is written as it is serialised (about
-            // four times the policy's size): only `-o FILE` needs it whole.
-            let stream = output.is_none() && matches!(format, CompileFormat::Json);
-            let text = match format {
-                CompileFormat::Json if stream => String::new(),
-                CompileFormat::Json => {
-                    let mut t = elpc::render::output::compile_document(&compilation);
-                    t.push('\n');
-                    t
-                }
-                CompileFormat::Al => match &compilation.output {
+            // The `.al` script is small and made whole; the JSON document (about four times
+            // the policy's size) is written as it is serialised, to standard output or to
+            // `-o`'s temporary file.
+            let al_text = match format {
+                CompileFormat::Al => Some(match &compilation.output {
                     Some(out) => to_al_script(
                         &out.commands,
                         &compilation.sources,
                         &policy.display().to_string(),
                     ),
                     None => String::new(),
-                },
+                }),
+                CompileFormat::Json => None,
+            };
+            let write_document = |out: &mut dyn Write| match &al_text {
+                Some(text) => out.write_all(text.as_bytes()),
+                None => {
+                    elpc::render::output::write_compile_document(&compilation, out)?;
+                    out.write_all(b"\n")
+                }
             };
             let failed = compilation.has_errors();
             match output {
@@ -112,7 +114,7 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                     eprintln!("elpc: errors found; {} was not written", path.display());
                 }
                 Some(path) => {
-                    disk::write_output(&path, text.as_bytes(), &read).map_err(UsageError)?
+                    disk::write_output(&path, &read, write_document).map_err(UsageError)?
                 }
                 // On a terminal the document would scroll the findings away: it is printed only
                 // when asked for (`-o -`), or when standard output is a pipe or a file.
@@ -126,13 +128,9 @@ fn run(cli: Cli) -> Result<ExitCode, UsageError> {
                         }
                     );
                 }
-                None if stream => print_with(|out| {
-                    elpc::render::output::write_compile_document(&compilation, out)?;
-                    out.write_all(b"\n")
-                })?,
-                None => print_stdout(&text)?,
+                None => print_with(write_document)?,
             }
-            exit_without_freeing((compilation, text));
+            exit_without_freeing((compilation, al_text));
             Ok(exit_for(failed))
         }
         Command::Check {

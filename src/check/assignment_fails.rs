@@ -6,23 +6,21 @@
 use crate::check::catalog::ASSIGNMENT_FAILS;
 use crate::check::CheckContext;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::resolve::script::LineOutcome;
+use crate::resolve::script::{LineOutcome, ScriptLine};
 
-/// Reports every assignment line the node fails.
-pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
-    for line in ctx.lines {
-        let LineOutcome::Fails(why) = &line.outcome else {
-            continue;
-        };
-        let span = match line.command_words().collect::<Vec<_>>()[..] {
-            [first, .., last] => first.span.to(last.span),
-            _ => line.span,
-        };
-        diags.push(
+/// Reports the line when it is an assignment the node fails.
+pub(crate) fn line(_: &CheckContext, line: &ScriptLine, diags: &mut Diagnostics) {
+    let LineOutcome::Fails(why) = &line.outcome else {
+        return;
+    };
+    let span = match line.command_words().collect::<Vec<_>>()[..] {
+        [first, .., last] => first.span.to(last.span),
+        _ => line.span,
+    };
+    diags.push(
             Diagnostic::new(&ASSIGNMENT_FAILS, span, format!("the node fails this assignment: {why}"))
                 .label("fails on the node")
                 .help("join values with ` + ` between every two words (`x = !a + - + !b`), or quote a value of several words (`set x = \"60 seconds\"`)")
                 .note("a line that fails stops the node's script list here"),
         );
-    }
 }

@@ -9,9 +9,10 @@ use crate::check::catalog::COMMAND_LINE_BREAK;
 use crate::check::CheckContext;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::commands::is_line_break;
+use crate::resolve::script::{LineOutcome, ScriptLine};
 
-/// Reports every command of the policy whose text holds a line break.
-pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
+/// Reports every server command whose text holds a line break.
+pub(crate) fn check_servers(ctx: &CheckContext, diags: &mut Diagnostics) {
     for plan in ctx.servers.plans() {
         if has_line_break(&plan.command()) {
             diags.push(finding(
@@ -20,15 +21,21 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
             ));
         }
     }
-    for line in ctx.lines {
-        let written = has_line_break(&line.text);
-        // What runs once known references are filled in (a line decided at boot runs as written).
-        let filled = line.runs().is_some_and(has_line_break);
-        if written {
-            diags.push(finding(line.span, "this script entry"));
-        } else if filled {
-            diags.push(finding(line.span, "a value filled into this script entry"));
-        }
+}
+
+/// Reports the script line when its command holds a line break.
+pub(crate) fn line(_: &CheckContext, line: &ScriptLine, diags: &mut Diagnostics) {
+    let written = has_line_break(&line.text);
+    // What runs once known references are filled in (a line decided at boot runs as written);
+    // a line that runs as written is not searched twice.
+    let filled = match &line.outcome {
+        LineOutcome::Runs(Some(filled)) => has_line_break(filled),
+        _ => false,
+    };
+    if written {
+        diags.push(finding(line.span, "this script entry"));
+    } else if filled {
+        diags.push(finding(line.span, "a value filled into this script entry"));
     }
 }
 

@@ -6,33 +6,30 @@ use crate::check::catalog::COMMAND_NOT_ON_TARGET;
 use crate::check::{guarded, CheckContext};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::edgelake::commands::{Availability, Target};
+use crate::resolve::script::ScriptLine;
 
-/// Reports AnyLog-only commands in a policy compiled for EdgeLake.
-pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
+/// Reports the line's command when it is AnyLog-only and the policy is compiled for EdgeLake.
+pub(crate) fn line(ctx: &CheckContext, line: &ScriptLine, diags: &mut Diagnostics) {
     if ctx.options.target == Target::AnyLog {
         return;
     }
-    for line in ctx.lines {
-        let Some(command) = &line.command else {
-            continue;
-        };
-        let Some(spec) = command.spec else { continue };
-        if spec.availability != Availability::AnyLogOnly {
-            continue;
-        }
-        let mut d = Diagnostic::new(
-            &COMMAND_NOT_ON_TARGET,
-            command.name_span,
-            format!("`{}` exists on AnyLog, not on EdgeLake", spec.name),
-        )
-        .label("EdgeLake has no such command")
-        .note("on EdgeLake the command fails and the node stops the script list at this line")
-        .help(
-            "remove the line, or compile with `--target anylog` if this policy is for AnyLog nodes",
-        );
-        if spec.name == "run mcp server" {
-            d = d.note("EdgeLake serves MCP through its REST server at /mcp/sse");
-        }
-        diags.push(guarded(d, &command.guard));
+    let Some(command) = &line.command else {
+        return;
+    };
+    let Some(spec) = command.spec else { return };
+    if spec.availability != Availability::AnyLogOnly {
+        return;
     }
+    let mut d = Diagnostic::new(
+        &COMMAND_NOT_ON_TARGET,
+        command.name_span,
+        format!("`{}` exists on AnyLog, not on EdgeLake", spec.name),
+    )
+    .label("EdgeLake has no such command")
+    .note("on EdgeLake the command fails and the node stops the script list at this line")
+    .help("remove the line, or compile with `--target anylog` if this policy is for AnyLog nodes");
+    if spec.name == "run mcp server" {
+        d = d.note("EdgeLake serves MCP through its REST server at /mcp/sse");
+    }
+    diags.push(guarded(d, &command.guard));
 }

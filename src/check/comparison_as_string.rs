@@ -5,38 +5,39 @@ use crate::check::catalog::COMPARISON_AS_STRING;
 use crate::check::CheckContext;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::resolve::cast::Cast;
-use crate::resolve::script::WordRef;
+use crate::resolve::script::{ScriptLine, WordRef};
 
 const ORDERING: &[&str] = &[">", ">=", "<", "<="];
 
-/// Reports ordering comparisons between an uncast reference and a number.
-pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
-    for condition in ctx.lines.iter().filter_map(|l| l.condition_words()) {
-        // Collected only for a condition that orders something (few do).
-        if !condition.clone().any(|w| ORDERING.contains(&w.text)) {
+/// Reports the line's ordering comparisons between an uncast reference and a number.
+pub(crate) fn line(_: &CheckContext, line: &ScriptLine, diags: &mut Diagnostics) {
+    let Some(condition) = line.condition_words() else {
+        return;
+    };
+    // Collected only for a condition that orders something (few do).
+    if !condition.clone().any(|w| ORDERING.contains(&w.text)) {
+        return;
+    }
+    let condition: Vec<_> = condition.collect();
+    for (i, op) in condition.iter().enumerate().skip(1) {
+        if !ORDERING.contains(&op.text) {
             continue;
         }
-        let condition: Vec<_> = condition.collect();
-        for (i, op) in condition.iter().enumerate().skip(1) {
-            if !ORDERING.contains(&op.text) {
-                continue;
-            }
-            let (Some(left), Some(right)) = (condition.get(i - 1), condition.get(i + 1)) else {
-                continue;
-            };
-            let Some(reference) = uncast_reference_against_number(left, right)
-                .or_else(|| uncast_reference_against_number(right, left))
-            else {
-                continue;
-            };
-            diags.push(
+        let (Some(left), Some(right)) = (condition.get(i - 1), condition.get(i + 1)) else {
+            continue;
+        };
+        let Some(reference) = uncast_reference_against_number(left, right)
+            .or_else(|| uncast_reference_against_number(right, left))
+        else {
+            continue;
+        };
+        diags.push(
                 Diagnostic::new(&COMPARISON_AS_STRING, op.span, format!("`{}` compares `{}` as a string", op.text, reference.text))
                     .label("string comparison")
                     .help(format!("cast it: `{}.int`", reference.text))
                     .suggest(format!("compare `{}.int`", reference.text), reference.span, format!("{}.int", reference.text))
                     .note("numbers written in a line are strings and a reference without a cast is a string, so \"10\" > \"9\" is false"),
             );
-        }
     }
 }
 

@@ -5,11 +5,12 @@ use crate::check::catalog::DUPLICATE_WHERE_KEY;
 use crate::check::{report_problems, CheckContext};
 use crate::diagnostic::Diagnostics;
 use crate::resolve::command::ProblemKind;
+use crate::resolve::script::ScriptLine;
 
-/// Reports these problems on every script command.
-pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
+/// Reports these problems of the line's command.
+pub(crate) fn line(_: &CheckContext, line: &ScriptLine, diags: &mut Diagnostics) {
     report_problems(
-        ctx,
+        line,
         ProblemKind::DuplicateKey,
         &DUPLICATE_WHERE_KEY,
         diags,

@@ -7,28 +7,28 @@ use crate::check::{guarded, CheckContext};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::path_map::PathStatus;
 use crate::resolve::command::ProcessPath;
+use crate::resolve::script::ScriptLine;
 use crate::source::Span;
 
-/// Reports `process` paths that do not exist on this machine's copy of the node's directories.
-pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
+/// Reports the line's `process` path when it does not exist on this machine's copy of the node's directories.
+pub(crate) fn line(ctx: &CheckContext, line: &ScriptLine, diags: &mut Diagnostics) {
     let map = &ctx.options.path_map;
     if !map.is_active() {
         return;
     }
-    for line in ctx.lines {
-        let Some(command) = &line.command else {
-            continue;
-        };
-        let Some(path) = &command.process else {
-            continue;
-        };
-        let Some(resolved) = &path.resolved else {
-            continue;
-        };
-        let d = match map.status(resolved) {
-            PathStatus::Unmapped | PathStatus::Exists => continue,
-            PathStatus::Missing { node_dir, local } => {
-                let d = Diagnostic::new(
+    let Some(command) = &line.command else {
+        return;
+    };
+    let Some(path) = &command.process else {
+        return;
+    };
+    let Some(resolved) = &path.resolved else {
+        return;
+    };
+    let d = match map.status(resolved) {
+        PathStatus::Unmapped | PathStatus::Exists => return,
+        PathStatus::Missing { node_dir, local } => {
+            let d = Diagnostic::new(
                     &MISSING_SCRIPT_FILE,
                     path.span,
                     format!("`{resolved}` does not exist"),
@@ -36,35 +36,34 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                 .label(format!("not found at {}", local.display()))
                 .note(format!("`{node_dir}` is mapped to this machine with --path-map"))
                 .note("`process` of a missing file fails (Missing_script) and the node stops the script list here");
-                match current_layout(map, &node_dir, resolved) {
-                    Some(found) => with_layout_fix(d, path, &found),
-                    None => d,
-                }
+            match current_layout(map, &node_dir, resolved) {
+                Some(found) => with_layout_fix(d, path, &found),
+                None => d,
             }
-            PathStatus::NearMiss {
-                written_dir,
-                node_dir,
-                corrected,
-                corrected_exists,
-            } => {
-                let mut d = Diagnostic::new(
-                    &MISSING_SCRIPT_FILE,
-                    path.span,
-                    format!("`{written_dir}` is not a directory on the node"),
-                )
-                .label("no such directory")
-                .help(format!("did you mean `{node_dir}` (`{corrected}`)?"));
-                if !corrected_exists {
-                    d = d.note(format!("`{corrected}` does not exist either"));
-                }
-                if let Some((span, fixed)) = fix_in_place(path, &written_dir, &node_dir) {
-                    d = d.suggest(format!("replace with `{fixed}`"), span, fixed);
-                }
-                d.note("`process` of a missing file fails (Missing_script) and the node stops the script list here")
+        }
+        PathStatus::NearMiss {
+            written_dir,
+            node_dir,
+            corrected,
+            corrected_exists,
+        } => {
+            let mut d = Diagnostic::new(
+                &MISSING_SCRIPT_FILE,
+                path.span,
+                format!("`{written_dir}` is not a directory on the node"),
+            )
+            .label("no such directory")
+            .help(format!("did you mean `{node_dir}` (`{corrected}`)?"));
+            if !corrected_exists {
+                d = d.note(format!("`{corrected}` does not exist either"));
             }
-        };
-        diags.push(guarded(d, &command.guard));
-    }
+            if let Some((span, fixed)) = fix_in_place(path, &written_dir, &node_dir) {
+                d = d.suggest(format!("replace with `{fixed}`"), span, fixed);
+            }
+            d.note("`process` of a missing file fails (Missing_script) and the node stops the script list here")
+        }
+    };
+    diags.push(guarded(d, &command.guard));
 }
 
 /// The span of the misspelt directory component in the path as written, with its correction,

@@ -4,22 +4,24 @@
 use crate::check::catalog::MIXED_AND_OR;
 use crate::check::CheckContext;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::resolve::script::ScriptLine;
 
-/// Reports conditions that use both operators, at the first `or`.
-pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
-    for condition in ctx.lines.iter().filter_map(|l| l.condition_words()) {
-        let has = |w: &str| condition.clone().any(|c| c.text == w);
-        if !(has("and") && has("or")) {
-            continue;
-        }
-        let Some(first_or) = condition.clone().find(|c| c.text == "or") else {
-            continue;
-        };
-        diags.push(
+/// Reports the line's condition when it uses both operators, at the first `or`.
+pub(crate) fn line(_: &CheckContext, line: &ScriptLine, diags: &mut Diagnostics) {
+    let Some(condition) = line.condition_words() else {
+        return;
+    };
+    let has = |w: &str| condition.clone().any(|c| c.text == w);
+    if !(has("and") && has("or")) {
+        return;
+    }
+    let Some(first_or) = condition.clone().find(|c| c.text == "or") else {
+        return;
+    };
+    diags.push(
             Diagnostic::new(&MIXED_AND_OR, first_or.span, "this condition mixes `and` and `or`")
                 .label("evaluation order is not the usual precedence")
                 .help("use one kind of operator per condition, or split it into two `if` lines")
                 .note("without parentheses the node evaluates right to left (A and B or C = A and (B or C)); with parentheses it stops at the first decisive group"),
         );
-    }
 }

@@ -6,12 +6,12 @@ use crate::check::catalog::MULTI_LINE_CONTROL_FLOW;
 use crate::check::{guarded, CheckContext};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::edgelake::commands::Shape;
+use crate::resolve::script::ScriptLine;
 
-/// Reports control flow a policy script list cannot run.
-pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
-    for line in ctx.lines {
-        if let Some(&amp) = line.ampersand.as_deref() {
-            diags.push(
+/// Reports the line when it holds control flow a policy script list cannot run.
+pub(crate) fn line(_: &CheckContext, line: &ScriptLine, diags: &mut Diagnostics) {
+    if let Some(&amp) = line.ampersand.as_deref() {
+        diags.push(
                 Diagnostic::new(
                     &MULTI_LINE_CONTROL_FLOW,
                     amp,
@@ -20,28 +20,28 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                 .label("the command stops here")
                 .help("remove the `&` (quote it inside a value, or split the line into two script entries)"),
             );
-        }
-        let Some(command) = &line.command else {
-            continue;
-        };
-        let first = command.name.chars().next();
-        let why = if command.spec.is_some_and(|s| s.shape == Shape::ControlFlow) {
-            let name = command.spec.map_or("", |s| s.name);
-            match name {
+    }
+    let Some(command) = &line.command else {
+        return;
+    };
+    let first = command.name.chars().next();
+    let why = if command.spec.is_some_and(|s| s.shape == Shape::ControlFlow) {
+        let name = command.spec.map_or("", |s| s.name);
+        match name {
                 "else" => "after a true `if`, `else` returns ELSE_IGNORED, which a script list treats as a failure",
                 "do" => "after a false `if`, `do` returns DO_IGNORED, which a script list treats as a failure",
                 "exit" => "`exit scripts` returns EXIT_SCRIPTS, which stops the script list",
                 "end script" => "`end script` returns END_SCRIPT, which stops the script list",
                 _ => "a script list has no labels to jump to: the line returns a control code that stops the list",
             }
-        } else if first == Some(':') {
-            "a script list has no labels; this line is an unknown command"
-        } else if first == Some('<') {
-            "`<…>` blocks are joined only in `.al` files; in a script list each entry is one command"
-        } else {
-            continue;
-        };
-        let d = Diagnostic::new(
+    } else if first == Some(':') {
+        "a script list has no labels; this line is an unknown command"
+    } else if first == Some('<') {
+        "`<…>` blocks are joined only in `.al` files; in a script list each entry is one command"
+    } else {
+        return;
+    };
+    let d = Diagnostic::new(
             &MULTI_LINE_CONTROL_FLOW,
             command.name_span,
             format!("`{}` only works inside `.al` script files", command.name),
@@ -49,6 +49,5 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         .label("not a single-line command")
         .note(why)
         .help("use a single-line `if <condition> then <command>`, or move the logic into a script the policy `process`es");
-        diags.push(guarded(d, &command.guard));
-    }
+    diags.push(guarded(d, &command.guard));
 }

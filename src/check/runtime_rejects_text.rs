@@ -1,6 +1,8 @@
 //! `runtime-rejects-text` (EL007): policy text that `blockchain prepare/insert` refuses or
 //! corrupts (§1.2–1.4, LINT-01–03). The fix is the canonical JSON `elpc compile` prints.
 
+use std::borrow::Cow;
+
 use crate::check::catalog::RUNTIME_REJECTS_TEXT;
 use crate::check::CheckContext;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -14,15 +16,16 @@ use crate::syntax::policy::{Node, NodeKind};
 /// Reports each kind of problem at its first few places; the first diagnostic carries the
 /// whole-document fix.
 pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
-    let mut found: Vec<(Span, String, &'static str)> = Vec::new();
+    // Messages are static but one (a few of them per policy): no text allocated per place.
+    let mut found: Vec<(Span, Cow<'static, str>, &'static str)> = Vec::new();
     let doc = ctx.document;
     if doc.list_wrapped {
-        found.push((doc.root.span, "a list-wrapped policy `[{...}]` is not a policy".into(), "the node rejects it (error 87 or \"not a json object\"); `[{...}]` is only how `blockchain get` displays results"));
+        found.push((doc.root.span, Cow::Borrowed("a list-wrapped policy `[{...}]` is not a policy"), "the node rejects it (error 87 or \"not a json object\"); `[{...}]` is only how `blockchain get` displays results"));
     }
     for comma in ctx.trailing_commas {
         found.push((
             *comma,
-            "trailing comma inside an object or list".into(),
+            Cow::Borrowed("trailing comma inside an object or list"),
             "the node's parser rejects it (only one comma after the whole policy is tolerated)",
         ));
     }
@@ -36,7 +39,7 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
             NodeKind::Null if source == "None" => {
                 found.push((
                     node.span,
-                    "`None` is not JSON".into(),
+                    Cow::Borrowed("`None` is not JSON"),
                     "the node lower-cases it to `none` and rejects the policy; write null",
                 ));
             }
@@ -48,7 +51,7 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                 if unset {
                     found.push((
                         node.span,
-                        format!("unquoted `{word}` resolves to nothing"),
+                        Cow::Owned(format!("unquoted `{word}` resolves to nothing")),
                         "`blockchain prepare` replaces an unquoted reference with its value; with no value it leaves `!name` in the text, which is not JSON: the node refuses the policy (error 87)",
                     ));
                 }
@@ -64,15 +67,15 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                 };
                 if let Some(at) = injected_reference(&lit.value, &mut resolves) {
                     let span = lit.span_of(node.span.file, at..at + 1);
-                    found.push((span, "`!` reference inside a single-quoted string".into(), "blockchain insert substitutes ` !name` even inside single quotes, injecting a double-quoted value: the policy no longer parses (error 87)"));
+                    found.push((span, Cow::Borrowed("`!` reference inside a single-quoted string"), "blockchain insert substitutes ` !name` even inside single quotes, injecting a double-quoted value: the policy no longer parses (error 87)"));
                 }
                 if lit.value.contains('"') {
-                    found.push((node.span, "`\"` inside a single-quoted string".into(), "the node's quote conversion tracks double quotes only; this string breaks it"));
+                    found.push((node.span, Cow::Borrowed("`\"` inside a single-quoted string"), "the node's quote conversion tracks double quotes only; this string breaks it"));
                 }
                 if lit.literals > 1 {
                     found.push((
                         node.span,
-                        "adjacent single-quoted strings".into(),
+                        Cow::Borrowed("adjacent single-quoted strings"),
                         "Python joins them, the node's parser rejects them",
                     ));
                 }
@@ -83,7 +86,7 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     let text = ctx.sources.get(doc.root.span.file).text();
     if let Some(at) = text.find('|') {
         let span = Span::new(doc.root.span.file, at..at + 1);
-        found.push((span, "`|` in policy text".into(), "the node replaces every `|` with `\"` before parsing, which breaks the policy (shell pipes included)"));
+        found.push((span, Cow::Borrowed("`|` in policy text"), "the node replaces every `|` with `\"` before parsing, which breaks the policy (shell pipes included)"));
     }
     // A byte scan: every non-ASCII character starts with a byte >= 0x80 and ASCII control
     // characters are the bytes below 0x20 and 0x7f.
@@ -97,21 +100,21 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     };
     if let Some((at, c)) = first.and_then(|at| Some((at, text[at..].chars().next()?))) {
         let span = Span::new(doc.root.span.file, at..at + c.len_utf8());
-        found.push((span, format!("non-ASCII or control character {c:?}"), "the node replaces it with a space before storing the policy and computing its id; write it as \\uXXXX"));
+        found.push((span, Cow::Owned(format!("non-ASCII or control character {c:?}")), "the node replaces it with a space before storing the policy and computing its id; write it as \\uXXXX"));
     }
     found.sort_by_key(|f| f.0.start);
     if found.is_empty() {
         return;
     }
     // One diagnostic per kind of problem: the first place is primary, the next few secondary.
-    let mut kinds: Vec<&String> = Vec::new();
+    let mut kinds: Vec<&Cow<str>> = Vec::new();
     for (_, message, _) in &found {
         if !kinds.contains(&message) {
             kinds.push(message);
         }
     }
     for (i, kind) in kinds.into_iter().enumerate() {
-        let places: Vec<&(Span, String, &str)> = found.iter().filter(|f| &f.1 == kind).collect();
+        let places: Vec<&(Span, Cow<str>, &str)> = found.iter().filter(|f| &f.1 == kind).collect();
         let (span, message, note) = places[0];
         let mut d = Diagnostic::new(
             &RUNTIME_REJECTS_TEXT,

@@ -1,6 +1,7 @@
 //! `undefined-variable` (EL201) and `undefined-in-condition` (EL202): a `!name` that no env
 //! file, `--set` value, node variable or earlier script line defines (§3.4).
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use crate::check::catalog::{UNDEFINED_IN_CONDITION, UNDEFINED_VARIABLE};
@@ -8,30 +9,48 @@ use crate::check::{known_names, CheckContext};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::edgelake::profile;
 use crate::resolve::reference::{references_in, Sigil};
-use crate::resolve::script::RefContext;
+use crate::resolve::scope::Scope;
+use crate::resolve::script::{RefContext, ScriptLine};
 use crate::syntax::policy::NodeKind;
 
-/// Reports undefined references in the server keys and in every script line.
-pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
-    // Sorting every known name costs O(n log n) in the env size; only a misspelt name needs
-    // them, so they are collected on first use (issue #6, `scaling/env` bench).
-    let names = std::cell::OnceCell::new();
-    // The best match depends only on the name: the same typo on 10,000 lines is looked up
-    // once, not compared against every known name 10,000 times (issue 13).
-    let mut suggestions: HashMap<String, Option<String>> = HashMap::new();
-    let mut suggest = |name: &str| -> Option<String> {
-        if let Some(known) = suggestions.get(name) {
+/// The known name closest to a misspelt one. The best match depends only on the name: the
+/// same typo on 10,000 lines is looked up once, not compared against every known name 10,000
+/// times (issue 13).
+pub(crate) struct Suggestions<'a> {
+    scope: &'a Scope,
+    /// Sorting every known name costs O(n log n) in the env size; only a misspelt name needs
+    /// them, so they are collected on first use (issue #6, `scaling/env` bench).
+    names: OnceCell<Vec<String>>,
+    found: HashMap<String, Option<String>>,
+}
+
+impl<'a> Suggestions<'a> {
+    /// Suggestions from the names `scope` knows.
+    pub(crate) fn new(scope: &'a Scope) -> Suggestions<'a> {
+        Suggestions {
+            scope,
+            names: OnceCell::new(),
+            found: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, name: &str) -> Option<String> {
+        if let Some(known) = self.found.get(name) {
             return known.clone();
         }
-        let candidates = names
-            .get_or_init(|| known_names(ctx.scope))
+        let candidates = self
+            .names
+            .get_or_init(|| known_names(self.scope))
             .iter()
             .map(String::as_str);
         let best = did_you_mean(name, candidates).map(str::to_string);
-        suggestions.insert(name.to_string(), best.clone());
+        self.found.insert(name.to_string(), best.clone());
         best
-    };
+    }
+}
 
+/// Reports undefined references in the server keys.
+pub(crate) fn check_keys(ctx: &CheckContext, suggest: &mut Suggestions, diags: &mut Diagnostics) {
     // Server keys: a profile variable left unset is the normal way to disable a server, so
     // only names nothing could ever define are reported here.
     for kv in ctx.keys {
@@ -50,68 +69,74 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
                 span,
                 &r.name,
                 &format!("`{}` reads it", kv.entry.key),
-                suggest(&r.name),
+                suggest.get(&r.name),
                 false,
             ));
         }
     }
+}
 
-    for line in ctx.lines {
-        // `if !x then ... !x ...`: the command only runs when `!x` is set (looked up only for
-        // an undefined reference: a list per line was 2% of a keystroke's re-check).
-        let guarded = |name: &str| {
-            line.refs
-                .iter()
-                .any(|g| g.context == RefContext::ConditionAlone && g.name == name)
-        };
-        for u in &line.refs {
-            if u.defined
-                || u.sigil != Sigil::Param
-                || u.context == RefContext::ConditionAlone
-                || (u.context == RefContext::Value && guarded(&u.name))
-            {
-                continue;
-            }
-            let known = profile::defined_names().any(|n| n == u.name);
-            if known {
-                // A profile variable that this env layering leaves unset.
-                if u.context == RefContext::Value && u.after_process.is_none() {
-                    diags.push(
+/// Reports undefined references in a script line.
+pub(crate) fn line(
+    ctx: &CheckContext,
+    line: &ScriptLine,
+    suggest: &mut Suggestions,
+    diags: &mut Diagnostics,
+) {
+    // `if !x then ... !x ...`: the command only runs when `!x` is set (looked up only for
+    // an undefined reference: a list per line was 2% of a keystroke's re-check).
+    let guarded = |name: &str| {
+        line.refs
+            .iter()
+            .any(|g| g.context == RefContext::ConditionAlone && g.name == name)
+    };
+    for u in &line.refs {
+        if u.defined
+            || u.sigil != Sigil::Param
+            || u.context == RefContext::ConditionAlone
+            || (u.context == RefContext::Value && guarded(&u.name))
+        {
+            continue;
+        }
+        let known = profile::defined_names().any(|n| n == u.name);
+        if known {
+            // A profile variable that this env layering leaves unset.
+            if u.context == RefContext::Value && u.after_process.is_none() {
+                diags.push(
                         Diagnostic::new(&UNDEFINED_VARIABLE, u.span, format!("`!{}` is not set by these env files", u.name))
                             .label("resolves to an empty value")
                             .help("set its env key, or guard the line with `if !name then ...`")
                             .note("in a where-clause an empty variable fails the command (\"Missing dictionary definition\")"),
                     );
-                }
-                continue;
             }
-            if !u
-                .name
-                .trim_start_matches('!')
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-            {
-                diags.push(
+            continue;
+        }
+        if !u
+            .name
+            .trim_start_matches('!')
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            diags.push(
                     Diagnostic::new(&UNDEFINED_VARIABLE, u.span, format!("`!{}` is read as a variable reference, not an operator", u.name))
                         .label("an undefined reference: the command fails")
                         .help("a where-clause value cannot contain a comparison; compute it with an `if` line first")
                         .note("the tokenizer splits `!=` into its own word, and the where-clause resolves it like `!name`"),
                 );
-                continue;
-            }
-            let in_condition = u.context == RefContext::ConditionCompared;
-            let mut d = undefined(u.span, &u.name, "", suggest(&u.name), in_condition);
-            if in_where_clause(line, u.span) {
-                d = d.note("in a where-clause an undefined variable fails the command (\"Missing dictionary definition\"), and the node stops the script list at this line");
-            }
-            if let Some(process) = u.after_process {
-                let line = ctx.sources.get(process.file).line_col(process.start).line;
-                d = d.note(format!(
-                    "unless a script processed earlier (from line {line}) sets it"
-                ));
-            }
-            diags.push(d);
+            continue;
         }
+        let in_condition = u.context == RefContext::ConditionCompared;
+        let mut d = undefined(u.span, &u.name, "", suggest.get(&u.name), in_condition);
+        if in_where_clause(line, u.span) {
+            d = d.note("in a where-clause an undefined variable fails the command (\"Missing dictionary definition\"), and the node stops the script list at this line");
+        }
+        if let Some(process) = u.after_process {
+            let line = ctx.sources.get(process.file).line_col(process.start).line;
+            d = d.note(format!(
+                "unless a script processed earlier (from line {line}) sets it"
+            ));
+        }
+        diags.push(d);
     }
 }
 

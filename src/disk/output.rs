@@ -36,11 +36,15 @@ pub fn refuse_output(path: &Path, inputs: &[&Path]) -> Option<String> {
     None
 }
 
-/// Writes `bytes` to `path` all at once: to a temporary file beside it, then renamed over it,
+/// Writes what `write` writes to `path` all at once: to a temporary file beside it, then renamed over it,
 /// so readers see the old file or the whole new one. Refuses what [`refuse_output`] refuses,
 /// keeps the permissions of the file it replaces (a new file gets the default of the umask),
 /// and removes the temporary file if SIGINT, SIGTERM or SIGHUP arrives meanwhile.
-pub fn write_output(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), String> {
+pub fn write_output(
+    path: &Path,
+    inputs: &[&Path],
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     if let Some(why) = refuse_output(path, inputs) {
         return Err(why);
     }
@@ -63,7 +67,8 @@ pub fn write_output(path: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), S
         .map_err(fail)?;
     let _cleanup = cleanup::on_signal_remove(tmp.path());
     drop(held);
-    tmp.write_all(bytes).map_err(fail)?;
+    write(&mut tmp).map_err(fail)?;
+    tmp.flush().map_err(fail)?;
     if let Some(permissions) = permissions {
         tmp.as_file().set_permissions(permissions).map_err(fail)?;
     }
@@ -227,17 +232,17 @@ mod tests {
         let out = dir.path().join("out.json");
         let input = dir.path().join("p.policy");
         std::fs::write(&input, "{}").unwrap();
-        write_output(&out, b"1", &[&input]).unwrap();
+        write_output(&out, &[&input], |w| w.write_all(b"1")).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&out, Permissions::from_mode(0o640)).unwrap();
-            write_output(&out, b"2", &[&input]).unwrap();
+            write_output(&out, &[&input], |w| w.write_all(b"2")).unwrap();
             let mode = std::fs::metadata(&out).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o640);
             let link = dir.path().join("link.json");
             std::os::unix::fs::symlink(&out, &link).unwrap();
-            assert!(write_output(&link, b"3", &[])
+            assert!(write_output(&link, &[], |w| w.write_all(b"3"))
                 .unwrap_err()
                 .contains("symbolic link"));
             assert!(std::fs::symlink_metadata(&link)
@@ -246,11 +251,11 @@ mod tests {
                 .is_symlink());
         }
         assert_eq!(std::fs::read(&out).unwrap(), b"2");
-        assert!(write_output(&input, b"x", &[&input])
+        assert!(write_output(&input, &[&input], |w| w.write_all(b"x"))
             .unwrap_err()
             .contains("names the input"));
         assert_eq!(std::fs::read(&input).unwrap(), b"{}");
-        assert!(write_output(dir.path(), b"x", &[])
+        assert!(write_output(dir.path(), &[], |w| w.write_all(b"x"))
             .unwrap_err()
             .contains("a directory"));
         // Nothing else is left in the directory.

@@ -21,9 +21,9 @@ pub(crate) trait Hashed<'a>: Copy {
     /// The entries of an object (keys unique, in order), or `None` when it is not one.
     fn entries(self) -> Option<Vec<(&'a str, Self)>>;
     /// Python `repr()` of the value, appended to `out`.
-    fn write_repr(self, out: &mut String);
+    fn write_repr(self, out: &mut ReprOut);
     /// Python `str()` of the value (a string without quotes, everything else as `repr`).
-    fn write_str(self, out: &mut String);
+    fn write_str(self, out: &mut ReprOut);
 }
 
 impl<'a> Hashed<'a> for &'a Json {
@@ -35,10 +35,10 @@ impl<'a> Hashed<'a> for &'a Json {
                 .collect(),
         )
     }
-    fn write_repr(self, out: &mut String) {
+    fn write_repr(self, out: &mut ReprOut) {
         write_repr(self, out);
     }
-    fn write_str(self, out: &mut String) {
+    fn write_str(self, out: &mut ReprOut) {
         match self {
             Json::String(s) => out.push_str(s),
             other => write_repr(other, out),
@@ -53,39 +53,110 @@ pub(crate) fn id_of<'a, T: Hashed<'a>>(policy: T) -> Option<String> {
         return None;
     };
     let inner = inner.entries()?;
-    let text = match hash_fields(policy_type) {
+    let mut out = ReprOut::hashing();
+    match hash_fields(policy_type) {
         Some(fields) => {
-            let mut s = format!("{policy_type}:");
+            out.push_str(policy_type);
+            out.push(':');
             for f in fields {
                 if let Some(&(_, v)) = inner.iter().find(|(k, _)| k == f) {
-                    s.push_str(f);
-                    s.push(':');
-                    v.write_str(&mut s);
-                    s.push(':');
+                    out.push_str(f);
+                    out.push(':');
+                    v.write_str(&mut out);
+                    out.push(':');
                 }
             }
-            s
         }
         None => {
             // `repr({type: inner without id, date, ledger})`, written without copying the tree.
-            let mut s = String::from("{");
-            write_str_repr(policy_type, &mut s);
-            s.push_str(": {");
+            out.push('{');
+            write_str_repr(policy_type, &mut out);
+            out.push_str(": {");
             let hashed = inner.iter().filter(|(k, _)| !NOT_HASHED.contains(k));
             for (i, &(k, v)) in hashed.enumerate() {
                 if i > 0 {
-                    s.push_str(", ");
+                    out.push_str(", ");
                 }
-                write_str_repr(k, &mut s);
-                s.push_str(": ");
-                v.write_repr(&mut s);
+                write_str_repr(k, &mut out);
+                out.push_str(": ");
+                v.write_repr(&mut out);
             }
-            s.push_str("}}");
-            s
+            out.push_str("}}");
         }
-    };
-    let digest = Md5::digest(text.as_bytes());
-    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+    }
+    Some(out.hex_digest())
+}
+
+/// Where a Python `repr` is written: a text kept whole, or fed to md5 a block at a time (the
+/// `repr` of a 10 MB policy was built whole, and its doubling buffer touched 30 MB).
+pub(crate) struct ReprOut {
+    text: String,
+    hasher: Option<Md5>,
+}
+
+/// How much `repr` text is held before it is fed to md5.
+const HASH_BLOCK: usize = 64 * 1024;
+
+impl ReprOut {
+    /// A sink that keeps the whole text.
+    #[cfg(test)]
+    fn text() -> ReprOut {
+        ReprOut {
+            text: String::new(),
+            hasher: None,
+        }
+    }
+
+    fn hashing() -> ReprOut {
+        ReprOut {
+            text: String::with_capacity(HASH_BLOCK + 1024),
+            hasher: Some(Md5::new()),
+        }
+    }
+
+    /// Appends a character.
+    pub(crate) fn push(&mut self, c: char) {
+        self.text.push(c);
+        self.flush_full();
+    }
+
+    /// Appends a text.
+    pub(crate) fn push_str(&mut self, s: &str) {
+        match &mut self.hasher {
+            // A long text goes to md5 directly, after what is held.
+            Some(hasher) if s.len() >= HASH_BLOCK => {
+                hasher.update(self.text.as_bytes());
+                self.text.clear();
+                hasher.update(s.as_bytes());
+            }
+            _ => {
+                self.text.push_str(s);
+                self.flush_full();
+            }
+        }
+    }
+
+    fn flush_full(&mut self) {
+        if let Some(hasher) = self
+            .hasher
+            .as_mut()
+            .filter(|_| self.text.len() >= HASH_BLOCK)
+        {
+            hasher.update(self.text.as_bytes());
+            self.text.clear();
+        }
+    }
+
+    /// The md5 of everything written, in lower-case hex.
+    fn hex_digest(self) -> String {
+        let mut hasher = self.hasher.unwrap_or_default();
+        hasher.update(self.text.as_bytes());
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 fn hash_fields(policy_type: &str) -> Option<&'static [&'static str]> {
@@ -99,13 +170,13 @@ fn hash_fields(policy_type: &str) -> Option<&'static [&'static str]> {
 /// Python `repr()` of the value the node holds after parsing this JSON.
 #[cfg(test)]
 fn python_repr(value: &Json) -> String {
-    let mut out = String::new();
+    let mut out = ReprOut::text();
     write_repr(value, &mut out);
-    out
+    out.text
 }
 
 /// Python `repr()` of the value the node holds after parsing this JSON, appended to `out` (one buffer for the whole policy, not one per value).
-pub(crate) fn write_repr(value: &Json, out: &mut String) {
+pub(crate) fn write_repr(value: &Json, out: &mut ReprOut) {
     match value {
         Json::Null => out.push_str("None"),
         Json::Bool(true) => out.push_str("True"),
@@ -147,7 +218,7 @@ pub(crate) fn write_repr(value: &Json, out: &mut String) {
 
 /// Python `repr(str)` appended to `out`: single quotes unless the text has `'` and no `"`;
 /// escapes as CPython.
-pub(crate) fn write_str_repr(s: &str, out: &mut String) {
+pub(crate) fn write_str_repr(s: &str, out: &mut ReprOut) {
     // Printable ASCII without quotes or backslashes (nearly every policy string) is as is,
     // in single quotes. (A fold without early exit: vectorized.)
     let escaped = s.bytes().fold(false, |any, b| {
@@ -232,5 +303,23 @@ mod tests {
         let with = json!({"config": {"name": "x", "id": "abc", "date": "d", "ledger": "global"}});
         let without = json!({"config": {"name": "x"}});
         assert_eq!(compute_id(&with), compute_id(&without));
+    }
+
+    #[test]
+    fn a_policy_longer_than_a_hash_block_hashes_its_whole_repr() {
+        // Many short strings (fed in blocks) and one string longer than a block (fed at once).
+        let mut script: Vec<Json> = (0..3000)
+            .map(|i| json!(format!("run scheduler {i} where name = 'x'")))
+            .collect();
+        script.push(json!("y".repeat(3 * HASH_BLOCK)));
+        script.push(json!("é\n"));
+        let p = json!({"config": {"name": "long", "script": script}});
+        let whole = python_repr(&p);
+        assert!(whole.len() > 3 * HASH_BLOCK);
+        let expected: String = Md5::digest(whole.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(compute_id(&p).unwrap(), expected);
     }
 }

@@ -3,11 +3,13 @@
 //! large policy's memory). Each leaf is decided by the function that builds the tree
 //! ([`stored_leaf`], `resolved_leaf`), so the text is the tree's text; a test holds them equal.
 
+use std::cell::Cell;
+
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value as Json;
 
 use super::json::{default_leaf, merged, stored_json, stored_leaf, Leaf};
-use super::policy_id::{id_of, write_repr, write_str_repr, Hashed};
+use super::policy_id::{id_of, write_repr, write_str_repr, Hashed, ReprOut};
 use crate::resolve::policy::{self, KeyValue};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::scope::Scope;
@@ -138,7 +140,7 @@ impl<'a> Hashed<'a> for Stored<'a> {
         }
     }
 
-    fn write_repr(self, out: &mut String) {
+    fn write_repr(self, out: &mut ReprOut) {
         match &self.node.kind {
             NodeKind::Object(entries) => {
                 out.push('{');
@@ -169,7 +171,7 @@ impl<'a> Hashed<'a> for Stored<'a> {
         }
     }
 
-    fn write_str(self, out: &mut String) {
+    fn write_str(self, out: &mut ReprOut) {
         match &self.node.kind {
             NodeKind::Object(_) | NodeKind::Array(_) => self.write_repr(out),
             _ => match stored_leaf(self.node, self.vars).0 {
@@ -185,7 +187,7 @@ impl<'a> Hashed<'a> for Stored<'a> {
 pub(crate) struct ResolvedView<'a> {
     object: &'a Node,
     keys: Vec<KeyValue<'a>>,
-    outcomes: Vec<(Span, &'a ScriptLine)>,
+    outcomes: LineOutcomes<'a>,
     scope: &'a Scope,
 }
 
@@ -284,10 +286,33 @@ impl Serialize for ResolvedView<'_> {
 /// What each script line's string became, by span (looked up once per script string: a scan
 /// per string would be quadratic in the lines; a sorted list, as the lines come in order, is
 /// searched without hashing every span twice).
-pub(crate) fn line_outcomes(lines: &[ScriptLine]) -> Vec<(Span, &ScriptLine)> {
-    let mut outcomes: Vec<(Span, &ScriptLine)> = lines.iter().map(|l| (l.span, l)).collect();
-    outcomes.sort_by_key(|(span, _)| *span); // (each list item has its own span)
-    outcomes
+pub(crate) fn line_outcomes(lines: &[ScriptLine]) -> LineOutcomes<'_> {
+    let mut sorted: Vec<(Span, &ScriptLine)> = lines.iter().map(|l| (l.span, l)).collect();
+    sorted.sort_by_key(|(span, _)| *span); // (each list item has its own span)
+    LineOutcomes {
+        sorted,
+        next: Cell::new(0),
+    }
+}
+
+/// The script lines by the span of their string, for the writers of the resolved output.
+pub(crate) struct LineOutcomes<'a> {
+    sorted: Vec<(Span, &'a ScriptLine)>,
+    /// Where the last look-up ended: the writers visit the strings in order, so the next one
+    /// is usually there (a binary search of 100,000 lines went to memory at each step).
+    next: Cell<usize>,
+}
+
+impl<'a> LineOutcomes<'a> {
+    /// The line whose string is at `span`.
+    fn get(&self, span: Span) -> Option<&'a ScriptLine> {
+        let at = match self.sorted.get(self.next.get()) {
+            Some((s, _)) if *s == span => self.next.get(),
+            _ => self.sorted.binary_search_by_key(&span, |(s, _)| *s).ok()?,
+        };
+        self.next.set(at + 1);
+        Some(self.sorted[at].1)
+    }
 }
 
 /// A leaf of the resolved output (`resolved_json`) at key path `path`.
@@ -295,7 +320,7 @@ pub(crate) fn resolved_leaf<'a>(
     path: &[&str],
     node: &'a Node,
     keys: &[KeyValue],
-    outcomes: &[(Span, &'a ScriptLine)],
+    outcomes: &LineOutcomes<'a>,
     scope: &Scope,
 ) -> Leaf<'a> {
     if let [_, key] = path {
@@ -308,11 +333,7 @@ pub(crate) fn resolved_leaf<'a>(
     }
     if let [_, "script"] = path {
         if let NodeKind::Str(lit) = &node.kind {
-            let found = outcomes
-                .binary_search_by_key(&node.span, |(span, _)| *span)
-                .ok()
-                .map(|i| outcomes[i].1);
-            return match found.and_then(ScriptLine::runs) {
+            return match outcomes.get(node.span).and_then(ScriptLine::runs) {
                 Some(text) => Leaf::Text(text),
                 None => Leaf::Text(&lit.value),
             };

@@ -21,23 +21,40 @@ pub(crate) fn position_of(bytes: &[u8], hit: impl Fn(u8) -> bool) -> Option<usiz
 /// The offset of the first byte of `bytes` equal to one of `targets`, tested eight bytes at a
 /// time (a word holding none of them costs a few operations, not eight comparisons each).
 pub(crate) fn find_any(bytes: &[u8], targets: [u8; 3]) -> Option<usize> {
+    // The last few bytes are tested in a word padded with a byte that is no target.
+    let pad = (0..=3).find(|b| !targets.contains(b)).unwrap_or(0);
+    first_flagged(bytes, pad, |w| {
+        targets
+            .iter()
+            .fold(0, |hits, &t| hits | zero_bytes(w ^ (ONES * u64::from(t))))
+    })
+}
+
+/// The offset of the first byte of `bytes` that `flags` marks, tested eight bytes at a time.
+/// `flags` sets the high bit of each marked byte of a little-endian word; flags above the
+/// lowest one may be wrong (a borrow), the lowest must be exact. The last few bytes are
+/// tested in a word padded with `pad`, which `flags` must not mark.
+pub(crate) fn first_flagged(bytes: &[u8], pad: u8, flags: impl Fn(u64) -> u64) -> Option<usize> {
     let mut words = bytes.chunks_exact(8);
     for (i, word) in words.by_ref().enumerate() {
         let w = u64::from_le_bytes([
             word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
         ]);
-        let hits = targets
-            .iter()
-            .fold(0, |hits, &t| hits | zero_bytes(w ^ (ONES * u64::from(t))));
+        let hits = flags(w);
         if hits != 0 {
-            // The lowest flag is exact: a borrow only reaches bytes above a real zero.
             return Some(i * 8 + (hits.trailing_zeros() / 8) as usize);
         }
     }
     let rest = words.remainder();
-    rest.iter()
-        .position(|b| targets.contains(b))
-        .map(|p| bytes.len() - rest.len() + p)
+    if rest.is_empty() {
+        return None;
+    }
+    let mut padded = [pad; 8];
+    padded[..rest.len()].copy_from_slice(rest);
+    match flags(u64::from_le_bytes(padded)) {
+        0 => None,
+        hits => Some(bytes.len() - rest.len() + (hits.trailing_zeros() / 8) as usize),
+    }
 }
 
 /// Whether `a` and `b` hold the same bytes. Slices of up to 16 bytes (nearly every script

@@ -2,6 +2,7 @@
 
 use serde::ser::{self, Serialize};
 
+use super::widen_integers;
 use super::{Error, Result, Writer};
 
 /// A map key: a string, or a number or boolean quoted, as `serde_json` writes keys.
@@ -48,32 +49,9 @@ impl ser::Serializer for MapKey<'_, '_> {
     fn serialize_bool(self, v: bool) -> Result {
         self.quoted(|w| ser::Serializer::serialize_bool(w, v))
     }
-    fn serialize_i8(self, v: i8) -> Result {
-        self.serialize_i128(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result {
-        self.serialize_i128(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result {
-        self.serialize_i128(v.into())
-    }
-    fn serialize_i64(self, v: i64) -> Result {
-        self.serialize_i128(v.into())
-    }
+    widen_integers!();
     fn serialize_i128(self, v: i128) -> Result {
         self.quoted(|w| ser::Serializer::serialize_i128(w, v))
-    }
-    fn serialize_u8(self, v: u8) -> Result {
-        self.serialize_u128(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result {
-        self.serialize_u128(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result {
-        self.serialize_u128(v.into())
-    }
-    fn serialize_u64(self, v: u64) -> Result {
-        self.serialize_u128(v.into())
     }
     fn serialize_u128(self, v: u128) -> Result {
         self.quoted(|w| ser::Serializer::serialize_u128(w, v))

@@ -12,7 +12,7 @@
 
 use serde::ser::{self, Serialize};
 
-use crate::syntax::bytes::{zero_bytes, ONES};
+use crate::syntax::bytes::{first_flagged, zero_bytes, ONES};
 
 mod key;
 mod ser_impl;
@@ -39,6 +39,39 @@ impl ser::Error for Error {
 }
 
 type Result<T = ()> = std::result::Result<T, Error>;
+
+/// The `Serializer` methods for the integers narrower than 128 bits, which widen them to
+/// `serialize_i128` / `serialize_u128` (the value serializer and the map-key serializer
+/// write integers the same way, one of them in quotes).
+macro_rules! widen_integers {
+    () => {
+        fn serialize_i8(self, v: i8) -> Result {
+            self.serialize_i128(v.into())
+        }
+        fn serialize_i16(self, v: i16) -> Result {
+            self.serialize_i128(v.into())
+        }
+        fn serialize_i32(self, v: i32) -> Result {
+            self.serialize_i128(v.into())
+        }
+        fn serialize_i64(self, v: i64) -> Result {
+            self.serialize_i128(v.into())
+        }
+        fn serialize_u8(self, v: u8) -> Result {
+            self.serialize_u128(v.into())
+        }
+        fn serialize_u16(self, v: u16) -> Result {
+            self.serialize_u128(v.into())
+        }
+        fn serialize_u32(self, v: u32) -> Result {
+            self.serialize_u128(v.into())
+        }
+        fn serialize_u64(self, v: u64) -> Result {
+            self.serialize_u128(v.into())
+        }
+    };
+}
+use widen_integers;
 
 /// A JSON writer: compact, or pretty with two-space indents as `serde_json::to_string_pretty`.
 /// The text collects in `out`, or, with a sink, goes there in blocks of [`Writer::BLOCK`] bytes.
@@ -240,27 +273,7 @@ impl<'s> Writer<'s> {
 /// word padded with spaces). The lowest flag of [`special_bytes`] is exact, so the first
 /// special byte is found without a byte loop.
 fn clean_run(bytes: &[u8]) -> usize {
-    let mut words = bytes.chunks_exact(8);
-    for (i, word) in words.by_ref().enumerate() {
-        let w = u64::from_le_bytes([
-            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
-        ]);
-        let special = special_bytes(w);
-        if special != 0 {
-            return i * 8 + (special.trailing_zeros() / 8) as usize;
-        }
-    }
-    let rest = words.remainder();
-    let done = bytes.len() - rest.len();
-    if rest.is_empty() {
-        return done;
-    }
-    let mut padded = [b' '; 8];
-    padded[..rest.len()].copy_from_slice(rest);
-    match special_bytes(u64::from_le_bytes(padded)) {
-        0 => bytes.len(),
-        special => done + (special.trailing_zeros() / 8) as usize,
-    }
+    first_flagged(bytes, b' ', special_bytes).unwrap_or(bytes.len())
 }
 
 /// The high bit of each byte of `w` that needs an escape set: below 0x20, `"`, `\\`, or 0x80

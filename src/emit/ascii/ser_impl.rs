@@ -5,6 +5,7 @@ use serde::ser::{self, Error as _, Serialize};
 use serde_json::Value as Json;
 
 use super::key::MapKey;
+use super::widen_integers;
 use super::{Error, Result, Writer};
 
 /// Where a sequence or map is: no member written yet, or some (`Empty`: it had none and was
@@ -47,7 +48,16 @@ impl<'a, 's> Compound<'a, 's> {
         self.state = State::Rest;
     }
 
+    /// Stops serialising once the sink has failed: nothing more could be written.
+    fn going(&self) -> Result {
+        match self.w.failed {
+            Some(_) => Err(Error("the output could not be written".into())),
+            None => Ok(()),
+        }
+    }
+
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.going()?;
         self.next();
         value.serialize(&mut *self.w)?;
         self.w.has_value = true;
@@ -55,6 +65,7 @@ impl<'a, 's> Compound<'a, 's> {
     }
 
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result {
+        self.going()?;
         self.next();
         key.serialize(MapKey(&mut *self.w))
     }
@@ -105,33 +116,10 @@ impl<'a, 's> ser::Serializer for &'a mut Writer<'s> {
             .extend_from_slice(if v { b"true" as &[u8] } else { b"false" });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result {
-        self.serialize_i128(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result {
-        self.serialize_i128(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result {
-        self.serialize_i128(v.into())
-    }
-    fn serialize_i64(self, v: i64) -> Result {
-        self.serialize_i128(v.into())
-    }
+    widen_integers!();
     fn serialize_i128(self, v: i128) -> Result {
         self.integer(v < 0, v.unsigned_abs());
         Ok(())
-    }
-    fn serialize_u8(self, v: u8) -> Result {
-        self.serialize_u128(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result {
-        self.serialize_u128(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result {
-        self.serialize_u128(v.into())
-    }
-    fn serialize_u64(self, v: u64) -> Result {
-        self.serialize_u128(v.into())
     }
     fn serialize_u128(self, v: u128) -> Result {
         self.integer(false, v);
@@ -235,49 +223,28 @@ impl<'a, 's> ser::Serializer for &'a mut Writer<'s> {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.close(b']')
-    }
+/// The compounds written as arrays (a tuple variant's array inside its one-key object).
+macro_rules! array_compound {
+    ($($kind:ident::$method:ident),*) => {$(
+        impl ser::$kind for Compound<'_, '_> {
+            type Ok = ();
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+                self.element(value)
+            }
+            fn end(self) -> Result {
+                self.close(b']')
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.close(b']')
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.close(b']')
-    }
-}
-
-impl ser::SerializeTupleVariant for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.close(b']')
-    }
-}
+array_compound!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();

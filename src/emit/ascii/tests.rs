@@ -228,13 +228,29 @@ impl std::io::Write for Full {
 
 #[test]
 fn the_sinks_error_is_returned_and_nothing_more_is_written() {
-    let big: Json = (0..100_000).map(|i| json!([i, "padding text"])).collect();
+    // Elements that count how many of them were serialised.
+    struct Counted<'c>(&'c std::cell::Cell<usize>);
+    impl Serialize for Counted<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            self.0.set(self.0.get() + 1);
+            json!([self.0.get(), "padding text"]).serialize(s)
+        }
+    }
+    let count = std::cell::Cell::new(0);
     let mut sink = Full {
         room: Writer::BLOCK * 2,
         taken: 0,
     };
     let mut w = Writer::to_sink(true, &mut sink);
-    big.serialize(&mut w).expect("serialised");
+    let elements = (0..100_000).map(|_| Counted(&count));
+    serde::Serializer::collect_seq(&mut w, elements)
+        .expect_err("serialising stops at the sink's error");
+    // About 40 bytes an element: the third block is the one that fails.
+    assert!(
+        count.get() < 3 * Writer::BLOCK / 30,
+        "{} serialised",
+        count.get()
+    );
     assert!(w.out.len() < Writer::BLOCK * 2, "kept {}", w.out.len());
     let failed = w.finish().expect_err("the sink is full");
     assert_eq!(failed.kind(), std::io::ErrorKind::BrokenPipe);
