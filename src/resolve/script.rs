@@ -19,7 +19,7 @@ use crate::resolve::scope::Scope;
 use crate::source::{FileId, Span};
 use crate::syntax::bytes::same;
 use crate::syntax::policy::{Node, NodeKind, StrLit};
-use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word, WordText};
+use crate::syntax::script::{tokenize_into, Quote, ScriptSyntaxError, Word, WordText};
 
 /// Where a reference is used, which decides how bad it is when nothing defines it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -311,13 +311,13 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
     // One record per item, allocated once (a record is about 500 bytes: growing by doubling
     // left up to half the vector unused and copied it at every step).
     let mut lines = Vec::with_capacity(items.len());
-    let mut refs = Vec::new();
+    let mut lent = Lent::default();
     for (index, item) in items.iter().enumerate() {
         let NodeKind::Str(lit) = &item.kind else {
             continue;
         };
         lines.push(run_line(
-            index, item.span, lit, &mut state, scope, eng, &mut refs,
+            index, item.span, lit, &mut state, scope, eng, &mut lent,
         ));
     }
     if let Some(st) = state {
@@ -327,8 +327,7 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
 }
 
 /// One line's record (see [`run_script`]); `state` is `None` once the list has stopped.
-/// `refs` is room for the line's references, lent by the caller for all its lines (a vector
-/// per line grew 0 -> 4 -> 8 and was then cut to size).
+/// `lent` is room for the line's words and references, lent by the caller for all its lines.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run_line(
     index: usize,
@@ -337,9 +336,9 @@ pub(super) fn run_line(
     state: &mut Option<State>,
     last_scope: &mut Scope,
     eng: &mut Engine,
-    refs: &mut Vec<RefUse>,
+    lent: &mut Lent,
 ) -> ScriptLine {
-    refs.clear();
+    lent.refs.clear();
     let mut boot_text = None;
     let mut line = record_line(
         index,
@@ -348,17 +347,27 @@ pub(super) fn run_line(
         state,
         last_scope,
         eng,
-        refs,
+        lent,
         &mut boot_text,
     );
     // Kept as long as the compilation: exact slices, no spare slots.
-    line.refs = refs.drain(..).collect();
+    line.refs = lent.refs.drain(..).collect();
     line.boot_text = boot_text.map(Box::new);
     line
 }
 
-/// The record without its references and boot-time text, which are collected into `refs`
-/// and `boot_text` (stored as exact slices by [`run_line`]).
+/// Vectors a script run lends to each of its lines in turn, emptied by each: the line's
+/// words as split, and its references before they are stored (a vector of each per line was
+/// an allocation and a free per line, and the references' grew 0 -> 4 -> 8 and was then cut
+/// to size).
+#[derive(Default)]
+pub(super) struct Lent {
+    words: Vec<Word>,
+    refs: Vec<RefUse>,
+}
+
+/// The record without its references and boot-time text, which are collected into
+/// `lent.refs` and `boot_text` (stored as exact slices by [`run_line`]).
 #[allow(clippy::too_many_arguments)]
 fn record_line(
     index: usize,
@@ -367,7 +376,7 @@ fn record_line(
     state: &mut Option<State>,
     last_scope: &mut Scope,
     eng: &mut Engine,
-    refs: &mut Vec<RefUse>,
+    lent: &mut Lent,
     boot_text: &mut Option<String>,
 ) -> ScriptLine {
     let raw = lit.value.as_str();
@@ -398,7 +407,11 @@ fn record_line(
     if text.is_empty() || text.starts_with('#') {
         return line;
     }
-    let tokens = match tokenize(text) {
+    let Lent {
+        words: lent_words,
+        refs,
+    } = lent;
+    let tokens = match tokenize_into(text, lent_words) {
         Ok(t) => t,
         Err(e) => {
             eng.report(syntax_error(e, &map));
@@ -410,7 +423,7 @@ fn record_line(
         .rest_after_ampersand
         .as_ref()
         .map(|r| Box::new(map.span(r.start.saturating_sub(1)..r.start)));
-    let words = tokens.words;
+    let words: &[Word] = lent_words;
     if words.is_empty() {
         return line;
     }
@@ -430,35 +443,37 @@ fn record_line(
             Ok(outcome) => outcome,
             Err(e) => {
                 eng.report(syntax_error(e, &map));
-                (line.words, line.odd_words) = line_words(text, &words, &map);
+                (line.words, line.odd_words) = line_words(text, words, &map);
                 return line; // the node fails the line before running anything
             }
         }
     } else {
-        record_refs(&words, &map, scope, refs, |_| RefContext::Value);
-        line.command = parse_command(&words, scope, &|r| map.span(r), Guard::Always);
-        match crate::resolve::assignment::effect(&words, scope) {
+        record_refs(words, &map, scope, refs, |_| RefContext::Value);
+        line.command = parse_command(words, scope, &|r| map.span(r), Guard::Always);
+        match crate::resolve::assignment::effect(words, scope) {
             Some(crate::resolve::assignment::Effect::Fails { message, .. }) => {
                 LineOutcome::Fails(message)
             }
             // A data assignment runs as written; `x = command` runs its (substituted) command.
             Some(_) => LineOutcome::Runs(None),
-            None => LineOutcome::Runs(Some(substitute(text, &words, scope)).filter(|t| t != text)),
+            None => LineOutcome::Runs(Some(substitute(text, words, scope)).filter(|t| t != text)),
         }
     };
     // What the line does.
     let Some(mut st) = state.take() else {
-        (line.words, line.odd_words) = line_words(text, &words, &map);
+        (line.words, line.odd_words) = line_words(text, words, &map);
         return line;
     };
     st.emitted.clear();
     eng.missing = None;
     let files_before = eng.files_run;
-    let cmd = Cmd::with_words(text, span, Ok(words), &|r| map.span(r));
+    let cmd = Cmd::with_words(text, span, Ok(std::mem::take(lent_words)), &|r| map.span(r));
     let branches = group(exec(eng, &cmd, st));
     // The words move into the record, with the spans the command computed.
     if let Ok(words) = cmd.words {
         (line.words, line.odd_words) = keep_words(text, &words, cmd.spans.iter().copied());
+        // The vector goes back to the run for its next line.
+        *lent_words = words;
     }
     // The policy's own rules report most failures; what they miss is reported after them.
     line.failure = eng.cause.take().map(Box::new);

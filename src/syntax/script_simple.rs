@@ -196,11 +196,26 @@ const fn is_blank(b: u8) -> bool {
 
 /// The words of `line`, or `None` when the line needs the full grammar.
 pub fn tokenize(line: &str) -> Option<Tokens> {
-    let bytes = line.as_bytes();
-    let mut scan = Scan { bytes, depth: 0 };
     // A word every 7-8 bytes in real policies: room for them at once instead of growing
     // 4 -> 8 -> 16 (the vector lives only until the line's record is made).
-    let mut words = Vec::with_capacity(bytes.len() / 6 + 4);
+    let mut words = Vec::with_capacity(line.len() / 6 + 4);
+    tokenize_into(line, &mut words).then_some(Tokens {
+        words,
+        rest_after_ampersand: None,
+        comment: None,
+    })
+}
+
+/// [`tokenize`] into `words` (emptied first): `false` when the line needs the full grammar
+/// (`words` then holds a part of the line's words).
+pub fn tokenize_into(line: &str, words: &mut Vec<Word>) -> bool {
+    words.clear();
+    scan_words(line, words).is_some()
+}
+
+fn scan_words(line: &str, words: &mut Vec<Word>) -> Option<()> {
+    let bytes = line.as_bytes();
+    let mut scan = Scan { bytes, depth: 0 };
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -267,11 +282,7 @@ pub fn tokenize(line: &str) -> Option<Tokens> {
         }
         words.push(word(line, start..i, Quote::None));
     }
-    Some(Tokens {
-        words,
-        rest_after_ampersand: None,
-        comment: None,
-    })
+    Some(())
 }
 
 /// The length of the operator starting at `i`, if any (longest first, as the grammar orders them).

@@ -170,13 +170,20 @@ fn s4_1_huge_inputs_terminate() {
 }
 
 mod fast_path {
-    use super::super::{simple, tokenize_with_grammar};
+    use super::super::{simple, tokenize, tokenize_with_grammar, Tokens};
     use proptest::prelude::*;
 
     fn agrees(line: &str) {
         if let Some(fast) = simple::tokenize(line) {
             assert_eq!(Ok(fast), tokenize_with_grammar(line), "line: {line:?}");
         }
+        // Into a vector that held another line's words: the same answer.
+        let mut words = tokenize("x = \"y z\" [a] w").unwrap().words;
+        let into = super::super::tokenize_into(line, &mut words).map(|rest| Tokens {
+            words: words.clone(),
+            ..rest
+        });
+        assert_eq!(into, super::super::tokenize(line), "line: {line:?}");
     }
 
     #[test]
