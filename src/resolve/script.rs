@@ -435,7 +435,7 @@ fn record_line(
     line.outcome = if words[0].text == "if" {
         match describe_if(
             text,
-            &words,
+            words,
             &map,
             scope,
             (refs, &mut line.command, boot_text),
