@@ -329,11 +329,47 @@ fn py_slice(value: &str, from: i64, to: Option<i64>) -> String {
 /// (a dictionary name containing `.` or `/` is never set in practice). An environment value
 /// that itself holds a reference is not followed (that needs the variables).
 pub fn references_in(word: &str) -> Vec<Reference> {
-    // Every reference has its sigil in the word: most words have none and need no parse.
-    // (A byte scan: a char-set search decodes every character.)
-    if !word.bytes().any(|b| b == b'!' || b == b'$') {
-        return Vec::new();
+    let mut out = Vec::new();
+    each_reference(word, |r| {
+        out.push(Reference {
+            sigil: r.sigil,
+            name: r.name.to_string(),
+            range: r.range,
+            cast: r.cast,
+        })
+    });
+    out
+}
+
+/// A [`Reference`] whose name is borrowed from the word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ReferenceIn<'a> {
+    /// `!` or `$`.
+    pub sigil: Sigil,
+    /// As [`Reference::name`].
+    pub name: &'a str,
+    /// As [`Reference::range`].
+    pub range: Range<usize>,
+    /// As [`Reference::cast`].
+    pub cast: Option<Cast>,
+}
+
+/// [`references_in`] without allocating: `f` gets each reference, in order (a script run
+/// asks this of every word of every line; a vector and a name per call cost an allocation
+/// or two each, issue 13).
+#[inline]
+pub(crate) fn each_reference<'a>(word: &'a str, f: impl FnMut(ReferenceIn<'a>)) {
+    // The key parsed below is a non-empty prefix of the word (the word without its cast
+    // suffix or slice), and a reference needs a key that starts with its sigil or with `\"!`:
+    // a word starting with any other byte holds none and needs no parse (nor a scan for a
+    // sigil). Tested here, at the caller, for the many words of a script.
+    if matches!(word.as_bytes().first(), Some(b'!' | b'$' | b'\\')) {
+        parse_references(word, f);
     }
+}
+
+/// [`each_reference`] past its test of the first byte.
+fn parse_references<'a>(word: &'a str, mut f: impl FnMut(ReferenceIn<'a>)) {
     let (key, cast) = match shape(word) {
         Shape::Plain(k) => (k, None),
         Shape::Cast(k, c) => (k, Some(c)),
@@ -345,23 +381,23 @@ pub fn references_in(word: &str) -> Vec<Reference> {
         _ => None,
     };
     if let Some(inner) = escaped_reference(key) {
-        return vec![Reference {
+        return f(ReferenceIn {
             sigil: Sigil::Param,
-            name: inner.to_string(),
+            name: inner,
             range: 2..key.len() - 2,
             cast: None,
-        }];
+        });
     }
     let Some(sigil) = sigil_of(key) else {
-        return Vec::new();
+        return;
     };
     if key.starts_with("!!") && key.len() > 2 {
-        return vec![Reference {
+        return f(ReferenceIn {
             sigil,
-            name: key[1..].to_string(),
+            name: &key[1..],
             range: 0..key.len(),
             cast,
-        }];
+        });
     }
     let one_piece = !key
         .as_bytes()
@@ -369,24 +405,24 @@ pub fn references_in(word: &str) -> Vec<Reference> {
         .skip(1)
         .any(|b| matches!(b, b'!' | b'$' | b'.' | b'/' | b'\\'));
     if one_piece {
-        return vec![Reference {
+        return f(ReferenceIn {
             sigil,
-            name: key[1..].to_string(),
+            name: &key[1..],
             range: 0..key.len(),
             cast,
-        }];
+        });
     }
-    path_pieces(key)
-        .filter_map(|r| {
-            let piece = &key[r.clone()];
-            sigil_of(piece).map(|sigil| Reference {
+    for r in path_pieces(key) {
+        let piece = &key[r.clone()];
+        if let Some(sigil) = sigil_of(piece) {
+            f(ReferenceIn {
                 sigil,
-                name: piece[1..].to_string(),
+                name: &piece[1..],
                 range: r,
                 cast,
-            })
-        })
-        .collect()
+            });
+        }
+    }
 }
 
 #[cfg(test)]

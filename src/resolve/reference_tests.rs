@@ -158,6 +158,42 @@ fn references_listed() {
 }
 
 #[test]
+fn only_a_word_starting_with_a_sigil_holds_references() {
+    // The resolver reads a reference from the word's start (its key is a prefix of the
+    // word): a sigil further in is text. `each_reference` skips such words unparsed.
+    for text in [
+        "a!b",
+        "x$Y",
+        "é!a",
+        "a.!b.int",
+        "[!a]",
+        "'!a'",
+        "(!a)",
+        "\\!a",
+        "a/$B",
+        "1!=2",
+        "x[!a:1]",
+        "\\\"a!\\\"",
+    ] {
+        assert!(references_in(text).is_empty(), "{text:?}");
+        let mut any = false;
+        each_reference(text, |_| any = true);
+        assert!(!any, "{text:?}");
+    }
+    for text in [
+        "!a",
+        "$A",
+        "!a.$B",
+        "!!a",
+        "\\\"!a\\\"",
+        "!a.int",
+        "$A[1:2]",
+    ] {
+        assert!(!references_in(text).is_empty(), "{text:?}");
+    }
+}
+
+#[test]
 fn path_pieces_cut_before_every_separator_but_the_first_byte() {
     // The cuts by characters, as first written.
     let by_chars = |key: &str| {

@@ -15,11 +15,12 @@ use crate::resolve::engine::merge::merge_emitted;
 use crate::resolve::engine::report::Cause;
 use crate::resolve::engine::{code, exec, group, Emitted, Engine, State, Tri};
 use crate::resolve::line_values::WordValues;
-use crate::resolve::reference::{references_in, Sigil};
+use crate::resolve::reference::{each_reference, Sigil};
 use crate::resolve::scope::Scope;
 use crate::source::{FileId, Span};
+use crate::syntax::bytes::same;
 use crate::syntax::policy::{Node, NodeKind, StrLit};
-use crate::syntax::script::{tokenize, Quote, ScriptSyntaxError, Word, WordText};
+use crate::syntax::script::{tokenize_into, Quote, ScriptSyntaxError, Word, WordText};
 
 /// Where a reference is used, which decides how bad it is when nothing defines it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,43 +215,45 @@ pub struct WordRef<'a> {
     pub span: Span,
 }
 
-/// The words of a line, kept as ranges of its `text` where they are one.
+/// The words of a line, kept as ranges of its `text` where they are one, each with its span
+/// (`words` and `spans` in step). The words are read in place: only the rare text that is no
+/// range of the line is copied.
 fn keep_words(
     text: &str,
-    words: impl ExactSizeIterator<Item = (Word, Span)>,
+    words: &[Word],
+    spans: impl Iterator<Item = Span>,
 ) -> (Box<[LineWord]>, Rare<WordText>) {
+    let bytes = text.as_bytes();
     let mut odd = Vec::new();
-    let mut kept = Vec::with_capacity(words.len());
-    for (w, span) in words {
-        let r = w.range;
-        // The tokenizer's text is the written range, or its inside for a `"…"` word.
-        let (from, to) = if w.text.len() + 2 == r.len() {
-            (r.start + 1, r.end - 1)
-        } else {
-            (r.start, r.end)
-        };
-        let word =
-            if text.as_bytes().get(from..to) == Some(w.text.as_bytes()) && to < u32::MAX as usize {
+    let kept = words
+        .iter()
+        .zip(spans)
+        .map(|(w, span)| {
+            let (r, written) = (&w.range, w.text.as_bytes());
+            // The tokenizer's text is the written range, or its inside for a `"…"` word.
+            let (from, to) = if written.len() + 2 == r.len() {
+                (r.start + 1, r.end - 1)
+            } else {
+                (r.start, r.end)
+            };
+            if to < u32::MAX as usize && bytes.get(from..to).is_some_and(|w| same(w, written)) {
                 LineWord {
                     span,
                     from: from as u32,
                     to: to as u32,
                 }
             } else {
-                odd.push(w.text);
+                odd.push(w.text.clone());
                 LineWord {
                     span,
                     from: u32::MAX,
                     to: (odd.len() - 1) as u32,
                 }
-            };
-        kept.push(word);
-    }
+            }
+        })
+        .collect();
     odd.shrink_to_fit();
-    (
-        kept.into_boxed_slice(),
-        (!odd.is_empty()).then(|| Box::new(odd)),
-    )
+    (kept, (!odd.is_empty()).then(|| Box::new(odd)))
 }
 
 /// A line the node cannot tokenize or whose `if` does not parse, as a diagnostic.
@@ -267,14 +270,32 @@ struct LineMap<'a> {
     lit: &'a StrLit,
     file: FileId,
     offset: usize,
+    /// The literal's only run ([`StrLit::only_run`]), looked up once for all the line's spans.
+    run: Option<(u32, u32)>,
 }
 
-impl LineMap<'_> {
+impl<'a> LineMap<'a> {
+    fn new(lit: &'a StrLit, file: FileId, offset: usize) -> LineMap<'a> {
+        LineMap {
+            lit,
+            file,
+            offset,
+            run: lit.only_run(),
+        }
+    }
+
+    /// [`StrLit::span_of`] of the range of the line.
     fn span(&self, range: std::ops::Range<usize>) -> Span {
-        self.lit.span_of(
-            self.file,
-            range.start + self.offset..range.end + self.offset,
-        )
+        let (start, end) = (range.start + self.offset, range.end + self.offset);
+        match self.run {
+            // What `span_of` computes for a literal of one run, without asking it per word.
+            Some((value_at, source_at)) if start as u32 >= value_at => Span {
+                file: self.file,
+                start: source_at + (start as u32 - value_at),
+                end: source_at + (end as u32 - value_at),
+            },
+            _ => self.lit.span_of(self.file, start..end),
+        }
     }
 }
 
@@ -291,11 +312,14 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
     // One record per item, allocated once (a record is about 500 bytes: growing by doubling
     // left up to half the vector unused and copied it at every step).
     let mut lines = Vec::with_capacity(items.len());
+    let mut lent = Lent::default();
     for (index, item) in items.iter().enumerate() {
         let NodeKind::Str(lit) = &item.kind else {
             continue;
         };
-        lines.push(run_line(index, item.span, lit, &mut state, scope, eng));
+        lines.push(run_line(
+            index, item.span, lit, &mut state, scope, eng, &mut lent,
+        ));
     }
     if let Some(st) = state {
         *scope = st.scope;
@@ -304,6 +328,8 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
 }
 
 /// One line's record (see [`run_script`]); `state` is `None` once the list has stopped.
+/// `lent` is room for the line's words and references, lent by the caller for all its lines.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn run_line(
     index: usize,
     span: Span,
@@ -311,9 +337,10 @@ pub(super) fn run_line(
     state: &mut Option<State>,
     last_scope: &mut Scope,
     eng: &mut Engine,
+    lent: &mut Lent,
 ) -> ScriptLine {
-    let (mut refs, mut boot_text) = (std::mem::take(&mut eng.line_refs), None);
-    refs.clear();
+    lent.refs.clear();
+    let mut boot_text = None;
     let mut line = record_line(
         index,
         span,
@@ -321,18 +348,27 @@ pub(super) fn run_line(
         state,
         last_scope,
         eng,
-        &mut refs,
+        lent,
         &mut boot_text,
     );
     // Kept as long as the compilation: exact slices, no spare slots.
-    line.refs = refs.drain(..).collect();
-    eng.line_refs = refs;
+    line.refs = lent.refs.drain(..).collect();
     line.boot_text = boot_text.map(Box::new);
     line
 }
 
-/// The record without its references and boot-time text, which are collected into `refs`
-/// and `boot_text` (stored as exact slices by [`run_line`]).
+/// Vectors a script run lends to each of its lines in turn, emptied by each: the line's
+/// words as split, and its references before they are stored (a vector of each per line was
+/// an allocation and a free per line, and the references' grew 0 -> 4 -> 8 and was then cut
+/// to size).
+#[derive(Default)]
+pub(super) struct Lent {
+    words: Vec<Word>,
+    refs: Vec<RefUse>,
+}
+
+/// The record without its references and boot-time text, which are collected into
+/// `lent.refs` and `boot_text` (stored as exact slices by [`run_line`]).
 #[allow(clippy::too_many_arguments)]
 fn record_line(
     index: usize,
@@ -341,7 +377,7 @@ fn record_line(
     state: &mut Option<State>,
     last_scope: &mut Scope,
     eng: &mut Engine,
-    refs: &mut Vec<RefUse>,
+    lent: &mut Lent,
     boot_text: &mut Option<String>,
 ) -> ScriptLine {
     let raw = lit.value.as_str();
@@ -352,11 +388,7 @@ fn record_line(
         text = &text[1..text.len() - 1];
         offset += 1;
     }
-    let map = LineMap {
-        lit,
-        file: span.file,
-        offset,
-    };
+    let map = LineMap::new(lit, span.file, offset);
     let mut line = ScriptLine {
         index,
         span,
@@ -376,7 +408,11 @@ fn record_line(
     if text.is_empty() || text.starts_with('#') {
         return line;
     }
-    let tokens = match tokenize(text) {
+    let Lent {
+        words: lent_words,
+        refs,
+    } = lent;
+    let tokens = match tokenize_into(text, lent_words) {
         Ok(t) => t,
         Err(e) => {
             eng.report(syntax_error(e, &map));
@@ -388,7 +424,7 @@ fn record_line(
         .rest_after_ampersand
         .as_ref()
         .map(|r| Box::new(map.span(r.start.saturating_sub(1)..r.start)));
-    let words = tokens.words;
+    let words: &[Word] = lent_words;
     if words.is_empty() {
         return line;
     }
@@ -400,7 +436,7 @@ fn record_line(
     line.outcome = if words[0].text == "if" {
         match describe_if(
             text,
-            &words,
+            words,
             &map,
             scope,
             (refs, &mut line.command, boot_text),
@@ -413,18 +449,18 @@ fn record_line(
             }
         }
     } else {
-        record_refs(&words, &map, scope, refs, |_| RefContext::Value);
+        record_refs(words, &map, scope, refs, |_| RefContext::Value);
         let mut values = WordValues::default();
         line.command =
-            parse_command_with(&words, scope, &|r| map.span(r), Guard::Always, &mut values);
-        match crate::resolve::assignment::effect(&words, scope) {
+            parse_command_with(words, scope, &|r| map.span(r), Guard::Always, &mut values);
+        match crate::resolve::assignment::effect(words, scope) {
             Some(crate::resolve::assignment::Effect::Fails { message, .. }) => {
                 LineOutcome::Fails(message)
             }
             // A data assignment runs as written; `x = command` runs its (substituted) command.
             Some(_) => LineOutcome::Runs(None),
             None => LineOutcome::Runs(
-                substitute_changed(text, &words, scope, &mut values).filter(|t| t != text),
+                substitute_changed(text, words, scope, &mut values).filter(|t| t != text),
             ),
         }
     };
@@ -436,11 +472,13 @@ fn record_line(
     st.emitted.clear();
     eng.missing = None;
     let files_before = eng.files_run;
-    let cmd = Cmd::with_words(text, span, Ok(words), &|r| map.span(r));
+    let cmd = Cmd::with_words(text, span, Ok(std::mem::take(lent_words)), &|r| map.span(r));
     let branches = group(exec(eng, &cmd, st));
     // The words move into the record, with the spans the command computed.
     if let Ok(words) = cmd.words {
-        (line.words, line.odd_words) = keep_words(text, words.into_iter().zip(cmd.spans));
+        (line.words, line.odd_words) = keep_words(text, &words, cmd.spans.iter().copied());
+        // The vector goes back to the run for its next line.
+        *lent_words = words;
     }
     // The policy's own rules report most failures; what they miss is reported after them.
     line.failure = eng.cause.take().map(Box::new);
@@ -488,14 +526,8 @@ fn record_line(
 }
 
 /// The record's words with their places in the policy (see [`keep_words`]).
-fn line_words(text: &str, words: Vec<Word>, map: &LineMap) -> (Box<[LineWord]>, Rare<WordText>) {
-    keep_words(
-        text,
-        words.into_iter().map(|w| {
-            let span = map.span(w.range.clone());
-            (w, span)
-        }),
-    )
+fn line_words(text: &str, words: &[Word], map: &LineMap) -> (Box<[LineWord]>, Rare<WordText>) {
+    keep_words(text, words, words.iter().map(|w| map.span(w.range.clone())))
 }
 
 /// The command a line runs, with known references replaced (assignments as written);
@@ -606,6 +638,7 @@ fn is_comparison(word: &str) -> bool {
     crate::resolve::condition::OPERATORS.contains(&word)
 }
 
+/// The references of `words`, each looked up in `scope`.
 fn record_refs(
     words: &[Word],
     map: &LineMap,
@@ -617,25 +650,26 @@ fn record_refs(
         if matches!(word.quoted, Quote::Single | Quote::Backtick | Quote::Brace) {
             continue;
         }
-        let base = word.range.start + usize::from(word.quoted == Quote::Double);
-        for r in references_in(&word.text) {
+        let range = &word.range;
+        let base = range.start + usize::from(word.quoted == Quote::Double);
+        each_reference(&word.text, |r| {
             let defined = match r.sigil {
                 // `!!name` in a where-clause is resolved twice, so `name` is what must exist.
                 Sigil::Param => scope.get(r.name.trim_start_matches('!')).is_some(),
                 Sigil::Env => scope
                     .env_layers()
-                    .get(&r.name)
+                    .get(r.name)
                     .is_some_and(|v| !v.value.is_empty()),
             };
             out.push(RefUse {
                 sigil: r.sigil,
-                name: r.name.as_str().into(),
+                name: r.name.into(),
                 span: map.span(base + r.range.start..base + r.range.end),
                 context: context(i),
                 defined,
                 after_process: scope.opaque_after(),
             });
-        }
+        });
     }
 }
 

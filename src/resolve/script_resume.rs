@@ -15,7 +15,7 @@ use crate::diagnostic::Diagnostic;
 use crate::resolve::engine::mark::Mark;
 use crate::resolve::engine::{Engine, State, Tri};
 use crate::resolve::scope::Scope;
-use crate::resolve::script::{run_line, ScriptLine};
+use crate::resolve::script::{run_line, Lent, ScriptLine};
 use crate::resolve::spans::{spans_struct, Shift};
 mod later;
 use crate::syntax::policy::{Node, NodeKind};
@@ -185,6 +185,7 @@ pub(crate) fn run_script_resuming(
     let mut marking = true;
     let mut next = first + EVERY;
     let mut reused = false;
+    let mut lent = Lent::default();
     for (index, item) in items.iter().enumerate().skip(first) {
         if let Some(l) = &mut later {
             if l.reuse_at(index, &state, scope, eng) {
@@ -216,7 +217,9 @@ pub(crate) fn run_script_resuming(
         let NodeKind::Str(lit) = &item.kind else {
             continue;
         };
-        lines.push(run_line(index, item.span, lit, &mut state, scope, eng));
+        lines.push(run_line(
+            index, item.span, lit, &mut state, scope, eng, &mut lent,
+        ));
     }
     if !reused {
         if let Some(st) = state {

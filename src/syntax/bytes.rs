@@ -57,6 +57,25 @@ pub(crate) fn first_flagged(bytes: &[u8], pad: u8, flags: impl Fn(u64) -> u64) -
     }
 }
 
+/// Whether `a` and `b` hold the same bytes. Slices of up to 16 bytes (nearly every script
+/// word) are compared with two overlapping loads each, without a call to `memcmp`.
+#[inline]
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let at = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+    let at4 = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().unwrap_or([0; 4]));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => at4(a, 0) == at4(b, 0) && at4(a, n - 4) == at4(b, n - 4),
+        8..=16 => at(a, 0) == at(b, 0) && at(a, n - 8) == at(b, n - 8),
+        _ => a == b,
+    }
+}
+
 /// One in each byte.
 pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 
@@ -94,6 +113,21 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn same_is_slice_equality() {
+        for len in 0..=40 {
+            let a: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(same(&a, &a.clone()), "len {len}");
+            // One byte different, wherever it is.
+            for at in 0..len {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!same(&a, &b), "len {len}, at {at}");
+            }
+            assert!(!same(&a, &a[..len.saturating_sub(1)]) || len == 0);
         }
     }
 

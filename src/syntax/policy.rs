@@ -129,6 +129,15 @@ impl StrLit {
         one.into_iter().chain(many.into_iter().flatten())
     }
 
+    /// `(offset in value, offset in source)` of its only run, when it has one (a string
+    /// without escapes, nearly all): every offset from the first maps by the same shift.
+    pub(crate) fn only_run(&self) -> Option<(u32, u32)> {
+        match self.segments {
+            Segments::One(v, s) => Some((v, s)),
+            Segments::Many(_) => None,
+        }
+    }
+
     /// The source span of `range` (byte offsets into [`StrLit::value`]).
     pub fn span_of(&self, file: FileId, range: std::ops::Range<usize>) -> Span {
         let map = |offset: usize| self.segments.source_of(offset as u32);

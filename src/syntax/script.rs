@@ -102,6 +102,19 @@ pub fn tokenize(line: &str) -> Result<Tokens, ScriptSyntaxError> {
     }
 }
 
+/// [`tokenize`] into `words`, a vector lent for many lines (a script run keeps one, so that
+/// its lines are split without a vector each): `words` is emptied and filled with the line's
+/// words, and the rest of its [`Tokens`] is returned (their `words` empty).
+pub fn tokenize_into(line: &str, words: &mut Vec<Word>) -> Result<Tokens, ScriptSyntaxError> {
+    if simple::tokenize_into(line, words) {
+        return Ok(Tokens::default());
+    }
+    words.clear();
+    let mut tokens = tokenize_with_grammar(line)?;
+    *words = std::mem::take(&mut tokens.words);
+    Ok(tokens)
+}
+
 /// [`tokenize`] through the pest grammar only (the reference the fast path is tested against).
 pub fn tokenize_with_grammar(line: &str) -> Result<Tokens, ScriptSyntaxError> {
     check_nesting(line)?;

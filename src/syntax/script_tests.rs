@@ -170,13 +170,20 @@ fn s4_1_huge_inputs_terminate() {
 }
 
 mod fast_path {
-    use super::super::{simple, tokenize_with_grammar};
+    use super::super::{simple, tokenize, tokenize_with_grammar, Tokens};
     use proptest::prelude::*;
 
     fn agrees(line: &str) {
         if let Some(fast) = simple::tokenize(line) {
             assert_eq!(Ok(fast), tokenize_with_grammar(line), "line: {line:?}");
         }
+        // Into a vector that held another line's words: the same answer.
+        let mut words = tokenize("x = \"y z\" [a] w").unwrap().words;
+        let into = super::super::tokenize_into(line, &mut words).map(|rest| Tokens {
+            words: words.clone(),
+            ..rest
+        });
+        assert_eq!(into, super::super::tokenize(line), "line: {line:?}");
     }
 
     #[test]
@@ -217,6 +224,28 @@ mod fast_path {
                 "the common case takes the fast path: {common}"
             );
         }
+        for needs_grammar in [
+            "a(b",
+            "x \"a&b\"",
+            "x 'a#b'",
+            "x[a]:(",
+            "x[a]:-> y",
+            "[a]:-<",
+            "a-> b",
+            "]-<",
+            "x \"a->\"",
+            "[a(b)]",
+            "x[a{b}]",
+            "\"\\\"",
+            "a\rb",
+            "x = `y`",
+        ] {
+            assert!(
+                simple::tokenize(needs_grammar).is_none(),
+                "the grammar decides: {needs_grammar:?}"
+            );
+            agrees(needs_grammar);
+        }
         let deep = format!("x \"{}\"", "[".repeat(super::super::MAX_NESTING + 1));
         assert!(
             simple::tokenize(&deep).is_none(),
@@ -235,6 +264,14 @@ mod fast_path {
 
         #[test]
         fn random_bracket_lines_agree_with_the_grammar(line in "[ab!=<\"' \t:*\\[\\]é]{0,40}") {
+            agrees(&line);
+        }
+
+        /// The grammar check runs inside the scan (one pass): rare characters, `->`, `-<` and
+        /// deep `[` are seen wherever they are — in a bare word, in quotes, in a `[…]` chain,
+        /// right after a chain's `:`.
+        #[test]
+        fn lines_with_rare_characters_agree_with_the_grammar(line in "[a!=<>\"' :\\[\\]é(){}#&`\\\\\r-]{0,40}") {
             agrees(&line);
         }
     }

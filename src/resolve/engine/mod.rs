@@ -234,9 +234,6 @@ pub struct Engine<'a> {
     /// The node's file system is the EdgeLake image's (`--scripts`): its directories
     /// ([`crate::edgelake::node::IMAGE_DIRS`]) and the mapped ones exist, nothing else.
     pub(crate) image: bool,
-    /// The references of the line being recorded (kept between lines: a line's record takes
-    /// an exact copy, and the vector's room is reused).
-    pub(crate) line_refs: Vec<crate::resolve::script::RefUse>,
 }
 
 impl<'a> Engine<'a> {
@@ -264,7 +261,6 @@ impl<'a> Engine<'a> {
             deployment: false,
             image: options.scripts.is_some(),
             facts: facts_of(options),
-            line_refs: Vec::new(),
         }
     }
 
