@@ -142,12 +142,15 @@ impl<'s> Writer<'s> {
         // A line break and the indent of the usual depths as one copy.
         const LINE: &[u8; 33] = b"\n                                ";
         let n = self.indent * 2;
-        match LINE.get(..1 + n) {
-            Some(line) => self.out.extend_from_slice(line),
-            None => {
-                self.out.push(b'\n');
-                self.out.resize(self.out.len() + n, b' ');
-            }
+        if n < LINE.len() {
+            // The whole constant line copied (a few vector moves, no call to `memcpy` for a
+            // length known only here), then cut to this depth.
+            let end = self.out.len() + 1 + n;
+            self.out.extend_from_slice(LINE);
+            self.out.truncate(end);
+        } else {
+            self.out.push(b'\n');
+            self.out.resize(self.out.len() + n, b' ');
         }
     }
 
@@ -186,8 +189,15 @@ impl<'s> Writer<'s> {
     /// A quoted, escaped string: control characters, `"` and `\` as `serde_json` escapes them,
     /// every other non-ASCII character as `\uXXXX` (a surrogate pair past U+FFFF).
     pub(crate) fn string(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        self.out.reserve(bytes.len() + 2);
         self.out.push(b'"');
-        self.string_contents(text);
+        if is_clean(bytes) {
+            // Nearly every string: one copy, no search for the next byte to escape.
+            self.out.extend_from_slice(bytes);
+        } else {
+            self.string_contents(text);
+        }
         self.out.push(b'"');
         self.pass_on(false);
     }
@@ -265,6 +275,31 @@ impl<'s> Writer<'s> {
     /// A float exactly as `serde_json` writes it (`null` when not finite).
     fn float<T: Serialize>(&mut self, value: &T) -> Result {
         serde_json::to_writer(&mut self.out, value).map_err(|e| Error(e.to_string()))
+    }
+}
+
+/// Whether no byte of `bytes` needs an escape: a fold without early exit, which the compiler
+/// vectorizes (a string of the output is short, and nearly always clean, so one pass over all
+/// of it costs less than searching it word by word with a padded last word).
+#[inline]
+fn is_clean(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    let word = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0; 8]));
+    let half = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap_or([0; 4]));
+    // Short strings (keys, names, numbers as text) as one or two overlapping words; a word
+    // made of a half word twice holds the same bytes, so no padding is needed.
+    let twice = |h: u32| u64::from(h) | (u64::from(h) << 32);
+    match n {
+        0 => true,
+        1..=3 => {
+            let b = [bytes[0], bytes[n / 2], bytes[n - 1], bytes[0]];
+            special_bytes(twice(u32::from_le_bytes(b))) == 0
+        }
+        4..=7 => special_bytes(twice(half(0))) == 0 && special_bytes(twice(half(n - 4))) == 0,
+        8..=16 => special_bytes(word(0)) == 0 && special_bytes(word(n - 8)) == 0,
+        _ => !bytes.iter().fold(false, |seen, &b| {
+            seen | (b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80)
+        }),
     }
 }
 

@@ -255,6 +255,16 @@ impl ser::SerializeMap for Compound<'_, '_> {
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
         self.value(value)
     }
+    // Inlined as one step: a diagnostic is about twenty entries, each otherwise two calls.
+    #[inline]
+    fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(
+        &mut self,
+        key: &K,
+        value: &V,
+    ) -> Result {
+        self.key(key)?;
+        self.value(value)
+    }
     fn end(self) -> Result {
         self.close(b'}')
     }

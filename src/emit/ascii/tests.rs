@@ -283,6 +283,41 @@ fn the_clean_run_ends_at_the_first_byte_to_escape() {
     }
 }
 
+#[test]
+fn a_string_is_clean_only_without_a_byte_to_escape() {
+    let special = |b: u8| b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80;
+    // Every length through the short cases (half words, words, overlapping words) into the
+    // folded one, one byte at every place, among neighbours next to the special ranges.
+    for len in 0..=40 {
+        for at in 0..=len {
+            for byte in [0x00, 0x1f, 0x20, b'"', b'\\', 0x7f, 0x80, 0xff, b'a'] {
+                let mut text: Vec<u8> = (0..len).map(|i| [0x20, 0x21, 0x5d, 0x7f][i % 4]).collect();
+                if at < len {
+                    text[at] = byte;
+                }
+                let naive = !text.iter().any(|&b| special(b));
+                assert_eq!(super::is_clean(&text), naive, "len {len}, at {at}, {byte}");
+            }
+        }
+    }
+}
+
+#[test]
+fn deep_nesting_is_indented_as_serde_json_indents_it() {
+    // Past the depths whose indent is one constant copy.
+    for depth in [1, 15, 16, 17, 40] {
+        let mut value = json!({"k": "v"});
+        for i in 0..depth {
+            value = if i % 2 == 0 {
+                json!([value, 1])
+            } else {
+                json!({"a": value})
+            };
+        }
+        same(&value);
+    }
+}
+
 /// Under serde_json's `arbitrary_precision` (a feature any crate of a dependent's build may
 /// turn on) a `Number` serialises as this struct; the writer prints its text as a number.
 #[test]
