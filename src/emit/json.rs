@@ -207,20 +207,6 @@ pub fn ascii_json<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> Stri
     }
 }
 
-/// [`ascii_json`] written to `sink` as it is produced, in blocks (a large document is never
-/// held whole). An error of `sink` is returned; a value that cannot be serialised writes
-/// what came before it and is an `InvalidData` error.
-pub fn ascii_json_to<T: serde::Serialize + ?Sized>(
-    value: &T,
-    pretty: bool,
-    sink: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    let mut writer = super::ascii::Writer::to_sink(pretty, sink);
-    let serialised = value.serialize(&mut writer);
-    writer.finish()?;
-    serialised.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Emit stage: the outputs a compilation produces — canonical JSON of the policy, the servers
 //! the node starts, and the command list (as JSON or as an `.al` script).
 
-mod ascii;
+pub(crate) mod ascii;
 pub mod commands;
 pub mod json;
 pub mod policy_id;

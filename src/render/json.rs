@@ -11,6 +11,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value as Json;
 
 use crate::diagnostic::Diagnostic;
+use crate::emit::ascii::{Keys, Open, Writer};
 use crate::emit::json::ascii_json;
 use crate::source::{SourceMap, Span};
 
@@ -177,6 +178,134 @@ impl Serialize for DiagnosticView<'_> {
     }
 }
 
+impl DiagnosticsView<'_> {
+    /// Writes the array straight to `w`: the same text as serialising the view, without
+    /// serde's generic steps per member, each key laid out once (a diagnostic is some twenty
+    /// members; they were most of the document of a policy with many findings).
+    pub(crate) fn write(&self, w: &mut Writer<'_>) {
+        let mut keys = DiagnosticKeys {
+            top: Keys::new(KEYS),
+            nested: Keys::new(KEYS),
+        };
+        let mut list = w.array();
+        for d in self.diagnostics {
+            list.element();
+            write_diagnostic(list.writer(), self.sources, d, &mut keys);
+            list.done();
+        }
+        list.end();
+    }
+}
+
+/// The keys of a diagnostic object, in the order of [`KEYS`].
+const KEYS: [&str; 16] = [
+    "code",
+    "name",
+    "severity",
+    "message",
+    "file",
+    "node_file",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "label",
+    "help",
+    "notes",
+    "related",
+    "suggestions",
+    "replacement",
+];
+const CODE: usize = 0;
+const NAME: usize = 1;
+const SEVERITY: usize = 2;
+const MESSAGE: usize = 3;
+const FILE: usize = 4;
+const NODE_FILE: usize = 5;
+const LINE: usize = 6;
+const COLUMN: usize = 7;
+const END_LINE: usize = 8;
+const END_COLUMN: usize = 9;
+const LABEL: usize = 10;
+const HELP: usize = 11;
+const NOTES: usize = 12;
+const RELATED: usize = 13;
+const SUGGESTIONS: usize = 14;
+const REPLACEMENT: usize = 15;
+
+/// The keys laid out for a diagnostic's own members and for those of its related spans and
+/// suggestions (one level deeper).
+struct DiagnosticKeys {
+    top: Keys<16>,
+    nested: Keys<16>,
+}
+
+/// One diagnostic as [`DiagnosticView`] serialises it (without an env set).
+fn write_diagnostic(
+    w: &mut Writer<'_>,
+    sources: &SourceMap,
+    d: &Diagnostic,
+    k: &mut DiagnosticKeys,
+) {
+    let keys = &mut k.top;
+    let mut o = w.object();
+    o.str_of(keys, CODE, d.rule.code);
+    o.str_of(keys, NAME, d.rule.name);
+    o.str_of(keys, SEVERITY, d.severity.as_str());
+    o.str_of(keys, MESSAGE, &d.message);
+    write_position(&mut o, keys, sources, d.primary.span);
+    o.str_of(keys, LABEL, &d.primary.message);
+    o.opt_str_of(keys, HELP, d.help.as_deref());
+    o.key_of(keys, NOTES);
+    let mut notes = o.writer().array();
+    for note in &d.notes {
+        notes.str_element(note);
+    }
+    notes.end();
+    o.done();
+    o.key_of(keys, RELATED);
+    let mut related = o.writer().array();
+    for l in &d.secondary {
+        related.element();
+        let mut r = related.writer().object();
+        write_position(&mut r, &mut k.nested, sources, l.span);
+        r.str_of(&mut k.nested, MESSAGE, &l.message);
+        r.end();
+        related.done();
+    }
+    related.end();
+    o.done();
+    o.key_of(&mut k.top, SUGGESTIONS);
+    let mut suggestions = o.writer().array();
+    for s in &d.suggestions {
+        suggestions.element();
+        let mut r = suggestions.writer().object();
+        write_position(&mut r, &mut k.nested, sources, s.span);
+        r.str_of(&mut k.nested, MESSAGE, &s.message);
+        r.str_of(&mut k.nested, REPLACEMENT, &s.replacement);
+        r.end();
+        suggestions.done();
+    }
+    suggestions.end();
+    o.done();
+    o.end();
+}
+
+/// [`position`] written straight to an object.
+fn write_position(o: &mut Open<'_, '_>, keys: &mut Keys<16>, sources: &SourceMap, span: Span) {
+    let file = sources.get(span.file);
+    let start = file.line_col(span.start);
+    let end = file.line_col(span.end);
+    o.str_of(keys, FILE, file.name());
+    if let Some(node) = file.node_path() {
+        o.str_of(keys, NODE_FILE, node);
+    }
+    o.u32_of(keys, LINE, start.line);
+    o.u32_of(keys, COLUMN, start.column);
+    o.u32_of(keys, END_LINE, end.line);
+    o.u32_of(keys, END_COLUMN, end.column);
+}
+
 impl Serialize for DiagnosticsView<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.diagnostics.len()))?;
@@ -188,5 +317,65 @@ impl Serialize for DiagnosticsView<'_> {
             })?;
         }
         seq.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Suggestion;
+    use crate::source::SourceFile;
+
+    /// The direct writer of the diagnostics gives the text serde gives for the views, compact
+    /// and pretty, at the top and one level down (the keys are laid out per depth).
+    #[test]
+    fn the_written_diagnostics_are_the_serialised_ones() {
+        let mut sources = SourceMap::new();
+        let text = "{'config': {'name': 'é😀 \"x\"',\n 'script': ['run scheduler 1', 'a\\\\b']}}\n";
+        let policy = sources.add(SourceFile::new("dir/p \"1\".policy", text));
+        let script = sources.add(SourceFile::new("ds/x.al", "line\n").with_node_path("/app/x.al"));
+        let rule = &crate::check::catalog::SCRIPT_STOPS;
+        let span = |file, a: usize, b: usize| Span::new(file, a..b);
+        let plain = Diagnostic::new(rule, span(policy, 13, 19), "a message");
+        let mut full = Diagnostic::new(rule, span(policy, 22, 40), "é \u{1} \"q\" \\")
+            .label("the label 😀")
+            .with_secondary(span(script, 0, 4), "there")
+            .with_secondary(span(policy, 0, 1), "")
+            .note("a note")
+            .note("\u{7f} second")
+            .help("do this");
+        full.suggestions.push(Suggestion {
+            message: "replace".into(),
+            span: span(policy, 52, 67),
+            replacement: "run scheduler 2\n".into(),
+        });
+        let diagnostics = [plain, full.clone(), full];
+        for list in [&diagnostics[..0], &diagnostics[..1], &diagnostics[..]] {
+            let view = DiagnosticsView {
+                sources: &sources,
+                diagnostics: list,
+            };
+            for pretty in [false, true] {
+                let mut w = Writer::new(pretty, 0);
+                view.write(&mut w);
+                assert_eq!(
+                    String::from_utf8(w.out).ok(),
+                    Some(ascii_json(&view, pretty))
+                );
+                // One level down, inside an object.
+                let mut w = Writer::new(pretty, 0);
+                let mut o = w.object();
+                o.key("diagnostics");
+                view.write(o.writer());
+                o.done();
+                o.end();
+                #[derive(Serialize)]
+                struct Wrapped<'a> {
+                    diagnostics: DiagnosticsView<'a>,
+                }
+                let nested = ascii_json(&Wrapped { diagnostics: view }, pretty);
+                assert_eq!(String::from_utf8(w.out).ok(), Some(nested));
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::compile::{Compilation, CompiledPolicy};
-use crate::emit::json::{ascii_json, ascii_json_to};
+use crate::emit::ascii::Writer;
 use crate::emit::views::{PolicyView, ResolvedView};
 use crate::render::json::DiagnosticsView;
 
@@ -14,7 +14,18 @@ use crate::render::json::DiagnosticsView;
 /// [`Compilation::to_json`](crate::Compilation::to_json) serialised with
 /// [`to_ascii_json`](crate::render::to_ascii_json).
 pub fn compile_document(compilation: &Compilation) -> String {
-    with_document(compilation, |document| ascii_json(document, true))
+    with_document(compilation, |document| {
+        let mut w = Writer::new(true, 128);
+        match document.write(&mut w) {
+            Ok(()) => {
+                // As `ascii_json`: the spare room of the doubling given back; only ASCII written.
+                let mut out = w.out;
+                out.shrink_to_fit();
+                String::from_utf8(out).unwrap_or_default()
+            }
+            Err(_) => String::new(),
+        }
+    })
 }
 
 /// [`compile_document`] written to `out` as it is serialised, in blocks: the document of a
@@ -23,7 +34,14 @@ pub fn write_compile_document(
     compilation: &Compilation,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    with_document(compilation, |document| ascii_json_to(document, true, out))
+    with_document(compilation, |document| {
+        // Written in blocks as it is produced; the sink's error first, then a value that
+        // could not be serialised (what came before it is written).
+        let mut w = Writer::to_sink(true, out);
+        let written = document.write(&mut w);
+        w.finish()?;
+        written.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    })
 }
 
 /// Calls `f` with the document's view of `compilation`.
@@ -100,7 +118,7 @@ impl Serialize for Out<'_> {
     }
 }
 
-#[derive(Serialize)]
+/// The document's members, in order.
 struct Document<'a> {
     policy: Out<'a>,
     resolved: Out<'a>,
@@ -108,8 +126,28 @@ struct Document<'a> {
     commands: Vec<CommandView<'a>>,
     diagnostics: DiagnosticsView<'a>,
     /// The network plan, when Helm values or manifests were given.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Written only when present.
     kubernetes: Option<Json>,
+}
+
+impl Document<'_> {
+    /// Writes the document as serde would lay the struct out; the diagnostics, most of a
+    /// document with many findings, through the writer's direct path.
+    fn write(&self, w: &mut Writer<'_>) -> Result<(), crate::emit::ascii::Error> {
+        let mut o = w.object();
+        o.serialized("policy", &self.policy)?;
+        o.serialized("resolved", &self.resolved)?;
+        o.serialized("servers", &self.servers)?;
+        o.serialized("commands", &self.commands)?;
+        o.key("diagnostics");
+        self.diagnostics.write(o.writer());
+        o.done();
+        if let Some(kubernetes) = &self.kubernetes {
+            o.serialized("kubernetes", kubernetes)?;
+        }
+        o.end();
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]

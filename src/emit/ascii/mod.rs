@@ -12,8 +12,11 @@
 
 use serde::ser::{self, Serialize};
 
+pub(crate) use direct::{Keys, Open};
+
 use crate::syntax::bytes::{first_flagged, zero_bytes, ONES};
 
+mod direct;
 mod key;
 mod ser_impl;
 #[cfg(test)]
