@@ -5,6 +5,7 @@ use md5::{Digest, Md5};
 use serde_json::Value as Json;
 
 use crate::resolve::value::python_float_repr;
+use crate::syntax::bytes::{zero_bytes, ONES};
 
 /// Keys the node adds and leaves out of the hash.
 const NOT_HASHED: [&str; 3] = ["id", "date", "ledger"];
@@ -220,11 +221,8 @@ pub(crate) fn write_repr(value: &Json, out: &mut ReprOut) {
 /// escapes as CPython.
 pub(crate) fn write_str_repr(s: &str, out: &mut ReprOut) {
     // Printable ASCII without quotes or backslashes (nearly every policy string) is as is,
-    // in single quotes. (A fold without early exit: vectorized.)
-    let escaped = s.bytes().fold(false, |any, b| {
-        any | !(b' '..=b'~').contains(&b) | matches!(b, b'\\' | b'\'' | b'"')
-    });
-    if !escaped {
+    // in single quotes.
+    if !needs_escape(s.as_bytes()) {
         out.push('\'');
         out.push_str(s);
         out.push('\'');
@@ -256,6 +254,32 @@ pub(crate) fn write_str_repr(s: &str, out: &mut ReprOut) {
     out.push(quote);
 }
 
+/// Whether `s` holds a byte that is not printable ASCII, or a quote or backslash. A fold
+/// without early exit (vectorized) over the whole blocks of 16 bytes, then the last 16 bytes
+/// as two overlapping words, so no byte loop runs for the tail of a long string.
+fn needs_escape(s: &[u8]) -> bool {
+    let special = |b: u8| !(b' '..=b'~').contains(&b) | matches!(b, b'\\' | b'\'' | b'"');
+    let n = s.len();
+    if n < 16 {
+        return s.iter().fold(false, |any, &b| any | special(b));
+    }
+    let word = |i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+    s[..n & !15].iter().fold(false, |any, &b| any | special(b))
+        || special_word(word(n - 16)) != 0
+        || special_word(word(n - 8)) != 0
+}
+
+/// Nonzero when a byte of `w` is below `' '`, above `'~'`, or a quote or backslash. (A carry
+/// or borrow starts only at such a byte, so a word without one gives zero.)
+fn special_word(w: u64) -> u64 {
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    let high = w | w.wrapping_add(ONES);
+    let quotes = [b'\\', b'\'', b'"']
+        .iter()
+        .fold(0, |hits, &q| hits | zero_bytes(w ^ (ONES * u64::from(q))));
+    (control | high | quotes) & (ONES << 7)
+}
+
 /// An approximation of Python's `str.isprintable` (no control, format or separator characters
 /// other than the ASCII space).
 fn is_printable(c: char) -> bool {
@@ -271,6 +295,28 @@ fn is_printable(c: char) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_string_needs_escape_only_with_a_byte_python_escapes() {
+        let special = |b: u8| !(b' '..=b'~').contains(&b) || matches!(b, b'\\' | b'\'' | b'"');
+        // Every length through the byte loop, the blocks and the two tail words, one byte
+        // at every place among neighbours next to the special ranges.
+        for len in 0..=48 {
+            for at in 0..=len {
+                for byte in [
+                    0x00, 0x1f, 0x20, b'"', b'\'', b'\\', b'~', 0x7f, 0x80, 0xff, b'a',
+                ] {
+                    let mut text: Vec<u8> =
+                        (0..len).map(|i| [0x20, 0x21, 0x7e, 0x5b][i % 4]).collect();
+                    if at < len {
+                        text[at] = byte;
+                    }
+                    let naive = text.iter().any(|&b| special(b));
+                    assert_eq!(needs_escape(&text), naive, "len {len}, at {at}, {byte}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn s1_5_worked_example_one() {
