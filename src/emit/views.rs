@@ -5,9 +5,10 @@
 
 use std::cell::Cell;
 
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
 use serde_json::Value as Json;
 
+use super::ascii::{Error, Writer};
 use super::json::{default_leaf, merged, stored_json, stored_leaf, Leaf};
 use super::policy_id::{id_of, write_repr, write_str_repr, Hashed, ReprOut};
 use crate::resolve::policy::{self, KeyValue};
@@ -68,15 +69,17 @@ fn all_known(node: &Node, vars: &dyn Variables) -> bool {
     }
 }
 
-impl Serialize for PolicyView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl PolicyView<'_> {
+    /// Writes the view to `w` (straight, not through serde's generic steps: the script
+    /// strings of a large policy are tens of thousands of members).
+    pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), Error> {
         match self {
-            PolicyView::Built(json) => json.serialize(serializer),
+            PolicyView::Built(json) => json.serialize(w),
             PolicyView::Tree { object, vars, id } => Stored {
                 node: object,
                 vars: *vars,
             }
-            .write(serializer, 0, id.as_deref()),
+            .write(w, 0, id.as_deref()),
         }
     }
 }
@@ -90,40 +93,47 @@ struct Stored<'a> {
 
 impl Stored<'_> {
     /// Writes the node at `depth`; `id` is appended to the first member of the root.
-    fn write<S: Serializer>(self, s: S, depth: usize, id: Option<&str>) -> Result<S::Ok, S::Error> {
+    fn write(self, w: &mut Writer<'_>, depth: usize, id: Option<&str>) -> Result<(), Error> {
         match &self.node.kind {
             NodeKind::Object(entries) => {
-                let merged = merged(entries);
-                let extra = usize::from(depth == 1 && id.is_some());
-                let mut map = s.serialize_map(Some(merged.len() + extra))?;
-                for (i, (k, v)) in merged.into_iter().enumerate() {
-                    let value = Stored { node: v, ..self };
+                let mut map = w.object();
+                for (i, (k, v)) in merged(entries).into_iter().enumerate() {
                     let id = id.filter(|_| depth == 0 && i == 0);
-                    map.serialize_entry(k, &Member(value, depth + 1, id))?;
+                    map.key(k);
+                    Stored { node: v, ..self }.write(map.writer(), depth + 1, id)?;
+                    map.done();
                 }
                 if let Some(id) = id.filter(|_| depth == 1) {
-                    map.serialize_entry("id", id)?;
+                    map.key("id");
+                    map.writer().string(id);
+                    map.done();
                 }
-                map.end()
+                map.end();
+                Ok(())
             }
             NodeKind::Array(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
+                let mut seq = w.array();
                 for item in items {
-                    seq.serialize_element(&Member(Stored { node: item, ..self }, depth + 1, None))?;
+                    seq.element();
+                    Stored { node: item, ..self }.write(seq.writer(), depth + 1, None)?;
+                    seq.done();
                 }
-                seq.end()
+                seq.end();
+                Ok(())
             }
-            _ => stored_leaf(self.node, self.vars).0.serialize(s),
+            _ => write_leaf(w, stored_leaf(self.node, self.vars).0),
         }
     }
 }
 
-/// A member of a stored container, at its depth.
-struct Member<'a, 'i>(Stored<'a>, usize, Option<&'i str>);
-
-impl Serialize for Member<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.write(serializer, self.1, self.2)
+/// A leaf: a string written as such, another value through serde.
+fn write_leaf(w: &mut Writer<'_>, leaf: Leaf<'_>) -> Result<(), Error> {
+    match leaf {
+        Leaf::Text(text) => {
+            w.string(text);
+            Ok(())
+        }
+        Leaf::Json(json) => json.serialize(w),
     }
 }
 
@@ -207,36 +217,43 @@ impl<'a> ResolvedView<'a> {
         }
     }
 
-    fn write<S: Serializer>(
-        &self,
-        s: S,
-        node: &'a Node,
-        path: KeyPath<'a>,
-    ) -> Result<S::Ok, S::Error> {
+    /// Writes the view to `w` (straight, as [`PolicyView::write`]).
+    pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), Error> {
+        self.write_node(w, self.object, KeyPath::default())
+    }
+
+    fn write_node(&self, w: &mut Writer<'_>, node: &'a Node, path: KeyPath<'a>) -> Result<(), Error> {
         match &node.kind {
             NodeKind::Object(entries) => {
-                let merged = merged(entries);
-                let mut map = s.serialize_map(Some(merged.len()))?;
-                for (k, v) in merged {
-                    map.serialize_entry(k, &At(self, v, path.push(k)))?;
+                let mut map = w.object();
+                for (k, v) in merged(entries) {
+                    map.key(k);
+                    self.write_node(map.writer(), v, path.push(k))?;
+                    map.done();
                 }
-                map.end()
+                map.end();
+                Ok(())
             }
             NodeKind::Array(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
+                let mut seq = w.array();
                 for item in items {
-                    seq.serialize_element(&At(self, item, path))?;
+                    seq.element();
+                    self.write_node(seq.writer(), item, path)?;
+                    seq.done();
                 }
-                seq.end()
+                seq.end();
+                Ok(())
             }
-            _ => resolved_leaf(
-                path.as_slice(),
-                node,
-                &self.keys,
-                &self.outcomes,
-                self.scope,
-            )
-            .serialize(s),
+            _ => write_leaf(
+                w,
+                resolved_leaf(
+                    path.as_slice(),
+                    node,
+                    &self.keys,
+                    &self.outcomes,
+                    self.scope,
+                ),
+            ),
         }
     }
 }
@@ -265,21 +282,6 @@ impl<'n> KeyPath<'n> {
             Some(keys) => keys,
             None => &["", "", ""],
         }
-    }
-}
-
-/// A member of a resolved container, with the key path to it.
-struct At<'v, 'a>(&'v ResolvedView<'a>, &'a Node, KeyPath<'a>);
-
-impl Serialize for At<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.write(serializer, self.1, self.2)
-    }
-}
-
-impl Serialize for ResolvedView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.write(serializer, self.object, KeyPath::default())
     }
 }
 

@@ -108,12 +108,13 @@ enum Out<'a> {
     Resolved(&'a ResolvedView<'a>),
 }
 
-impl Serialize for Out<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Out<'_> {
+    /// Writes the tree, or the view straight from the syntax tree.
+    fn write(&self, w: &mut Writer<'_>) -> Result<(), crate::emit::ascii::Error> {
         match self {
-            Out::Tree(json) => json.serialize(serializer),
-            Out::Policy(view) => view.serialize(serializer),
-            Out::Resolved(view) => view.serialize(serializer),
+            Out::Tree(json) => json.serialize(w),
+            Out::Policy(view) => view.write(w),
+            Out::Resolved(view) => view.write(w),
         }
     }
 }
@@ -135,8 +136,12 @@ impl Document<'_> {
     /// document with many findings, through the writer's direct path.
     fn write(&self, w: &mut Writer<'_>) -> Result<(), crate::emit::ascii::Error> {
         let mut o = w.object();
-        o.serialized("policy", &self.policy)?;
-        o.serialized("resolved", &self.resolved)?;
+        o.key("policy");
+        self.policy.write(o.writer())?;
+        o.done();
+        o.key("resolved");
+        self.resolved.write(o.writer())?;
+        o.done();
         o.serialized("servers", &self.servers)?;
         o.serialized("commands", &self.commands)?;
         o.key("diagnostics");
