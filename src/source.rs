@@ -170,7 +170,33 @@ impl SourceFile {
     /// 1-based line and character column of a byte offset.
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = self.floor_char_boundary(offset as usize);
-        let line = self.line_of(offset);
+        self.line_col_on(offset, self.line_of(offset))
+    }
+
+    /// [`SourceFile::line_col`] for offsets visited mostly in rising order (the spans of
+    /// sorted findings): the line is first looked for at `hint` (0-based) and the line after
+    /// it before the whole file is searched, and `hint` becomes the offset's line.
+    pub(crate) fn line_col_near(&self, offset: u32, hint: &mut usize) -> LineCol {
+        let offset = self.floor_char_boundary(offset as usize);
+        let on = |line: usize| {
+            let starts = &self.line_starts;
+            let begun = starts.get(line).is_some_and(|&s| s as usize <= offset);
+            begun
+                && starts
+                    .get(line + 1)
+                    .is_none_or(|&next| offset < next as usize)
+        };
+        let line = match *hint {
+            h if on(h) => h,
+            h if on(h + 1) => h + 1,
+            _ => self.line_of(offset),
+        };
+        *hint = line;
+        self.line_col_on(offset, line)
+    }
+
+    /// The line and column of `offset` (a character boundary) on 0-based `line`.
+    fn line_col_on(&self, offset: usize, line: usize) -> LineCol {
         let start = self.line_starts[line] as usize;
         let column = self.chars_before(offset) - self.chars_before(start) + 1;
         LineCol {
@@ -461,6 +487,22 @@ mod tests {
                     f.offset_of_utf16(line as u32, col as u32) as usize,
                     naive_offset_of_utf16(text, line, col)
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn the_line_near_a_hint_is_the_line_searched_for() {
+        let f = SourceFile::new("x", "ab\n\né😀c\nlast line\n\n");
+        for hint in 0..8 {
+            for offset in 0..=(f.text().len() as u32 + 2) {
+                let mut h = hint;
+                assert_eq!(
+                    f.line_col_near(offset, &mut h),
+                    f.line_col(offset),
+                    "{hint} {offset}"
+                );
+                assert_eq!(h + 1, f.line_col(offset).line as usize);
             }
         }
     }

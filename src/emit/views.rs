@@ -222,7 +222,12 @@ impl<'a> ResolvedView<'a> {
         self.write_node(w, self.object, KeyPath::default())
     }
 
-    fn write_node(&self, w: &mut Writer<'_>, node: &'a Node, path: KeyPath<'a>) -> Result<(), Error> {
+    fn write_node(
+        &self,
+        w: &mut Writer<'_>,
+        node: &'a Node,
+        path: KeyPath<'a>,
+    ) -> Result<(), Error> {
         match &node.kind {
             NodeKind::Object(entries) => {
                 let mut map = w.object();

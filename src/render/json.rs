@@ -186,6 +186,7 @@ impl DiagnosticsView<'_> {
         let mut keys = DiagnosticKeys {
             top: Keys::new(KEYS),
             nested: Keys::new(KEYS),
+            lines: Vec::new(),
         };
         let mut list = w.array();
         for d in self.diagnostics {
@@ -238,6 +239,8 @@ const REPLACEMENT: usize = 15;
 struct DiagnosticKeys {
     top: Keys<16>,
     nested: Keys<16>,
+    /// The line of the last span looked up in each file (findings come sorted by place).
+    lines: Vec<usize>,
 }
 
 /// One diagnostic as [`DiagnosticView`] serialises it (without an env set).
@@ -253,7 +256,7 @@ fn write_diagnostic(
     o.str_of(keys, NAME, d.rule.name);
     o.str_of(keys, SEVERITY, d.severity.as_str());
     o.str_of(keys, MESSAGE, &d.message);
-    write_position(&mut o, keys, sources, d.primary.span);
+    write_position(&mut o, keys, &mut k.lines, sources, d.primary.span);
     o.str_of(keys, LABEL, &d.primary.message);
     o.opt_str_of(keys, HELP, d.help.as_deref());
     o.key_of(keys, NOTES);
@@ -268,7 +271,7 @@ fn write_diagnostic(
     for l in &d.secondary {
         related.element();
         let mut r = related.writer().object();
-        write_position(&mut r, &mut k.nested, sources, l.span);
+        write_position(&mut r, &mut k.nested, &mut k.lines, sources, l.span);
         r.str_of(&mut k.nested, MESSAGE, &l.message);
         r.end();
         related.done();
@@ -280,7 +283,7 @@ fn write_diagnostic(
     for s in &d.suggestions {
         suggestions.element();
         let mut r = suggestions.writer().object();
-        write_position(&mut r, &mut k.nested, sources, s.span);
+        write_position(&mut r, &mut k.nested, &mut k.lines, sources, s.span);
         r.str_of(&mut k.nested, MESSAGE, &s.message);
         r.str_of(&mut k.nested, REPLACEMENT, &s.replacement);
         r.end();
@@ -292,10 +295,20 @@ fn write_diagnostic(
 }
 
 /// [`position`] written straight to an object.
-fn write_position(o: &mut Open<'_, '_>, keys: &mut Keys<16>, sources: &SourceMap, span: Span) {
+fn write_position(
+    o: &mut Open<'_, '_>,
+    keys: &mut Keys<16>,
+    lines: &mut Vec<usize>,
+    sources: &SourceMap,
+    span: Span,
+) {
     let file = sources.get(span.file);
-    let start = file.line_col(span.start);
-    let end = file.line_col(span.end);
+    let at = span.file.0 as usize;
+    if lines.len() <= at {
+        lines.resize(at + 1, 0);
+    }
+    let start = file.line_col_near(span.start, &mut lines[at]);
+    let end = file.line_col_near(span.end, &mut lines[at]);
     o.str_of(keys, FILE, file.name());
     if let Some(node) = file.node_path() {
         o.str_of(keys, NODE_FILE, node);

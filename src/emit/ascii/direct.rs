@@ -76,6 +76,7 @@ impl<const N: usize> Keys<N> {
 
 impl<'s> Open<'_, 's> {
     /// Starts the next member of an object with key `i` of `keys`, as [`Open::key`] does.
+    #[inline]
     pub(crate) fn key_of<const N: usize>(&mut self, keys: &mut Keys<N>, i: usize) {
         let text = keys.text(self.w, i);
         // The first member has no comma before it.
@@ -109,7 +110,7 @@ impl<'s> Open<'_, 's> {
     /// A member with key `i` of `keys` whose value is an integer.
     pub(crate) fn u32_of<const N: usize>(&mut self, keys: &mut Keys<N>, i: usize, value: u32) {
         self.key_of(keys, i);
-        self.w.integer(false, value.into());
+        self.w.small(value);
         self.done();
     }
 

@@ -249,6 +249,27 @@ impl<'s> Writer<'s> {
         }
     }
 
+    /// A small integer (a line or column): its digits as one fixed-size copy cut to their
+    /// length, without the 128-bit steps or a call to `memcpy`.
+    pub(crate) fn small(&mut self, value: u32) {
+        let mut buf = [0u8; 20];
+        let mut i = 10;
+        let mut v = value;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        let end = self.out.len() + (10 - i);
+        if let Some(digits) = buf.get(i..i + 10) {
+            self.out.extend_from_slice(digits);
+        }
+        self.out.truncate(end);
+    }
+
     fn integer(&mut self, negative: bool, magnitude: u128) {
         let mut buf = [0u8; 40];
         let mut i = buf.len();
