@@ -57,20 +57,27 @@ impl<const N: usize> Keys<N> {
     }
 
     /// The text before key `i`'s value at `w`'s depth, with the comma in front.
+    #[inline]
     fn text(&mut self, w: &Writer<'_>, i: usize) -> &[u8] {
         let layout = (w.indent, w.pretty);
         if self.made_for != Some(layout) {
-            for (key, text) in self.keys.iter().zip(&mut self.texts) {
-                let mut scratch = Writer::new(w.pretty, 32);
-                scratch.indent = w.indent;
-                scratch.member(false);
-                scratch.string(key);
-                scratch.colon();
-                *text = scratch.out;
-            }
-            self.made_for = Some(layout);
+            self.lay_out(layout);
         }
         &self.texts[i]
+    }
+
+    /// Lays the keys out for `(depth, pretty)` with the writer's own steps.
+    #[cold]
+    fn lay_out(&mut self, (depth, pretty): (usize, bool)) {
+        for (key, text) in self.keys.iter().zip(&mut self.texts) {
+            let mut scratch = Writer::new(pretty, 32);
+            scratch.indent = depth;
+            scratch.member(false);
+            scratch.string(key);
+            scratch.colon();
+            *text = scratch.out;
+        }
+        self.made_for = Some((depth, pretty));
     }
 }
 
@@ -86,6 +93,7 @@ impl<'s> Open<'_, 's> {
     }
 
     /// A member with key `i` of `keys` whose value is a string.
+    #[inline]
     pub(crate) fn str_of<const N: usize>(&mut self, keys: &mut Keys<N>, i: usize, value: &str) {
         self.key_of(keys, i);
         self.w.string(value);
@@ -93,6 +101,7 @@ impl<'s> Open<'_, 's> {
     }
 
     /// A member with key `i` of `keys` whose value is a string or `null`.
+    #[inline]
     pub(crate) fn opt_str_of<const N: usize>(
         &mut self,
         keys: &mut Keys<N>,
@@ -108,6 +117,7 @@ impl<'s> Open<'_, 's> {
     }
 
     /// A member with key `i` of `keys` whose value is an integer.
+    #[inline]
     pub(crate) fn u32_of<const N: usize>(&mut self, keys: &mut Keys<N>, i: usize, value: u32) {
         self.key_of(keys, i);
         self.w.small(value);
