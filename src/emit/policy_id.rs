@@ -121,6 +121,21 @@ impl ReprOut {
         self.flush_full();
     }
 
+    /// Appends a text in single quotes (one check of the block, not three).
+    pub(crate) fn push_quoted(&mut self, s: &str) {
+        if s.len() >= HASH_BLOCK {
+            self.push('\'');
+            self.push_str(s);
+            self.push('\'');
+            return;
+        }
+        self.text.reserve(s.len() + 2);
+        self.text.push('\'');
+        self.text.push_str(s);
+        self.text.push('\'');
+        self.flush_full();
+    }
+
     /// Appends a text.
     pub(crate) fn push_str(&mut self, s: &str) {
         match &mut self.hasher {
@@ -223,9 +238,7 @@ pub(crate) fn write_str_repr(s: &str, out: &mut ReprOut) {
     // Printable ASCII without quotes or backslashes (nearly every policy string) is as is,
     // in single quotes.
     if !needs_escape(s.as_bytes()) {
-        out.push('\'');
-        out.push_str(s);
-        out.push('\'');
+        out.push_quoted(s);
         return;
     }
     let quote = if s.contains('\'') && !s.contains('"') {
