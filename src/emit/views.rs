@@ -219,31 +219,39 @@ impl<'a> ResolvedView<'a> {
 
     /// Writes the view to `w` (straight, as [`PolicyView::write`]).
     pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), Error> {
-        self.write_node(w, self.object, KeyPath::default())
+        self.write_node(w, self.object, KeyPath::default(), &self.keys)
     }
 
+    /// Writes `node` at `path`; `keys` are the server keys its leaves look up (none when the
+    /// look-up is known to fail: every item of an array has its array's path, so the key
+    /// of a script list is looked for once, not per line).
     fn write_node(
         &self,
         w: &mut Writer<'_>,
         node: &'a Node,
         path: KeyPath<'a>,
+        keys: &[KeyValue],
     ) -> Result<(), Error> {
         match &node.kind {
             NodeKind::Object(entries) => {
                 let mut map = w.object();
                 for (k, v) in merged(entries) {
                     map.key(k);
-                    self.write_node(map.writer(), v, path.push(k))?;
+                    self.write_node(map.writer(), v, path.push(k), &self.keys)?;
                     map.done();
                 }
                 map.end();
                 Ok(())
             }
             NodeKind::Array(items) => {
+                let keys = match path.as_slice() {
+                    [_, key] if policy::key(keys, key).is_none() => &[],
+                    _ => keys,
+                };
                 let mut seq = w.array();
                 for item in items {
                     seq.element();
-                    self.write_node(seq.writer(), item, path)?;
+                    self.write_node(seq.writer(), item, path, keys)?;
                     seq.done();
                 }
                 seq.end();
@@ -251,13 +259,7 @@ impl<'a> ResolvedView<'a> {
             }
             _ => write_leaf(
                 w,
-                resolved_leaf(
-                    path.as_slice(),
-                    node,
-                    &self.keys,
-                    &self.outcomes,
-                    self.scope,
-                ),
+                resolved_leaf(path.as_slice(), node, keys, &self.outcomes, self.scope),
             ),
         }
     }

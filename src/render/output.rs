@@ -215,6 +215,7 @@ mod tests {
             "{'table': {'company': 'c', 'name': 'n', 'dbms': !a, 'other': 1}}",
             "{'cluster': {'company': 'c', 'name': !structured, 'parent': [1, 'x'], 'table': {'t': 1}}}",
             "{'config': {}, 'second': {}}",
+            "{'config': {'name': 'x', 'port': [1, ['a']], 'rest_port': [!anylog_rest_port], 'script': ['run scheduler 1', ['set a = 1']]}}",
             "[{'config': {'name': 'listed', 'script': ['run scheduler 1']}}]",
             "{'config': 'not an object'}",
             "{'config': {'a': [1, 'b': 2}}",
