@@ -229,14 +229,14 @@ fn keep_words(
         .iter()
         .zip(spans)
         .map(|(w, span)| {
-            let (r, written) = (&w.range, w.text.as_bytes());
-            // The tokenizer's text is the written range, or its inside for a `"…"` word.
-            let (from, to) = if written.len() + 2 == r.len() {
-                (r.start + 1, r.end - 1)
-            } else {
-                (r.start, r.end)
-            };
-            if to < u32::MAX as usize && bytes.get(from..to).is_some_and(|w| same(w, written)) {
+            // The tokenizer's text is the written range, or its inside for a `"…"` word; the
+            // tokenizer says so for most words (`as_written`), the others are compared.
+            let std::ops::Range { start: from, end: to } = w.text_range();
+            let in_line = w.as_written
+                || bytes
+                    .get(from..to)
+                    .is_some_and(|b| same(b, w.text.as_bytes()));
+            if to < u32::MAX as usize && in_line {
                 LineWord {
                     span,
                     from: from as u32,

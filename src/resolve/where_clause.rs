@@ -334,6 +334,7 @@ impl Parser<'_, '_> {
             text: "and".into(),
             range: 0..0,
             quoted: Quote::None,
+            as_written: false,
         };
         for w in tokens.words.iter().chain(std::iter::once(&end)) {
             match w.text.as_str() {
