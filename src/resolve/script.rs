@@ -527,7 +527,21 @@ fn record_line(
 
 /// The record's words with their places in the policy (see [`keep_words`]).
 fn line_words(text: &str, words: &[Word], map: &LineMap) -> (Box<[LineWord]>, Rare<WordText>) {
-    keep_words(text, words, words.iter().map(|w| map.span(w.range.clone())))
+    match map.run {
+        // A literal of one run that holds the whole line (nearly every line): each span is
+        // the word's range moved by one amount, as `LineMap::span` computes it.
+        Some((value_at, source_at)) if map.offset as u32 >= value_at => {
+            let by = source_at.wrapping_add(map.offset as u32 - value_at);
+            let file = map.file;
+            let span = |w: &Word| Span {
+                file,
+                start: (w.range.start as u32).wrapping_add(by),
+                end: (w.range.end as u32).wrapping_add(by),
+            };
+            keep_words(text, words, words.iter().map(span))
+        }
+        _ => keep_words(text, words, words.iter().map(|w| map.span(w.range.clone()))),
+    }
 }
 
 /// The command a line runs, with known references replaced (assignments as written);
