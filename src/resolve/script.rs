@@ -231,7 +231,8 @@ fn keep_words(
         .map(|(w, span)| {
             // The tokenizer's text is the written range, or its inside for a `"…"` word; the
             // tokenizer says so for most words (`as_written`), the others are compared.
-            let std::ops::Range { start: from, end: to } = w.text_range();
+            let r = w.text_range();
+            let (from, to) = (r.start, r.end);
             let in_line = w.as_written
                 || bytes
                     .get(from..to)
