@@ -10,8 +10,8 @@ use crate::resolve::value::{Lookup, Variables};
 /// Reports the line when it is `set x = $VAR` (also as the `then` part of an `if`) and VAR
 /// is not set.
 pub(crate) fn line(ctx: &CheckContext, line: &ScriptLine, diags: &mut Diagnostics) {
-    // Only a line holding `set` can be one (a word's text is written in the line).
-    if !line.text.contains("set") {
+    // Only a line holding `$` and `set` can be one (a word's text is written in the line).
+    if !line.text.contains('$') || !line.text.contains("set") {
         return;
     }
     let mut words = line.command_words();

@@ -391,13 +391,7 @@ pub(crate) fn finish(
         check::unknown_rule_name::check(&sources, id, &options.levels, &mut diags);
     }
     let mut diagnostics = suppress::apply(&sources, diags.into_vec(), &options.levels);
-    diagnostics.sort_by_key(|d| {
-        (
-            d.primary.span.file,
-            d.primary.span.start,
-            d.primary.span.end,
-        )
-    });
+    dedup::sort_by_place(&mut diagnostics);
     diagnostics.dedup();
     // The same finding from two runs over one file (the deployment scripts' run and the run
     // of the script checked, when that is one of them) is shown once, the first with its notes.

@@ -229,14 +229,15 @@ fn keep_words(
         .iter()
         .zip(spans)
         .map(|(w, span)| {
-            let (r, written) = (&w.range, w.text.as_bytes());
-            // The tokenizer's text is the written range, or its inside for a `"…"` word.
-            let (from, to) = if written.len() + 2 == r.len() {
-                (r.start + 1, r.end - 1)
-            } else {
-                (r.start, r.end)
-            };
-            if to < u32::MAX as usize && bytes.get(from..to).is_some_and(|w| same(w, written)) {
+            // The tokenizer's text is the written range, or its inside for a `"…"` word; the
+            // tokenizer says so for most words (`as_written`), the others are compared.
+            let r = w.text_range();
+            let (from, to) = (r.start, r.end);
+            let in_line = w.as_written
+                || bytes
+                    .get(from..to)
+                    .is_some_and(|b| same(b, w.text.as_bytes()));
+            if to < u32::MAX as usize && in_line {
                 LineWord {
                     span,
                     from: from as u32,
@@ -527,7 +528,21 @@ fn record_line(
 
 /// The record's words with their places in the policy (see [`keep_words`]).
 fn line_words(text: &str, words: &[Word], map: &LineMap) -> (Box<[LineWord]>, Rare<WordText>) {
-    keep_words(text, words, words.iter().map(|w| map.span(w.range.clone())))
+    match map.run {
+        // A literal of one run that holds the whole line (nearly every line): each span is
+        // the word's range moved by one amount, as `LineMap::span` computes it.
+        Some((value_at, source_at)) if map.offset as u32 >= value_at => {
+            let by = source_at.wrapping_add(map.offset as u32 - value_at);
+            let file = map.file;
+            let span = |w: &Word| Span {
+                file,
+                start: (w.range.start as u32).wrapping_add(by),
+                end: (w.range.end as u32).wrapping_add(by),
+            };
+            keep_words(text, words, words.iter().map(span))
+        }
+        _ => keep_words(text, words, words.iter().map(|w| map.span(w.range.clone()))),
+    }
 }
 
 /// The command a line runs, with known references replaced (assignments as written);

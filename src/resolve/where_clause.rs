@@ -6,13 +6,72 @@ use std::ops::Range;
 
 use serde_json::{Map, Value as Json};
 
-use crate::edgelake::commands::ArgType;
+use crate::edgelake::commands::{ArgType, CommandSpec};
 use crate::resolve::arg_value::Quantity;
 use crate::resolve::arg_value::{size_json, time_json, type_text, TypedText};
 use crate::resolve::command::{joined, rhs_text, Parser, Problem, ProblemKind, Typed};
 use crate::resolve::reference::resolve_word;
 use crate::resolve::value::Resolved;
 use crate::syntax::script::{tokenize, Quote, Word, WordText};
+
+/// [`unknown_key_help`]'s cache: per command, per key, the help.
+type HelpCache = std::collections::HashMap<
+    &'static str,
+    std::collections::HashMap<Box<str>, String, foldhash::fast::FixedState>,
+    foldhash::fast::FixedState,
+>;
+
+thread_local! {
+    /// The help of an unknown where-key, per command and key: a policy repeats its lines (a
+    /// corpus-like one has one unknown key in twelve lines) and each search of the command's
+    /// keys for the nearest name cost about 3,800 instructions.
+    static UNKNOWN_KEY_HELP: std::cell::RefCell<(usize, HelpCache)> = std::cell::RefCell::default();
+}
+
+/// The most entries [`UNKNOWN_KEY_HELP`] keeps (emptied when full: the memory of a long-lived
+/// language server stays bounded whatever the keys typed).
+const HELP_CACHE_MOST: usize = 512;
+/// The longest key [`UNKNOWN_KEY_HELP`] keeps (a hostile one is not held).
+const HELP_KEY_MOST: usize = 64;
+
+/// The help for `key`, which `spec` does not take: the nearest key it takes, or all of them.
+fn unknown_key_help(spec: &'static CommandSpec, key: &str) -> String {
+    let compute = || {
+        let names = spec.keys.iter().map(|k| k.name);
+        match crate::diagnostic::did_you_mean(key, names) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!(
+                "`{}` takes: {}",
+                spec.name,
+                spec.keys
+                    .iter()
+                    .map(|k| k.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    };
+    if key.len() > HELP_KEY_MOST {
+        return compute();
+    }
+    UNKNOWN_KEY_HELP.with(|cache| {
+        let Ok(mut cache) = cache.try_borrow_mut() else {
+            return compute();
+        };
+        let (count, cache) = &mut *cache;
+        if let Some(help) = cache.get(spec.name).and_then(|keys| keys.get(key)) {
+            return help.clone();
+        }
+        let help = compute();
+        if *count >= HELP_CACHE_MOST {
+            cache.clear();
+            *count = 0;
+        }
+        *count += 1;
+        (cache.entry(spec.name).or_default()).insert(key.into(), help.clone());
+        help
+    })
+}
 
 impl Parser<'_, '_> {
     /// `k = v and k = v …` (`get_dict_from_words`).
@@ -72,19 +131,7 @@ impl Parser<'_, '_> {
         let written = joined(value_words);
         let name = self.spec.name;
         let Some(spec_key) = self.spec.key(&key) else {
-            let names = self.spec.keys.iter().map(|k| k.name);
-            let help = match crate::diagnostic::did_you_mean(&key, names) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!(
-                    "`{name}` takes: {}",
-                    self.spec
-                        .keys
-                        .iter()
-                        .map(|k| k.name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
+            let help = unknown_key_help(self.spec, &key);
             self.problem(
                 ProblemKind::UnknownKey,
                 key_range.clone(),
@@ -287,6 +334,7 @@ impl Parser<'_, '_> {
             text: "and".into(),
             range: 0..0,
             quoted: Quote::None,
+            as_written: false,
         };
         for w in tokens.words.iter().chain(std::iter::once(&end)) {
             match w.text.as_str() {

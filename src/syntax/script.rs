@@ -54,6 +54,23 @@ pub struct Word {
     pub range: Range<usize>,
     /// How the word was delimited.
     pub quoted: Quote,
+    /// True when `text` is the line's bytes at [`Word::text_range`]: a line's record then
+    /// keeps that range instead of the text without comparing them (most words). False
+    /// promises nothing (the text is compared).
+    pub as_written: bool,
+}
+
+impl Word {
+    /// Where `text` would be in the line: `range`, or its inside for a `"…"` word (a text
+    /// two bytes shorter than the range).
+    pub fn text_range(&self) -> Range<usize> {
+        let r = &self.range;
+        if self.text.len() + 2 == r.len() {
+            r.start + 1..r.end - 1
+        } else {
+            r.clone()
+        }
+    }
 }
 
 /// The words of one line.
@@ -242,6 +259,9 @@ pub fn tokenize_with_grammar(line: &str) -> Result<Tokens, ScriptSyntaxError> {
         }
         open_word = None;
     }
+    for w in &mut tokens.words {
+        w.as_written = line.get(w.text_range()) == Some(w.text.as_str());
+    }
     Ok(tokens)
 }
 
@@ -250,6 +270,7 @@ fn push(tokens: &mut Tokens, text: String, range: Range<usize>, quoted: Quote) {
         text: text.into(),
         range,
         quoted,
+        as_written: false, // decided once the line is split
     });
 }
 

@@ -225,11 +225,7 @@ fn scan_words(line: &str, words: &mut Vec<Word>) -> Option<()> {
             i = scan.bare(start)?;
             if bytes.get(i) == Some(&b'[') {
                 i = scan.bracket_chain(i)?;
-                words.push(Word {
-                    text: tabs_as_spaces(line, start..i),
-                    range: start..i,
-                    quoted: Quote::None,
-                });
+                words.push(grouped(line, start..i, Quote::None));
             } else {
                 words.push(word(line, start..i, Quote::None));
             }
@@ -251,6 +247,7 @@ fn scan_words(line: &str, words: &mut Vec<Word>) -> Option<()> {
                     text: WordText::from_part(line, i + 1..end - 1),
                     range: i..end,
                     quoted: Quote::Double,
+                    as_written: true,
                 }
             } else {
                 word(line, i..end, Quote::Single)
@@ -260,11 +257,7 @@ fn scan_words(line: &str, words: &mut Vec<Word>) -> Option<()> {
         }
         if b == b'[' {
             let end = scan.bracket_chain(i)?;
-            words.push(Word {
-                text: tabs_as_spaces(line, i..end),
-                range: i..end,
-                quoted: Quote::Bracket,
-            });
+            words.push(grouped(line, i..end, Quote::Bracket));
             i = end;
             continue;
         }
@@ -273,11 +266,7 @@ fn scan_words(line: &str, words: &mut Vec<Word>) -> Option<()> {
         i = scan.bare(start)?;
         if bytes.get(i) == Some(&b'[') {
             i = scan.bracket_chain(i)?;
-            words.push(Word {
-                text: tabs_as_spaces(line, start..i),
-                range: start..i,
-                quoted: Quote::None,
-            });
+            words.push(grouped(line, start..i, Quote::None));
             continue;
         }
         words.push(word(line, start..i, Quote::None));
@@ -306,13 +295,18 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
-/// A bracket group's text as the node keeps it: tabs become spaces.
-fn tabs_as_spaces(line: &str, range: Range<usize>) -> WordText {
+/// A word holding a bracket group, with its text as the node keeps it: tabs become spaces.
+fn grouped(line: &str, range: Range<usize>, quoted: Quote) -> Word {
     let text = &line[range.clone()];
     if text.contains('\t') {
-        text.replace('\t', " ").into()
+        Word {
+            text: text.replace('\t', " ").into(),
+            range,
+            quoted,
+            as_written: false,
+        }
     } else {
-        WordText::from_part(line, range)
+        word(line, range, quoted)
     }
 }
 
@@ -321,5 +315,6 @@ fn word(line: &str, range: Range<usize>, quoted: Quote) -> Word {
         text: WordText::from_part(line, range.clone()),
         range,
         quoted,
+        as_written: true,
     }
 }

@@ -175,6 +175,10 @@ mod fast_path {
 
     fn agrees(line: &str) {
         if let Some(fast) = simple::tokenize(line) {
+            // A word said to be written as is is its range of the line (records rely on it).
+            for w in fast.words.iter().filter(|w| w.as_written) {
+                assert_eq!(line.get(w.text_range()), Some(w.text.as_str()), "{line:?}");
+            }
             assert_eq!(Ok(fast), tokenize_with_grammar(line), "line: {line:?}");
         }
         // Into a vector that held another line's words: the same answer.

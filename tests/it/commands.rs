@@ -207,6 +207,21 @@ fn s2_7_not_idempotent_is_one_note() {
 }
 
 #[test]
+fn s2_7_not_idempotent_lists_a_few_places_and_counts_the_rest() {
+    let script: Vec<&str> = std::iter::repeat_n("run scheduler 1", 20).collect();
+    let c = compile_with(&policy_with_script(&script), &[OPERATOR_ENV]);
+    assert_eq!(codes4(&c), ["EL411"]);
+    let d = &c.diagnostics[0];
+    // The first command is the finding's place; eight more are shown, eleven counted.
+    assert_eq!(d.secondary.len(), 8);
+    assert!(
+        d.notes.iter().any(|n| n == "11 more commands like these"),
+        "{:?}",
+        d.notes
+    );
+}
+
+#[test]
 fn s6_command_structure() {
     assert_rule(
         "run operator policy=a",

@@ -99,6 +99,7 @@ impl Cmd {
                     at += w.text.len() + 1;
                     Word {
                         range: start..start + w.text.len(),
+                        as_written: false,
                         ..w.clone()
                     }
                 })
