@@ -15,6 +15,13 @@ use crate::syntax::policy::{Node, NodeKind};
 /// Reports every string escape of the policy that is half a UTF-16 surrogate pair.
 pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     let text = ctx.sources.get(ctx.document.root.span.file).text();
+    // A value holds U+FFFD only from a `\u` escape or from the character itself (non-ASCII):
+    // a policy with neither is not walked (two scans of the text instead of a search of
+    // every string).
+    let non_ascii = text.bytes().fold(false, |seen, b| seen | (b >= 0x80));
+    if !non_ascii && !text.contains("\\u") {
+        return;
+    }
     walk(ctx.document.root, text, diags);
 }
 

@@ -33,55 +33,56 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     // references recur in every line of a long script list, and the scope is the same.
     let mut has_value: std::collections::HashMap<&str, bool, foldhash::fast::RandomState> =
         Default::default();
-    walk(doc.root, &mut |node| {
-        let source = ctx.sources.get(node.span.file).slice(node.span);
-        match &node.kind {
-            NodeKind::Null if source == "None" => {
+    walk(doc.root, &mut |node| match &node.kind {
+        NodeKind::Null if ctx.sources.get(node.span.file).slice(node.span) == "None" => {
+            found.push((
+                node.span,
+                Cow::Borrowed("`None` is not JSON"),
+                "the node lower-cases it to `none` and rejects the policy; write null",
+            ));
+        }
+        NodeKind::BareRef(word) => {
+            let unset = matches!(
+                crate::resolve::reference::resolve_word(word, ctx.scope),
+                crate::resolve::value::Resolved::Known(v) if v.to_python_str().is_empty()
+            );
+            if unset {
                 found.push((
-                    node.span,
-                    Cow::Borrowed("`None` is not JSON"),
-                    "the node lower-cases it to `none` and rejects the policy; write null",
-                ));
-            }
-            NodeKind::BareRef(word) => {
-                let unset = matches!(
-                    crate::resolve::reference::resolve_word(word, ctx.scope),
-                    crate::resolve::value::Resolved::Known(v) if v.to_python_str().is_empty()
-                );
-                if unset {
-                    found.push((
                         node.span,
                         Cow::Owned(format!("unquoted `{word}` resolves to nothing")),
                         "`blockchain prepare` replaces an unquoted reference with its value; with no value it leaves `!name` in the text, which is not JSON: the node refuses the policy (error 87)",
                     ));
-                }
             }
-            NodeKind::Str(lit) if lit.quote == '\'' => {
-                let mut resolves = |word| match has_value.get(word) {
-                    Some(&known) => known,
-                    None => {
-                        let known = !matches!(resolve_word(word, ctx.scope), Resolved::Known(v) if v.to_python_str().is_empty());
-                        has_value.insert(word, known);
-                        known
-                    }
-                };
-                if let Some(at) = injected_reference(&lit.value, &mut resolves) {
-                    let span = lit.span_of(node.span.file, at..at + 1);
-                    found.push((span, Cow::Borrowed("`!` reference inside a single-quoted string"), "blockchain insert substitutes ` !name` even inside single quotes, injecting a double-quoted value: the policy no longer parses (error 87)"));
-                }
-                if lit.value.contains('"') {
-                    found.push((node.span, Cow::Borrowed("`\"` inside a single-quoted string"), "the node's quote conversion tracks double quotes only; this string breaks it"));
-                }
-                if lit.literals > 1 {
-                    found.push((
-                        node.span,
-                        Cow::Borrowed("adjacent single-quoted strings"),
-                        "Python joins them, the node's parser rejects them",
-                    ));
-                }
-            }
-            _ => {}
         }
+        NodeKind::Str(lit) if lit.quote == '\'' => {
+            let mut resolves = |word| match has_value.get(word) {
+                Some(&known) => known,
+                None => {
+                    let known = !matches!(resolve_word(word, ctx.scope), Resolved::Known(v) if v.to_python_str().is_empty());
+                    has_value.insert(word, known);
+                    known
+                }
+            };
+            if let Some(at) = injected_reference(&lit.value, &mut resolves) {
+                let span = lit.span_of(node.span.file, at..at + 1);
+                found.push((span, Cow::Borrowed("`!` reference inside a single-quoted string"), "blockchain insert substitutes ` !name` even inside single quotes, injecting a double-quoted value: the policy no longer parses (error 87)"));
+            }
+            if lit.value.contains('"') {
+                found.push((
+                    node.span,
+                    Cow::Borrowed("`\"` inside a single-quoted string"),
+                    "the node's quote conversion tracks double quotes only; this string breaks it",
+                ));
+            }
+            if lit.literals > 1 {
+                found.push((
+                    node.span,
+                    Cow::Borrowed("adjacent single-quoted strings"),
+                    "Python joins them, the node's parser rejects them",
+                ));
+            }
+        }
+        _ => {}
     });
     let text = ctx.sources.get(doc.root.span.file).text();
     if let Some(at) = text.find('|') {
