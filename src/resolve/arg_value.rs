@@ -153,8 +153,8 @@ fn int_storage(text: &str) -> Result<TypedText, String> {
 }
 
 /// A number below 2^48, its sign and the index of its unit
-/// ([`TIME_UNITS`] for a time,
-/// [`SIZE_UNITS`] for a size), stored in 7 bytes aligned to one:
+/// (`TIME_UNITS` for a time,
+/// `SIZE_UNITS` for a size), stored in 7 bytes aligned to one:
 /// so it fits beside the tag of [`crate::resolve::command::Typed`], which stays 16 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Quantity {

@@ -1,6 +1,6 @@
 //! The command texts of a script line's words, resolved once while the line is read: its
 //! where-clause ([`crate::resolve::command`]) and the command text it runs
-//! ([`crate::resolve::engine::line::substitute`]) read the same values.
+//! (`engine::line::substitute`) read the same values.
 
 use std::borrow::Cow;
 
@@ -14,7 +14,7 @@ const IN_PLACE: usize = 8;
 
 /// The command texts ([`resolve_text`]) of a line's words, by where each word starts in the
 /// line, kept while the line is read: its where-clause and the command text it runs resolve
-/// the same values, once. The first [`IN_PLACE`] are kept without an allocation (a vector
+/// the same values, once. The first `IN_PLACE` are kept without an allocation (a vector
 /// per line was an allocation, a growth and a free for every line).
 pub struct WordValues<'s> {
     first: [(usize, Option<Cow<'s, str>>); IN_PLACE],
