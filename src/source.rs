@@ -449,7 +449,11 @@ mod tests {
                     .collect();
                 let mut expected = vec![0u32];
                 expected.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-                assert_eq!(line_starts(&text), expected, "{len} bytes, a break every {step}");
+                assert_eq!(
+                    line_starts(&text),
+                    expected,
+                    "{len} bytes, a break every {step}"
+                );
             }
         }
     }
