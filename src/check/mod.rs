@@ -162,12 +162,19 @@ pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
         undefined_variable::line(ctx, line, &mut suggestions, diags);
         unknown_command::line(line, &mut closest, diags);
         command_not_on_target::line(ctx, line, diags);
-        command_structure::line(ctx, line, diags);
-        unknown_where_key::line(ctx, line, diags);
-        missing_where_key::line(ctx, line, diags);
-        duplicate_where_key::line(ctx, line, diags);
-        invalid_where_value::line(ctx, line, diags);
-        ignored_parameter::line(ctx, line, diags);
+        // These report the problems the command's parse found: most commands have none.
+        if line
+            .command
+            .as_ref()
+            .is_some_and(|c| !c.problems.is_empty())
+        {
+            command_structure::line(ctx, line, diags);
+            unknown_where_key::line(ctx, line, diags);
+            missing_where_key::line(ctx, line, diags);
+            duplicate_where_key::line(ctx, line, diags);
+            invalid_where_value::line(ctx, line, diags);
+            ignored_parameter::line(ctx, line, diags);
+        }
         missing_script_file::line(ctx, line, diags);
         multi_line_control_flow::line(ctx, line, diags);
         if_without_then::line(ctx, line, diags);
