@@ -60,7 +60,7 @@ pub(crate) fn check_keys(ctx: &CheckContext, suggest: &mut Suggestions, diags: &
         for r in references_in(&lit.value) {
             if r.sigil != Sigil::Param
                 || ctx.scope.get(&r.name).is_some()
-                || profile::defined_names().any(|n| n == r.name)
+                || profile::defines(&r.name)
             {
                 continue;
             }
@@ -98,7 +98,7 @@ pub(crate) fn line(
         {
             continue;
         }
-        let known = profile::defined_names().any(|n| n == u.name);
+        let known = profile::defines(&u.name);
         if known {
             // A profile variable that this env layering leaves unset.
             if u.context == RefContext::Value && u.after_process.is_none() {
