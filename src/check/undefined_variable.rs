@@ -21,7 +21,7 @@ pub(crate) struct Suggestions<'a> {
     /// Sorting every known name costs O(n log n) in the env size; only a misspelt name needs
     /// them, so they are collected on first use (issue #6, `scaling/env` bench).
     names: OnceCell<Vec<String>>,
-    found: HashMap<String, Option<String>>,
+    found: HashMap<String, Option<String>, foldhash::fast::FixedState>,
 }
 
 impl<'a> Suggestions<'a> {
@@ -30,7 +30,7 @@ impl<'a> Suggestions<'a> {
         Suggestions {
             scope,
             names: OnceCell::new(),
-            found: HashMap::new(),
+            found: HashMap::default(),
         }
     }
 
