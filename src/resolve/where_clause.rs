@@ -242,6 +242,16 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// A value that is not of its key's type (one item of a list, or the whole value).
+    fn invalid_value(&mut self, key: &str, ty: ArgType, range: Range<usize>, why: &str) {
+        self.problem(
+            ProblemKind::InvalidValue,
+            range,
+            format!("`{key}` needs an `{}` value: {why}", ty.name()),
+            None,
+        );
+    }
+
     /// The value after reference resolution (`resolved`, from [`Self::resolved_text`]), typed;
     /// `None` when only the node knows it, when a reference is undefined (reported as an
     /// undefined variable) or when it is invalid.
@@ -290,12 +300,7 @@ impl Parser<'_, '_> {
                     }),
                     Ok(TypedText::Json(v)) => Some(typed(v)),
                     Err(why) => {
-                        self.problem(
-                            ProblemKind::InvalidValue,
-                            range,
-                            format!("`{key}` needs an `{}` value: {why}", ty.name()),
-                            None,
-                        );
+                        self.invalid_value(key, ty, range, &why);
                         None
                     }
                 };
@@ -306,12 +311,7 @@ impl Parser<'_, '_> {
             match type_text(item, ty) {
                 Ok(v) => values.push(v.into_json(item)),
                 Err(why) => {
-                    self.problem(
-                        ProblemKind::InvalidValue,
-                        range,
-                        format!("`{key}` needs an `{}` value: {why}", ty.name()),
-                        None,
-                    );
+                    self.invalid_value(key, ty, range, &why);
                     return None;
                 }
             }
