@@ -38,7 +38,8 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         }
     }
     if more > 0 {
-        d = d.note(format!("{more} more commands like these"));
+        let commands = if more == 1 { "command" } else { "commands" };
+        d = d.note(format!("{more} more {commands} like these"));
     }
     diags.push(d);
 }
