@@ -66,6 +66,7 @@ pub mod kubernetes;
 #[cfg(feature = "lsp")]
 pub mod lsp;
 pub(crate) mod path_map;
+pub(crate) mod prefetch;
 pub mod render;
 #[doc(hidden)]
 pub mod resolve;

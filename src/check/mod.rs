@@ -152,7 +152,10 @@ pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     // the same order (they are sorted by place, stably, and on one line the rules run in
     // this order).
     let mut closest = unknown_command::Closest::new();
-    for line in ctx.lines {
+    for (i, line) in ctx.lines.iter().enumerate() {
+        if let Some(ahead) = ctx.lines.get(i + AHEAD) {
+            ahead.prefetch();
+        }
         comparison_as_string::line(ctx, line, diags);
         condition_fails::line(ctx, line, diags);
         assignment_fails::line(ctx, line, diags);
@@ -183,6 +186,9 @@ pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
     // One finding for the whole script.
     not_idempotent::check(ctx, diags);
 }
+
+/// How many lines ahead of the rules [`ScriptLine::prefetch`] asks for.
+const AHEAD: usize = 6;
 
 /// What the Kubernetes rules that compare the policy with the pod read.
 pub struct KubeContext<'a, 't> {

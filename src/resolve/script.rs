@@ -156,6 +156,15 @@ impl ScriptLine {
         WordRef { text, span: w.span }
     }
 
+    /// Asks the processor for the parts of the record the rules read first (its text, words
+    /// and references), for a pass that will reach it soon ([`crate::prefetch`]).
+    pub(crate) fn prefetch(&self) {
+        use crate::prefetch::prefetch;
+        prefetch(self.text.as_ptr());
+        prefetch(self.words.as_ptr());
+        prefetch(self.refs.as_ptr());
+    }
+
     /// The words between `if` and `then` (or the end), when the line is an `if`.
     pub fn condition_words(&self) -> Option<impl Iterator<Item = WordRef<'_>> + Clone + '_> {
         let mut words = self.words();
