@@ -19,10 +19,10 @@ pub(crate) fn line(ctx: &CheckContext, line: &ScriptLine, diags: &mut Diagnostic
     let Some(command) = &line.command else {
         return;
     };
-    let Some(path) = &command.process else {
+    let Some(path) = &command.process() else {
         return;
     };
-    let Some(resolved) = &path.resolved else {
+    let Some(resolved) = path.resolved else {
         return;
     };
     let d = match map.status(resolved) {

@@ -179,7 +179,7 @@ fn undefined(
 fn in_where_clause(line: &crate::resolve::script::ScriptLine, span: crate::source::Span) -> bool {
     line.command.as_ref().is_some_and(|c| {
         !c.assignment
-            && c.process.is_none()
+            && c.process().is_none()
             && c.args.iter().any(|a| {
                 a.value_span.file == span.file
                     && a.value_span.start <= span.start

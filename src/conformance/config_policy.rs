@@ -241,8 +241,8 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json], scope: &Sc
             let resolved = l
                 .command
                 .as_ref()
-                .and_then(|c| c.process.as_ref())
-                .and_then(|p| p.resolved.clone());
+                .and_then(|c| c.process())
+                .and_then(|p| p.resolved.map(str::to_string));
             if resolved.is_some() {
                 return Err(format!(
                     "line {i}: the file is decided at boot ({why}), elpc knows {resolved:?}"
@@ -288,15 +288,15 @@ fn compare_lines(case: &Case, lines: &[ScriptLine], runtime: &[Json], scope: &Sc
             }
         }
         if let Some(file) = r.get("process") {
-            let got = l.command.as_ref().and_then(|c| c.process.as_ref());
+            let got = l.command.as_ref().and_then(|c| c.process());
             let want = file.as_str();
             match got {
-                Some(p) if p.resolved.as_deref() == want => {}
+                Some(p) if p.resolved == want => {}
                 Some(p) if p.resolved.is_none() && want == Some("") => {}
                 other => {
                     return Err(format!(
                         "line {i}: the node processes {file}, elpc {:?}",
-                        other.map(|p| &p.resolved)
+                        other.map(|p| p.resolved)
                     ))
                 }
             }
@@ -327,8 +327,8 @@ fn check_boot_line(i: usize, l: &ScriptLine, r: &Json, why: &str) -> Verdict {
         let resolved = l
             .command
             .as_ref()
-            .and_then(|c| c.process.as_ref())
-            .and_then(|p| p.resolved.clone());
+            .and_then(|c| c.process())
+            .and_then(|p| p.resolved.map(str::to_string));
         if resolved.is_some() {
             return Err(format!(
                 "line {i}: the file is decided at boot ({why}), elpc knows {resolved:?}"

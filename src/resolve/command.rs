@@ -61,13 +61,15 @@ pub enum Guard {
     },
 }
 
-/// The `process` line's file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProcessPath {
+/// The `process` line's file: a view of the command's `path` argument (the record keeps the
+/// path once, as that argument: a third of a corpus-like policy's lines are `process` lines,
+/// and a record of its own held the path twice more, in three more allocations).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ProcessPath<'a> {
     /// The path words as written.
-    pub written: String,
+    pub written: &'a str,
     /// The path the node opens, when known now (`None` when undefined or decided at boot).
-    pub resolved: Option<String>,
+    pub resolved: Option<&'a str>,
     /// Where the path is written.
     pub span: Span,
 }
@@ -158,8 +160,6 @@ pub struct CommandUse {
     pub name_span: Span,
     /// The where-clause (and positional) arguments, in order.
     pub args: Box<[Arg]>,
-    /// The `process` file (boxed: few lines are `process` lines, every record has the field).
-    pub process: Option<Box<ProcessPath>>,
     /// What the node will reject.
     pub problems: Box<[Problem]>,
     /// The `if` that guards it.
@@ -167,6 +167,26 @@ pub struct CommandUse {
 }
 
 impl CommandUse {
+    /// The file of a `process` command (its `path` argument); `None` for other commands.
+    pub fn process(&self) -> Option<ProcessPath<'_>> {
+        if self.spec?.shape != Shape::Process {
+            return None;
+        }
+        let path = self.args.first()?;
+        // `Parser::process` types the argument: resolved to another text, resolved to its
+        // written text, or (no value) only the node knows.
+        let resolved = match path.value {
+            Some(Typed::Resolved) => path.resolved.as_deref(),
+            Some(_) => Some(path.written.as_str()),
+            None => None,
+        };
+        Some(ProcessPath {
+            written: &path.written,
+            resolved,
+            span: path.value_span,
+        })
+    }
+
     /// The catalog name for output (`"run blockchain sync"`, `"assignment"`), `None` when unknown.
     pub fn catalog(&self) -> Option<&'static str> {
         match self.spec {
@@ -277,7 +297,6 @@ pub fn parse_command_with<'s>(
         name: joined(name_words),
         name_span: span_of(name_range),
         args: Box::default(),
-        process: None,
         problems: Box::default(),
         guard,
     };
@@ -369,7 +388,6 @@ fn assignment(
             value: None,
             resolved: None,
         }]),
-        process: None,
         problems: Box::default(),
         guard,
     }
@@ -576,9 +594,12 @@ impl Parser<'_, '_> {
         }
         let parts = || rest[..end].iter().step_by(2);
         let range = first.range.start..rest[end - 1].range.end;
-        let written: String = parts().map(|w| w.text.as_str()).collect();
         // One word (nearly every path): its text, copied once.
         let one = end == 1;
+        let written: WordText = match one {
+            true => first.text.clone(),
+            false => parts().map(|w| w.text.as_str()).collect::<String>().into(),
+        };
         let mut resolved = match one {
             true if first.quoted == Quote::None
                 && (first.text.starts_with('!') || first.text.starts_with('$')) =>
@@ -601,29 +622,18 @@ impl Parser<'_, '_> {
                 _ => resolved = None,
             }
         }
-        let span = (self.span_of)(range.clone());
-        // The path the node opens, as a string: the written one unless it resolved to another
-        // (then the argument's resolved text, without a JSON string boxed for it).
-        let (value, resolved_arg) = match &resolved {
-            Some(r) if *r != written => (Typed::Resolved, Some(r.clone())),
-            _ => (Typed::Written, None),
+        // The path the node opens: the written one unless it resolved to another (then the
+        // argument's resolved text), or none while only the node knows it ([`CommandUse::process`]).
+        let (value, resolved_arg) = match resolved {
+            Some(r) if r != written.as_str() => (Some(Typed::Resolved), Some(r)),
+            Some(_) => (Some(Typed::Written), None),
+            None => (None, None),
         };
         self.args.reserve_exact(1);
-        self.push_arg(
-            "path".into(),
-            range.clone(),
-            written.as_str().into(),
-            range,
-            Some(value),
-        );
+        self.push_arg("path".into(), range.clone(), written, range, value);
         if let Some(arg) = self.args.last_mut() {
             arg.resolved = resolved_arg;
         }
-        self.out.process = Some(Box::new(ProcessPath {
-            written,
-            resolved,
-            span,
-        }));
     }
 
     pub(crate) fn push_arg(

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 use super::{spans_enum, spans_none, spans_struct, Shifter, Spans};
 use crate::diagnostic::{Diagnostic, Label, Rule, Severity, Suggestion};
 use crate::edgelake::commands::CommandSpec;
-use crate::resolve::command::{Arg, CommandUse, Guard, Problem, ProblemKind, ProcessPath, Typed};
+use crate::resolve::command::{Arg, CommandUse, Guard, Problem, ProblemKind, Typed};
 use crate::resolve::engine::report::Cause;
 use crate::resolve::engine::{Emitted, Link, RunInfo, State, Tri};
 use crate::resolve::env_layers::EnvOrigin;
@@ -85,7 +85,6 @@ spans_struct!(CommandUse {
     name,
     name_span,
     args,
-    process,
     problems,
     guard,
 });
@@ -96,11 +95,6 @@ spans_struct!(Arg {
     value_span,
     value,
     resolved,
-});
-spans_struct!(ProcessPath {
-    written,
-    resolved,
-    span,
 });
 spans_struct!(Problem {
     kind,
