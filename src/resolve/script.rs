@@ -95,6 +95,12 @@ pub struct ScriptLine {
     pub(crate) words: Box<[LineWord]>,
     /// The texts of the few words that are no range of [`Self::text`] (tabs in a group).
     pub(crate) odd_words: Rare<WordText>,
+    /// Where the words are written: each word's range of the text, moved by the start of
+    /// [`Self::span`] plus this many bytes (a literal of one run of bytes: nearly every line)...
+    pub(crate) word_base: u32,
+    /// ... unless the spans are listed here, one per word (escapes in the literal, a word
+    /// whose text is no range of the line).
+    pub(crate) word_spans: Rare<Span>,
     /// The command it runs (the `then` part of an `if`, even when folded away), matched
     /// against the command catalog.
     pub command: Option<CommandUse>,
@@ -141,19 +147,23 @@ impl ScriptLine {
 
     /// Its words as the node's tokenizer splits them, with their place in the policy.
     pub fn words(&self) -> impl ExactSizeIterator<Item = WordRef<'_>> + Clone + '_ {
-        self.words.iter().map(|w| self.word(w))
+        self.words.iter().enumerate().map(|(i, w)| self.word(i, w))
     }
 
-    /// The text and span of one of this line's words.
-    fn word(&self, w: &LineWord) -> WordRef<'_> {
-        let text = if w.from == u32::MAX {
-            (self.odd_words.as_deref())
+    /// The text and span of word `i` of this line.
+    #[inline]
+    fn word(&self, i: usize, w: &LineWord) -> WordRef<'_> {
+        let text = match w.text() {
+            Some(range) => self.text.get(range).unwrap_or(""),
+            None => (self.odd_words.as_deref())
                 .and_then(|odd| odd.get(w.to as usize))
-                .map_or("", |t| t.as_str())
-        } else {
-            self.text.get(w.from as usize..w.to as usize).unwrap_or("")
+                .map_or("", |t| t.as_str()),
         };
-        WordRef { text, span: w.span }
+        let span = match &self.word_spans {
+            Some(spans) => spans.get(i).copied().unwrap_or(self.span),
+            None => offset_span(self.span, self.word_base, w.written()),
+        };
+        WordRef { text, span }
     }
 
     /// Asks the processor for the parts of the record the rules read first (its text, words
@@ -184,35 +194,57 @@ impl ScriptLine {
     }
 }
 
-/// Where one word of a script line is written, and where its text is: bytes `from..to` of
-/// [`ScriptLine::text`], or (`from == u32::MAX`) entry `to` of the line's odd words. 20
-/// bytes instead of a text and a span (40): a policy's lines hold about ten words each.
+/// Where one word of a script line's text is: bytes `from..to` of [`ScriptLine::text`] (the
+/// [`INSIDE`] bit of `to` set when the word is written with `"` around them), or (`from ==
+/// u32::MAX`) entry `to` of the line's odd words. 8 bytes: a policy's lines hold about ten
+/// words each, and a span per word (12 more bytes) is kept only for the lines that need one
+/// ([`ScriptLine::word_spans`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct LineWord {
-    /// Where it is written in the policy.
-    pub(crate) span: Span,
     from: u32,
     to: u32,
 }
 
-/// `from` and `to` are offsets in the line's text, which an edit elsewhere does not move.
+/// The bit of [`LineWord::to`] that says the word is written with a `"` on each side.
+const INSIDE: u32 = 1 << 31;
+
+impl LineWord {
+    /// Its range of the line's text (`None` for an odd word).
+    #[inline]
+    fn text(&self) -> Option<std::ops::Range<usize>> {
+        (self.from != u32::MAX).then_some(self.from as usize..(self.to & !INSIDE) as usize)
+    }
+
+    /// Where it is written in the line's text, quotes included (an odd word: nowhere).
+    #[inline]
+    fn written(&self) -> (u32, u32) {
+        match self.to & INSIDE {
+            0 => (self.from, self.to),
+            _ => (
+                self.from.wrapping_sub(1),
+                (self.to & !INSIDE).wrapping_add(1),
+            ),
+        }
+    }
+}
+
+/// A word's span when its line's words are at `base` bytes from the start of the line's span.
+#[inline]
+fn offset_span(line: Span, base: u32, (start, end): (u32, u32)) -> Span {
+    let at = line.start.wrapping_add(base);
+    Span {
+        file: line.file,
+        start: at.wrapping_add(start),
+        end: at.wrapping_add(end),
+    }
+}
+
+/// A word holds no span: where it is written is a distance from its line's span
+/// ([`ScriptLine::word_base`]), which moves with that span, or listed in the line
+/// ([`ScriptLine::word_spans`]).
 impl crate::resolve::spans::Spans for LineWord {
-    fn spans(&self, f: &mut dyn FnMut(&Span)) {
-        let LineWord {
-            span,
-            from: _,
-            to: _,
-        } = self;
-        f(span);
-    }
-    fn shift(&mut self, by: &mut crate::resolve::spans::Shifter) {
-        let LineWord {
-            span,
-            from: _,
-            to: _,
-        } = self;
-        span.shift(by);
-    }
+    fn spans(&self, _: &mut dyn FnMut(&Span)) {}
+    fn shift(&mut self, _: &mut crate::resolve::spans::Shifter) {}
 }
 
 /// One word of a script line.
@@ -224,38 +256,69 @@ pub struct WordRef<'a> {
     pub span: Span,
 }
 
-/// The words of a line, kept as ranges of its `text` where they are one, each with its span
-/// (`words` and `spans` in step). The words are read in place: only the rare text that is no
-/// range of the line is copied.
+/// A line's words as its record keeps them (see [`LineWord`]).
+pub(crate) struct KeptWords {
+    words: Box<[LineWord]>,
+    odd: Rare<WordText>,
+    base: u32,
+    spans: Rare<Span>,
+}
+
+impl ScriptLine {
+    fn keep(&mut self, kept: KeptWords) {
+        self.words = kept.words;
+        self.odd_words = kept.odd;
+        self.word_base = kept.base;
+        self.word_spans = kept.spans;
+    }
+}
+
+/// The words of a line written at `line`, kept as ranges of its `text` where they are one,
+/// each with its span (`words` and `spans` in step). The words are read in place: only the
+/// rare text that is no range of the line is copied. The spans are kept as one distance from
+/// the line's span when every word is at that distance (checked, word by word, with the
+/// formula that reads them back), else listed.
 fn keep_words(
     text: &str,
     words: &[Word],
-    spans: impl Iterator<Item = Span>,
-) -> (Box<[LineWord]>, Rare<WordText>) {
+    spans: impl Iterator<Item = Span> + Clone,
+    line: Span,
+) -> KeptWords {
     let bytes = text.as_bytes();
     let mut odd = Vec::new();
+    // The distance of the first word; every word is then checked against it.
+    let base = match (words.first(), spans.clone().next()) {
+        (Some(w), Some(span)) => span
+            .start
+            .wrapping_sub(line.start)
+            .wrapping_sub(w.range.start as u32),
+        _ => 0,
+    };
+    let mut at_base = true;
     let kept = words
         .iter()
-        .zip(spans)
+        .zip(spans.clone())
         .map(|(w, span)| {
             // The tokenizer's text is the written range, or its inside for a `"…"` word; the
             // tokenizer says so for most words (`as_written`), the others are compared.
             let r = w.text_range();
-            let (from, to) = (r.start, r.end);
+            let inside = r.start != w.range.start;
             let in_line = w.as_written
                 || bytes
-                    .get(from..to)
+                    .get(r.clone())
                     .is_some_and(|b| same(b, w.text.as_bytes()));
-            if to < u32::MAX as usize && in_line {
+            if r.end < INSIDE as usize && in_line {
+                // Its written range is `w.range`, which `LineWord::written` gives back.
+                let written = (w.range.start as u32, w.range.end as u32);
+                at_base &= offset_span(line, base, written) == span;
                 LineWord {
-                    span,
-                    from: from as u32,
-                    to: to as u32,
+                    from: r.start as u32,
+                    to: r.end as u32 | if inside { INSIDE } else { 0 },
                 }
             } else {
+                at_base = false;
                 odd.push(w.text.clone());
                 LineWord {
-                    span,
                     from: u32::MAX,
                     to: (odd.len() - 1) as u32,
                 }
@@ -263,7 +326,12 @@ fn keep_words(
         })
         .collect();
     odd.shrink_to_fit();
-    (kept, (!odd.is_empty()).then(|| Box::new(odd)))
+    KeptWords {
+        words: kept,
+        odd: (!odd.is_empty()).then(|| Box::new(odd)),
+        base,
+        spans: (!at_base).then(|| Box::new(spans.take(words.len()).collect())),
+    }
 }
 
 /// A line the node cannot tokenize or whose `if` does not parse, as a diagnostic.
@@ -407,6 +475,8 @@ fn record_line(
         refs: Box::default(),
         words: Box::default(),
         odd_words: None,
+        word_base: 0,
+        word_spans: None,
         command: None,
         ampersand: None,
         processed: None,
@@ -454,7 +524,7 @@ fn record_line(
             Ok(outcome) => outcome,
             Err(e) => {
                 eng.report(syntax_error(e, &map));
-                (line.words, line.odd_words) = line_words(text, words, &map);
+                line.keep(line_words(text, words, &map, span));
                 return line; // the node fails the line before running anything
             }
         }
@@ -476,7 +546,7 @@ fn record_line(
     };
     // What the line does.
     let Some(mut st) = state.take() else {
-        (line.words, line.odd_words) = line_words(text, words, &map);
+        line.keep(line_words(text, words, &map, span));
         return line;
     };
     st.emitted.clear();
@@ -486,7 +556,7 @@ fn record_line(
     let branches = group(exec(eng, &cmd, st));
     // The words move into the record, with the spans the command computed.
     if let Ok(words) = cmd.words {
-        (line.words, line.odd_words) = keep_words(text, &words, cmd.spans.iter().copied());
+        line.keep(keep_words(text, &words, cmd.spans.iter().copied(), span));
         // The vector goes back to the run for its next line.
         *lent_words = words;
     }
@@ -536,21 +606,26 @@ fn record_line(
 }
 
 /// The record's words with their places in the policy (see [`keep_words`]).
-fn line_words(text: &str, words: &[Word], map: &LineMap) -> (Box<[LineWord]>, Rare<WordText>) {
+fn line_words(text: &str, words: &[Word], map: &LineMap, line: Span) -> KeptWords {
     match map.run {
         // A literal of one run that holds the whole line (nearly every line): each span is
         // the word's range moved by one amount, as `LineMap::span` computes it.
         Some((value_at, source_at)) if map.offset as u32 >= value_at => {
             let by = source_at.wrapping_add(map.offset as u32 - value_at);
             let file = map.file;
-            let span = |w: &Word| Span {
+            let span = move |w: &Word| Span {
                 file,
                 start: (w.range.start as u32).wrapping_add(by),
                 end: (w.range.end as u32).wrapping_add(by),
             };
-            keep_words(text, words, words.iter().map(span))
+            keep_words(text, words, words.iter().map(span), line)
         }
-        _ => keep_words(text, words, words.iter().map(|w| map.span(w.range.clone()))),
+        _ => keep_words(
+            text,
+            words,
+            words.iter().map(|w| map.span(w.range.clone())),
+            line,
+        ),
     }
 }
 
@@ -713,11 +788,49 @@ mod record_sizes {
             size_of::<super::ScriptLine>(),
             size_of::<super::RefUse>(),
         ];
-        // LineWord, Arg, CommandUse, ScriptLine, RefUse.
-        let budget = [20, 112, 136, 288, 56];
+        // LineWord, Arg, CommandUse, ScriptLine, RefUse. A record is 8 bytes more than it
+        // was for its words' distance and listed spans; its ten words are 120 bytes fewer.
+        let budget = [8, 112, 128, 296, 56];
         assert!(
             sizes.iter().zip(budget).all(|(size, most)| *size <= most),
             "{sizes:?} > {budget:?}"
         );
+    }
+}
+
+/// A record keeps its words' places as one distance from its span when it can and lists them
+/// when it cannot: read back, either way, each span is where the word is written.
+#[cfg(test)]
+mod word_places {
+    use crate::{compile, Input, Options};
+
+    #[test]
+    fn every_word_span_is_where_the_word_is_written() {
+        let policy = r#"{'config': {'script': [
+            'connect dbms almgm where type = sqlite',
+            '  if !x == "a b" then echo [one,	two] done',
+            'echo \'hi\' there "x y" done',
+            "set  a = 'b'"]}}"#;
+        let c = compile(&Input::text("p.policy", policy), &[], &Options::default());
+        let lines = &c.output.as_ref().expect("the policy parses").lines;
+        assert_eq!(lines.len(), 4);
+        for line in lines {
+            assert!(line.words().len() > 3, "{:?}", line.text);
+            for w in line.words() {
+                let written = &policy[w.span.start as usize..w.span.end as usize];
+                let unescaped = written.replace("\\'", "'");
+                assert!(
+                    unescaped == w.text
+                        || unescaped == format!("\"{}\"", w.text)
+                        || unescaped.replace('\t', " ") == w.text,
+                    "{written:?} for {:?} in {:?}",
+                    w.text,
+                    line.text
+                );
+            }
+        }
+        // Lines of one run keep a distance; escapes and a tab in a group list the spans.
+        let listed: Vec<bool> = lines.iter().map(|l| l.word_spans.is_some()).collect();
+        assert_eq!(listed, [false, true, true, false]);
     }
 }
