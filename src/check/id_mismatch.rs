@@ -17,7 +17,7 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
     let NodeKind::Str(lit) = &entry.value.kind else {
         return;
     };
-    let written = lit.value.as_str();
+    let written = &*lit.value;
     if written.len() != 32 || !written.chars().all(|c| c.is_ascii_hexdigit()) {
         return;
     }

@@ -52,7 +52,7 @@ pub(crate) fn line(ctx: &CheckContext, line: &ScriptLine, diags: &mut Diagnostic
         return;
     };
     // Offsets of the stripped line inside the literal (leading spaces, one quote pair).
-    let raw = lit.value.as_str();
+    let raw = &*lit.value;
     let mut offset = raw.len() - raw.trim_start().len();
     let t = raw.trim();
     if t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') {

@@ -13,7 +13,7 @@ pub fn check(ctx: &CheckContext, diags: &mut Diagnostics) {
         let NodeKind::Str(lit) = &kv.entry.value.kind else {
             continue;
         };
-        let text = lit.value.as_str();
+        let text = &*lit.value;
         if text.starts_with('!') || text.starts_with('$') {
             continue;
         }

@@ -170,7 +170,7 @@ impl serde::Serialize for CanonicalView<'_> {
 /// A leaf as written: strings, numbers (integers beyond 64 bits as floats), booleans, null.
 pub fn default_json(node: &Node) -> Json {
     match &node.kind {
-        NodeKind::Str(s) => Json::String(s.value.clone()),
+        NodeKind::Str(s) => Json::String(s.value.to_string()),
         NodeKind::BareRef(r) => Json::String(r.clone()),
         NodeKind::Number(n) => match n.value {
             NumberValue::Int(i) => Json::from(i),

@@ -331,7 +331,7 @@ impl Analysis {
                                 sigil: r.sigil,
                                 name: r.name,
                                 span: lit.span_of(node.span.file, r.range),
-                                word: lit.value.clone(),
+                                word: lit.value.to_string(),
                                 word_span,
                                 line: None,
                             });

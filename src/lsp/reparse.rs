@@ -70,7 +70,7 @@ pub(super) fn edit(old: &ParsedPolicy, old_text: &str, new: &str, shift: Shift) 
         return None;
     }
     let value = |n: &Node| match &n.kind {
-        NodeKind::Str(l) => l.value.clone(),
+        NodeKind::Str(l) => l.value.to_string(),
         _ => String::new(),
     };
     let values = (value(lit), value(&alone.root));

@@ -152,7 +152,7 @@ pub fn server_keys<'t>(body: &'t Node, vars: &dyn Variables) -> Vec<KeyValue<'t>
                 // Thread keys: only `!` references are resolved (§2.2).
                 KeyRole::Threads => match &entry.value.kind {
                     NodeKind::Str(s) if !s.value.starts_with('!') => {
-                        Some(Resolved::Known(Value::Str(s.value.clone())))
+                        Some(Resolved::Known(Value::Str(s.value.to_string())))
                     }
                     _ => resolve_node(&entry.value, vars),
                 },

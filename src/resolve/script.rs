@@ -84,8 +84,9 @@ pub struct ScriptLine {
     pub index: usize,
     /// The string literal's span.
     pub span: Span,
-    /// The line as the node reads it (stripped).
-    pub text: Box<str>,
+    /// The line as the node reads it (stripped): the policy's own string when that is the
+    /// whole line (nearly always), not a copy of it.
+    pub text: std::sync::Arc<str>,
     /// What happens to it.
     pub outcome: LineOutcome,
     /// Every reference in it.
@@ -117,7 +118,8 @@ pub struct ScriptLine {
     pub failure: Option<Box<Cause>>,
     /// For an `if` only the node decides: the line with the references of its `then` command
     /// resolved as that command would resolve them (what the command list shows, so that its
-    /// text and its arguments come from one resolution).
+    /// text and its arguments come from one resolution); `None` when that is the line as
+    /// written ([`ScriptLine::text`]).
     pub boot_text: Option<Box<String>>,
 }
 
@@ -458,7 +460,7 @@ fn record_line(
     lent: &mut Lent,
     boot_text: &mut Option<String>,
 ) -> ScriptLine {
-    let raw = lit.value.as_str();
+    let raw = &*lit.value;
     let trimmed_start = raw.len() - raw.trim_start().len();
     let mut text = raw.trim();
     let mut offset = trimmed_start;
@@ -470,7 +472,10 @@ fn record_line(
     let mut line = ScriptLine {
         index,
         span,
-        text: text.into(),
+        text: match text.len() == raw.len() {
+            true => lit.value.clone(),
+            false => text.into(),
+        },
         outcome: LineOutcome::Skipped,
         refs: Box::default(),
         words: Box::default(),
@@ -722,8 +727,11 @@ fn describe_if(
                 let mut line = String::with_capacity(head.len() + t.len());
                 line.push_str(head);
                 substitute_onto(&mut line, t, (then_words, offset), scope, &mut values);
-                line.shrink_to_fit(); // kept in the record
-                *boot_text = Some(line);
+                // Kept in the record only when a reference changed it (then exactly sized).
+                if line != text {
+                    line.shrink_to_fit();
+                    *boot_text = Some(line);
+                }
             }
             LineOutcome::DecidedAtBoot(depends_on)
         }

@@ -3,6 +3,8 @@
 //! Accepts Python-literal dictionaries and strict JSON. Recovers at dictionary entries and list
 //! items; refuses nesting deeper than [`MAX_DEPTH`] before the recursive parser sees the text.
 
+use std::sync::Arc;
+
 use pest::Parser as _;
 use pest_derive::Parser;
 
@@ -63,8 +65,9 @@ pub struct Entry {
 /// A decoded string literal, with a map back to the source for spans inside it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StrLit {
-    /// The decoded text.
-    pub value: String,
+    /// The decoded text (shared: a script line's record holds the same text, and at 100,000
+    /// lines two copies were a tenth of the peak memory).
+    pub value: Arc<str>,
     /// The quote character of the first literal (`'` or `"`).
     pub quote: char,
     /// How many adjacent literals were joined (`'a' 'b'` is 2).
@@ -106,6 +109,51 @@ impl Segments {
             }
         };
         run.map_or(0, |(v, s)| s + (offset - v))
+    }
+}
+
+/// A [`StrLit`] being decoded: its text grows here, and is shared once complete.
+pub(crate) struct Building {
+    value: String,
+    quote: char,
+    pub(crate) literals: usize,
+    segments: Segments,
+}
+
+impl Building {
+    /// A literal opened with `quote`, nothing decoded yet.
+    pub(crate) fn new(quote: char) -> Building {
+        Building {
+            value: String::new(),
+            quote,
+            literals: 0,
+            segments: Segments::default(),
+        }
+    }
+
+    /// The literal of one body without escapes, `body` at source offset `start` (nearly every
+    /// literal: its text is shared at once, without growing a `String` first).
+    pub(crate) fn one_run(quote: char, body: &str, start: usize) -> StrLit {
+        let mut segments = Segments::default();
+        if !body.is_empty() {
+            segments.push((0, start as u32));
+        }
+        StrLit {
+            value: body.into(),
+            quote,
+            literals: 1,
+            segments,
+        }
+    }
+
+    /// The literal, complete.
+    pub(crate) fn finish(self) -> StrLit {
+        StrLit {
+            value: self.value.into(),
+            quote: self.quote,
+            literals: self.literals,
+            segments: self.segments,
+        }
     }
 }
 
@@ -324,7 +372,7 @@ impl TreeBuilder<'_> {
             Some(k) => {
                 let span = self.span(&k);
                 let lit = self.strings(k);
-                (lit.value, span, lit.quote)
+                (lit.value.to_string(), span, lit.quote)
             }
             None => (String::new(), Span::new(self.file, 0..0), '\''),
         };
@@ -355,12 +403,7 @@ impl TreeBuilder<'_> {
     }
 
     fn strings(&mut self, pair: Pair) -> StrLit {
-        let mut out = StrLit {
-            value: String::new(),
-            quote: '\'',
-            literals: 0,
-            segments: Segments::default(),
-        };
+        let mut out = Building::new('\'');
         for (i, string) in pair.into_inner().enumerate() {
             out.literals += 1;
             let raw = string.as_str();
@@ -372,7 +415,7 @@ impl TreeBuilder<'_> {
                 decode_into(body.as_str(), start, &mut out);
             }
         }
-        out
+        out.finish()
     }
 
     fn junk(&mut self, pair: &Pair, expected: &str) {
@@ -383,7 +426,7 @@ impl TreeBuilder<'_> {
 }
 
 /// Decodes Python/JSON escapes of one literal body starting at source offset `start`.
-fn decode_into(body: &str, start: usize, out: &mut StrLit) {
+fn decode_into(body: &str, start: usize, out: &mut Building) {
     if !body.contains('\\') {
         push_run(body, start, out);
         return;
@@ -433,7 +476,7 @@ fn decode_into(body: &str, start: usize, out: &mut StrLit) {
 
 /// A literal body without escapes: one run, copied at once (what [`decode_into`] does
 /// character by character).
-fn push_run(body: &str, start: usize, out: &mut StrLit) {
+fn push_run(body: &str, start: usize, out: &mut Building) {
     if !body.is_empty() {
         out.segments.push((out.value.len() as u32, start as u32));
         out.value.push_str(body);

@@ -6,7 +6,7 @@
 //! decides, with its error recovery. A differential test holds this parser to the grammar.
 
 use super::{
-    decode_into, number, push_run, Entry, Node, NodeKind, ParsedPolicy, StrLit, MAX_DEPTH,
+    decode_into, number, push_run, Building, Entry, Node, NodeKind, ParsedPolicy, StrLit, MAX_DEPTH,
 };
 use crate::source::{FileId, Span};
 use crate::syntax::bytes::find_any;
@@ -93,12 +93,10 @@ impl Fast<'_> {
     /// `strings`: adjacent literals joined. As in pest's `string ~ string*`, the span runs on
     /// over the blanks after a lone literal, and ends at the last quote of several.
     fn strings(&mut self) -> Option<StrLit> {
-        let mut out = StrLit {
-            value: String::new(),
-            quote: self.peek()? as char,
-            literals: 0,
-            segments: Default::default(),
-        };
+        let mut out = Building::new(self.peek()? as char);
+        if let Some(one) = self.one_run() {
+            return Some(one);
+        }
         loop {
             let quote = self.peek()?;
             let body_start = self.at + 1;
@@ -117,9 +115,30 @@ impl Fast<'_> {
                 if out.literals > 1 {
                     self.at = end;
                 }
-                return Some(out);
+                return Some(out.finish());
             }
         }
+    }
+
+    /// A lone literal without escapes (nearly every one), read whole; `None` (having moved
+    /// nothing) for anything else.
+    fn one_run(&mut self) -> Option<StrLit> {
+        let open = self.at;
+        let quote = self.peek()?;
+        let body_start = open + 1;
+        let (body_end, escaped) = self.body(body_start, quote)?;
+        if escaped {
+            return None;
+        }
+        self.at = body_end + 1;
+        self.skip();
+        if matches!(self.peek(), Some(b'\'' | b'"')) {
+            // Joined with the next literal: read by the general loop.
+            self.at = open;
+            return None;
+        }
+        let body = &self.text[body_start..body_end];
+        Some(Building::one_run(quote as char, body, body_start))
     }
 
     /// The end of a string body opened by `quote` just before `from` (its closing quote), and
@@ -172,7 +191,7 @@ impl Fast<'_> {
                 self.skip();
                 entries.push(Entry {
                     key_quote: key.quote,
-                    key: key.value,
+                    key: key.value.to_string(),
                     key_span,
                     value,
                 });

@@ -41,6 +41,7 @@ spans_none!(
     Number,
     char,
     str,
+    std::sync::Arc<str>,
     serde_json::Number,
     crate::resolve::arg_value::Quantity,
 );
