@@ -188,7 +188,7 @@ pub fn run(ctx: &CheckContext, diags: &mut Diagnostics) {
 }
 
 /// How many lines ahead of the rules [`ScriptLine::prefetch`] asks for.
-const AHEAD: usize = 6;
+const AHEAD: usize = 16;
 
 /// What the Kubernetes rules that compare the policy with the pod read.
 pub struct KubeContext<'a, 't> {
