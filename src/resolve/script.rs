@@ -259,7 +259,7 @@ pub struct WordRef<'a> {
 }
 
 /// A line's words as its record keeps them (see [`LineWord`]).
-pub(crate) struct KeptWords {
+struct KeptWords {
     words: Box<[LineWord]>,
     odd: Rare<WordText>,
     base: u32,
