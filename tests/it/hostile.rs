@@ -271,12 +271,24 @@ fn an_interrupted_output_leaves_no_temporary_file() {
     let dir = tempdir("output-signal");
     std::fs::write(dir.join("p.policy"), POLICY).unwrap();
     for signal in [libc::SIGTERM, libc::SIGINT] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_elpc"))
+        use std::os::unix::process::CommandExt;
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_elpc"));
+        command
             .current_dir(&dir)
             .args(["compile", "p.policy", "-q", "-o", "out.json"])
-            .env(elpc::disk::PAUSE_ENV, "20000")
-            .spawn()
-            .unwrap();
+            .env(elpc::disk::PAUSE_ENV, "20000");
+        // elpc keeps a signal its parent ignores ignored (as `nohup` expects), and a shell
+        // ignores SIGINT for the commands it starts in the background: the child gets the
+        // default actions, whatever this test was started from.
+        // SAFETY: `signal` is async-signal-safe, as code between fork and exec must be.
+        unsafe {
+            command.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                libc::signal(libc::SIGTERM, libc::SIG_DFL);
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().unwrap();
         // Wait until the temporary file is there, then stop elpc.
         let deadline = Instant::now() + Duration::from_secs(20);
         while !std::fs::read_dir(&dir)
