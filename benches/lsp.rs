@@ -8,19 +8,19 @@
 //! the slowest place); a full library compile of the same text is timed in the same loop as the
 //! baseline.
 //! Publishing is included: the diagnostics are converted to LSP (in `flush`) and serialised as
-//! the server does (`transport::serialised_notification`); the report gives that
-//! serialisation's share separately.
+//! the server does (`publisher::Publisher`, which serialises only the diagnostics that changed
+//! since the document's last publication); the report gives that serialisation's share
+//! separately.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use lsp_server::Message;
-use lsp_types::notification::{Notification as _, PublishDiagnostics};
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Url};
 
 use elpc::lsp::position::Encoding;
-use elpc::lsp::transport::serialised_notification;
+use elpc::lsp::publisher::Publisher;
 use elpc::lsp::Session;
 use elpc::{compile, Input, Options};
 
@@ -32,8 +32,9 @@ const LINES: usize = 10_000;
 /// About 10,000 lines of `support::synthetic_policy`.
 const SYNTHETIC_BYTES: usize = 520_000;
 
-/// A session with the policy and its env files open, checked once.
-fn session(case: &Case) -> (Session, Url) {
+/// A session with the policy and its env files open, checked once and published (as the
+/// server does: its publisher then holds each document's last publication).
+fn session(case: &Case) -> (Session, Publisher, Url) {
     let dir = std::env::temp_dir().join("elpc-lsp-bench");
     let file = |name: &str| Url::from_file_path(dir.join(name)).expect("absolute path");
     let mut session = Session::new(Encoding::Utf16);
@@ -45,8 +46,11 @@ fn session(case: &Case) -> (Session, Url) {
     let policy = file("policy.policy");
     let text = String::from_utf8_lossy(&case.policy.bytes).into_owned();
     session.did_open(policy.clone(), text, 1);
-    session.flush();
-    (session, policy)
+    let mut publisher = Publisher::new();
+    for p in session.flush() {
+        publisher.notification(p);
+    }
+    (session, publisher, policy)
 }
 
 /// The line and column of the first character of the first line at or after line `from` of
@@ -71,7 +75,7 @@ fn place(text: &str, prefix: &str, from: usize) -> Position {
 /// the edit to the diagnostics published (converted and serialised), and the serialisation's
 /// part of it (the replaced analysis is freed after, as the server does once it has published).
 fn edit_and_publish(
-    session: &mut Session,
+    (session, publisher): (&mut Session, &mut Publisher),
     uri: &Url,
     at: Position,
     version: &mut i32,
@@ -96,15 +100,13 @@ fn edit_and_publish(
     let checked = start.elapsed();
     assert_eq!(published.len(), 1);
     // What `server::publish` does with each notification (the writer thread then writes the
-    // text as it is).
+    // text as it is): the diagnostics unchanged since the last publication keep their text.
     let bytes: usize = published
-        .iter()
-        .map(
-            |p| match serialised_notification(PublishDiagnostics::METHOD, p) {
-                Message::Notification(n) => n.params.as_str().map_or(0, str::len),
-                _ => 0,
-            },
-        )
+        .into_iter()
+        .map(|p| match publisher.notification(p) {
+            Message::Notification(n) => n.params.as_str().map_or(0, str::len),
+            _ => 0,
+        })
         .sum();
     let took = start.elapsed();
     black_box(bytes);
@@ -113,14 +115,14 @@ fn edit_and_publish(
 }
 
 fn edit_and_flush(
-    session: &mut Session,
+    server: (&mut Session, &mut Publisher),
     uri: &Url,
     at: Position,
     version: &mut i32,
     a: &str,
     b: &str,
 ) -> Duration {
-    edit_and_publish(session, uri, at, version, a, b).0
+    edit_and_publish(server, uri, at, version, a, b).0
 }
 
 fn recheck(c: &mut Criterion) {
@@ -168,14 +170,16 @@ fn recheck(c: &mut Criterion) {
             "r",
         ),
     ] {
-        let (mut s, uri) = session(case);
+        let (mut s, mut publisher, uri) = session(case);
         let mut version = 1;
         c.bench_function(
             &format!("lsp recheck 10k lines, edit in a {what}"),
             |bench| {
                 bench.iter_custom(|iters| {
                     (0..iters)
-                        .map(|_| edit_and_flush(&mut s, &uri, at, &mut version, a, b))
+                        .map(|_| {
+                            edit_and_flush((&mut s, &mut publisher), &uri, at, &mut version, a, b)
+                        })
                         .sum()
                 })
             },
@@ -184,7 +188,8 @@ fn recheck(c: &mut Criterion) {
         let (mut rechecks, mut fulls, mut serialised) = (Vec::new(), Vec::new(), Vec::new());
         let begin = Instant::now();
         while rechecks.len() < 5 || begin.elapsed() < Duration::from_secs(3) {
-            let (took, serialising) = edit_and_publish(&mut s, &uri, at, &mut version, a, b);
+            let (took, serialising) =
+                edit_and_publish((&mut s, &mut publisher), &uri, at, &mut version, a, b);
             rechecks.push(took);
             serialised.push(serialising);
             let t = Instant::now();

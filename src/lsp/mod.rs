@@ -30,6 +30,7 @@ pub mod hover;
 pub mod navigation;
 pub mod position;
 pub mod processed;
+pub mod publisher;
 mod reparse;
 pub mod server;
 pub mod session;

@@ -20,6 +20,7 @@ use crate::source::FileId;
 use super::analysis::Analysis;
 use super::diagnostics::for_file;
 use super::position::Encoding;
+use super::publisher::Publisher;
 use super::reuse_tests::{overtype, type_or_delete};
 use super::transport::{serialised_notification, write_message};
 use super::Session;
@@ -278,17 +279,23 @@ pub(super) fn replace(
     change
 }
 
-/// The server's serialised publication is byte for byte what `lsp_server` writes.
-fn assert_same_frame(params: &lsp_types::PublishDiagnosticsParams) {
+/// The server's serialised publication is byte for byte what `lsp_server` writes: serialised
+/// whole, and by `publisher`, which reuses the text of the diagnostics its last publication of
+/// the document started and ended with.
+fn assert_same_frame(publisher: &mut Publisher, params: &lsp_types::PublishDiagnosticsParams) {
     let method = "textDocument/publishDiagnostics";
-    let mut ours = Vec::new();
-    write_message(&mut ours, serialised_notification(method, params));
     let mut theirs = Vec::new();
     let n = lsp_server::Notification::new(method.to_string(), params.clone());
     lsp_server::Message::Notification(n)
         .write(&mut theirs)
         .expect("written");
-    assert_eq!(String::from_utf8(ours), String::from_utf8(theirs));
+    let theirs = String::from_utf8(theirs).expect("UTF-8");
+    let mut whole = Vec::new();
+    write_message(&mut whole, serialised_notification(method, params));
+    assert_eq!(String::from_utf8(whole).as_ref(), Ok(&theirs));
+    let mut reused = Vec::new();
+    write_message(&mut reused, publisher.notification(params.clone()));
+    assert_eq!(String::from_utf8(reused).as_ref(), Ok(&theirs));
 }
 
 #[test]
@@ -305,6 +312,7 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
     for seed in 1..=8u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         let mut s = Session::new(Encoding::Utf16);
+        let mut publisher = Publisher::new();
         let mut env: Vec<(PathBuf, String)> = env_files()
             .into_iter()
             .map(|(name, text)| (dir.path().join(name), text))
@@ -383,7 +391,7 @@ fn rechecks_after_random_edits_equal_a_full_compile() {
                 "{at}"
             );
             for p in &published {
-                assert_same_frame(p);
+                assert_same_frame(&mut publisher, p);
             }
             checked += 1;
         }

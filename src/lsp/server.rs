@@ -30,7 +30,7 @@ pub const PANIC_REQUEST_ENV: &str = "ELPC_LSP_PANIC_REQUEST";
 /// the client closes standard input). Bad input never ends it: see [`super::transport`].
 pub fn run_stdio() -> Result<(), String> {
     let (connection, io_threads) = super::transport::stdio();
-    let result = serve_with(&connection, Publish::Serialised);
+    let result = serve_with(&connection, Publish::Serialised(Default::default()));
     drop(connection);
     io_threads.join()?;
     result
@@ -97,16 +97,15 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
 }
 
 /// How diagnostics are handed to the connection.
-#[derive(Clone, Copy)]
 enum Publish {
     /// As `lsp_server` notifications (any connection).
     AsValue,
-    /// Serialised at once for the stdio transport's writer
-    /// ([`super::transport::serialised_notification`]).
-    Serialised,
+    /// Serialised at once for the stdio transport's writer, each diagnostic once while it
+    /// stays the same ([`super::publisher::Publisher`]).
+    Serialised(super::publisher::Publisher),
 }
 
-fn serve_with(connection: &Connection, how: Publish) -> Result<(), String> {
+fn serve_with(connection: &Connection, mut how: Publish) -> Result<(), String> {
     let Some((id, params)) = wait_for_initialize(connection)? else {
         return Ok(());
     };
@@ -134,7 +133,11 @@ fn serve_with(connection: &Connection, how: Publish) -> Result<(), String> {
             match connection.receiver.recv_timeout(DEBOUNCE) {
                 Ok(m) => m,
                 Err(RecvTimeoutError::Timeout) => {
-                    publish(connection, guarded("re-check", || session.flush()), how);
+                    publish(
+                        connection,
+                        guarded("re-check", || session.flush()),
+                        &mut how,
+                    );
                     session.free_retired(); // after publishing: not on the edit's latency
                     continue;
                 }
@@ -154,7 +157,11 @@ fn serve_with(connection: &Connection, how: Publish) -> Result<(), String> {
                 }
                 // Answer from fresh analyses: check pending edits first.
                 if session.has_pending() {
-                    publish(connection, guarded("re-check", || session.flush()), how);
+                    publish(
+                        connection,
+                        guarded("re-check", || session.flush()),
+                        &mut how,
+                    );
                 }
                 let mut notices = Vec::new();
                 let response = respond(&mut session, request, &mut notices);
@@ -173,7 +180,7 @@ fn serve_with(connection: &Connection, how: Publish) -> Result<(), String> {
             Message::Notification(n) => {
                 let method = n.method.clone();
                 let closed = guarded(&method, || notify(&mut session, n));
-                publish(connection, closed, how);
+                publish(connection, closed, &mut how);
             }
             Message::Response(_) => {}
         }
@@ -212,13 +219,13 @@ fn send(connection: &Connection, message: Message) {
 fn publish(
     connection: &Connection,
     params: Vec<lsp_types::PublishDiagnosticsParams>,
-    how: Publish,
+    how: &mut Publish,
 ) {
     let method = note::PublishDiagnostics::METHOD;
     for p in params {
         let message = match how {
             Publish::AsValue => Message::Notification(Notification::new(method.to_string(), p)),
-            Publish::Serialised => super::transport::serialised_notification(method, &p),
+            Publish::Serialised(publisher) => publisher.notification(p),
         };
         send(connection, message);
     }

@@ -34,7 +34,13 @@ pub const SERIALISED: &str = "$/elpc/serialised";
 pub fn serialised_notification(method: &str, params: &impl serde::Serialize) -> Message {
     let method = Json::String(method.to_string());
     let params = serde_json::to_string(params).unwrap_or_else(|_| "null".to_string());
-    let text = format!("{{\"jsonrpc\":\"2.0\",\"method\":{method},\"params\":{params}}}");
+    serialised_text(format!(
+        "{{\"jsonrpc\":\"2.0\",\"method\":{method},\"params\":{params}}}"
+    ))
+}
+
+/// A whole message's text, for this transport's writer to write as it is.
+pub(crate) fn serialised_text(text: String) -> Message {
     Message::Notification(Notification {
         method: SERIALISED.to_string(),
         params: Json::String(text),
