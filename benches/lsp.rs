@@ -111,6 +111,7 @@ fn edit_and_publish(
     let took = start.elapsed();
     black_box(bytes);
     session.free_retired();
+    publisher.free_retired();
     (took, took - checked)
 }
 

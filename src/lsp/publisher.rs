@@ -20,6 +20,8 @@ use super::transport::serialised_text;
 #[derive(Default)]
 pub struct Publisher {
     last: HashMap<Url, Vec<(Diagnostic, String)>>,
+    /// Publications replaced since [`Publisher::free_retired`], freed after sending.
+    retired: Vec<Vec<(Diagnostic, String)>>,
 }
 
 impl Publisher {
@@ -61,46 +63,54 @@ impl Publisher {
         if !kept.is_empty() {
             self.last.insert(uri, kept);
         }
+        self.retired.push(last);
         serialised_text(text)
+    }
+
+    /// Frees the publications replaced since the last call (a few thousand diagnostics for a
+    /// large policy): called once the new ones are sent, off the keystroke's latency.
+    pub fn free_retired(&mut self) {
+        self.retired.clear();
     }
 }
 
-/// `diagnostics` with their texts: taken from `last` for the diagnostics it starts and ends
-/// with, serialised for the others.
+/// `diagnostics` with their texts: taken from `last` for the diagnostics it holds, serialised
+/// for the others. Both lists are in the order of their places, so they are walked side by
+/// side: a diagnostic that changed (a count in a message, the edited line's) is serialised in
+/// place of the last one's, one that is new is inserted, one that is gone is skipped.
 fn reuse(
     last: &mut [(Diagnostic, String)],
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<(Diagnostic, String)> {
-    let most = last.len().min(diagnostics.len());
-    let prefix = last
-        .iter()
-        .zip(&diagnostics)
-        .take_while(|(old, new)| old.0 == **new)
-        .count();
-    let suffix = last
-        .iter()
-        .rev()
-        .zip(diagnostics.iter().rev())
-        .take(most - prefix)
-        .take_while(|(old, new)| old.0 == **new)
-        .count();
-    let (n, m) = (diagnostics.len(), last.len());
-    diagnostics
-        .into_iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let text = if i < prefix {
-                std::mem::take(&mut last[i].1)
-            } else if i >= n - suffix {
-                std::mem::take(&mut last[m - (n - i)].1)
-            } else {
+    let mut old = 0;
+    let mut out = Vec::with_capacity(diagnostics.len());
+    let mut new = diagnostics.into_iter().peekable();
+    while let Some(d) = new.next() {
+        // Gone from the new list: the next old one is this one.
+        if last.get(old).is_some_and(|(o, _)| *o != d)
+            && last.get(old + 1).is_some_and(|(o, _)| *o == d)
+        {
+            old += 1;
+        }
+        let text = match last.get_mut(old) {
+            Some((o, text)) if *o == d => {
+                old += 1;
+                std::mem::take(text)
+            }
+            other => {
+                // Changed (the next ones line up again) rather than inserted before it.
+                let inserted = other.is_some_and(|(o, _)| new.peek() == Some(o));
+                if !inserted {
+                    old += 1;
+                }
                 #[cfg(test)]
                 SERIALISED.with(|n| n.set(n.get() + 1));
                 json(&d)
-            };
-            (d, text)
-        })
-        .collect()
+            }
+        };
+        out.push((d, text));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -130,13 +140,16 @@ mod tests {
 
     /// Publishes `messages` (one diagnostic a line) and returns how many were serialised.
     fn publish(publisher: &mut Publisher, messages: &[&str]) -> usize {
+        let placed: Vec<(u32, &str)> = (0u32..).zip(messages.iter().copied()).collect();
+        publish_at(publisher, &placed)
+    }
+
+    /// Publishes diagnostics at the given lines; how many were serialised.
+    fn publish_at(publisher: &mut Publisher, placed: &[(u32, &str)]) -> usize {
         let uri = Url::parse("file:///p.policy").expect("a URL");
         let params = PublishDiagnosticsParams {
             uri,
-            diagnostics: (0u32..)
-                .zip(messages)
-                .map(|(i, m)| diagnostic(i, m))
-                .collect(),
+            diagnostics: placed.iter().map(|(l, m)| diagnostic(*l, m)).collect(),
             version: Some(3),
         };
         let whole =
@@ -153,10 +166,25 @@ mod tests {
         assert_eq!(publish(&mut p, &["a", "b", "c", "d"]), 4);
         assert_eq!(publish(&mut p, &["a", "b", "c", "d"]), 0);
         assert_eq!(publish(&mut p, &["a", "x", "c", "d"]), 1);
-        // One more in the middle: the lines after it moved, so only the first two are reused.
+        // One more in the middle: the lines after it moved (their ranges changed).
         assert_eq!(publish(&mut p, &["a", "x", "y", "c", "d"]), 3);
         assert_eq!(publish(&mut p, &["a", "x", "y", "c"]), 0);
+        // Changes apart from each other, each serialised alone.
+        assert_eq!(publish(&mut p, &["a", "x2", "y", "c2"]), 2);
         assert_eq!(publish(&mut p, &[]), 0);
         assert_eq!(publish(&mut p, &["a"]), 1);
+    }
+
+    #[test]
+    fn a_diagnostic_added_or_removed_leaves_the_others_reused() {
+        let mut p = Publisher::new();
+        assert_eq!(publish_at(&mut p, &[(0, "a"), (5, "b"), (9, "c")]), 3);
+        assert_eq!(
+            publish_at(&mut p, &[(0, "a"), (5, "n"), (5, "b"), (9, "c")]),
+            1
+        );
+        assert_eq!(publish_at(&mut p, &[(0, "a"), (5, "b"), (9, "c")]), 0);
+        assert_eq!(publish_at(&mut p, &[(0, "a"), (9, "c")]), 0);
+        assert_eq!(publish_at(&mut p, &[(0, "a2"), (9, "c"), (12, "d")]), 2);
     }
 }

@@ -229,6 +229,9 @@ fn publish(
         };
         send(connection, message);
     }
+    if let Publish::Serialised(publisher) = how {
+        publisher.free_retired();
+    }
 }
 
 /// Runs `f`; a panic is logged on standard error and gives the default value.
