@@ -310,13 +310,13 @@ fn keep_words(
                     .get(r.clone())
                     .is_some_and(|b| same(b, w.text.as_bytes()));
             if r.end < INSIDE as usize && in_line {
-                // Its written range is `w.range`, which `LineWord::written` gives back.
-                let written = (w.range.start as u32, w.range.end as u32);
-                at_base &= offset_span(line, base, written) == span;
-                LineWord {
+                let word = LineWord {
                     from: r.start as u32,
                     to: r.end as u32 | if inside { INSIDE } else { 0 },
-                }
+                };
+                // Read back as `ScriptLine::word` reads it.
+                at_base &= offset_span(line, base, word.written()) == span;
+                word
             } else {
                 at_base = false;
                 odd.push(w.text.clone());
