@@ -129,7 +129,7 @@ pub fn command_list(
     for line in lines {
         let command = match &line.outcome {
             LineOutcome::Skipped | LineOutcome::FoldedAway => continue,
-            LineOutcome::Runs(text) => text.clone().unwrap_or_else(|| line.text.to_string()),
+            LineOutcome::Runs(text) => text.as_deref().unwrap_or(&line.text).to_string(),
             LineOutcome::DecidedAtBoot(_) => line
                 .boot_text
                 .as_deref()

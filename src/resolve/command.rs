@@ -150,8 +150,6 @@ impl Arg {
 pub struct CommandUse {
     /// The catalog entry it matched.
     pub spec: Option<&'static CommandSpec>,
-    /// `x = <command>`: the variable that stores the result.
-    pub assigns: Option<WordText>,
     /// A value assignment (`x = …`, `set x = …`): no command runs.
     pub assignment: bool,
     /// The words that name the command, as written.
@@ -248,7 +246,6 @@ pub fn parse_command_with<'s>(
 ) -> Option<CommandUse> {
     let first = words.first()?;
     let mut words = words;
-    let mut assigns = None;
     let mut spec = None;
     if words.len() >= 3 && words[1].text == "=" {
         let rhs = &words[2..];
@@ -256,7 +253,7 @@ pub fn parse_command_with<'s>(
         if rhs.len() < 2 || spec.is_none() {
             return Some(assignment(words, &words[0], joined(rhs), span_of, guard));
         }
-        assigns = Some(first.text.clone());
+        // `x = <command>`: the command is parsed (what stores its result is the engine's).
         words = rhs;
     } else if words.len() == 4 && first.text == "set" && words[2].text == "=" {
         return Some(assignment(
@@ -292,7 +289,6 @@ pub fn parse_command_with<'s>(
     let name_range = name_words[0].range.start..name_words[name_len - 1].range.end;
     let mut out = CommandUse {
         spec,
-        assigns,
         assignment: false,
         name: joined(name_words),
         name_span: span_of(name_range),
@@ -376,7 +372,6 @@ fn assignment(
     let value_range = words.last().map_or(0..0, |w| w.range.clone());
     CommandUse {
         spec: None,
-        assigns: None,
         assignment: true,
         name: target.text.clone(),
         name_span: span_of(target.range.clone()),

@@ -58,16 +58,16 @@ pub enum LineOutcome {
     Skipped,
     /// Runs this command; `None` when that is the line as written ([`ScriptLine::text`]:
     /// most lines, which would otherwise hold their text twice).
-    Runs(Option<String>),
+    Runs(Option<Box<str>>),
     /// An `if` decided false now: nothing runs.
     FoldedAway,
     /// An `if` that only the node can decide: the line runs as written.
-    DecidedAtBoot(Vec<String>),
+    DecidedAtBoot(Box<[String]>),
     /// The node's `if` itself fails on this line (and the rest of the list is skipped).
-    ConditionFails(String),
+    ConditionFails(Box<str>),
     /// The node fails this line, which is not an `if` (a malformed assignment): the rest of
     /// the list is skipped.
-    Fails(String),
+    Fails(Box<str>),
     /// The line does not parse.
     Invalid,
 }
@@ -540,12 +540,14 @@ fn record_line(
             parse_command_with(words, scope, &|r| map.span(r), Guard::Always, &mut values);
         match crate::resolve::assignment::effect(words, scope) {
             Some(crate::resolve::assignment::Effect::Fails { message, .. }) => {
-                LineOutcome::Fails(message)
+                LineOutcome::Fails(message.into())
             }
             // A data assignment runs as written; `x = command` runs its (substituted) command.
             Some(_) => LineOutcome::Runs(None),
             None => LineOutcome::Runs(
-                substitute_changed(text, words, scope, &mut values).filter(|t| t != text),
+                substitute_changed(text, words, scope, &mut values)
+                    .filter(|t| t != text)
+                    .map(String::into_boxed_str),
             ),
         }
     };
@@ -712,12 +714,9 @@ fn describe_if(
         .map(|first| &text[first.range.start..words[words.len() - 1].range.end]);
     Ok(match truth {
         Truth::True => match then_text {
-            Some(t) => LineOutcome::Runs(Some(command_text(
-                t,
-                (then_words, offset),
-                scope,
-                &mut values,
-            ))),
+            Some(t) => LineOutcome::Runs(Some(
+                command_text(t, (then_words, offset), scope, &mut values).into_boxed_str(),
+            )),
             None => LineOutcome::FoldedAway,
         },
         Truth::False => LineOutcome::FoldedAway,
@@ -733,10 +732,10 @@ fn describe_if(
                     *boot_text = Some(line);
                 }
             }
-            LineOutcome::DecidedAtBoot(depends_on)
+            LineOutcome::DecidedAtBoot(depends_on.into_boxed_slice())
         }
         Truth::RuntimeError { message } | Truth::Crash { message } => {
-            LineOutcome::ConditionFails(message)
+            LineOutcome::ConditionFails(message.into())
         }
     })
 }
@@ -796,9 +795,8 @@ mod record_sizes {
             size_of::<super::ScriptLine>(),
             size_of::<super::RefUse>(),
         ];
-        // LineWord, Arg, CommandUse, ScriptLine, RefUse. A record is 8 bytes more than it
-        // was for its words' distance and listed spans; its ten words are 120 bytes fewer.
-        let budget = [8, 112, 128, 296, 56];
+        // LineWord, Arg, CommandUse, ScriptLine, RefUse.
+        let budget = [8, 112, 104, 264, 56];
         assert!(
             sizes.iter().zip(budget).all(|(size, most)| *size <= most),
             "{sizes:?} > {budget:?}"

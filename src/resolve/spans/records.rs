@@ -84,7 +84,6 @@ spans_struct!(RefUse {
 spans_struct!(ListStop { code, definite });
 spans_struct!(CommandUse {
     spec,
-    assigns,
     assignment,
     name,
     name_span,
