@@ -108,16 +108,19 @@ impl Diagnostic {
 
     /// Adds a secondary label.
     pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.secondary.push(Label {
-            span,
-            message: message.into(),
-        });
+        push_short(
+            &mut self.secondary,
+            Label {
+                span,
+                message: message.into(),
+            },
+        );
         self
     }
 
     /// Adds a note.
     pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
-        self.notes.push(note.into());
+        push_short(&mut self.notes, note.into());
         self
     }
 
@@ -147,6 +150,16 @@ impl Diagnostic {
         self.severity = severity;
         self
     }
+}
+
+/// Pushes onto one of a finding's lists, which hold one to three items nearly always: room
+/// for one more at a time up to four (a first push made room for four; a large policy keeps
+/// tens of thousands of findings).
+fn push_short<T>(list: &mut Vec<T>, item: T) {
+    if list.len() < 4 {
+        list.reserve_exact(1);
+    }
+    list.push(item);
 }
 
 /// The sink every stage writes its findings into.
