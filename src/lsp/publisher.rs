@@ -87,19 +87,20 @@ fn reuse(
     let mut new = diagnostics.into_iter().peekable();
     while let Some(d) = new.next() {
         // Gone from the new list: the next old one is this one.
-        if last.get(old).is_some_and(|(o, _)| *o != d)
-            && last.get(old + 1).is_some_and(|(o, _)| *o == d)
+        if last.get(old).is_some_and(|(o, _)| !same_text(o, &d))
+            && last.get(old + 1).is_some_and(|(o, _)| same_text(o, &d))
         {
             old += 1;
         }
         let text = match last.get_mut(old) {
-            Some((o, text)) if *o == d => {
+            Some((o, text)) if same_text(o, &d) => {
                 old += 1;
                 std::mem::take(text)
             }
             other => {
                 // Changed (the next ones line up again) rather than inserted before it.
-                let inserted = other.is_some_and(|(o, _)| new.peek() == Some(o));
+                let inserted =
+                    other.is_some_and(|(o, _)| new.peek().is_some_and(|n| same_text(o, n)));
                 if !inserted {
                     old += 1;
                 }
@@ -111,6 +112,50 @@ fn reuse(
         out.push((d, text));
     }
     out
+}
+
+/// Whether `a` is written as the same text as `b`: every field equal, and `data` equal in its
+/// order too (a map's order is its text's order, and `==` on maps ignores it; compared in
+/// order, the maps need no look-up per key either).
+fn same_text(a: &Diagnostic, b: &Diagnostic) -> bool {
+    let Diagnostic {
+        range,
+        severity,
+        code,
+        code_description,
+        source,
+        message,
+        related_information,
+        tags,
+        data,
+    } = a;
+    *range == b.range
+        && *severity == b.severity
+        && *code == b.code
+        && *code_description == b.code_description
+        && *source == b.source
+        && *message == b.message
+        && *related_information == b.related_information
+        && *tags == b.tags
+        && match (data, &b.data) {
+            (Some(x), Some(y)) => same_json(x, y),
+            (x, y) => x.is_none() && y.is_none(),
+        }
+}
+
+/// `a == b` with objects' members compared in order.
+fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value::{Array, Object};
+    match (a, b) {
+        (Object(x), Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((k, v), (l, w))| k == l && same_json(v, w))
+        }
+        (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_json(v, w)),
+        _ => a == b,
+    }
 }
 
 #[cfg(test)]
@@ -173,6 +218,23 @@ mod tests {
         assert_eq!(publish(&mut p, &["a", "x2", "y", "c2"]), 2);
         assert_eq!(publish(&mut p, &[]), 0);
         assert_eq!(publish(&mut p, &["a"]), 1);
+    }
+
+    #[test]
+    fn data_in_another_order_is_written_again() {
+        let with = |keys: [&str; 2]| {
+            let mut d = diagnostic(0, "m");
+            let mut data = serde_json::Map::new();
+            for k in keys {
+                data.insert(k.to_string(), k.into());
+            }
+            d.data = Some(data.into());
+            d
+        };
+        let (ab, ba) = (with(["a", "b"]), with(["b", "a"]));
+        assert_eq!(ab, ba, "equal as values");
+        assert!(!same_text(&ab, &ba), "but not as text");
+        assert!(same_text(&ab, &ab.clone()));
     }
 
     #[test]
