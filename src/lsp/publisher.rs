@@ -3,10 +3,10 @@
 //! A keystroke changes a few of a document's diagnostics, but the protocol publishes the whole
 //! list every time: for a 10,000-line policy with 7,000 findings, serialising the list took 6 ms
 //! of the re-check's 16 ms budget (issue 13). [`Publisher`] keeps each document's last
-//! publication with every diagnostic's text; a new list that starts and ends with the same
-//! diagnostics as the last one (what an edit inside one line gives) reuses their text and
-//! serialises only the middle. The message is byte for byte what `lsp_server` writes for the
-//! same notification (a test holds it to that over random edits).
+//! publication with every diagnostic's text, walks the new list beside it and serialises only
+//! the diagnostics that changed, were added or moved (an edit inside one line changes a few).
+//! The message is byte for byte what `lsp_server` writes for the same notification (a test
+//! holds it to that over random edits).
 
 use std::collections::HashMap;
 
@@ -86,22 +86,16 @@ fn reuse(
     let mut out = Vec::with_capacity(diagnostics.len());
     let mut new = diagnostics.into_iter().peekable();
     while let Some(d) = new.next() {
-        // Gone from the new list: the next old one is this one.
-        if last.get(old).is_some_and(|(o, _)| !same_text(o, &d))
-            && last.get(old + 1).is_some_and(|(o, _)| same_text(o, &d))
-        {
-            old += 1;
-        }
-        let text = match last.get_mut(old) {
-            Some((o, text)) if same_text(o, &d) => {
-                old += 1;
-                std::mem::take(text)
+        // The same as the next old one, or as the one after it (the next one is gone).
+        let at = [old, old + 1].into_iter().find(|&i| same_at(last, i, &d));
+        let text = match at {
+            Some(i) => {
+                old = i + 1;
+                std::mem::take(&mut last[i].1)
             }
-            other => {
-                // Changed (the next ones line up again) rather than inserted before it.
-                let inserted =
-                    other.is_some_and(|(o, _)| new.peek().is_some_and(|n| same_text(o, n)));
-                if !inserted {
+            None => {
+                // Changed in place, unless it was inserted before the next old one.
+                if !new.peek().is_some_and(|n| same_at(last, old, n)) {
                     old += 1;
                 }
                 #[cfg(test)]
@@ -112,6 +106,11 @@ fn reuse(
         out.push((d, text));
     }
     out
+}
+
+/// Whether the last publication's diagnostic `i` is written as `d` is.
+fn same_at(last: &[(Diagnostic, String)], i: usize, d: &Diagnostic) -> bool {
+    last.get(i).is_some_and(|(o, _)| same_text(o, d))
 }
 
 /// Whether `a` is written as the same text as `b`: every field equal, and `data` equal in its
