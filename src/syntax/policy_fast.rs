@@ -94,51 +94,33 @@ impl Fast<'_> {
     /// over the blanks after a lone literal, and ends at the last quote of several.
     fn strings(&mut self) -> Option<StrLit> {
         let mut out = Building::new(self.peek()? as char);
-        if let Some(one) = self.one_run() {
-            return Some(one);
-        }
         loop {
             let quote = self.peek()?;
             let body_start = self.at + 1;
             let (body_end, escaped) = self.body(body_start, quote)?;
             out.literals += 1;
             let body = &self.text[body_start..body_end];
+            let end = body_end + 1;
+            self.at = end;
+            self.skip();
+            let joined = matches!(self.peek(), Some(b'\'' | b'"'));
+            if out.literals == 1 && !escaped && !joined {
+                // A lone literal without escapes (nearly every one): its text shared straight
+                // from its body, without growing a `String` first.
+                return Some(Building::one_run(quote as char, body, body_start));
+            }
             if escaped {
                 decode_into(body, body_start, &mut out);
             } else {
                 push_run(body, body_start, &mut out);
             }
-            let end = body_end + 1;
-            self.at = end;
-            self.skip();
-            if !matches!(self.peek(), Some(b'\'' | b'"')) {
+            if !joined {
                 if out.literals > 1 {
                     self.at = end;
                 }
                 return Some(out.finish());
             }
         }
-    }
-
-    /// A lone literal without escapes (nearly every one), read whole; `None` (having moved
-    /// nothing) for anything else.
-    fn one_run(&mut self) -> Option<StrLit> {
-        let open = self.at;
-        let quote = self.peek()?;
-        let body_start = open + 1;
-        let (body_end, escaped) = self.body(body_start, quote)?;
-        if escaped {
-            return None;
-        }
-        self.at = body_end + 1;
-        self.skip();
-        if matches!(self.peek(), Some(b'\'' | b'"')) {
-            // Joined with the next literal: read by the general loop.
-            self.at = open;
-            return None;
-        }
-        let body = &self.text[body_start..body_end];
-        Some(Building::one_run(quote as char, body, body_start))
     }
 
     /// The end of a string body opened by `quote` just before `from` (its closing quote), and
