@@ -267,31 +267,37 @@ fn write_diagnostic(
     notes.end();
     o.done();
     o.key_of(keys, RELATED);
-    let mut related = o.writer().array();
-    for l in &d.secondary {
-        related.element();
-        let mut r = related.writer().object();
-        write_position(&mut r, &mut k.nested, &mut k.lines, sources, l.span);
-        r.str_of(&mut k.nested, MESSAGE, &l.message);
-        r.end();
-        related.done();
-    }
-    related.end();
+    let related = d.secondary.iter().map(|l| (l.span, &*l.message, None));
+    write_places(o.writer(), k, sources, related);
     o.done();
     o.key_of(&mut k.top, SUGGESTIONS);
-    let mut suggestions = o.writer().array();
-    for s in &d.suggestions {
-        suggestions.element();
-        let mut r = suggestions.writer().object();
-        write_position(&mut r, &mut k.nested, &mut k.lines, sources, s.span);
-        r.str_of(&mut k.nested, MESSAGE, &s.message);
-        r.str_of(&mut k.nested, REPLACEMENT, &s.replacement);
-        r.end();
-        suggestions.done();
-    }
-    suggestions.end();
+    let suggestions = (d.suggestions.iter()).map(|s| (s.span, &*s.message, Some(&*s.replacement)));
+    write_places(o.writer(), k, sources, suggestions);
     o.done();
     o.end();
+}
+
+/// A diagnostic's related places or suggestions: an array of a position, a message and, for a
+/// suggestion, its replacement ([`SpanView`]'s members).
+fn write_places<'a>(
+    w: &mut Writer<'_>,
+    k: &mut DiagnosticKeys,
+    sources: &SourceMap,
+    places: impl Iterator<Item = (Span, &'a str, Option<&'a str>)>,
+) {
+    let mut list = w.array();
+    for (span, message, replacement) in places {
+        list.element();
+        let mut r = list.writer().object();
+        write_position(&mut r, &mut k.nested, &mut k.lines, sources, span);
+        r.str_of(&mut k.nested, MESSAGE, message);
+        if let Some(replacement) = replacement {
+            r.str_of(&mut k.nested, REPLACEMENT, replacement);
+        }
+        r.end();
+        list.done();
+    }
+    list.end();
 }
 
 /// [`position`] written straight to an object.
