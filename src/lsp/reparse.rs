@@ -10,6 +10,8 @@
 //! text (no control character, which the parser may refuse), the literal parsed alone must
 //! give one string and no finding, and the previous parse must have had no finding either.
 
+use std::sync::Arc;
+
 use crate::diagnostic::Diagnostics;
 use crate::resolve::spans::{Shift, Shifter};
 use crate::source::FileId;
@@ -29,7 +31,7 @@ pub(super) struct Edit {
     /// The literal parsed alone, at its new place.
     literal: Node,
     /// The literal's value before and after the edit.
-    pub(super) values: (String, String),
+    pub(super) values: (Arc<str>, Arc<str>),
     shift: Shift,
 }
 
@@ -70,8 +72,8 @@ pub(super) fn edit(old: &ParsedPolicy, old_text: &str, new: &str, shift: Shift) 
         return None;
     }
     let value = |n: &Node| match &n.kind {
-        NodeKind::Str(l) => l.value.to_string(),
-        _ => String::new(),
+        NodeKind::Str(l) => l.value.clone(),
+        _ => Arc::from(""),
     };
     let values = (value(lit), value(&alone.root));
     let mut literal = alone.root;
