@@ -195,14 +195,7 @@ pub fn to_ascii_json(value: &Json, pretty: bool) -> String {
 pub fn ascii_json<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> String {
     let mut writer = super::ascii::Writer::new(pretty, 128);
     match value.serialize(&mut writer) {
-        Ok(()) => {
-            // The text is kept (a suggestion holds a whole policy): without the spare room
-            // its doubling left, up to half of it.
-            let mut out = writer.out;
-            out.shrink_to_fit();
-            // Only ASCII was written: every other character went out as `\u` escapes.
-            String::from_utf8(out).unwrap_or_default()
-        }
+        Ok(()) => writer.into_text(),
         Err(_) => String::new(),
     }
 }

@@ -17,12 +17,7 @@ pub fn compile_document(compilation: &Compilation) -> String {
     with_document(compilation, |document| {
         let mut w = Writer::new(true, 128);
         match document.write(&mut w) {
-            Ok(()) => {
-                // As `ascii_json`: the spare room of the doubling given back; only ASCII written.
-                let mut out = w.out;
-                out.shrink_to_fit();
-                String::from_utf8(out).unwrap_or_default()
-            }
+            Ok(()) => w.into_text(),
             Err(_) => String::new(),
         }
     })

@@ -132,6 +132,15 @@ impl<'s> Writer<'s> {
         }
     }
 
+    /// The text of a writer without a sink, kept exactly (without the spare room its doubling
+    /// left: a kept text can be a whole policy).
+    pub(crate) fn into_text(self) -> String {
+        let mut out = self.out;
+        out.shrink_to_fit();
+        // Only ASCII was written: every other character went out as `\u` escapes.
+        String::from_utf8(out).unwrap_or_default()
+    }
+
     /// Writes the rest of the text to the sink and flushes it.
     pub(crate) fn finish(mut self) -> std::io::Result<()> {
         self.pass_on(true);
