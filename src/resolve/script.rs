@@ -15,6 +15,7 @@ use crate::resolve::engine::merge::merge_emitted;
 use crate::resolve::engine::report::Cause;
 use crate::resolve::engine::{code, exec, group, Emitted, Engine, State, Tri};
 use crate::resolve::line_values::WordValues;
+use crate::resolve::pooled::{Pool, Pooled};
 use crate::resolve::reference::{each_reference, Sigil};
 use crate::resolve::scope::Scope;
 use crate::source::{FileId, Span};
@@ -92,8 +93,9 @@ pub struct ScriptLine {
     /// Every reference in it.
     pub refs: Box<[RefUse]>,
     /// Its words as the node's tokenizer splits them, with their place in the policy (read
-    /// them with [`ScriptLine::words`]: their text is kept as a range of [`Self::text`]).
-    pub(crate) words: Box<[LineWord]>,
+    /// them with [`ScriptLine::words`]: their text is kept as a range of [`Self::text`]),
+    /// in a chunk shared with the lines around it.
+    pub(crate) words: Pooled<LineWord>,
     /// The texts of the few words that are no range of [`Self::text`] (tabs in a group).
     pub(crate) odd_words: Rare<WordText>,
     /// Where the words are written: each word's range of the text, moved by the start of
@@ -149,7 +151,9 @@ impl ScriptLine {
 
     /// Its words as the node's tokenizer splits them, with their place in the policy.
     pub fn words(&self) -> impl ExactSizeIterator<Item = WordRef<'_>> + Clone + '_ {
-        self.words.iter().enumerate().map(|(i, w)| self.word(i, w))
+        (self.words.as_slice().iter())
+            .enumerate()
+            .map(|(i, w)| self.word(i, w))
     }
 
     /// The text and span of word `i` of this line.
@@ -244,7 +248,7 @@ fn offset_span(line: Span, base: u32, (start, end): (u32, u32)) -> Span {
 /// A word holds no span: where it is written is a distance from its line's span
 /// ([`ScriptLine::word_base`]), which moves with that span, or listed in the line
 /// ([`ScriptLine::word_spans`]).
-impl crate::resolve::spans::Spans for LineWord {
+impl crate::resolve::spans::Spans for Pooled<LineWord> {
     fn spans(&self, _: &mut dyn FnMut(&Span)) {}
     fn shift(&mut self, _: &mut crate::resolve::spans::Shifter) {}
 }
@@ -260,7 +264,7 @@ pub struct WordRef<'a> {
 
 /// A line's words as its record keeps them (see [`LineWord`]).
 struct KeptWords {
-    words: Box<[LineWord]>,
+    words: Pooled<LineWord>,
     odd: Rare<WordText>,
     base: u32,
     spans: Rare<Span>,
@@ -284,7 +288,7 @@ fn keep_words(
     text: &str,
     words: &[Word],
     spans: impl Iterator<Item = Span> + Clone,
-    line: Span,
+    (line, pool): (Span, &mut Pool<LineWord>),
 ) -> KeptWords {
     let bytes = text.as_bytes();
     let mut odd = Vec::new();
@@ -297,36 +301,32 @@ fn keep_words(
         _ => 0,
     };
     let mut at_base = true;
-    let kept = words
-        .iter()
-        .zip(spans.clone())
-        .map(|(w, span)| {
-            // The tokenizer's text is the written range, or its inside for a `"…"` word; the
-            // tokenizer says so for most words (`as_written`), the others are compared.
-            let r = w.text_range();
-            let inside = r.start != w.range.start;
-            let in_line = w.as_written
-                || bytes
-                    .get(r.clone())
-                    .is_some_and(|b| same(b, w.text.as_bytes()));
-            if r.end < INSIDE as usize && in_line {
-                let word = LineWord {
-                    from: r.start as u32,
-                    to: r.end as u32 | if inside { INSIDE } else { 0 },
-                };
-                // Read back as `ScriptLine::word` reads it.
-                at_base &= offset_span(line, base, word.written()) == span;
-                word
-            } else {
-                at_base = false;
-                odd.push(w.text.clone());
-                LineWord {
-                    from: u32::MAX,
-                    to: (odd.len() - 1) as u32,
-                }
+    let kept = pool.add(words.iter().zip(spans.clone()).map(|(w, span)| {
+        // The tokenizer's text is the written range, or its inside for a `"…"` word; the
+        // tokenizer says so for most words (`as_written`), the others are compared.
+        let r = w.text_range();
+        let inside = r.start != w.range.start;
+        let in_line = w.as_written
+            || bytes
+                .get(r.clone())
+                .is_some_and(|b| same(b, w.text.as_bytes()));
+        if r.end < INSIDE as usize && in_line {
+            let word = LineWord {
+                from: r.start as u32,
+                to: r.end as u32 | if inside { INSIDE } else { 0 },
+            };
+            // Read back as `ScriptLine::word` reads it.
+            at_base &= offset_span(line, base, word.written()) == span;
+            word
+        } else {
+            at_base = false;
+            odd.push(w.text.clone());
+            LineWord {
+                from: u32::MAX,
+                to: (odd.len() - 1) as u32,
             }
-        })
-        .collect();
+        }
+    }));
     odd.shrink_to_fit();
     KeptWords {
         words: kept,
@@ -400,7 +400,9 @@ pub fn run_script(node: &Node, scope: &mut Scope, eng: &mut Engine) -> Vec<Scrip
         lines.push(run_line(
             index, item.span, lit, &mut state, scope, eng, &mut lent,
         ));
+        lent.settle(&mut lines, false);
     }
+    lent.settle(&mut lines, true);
     if let Some(st) = state {
         *scope = st.scope;
     }
@@ -445,6 +447,16 @@ pub(super) fn run_line(
 pub(super) struct Lent {
     words: Vec<Word>,
     refs: Vec<RefUse>,
+    /// The records' words, kept in chunks shared by many lines ([`Lent::settle`]).
+    kept: Pool<LineWord>,
+}
+
+impl Lent {
+    /// Gives the lines recorded since the last call their words' shared chunk, once a
+    /// chunk's worth is written (`all`: at the end of the run, whatever is written).
+    pub(super) fn settle(&mut self, lines: &mut [ScriptLine], all: bool) {
+        self.kept.freeze(lines, all, |line| &mut line.words);
+    }
 }
 
 /// The record without its references and boot-time text, which are collected into
@@ -478,7 +490,7 @@ fn record_line(
         },
         outcome: LineOutcome::Skipped,
         refs: Box::default(),
-        words: Box::default(),
+        words: Pooled::default(),
         odd_words: None,
         word_base: 0,
         word_spans: None,
@@ -496,6 +508,7 @@ fn record_line(
     let Lent {
         words: lent_words,
         refs,
+        kept,
     } = lent;
     let tokens = match tokenize_into(text, lent_words) {
         Ok(t) => t,
@@ -529,7 +542,7 @@ fn record_line(
             Ok(outcome) => outcome,
             Err(e) => {
                 eng.report(syntax_error(e, &map));
-                line.keep(line_words(text, words, &map, span));
+                line.keep(line_words(text, words, &map, (span, kept)));
                 return line; // the node fails the line before running anything
             }
         }
@@ -553,7 +566,7 @@ fn record_line(
     };
     // What the line does.
     let Some(mut st) = state.take() else {
-        line.keep(line_words(text, words, &map, span));
+        line.keep(line_words(text, words, &map, (span, kept)));
         return line;
     };
     st.emitted.clear();
@@ -563,7 +576,12 @@ fn record_line(
     let branches = group(exec(eng, &cmd, st));
     // The words move into the record, with the spans the command computed.
     if let Ok(words) = cmd.words {
-        line.keep(keep_words(text, &words, cmd.spans.iter().copied(), span));
+        line.keep(keep_words(
+            text,
+            &words,
+            cmd.spans.iter().copied(),
+            (span, kept),
+        ));
         // The vector goes back to the run for its next line.
         *lent_words = words;
     }
@@ -613,7 +631,12 @@ fn record_line(
 }
 
 /// The record's words with their places in the policy (see [`keep_words`]).
-fn line_words(text: &str, words: &[Word], map: &LineMap, line: Span) -> KeptWords {
+fn line_words(
+    text: &str,
+    words: &[Word],
+    map: &LineMap,
+    line: (Span, &mut Pool<LineWord>),
+) -> KeptWords {
     match map.run {
         // A literal of one run that holds the whole line (nearly every line): each span is
         // the word's range moved by one amount, as `LineMap::span` computes it.
@@ -796,7 +819,7 @@ mod record_sizes {
             size_of::<super::RefUse>(),
         ];
         // LineWord, Arg, CommandUse, ScriptLine, RefUse.
-        let budget = [8, 112, 104, 264, 56];
+        let budget = [8, 112, 104, 272, 56];
         assert!(
             sizes.iter().zip(budget).all(|(size, most)| *size <= most),
             "{sizes:?} > {budget:?}"

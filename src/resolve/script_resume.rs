@@ -220,7 +220,9 @@ pub(crate) fn run_script_resuming(
         lines.push(run_line(
             index, item.span, lit, &mut state, scope, eng, &mut lent,
         ));
+        lent.settle(&mut lines, false);
     }
+    lent.settle(&mut lines, true);
     if !reused {
         if let Some(st) = state {
             *scope = st.scope;
