@@ -4,7 +4,7 @@
 //! (renderers, the language server) turns them into lines and columns.
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file inside a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -103,7 +103,9 @@ pub struct LineCol {
 pub struct SourceFile {
     name: String,
     node_path: Option<String>,
-    text: String,
+    /// Shared: a policy's string literals are ranges of it
+    /// ([`crate::syntax::shared_text::SharedText`]).
+    text: Arc<str>,
     line_starts: Vec<u32>,
     /// Characters and UTF-16 units before each [`BLOCK`]-byte block; `None` for ASCII text,
     /// where both equal the byte offset. Built on the first lookup, and again after masking
@@ -130,7 +132,7 @@ fn utf16_units(b: u8) -> u32 {
 
 impl SourceFile {
     /// A file named `name` (a path or a label such as `<stdin>`) holding `text`.
-    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
         let text = text.into();
         let line_starts = line_starts(&text);
         SourceFile {
@@ -187,6 +189,11 @@ impl SourceFile {
 
     /// The whole text.
     pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The whole text, shared (the policy parser keeps its literals as ranges of it).
+    pub(crate) fn shared_text(&self) -> &Arc<str> {
         &self.text
     }
 
@@ -392,7 +399,10 @@ impl SourceMap {
                 _ => vec!['*'; c.len_utf8()],
             })
             .collect();
-        file.text.replace_range(span.range(), &masked);
+        // Rebuilt: parsed literals keep sharing the text as it was.
+        let mut text = file.text.to_string();
+        text.replace_range(span.range(), &masked);
+        file.text = text.into();
     }
 
     /// All files with their ids.

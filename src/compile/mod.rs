@@ -23,7 +23,7 @@ use crate::resolve::script_resume::{run_script_resuming, Resume};
 use crate::secrets::PolicyWords;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::env::parse_env;
-use crate::syntax::policy::{parse_policy, Node, NodeKind, ParsedPolicy};
+use crate::syntax::policy::{parse_shared, Node, NodeKind, ParsedPolicy};
 
 mod dedup;
 mod output;
@@ -204,7 +204,7 @@ pub(crate) fn compile_prepared(
         // A language server's re-check may bring the parse made from the previous one.
         match resume.as_mut().and_then(|r| r.parsed.take()) {
             Some(parsed) => Some(parsed),
-            None => parse_policy(policy_id, sources.get(policy_id).text(), &mut diags),
+            None => parse_shared(policy_id, sources.get(policy_id).shared_text(), &mut diags),
         }
     } else {
         None // unreadable input, already reported

@@ -1,6 +1,7 @@
 //! Inputs into the source map: usable text, or the finding that says why not.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::check::catalog::INVALID_INPUT;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -73,15 +74,15 @@ pub(crate) fn add_input(
         None => {
             let text = match input {
                 // Validated above (the check again is a vectorized pass, not a copy).
-                Cow::Owned(Input { name, bytes }) => {
-                    (name, String::from_utf8(bytes).unwrap_or_default())
-                }
-                // Validated above: copied without decoding it a second time.
+                Cow::Owned(Input { name, bytes }) => (
+                    name,
+                    Arc::<str>::from(String::from_utf8(bytes).unwrap_or_default()),
+                ),
+                // Validated above: copied once, straight into the shared text, without
+                // decoding it a second time.
                 Cow::Borrowed(input) => (
                     input.name.clone(),
-                    std::str::from_utf8(&input.bytes)
-                        .unwrap_or_default()
-                        .to_owned(),
+                    std::str::from_utf8(&input.bytes).unwrap_or_default().into(),
                 ),
             };
             (sources.add(SourceFile::new(&text.0, text.1)), true)

@@ -10,7 +10,7 @@
 //! text (no control character, which the parser may refuse), the literal parsed alone must
 //! give one string and no finding, and the previous parse must have had no finding either.
 
-use std::sync::Arc;
+use crate::syntax::shared_text::SharedText;
 
 use crate::diagnostic::Diagnostics;
 use crate::resolve::spans::{Shift, Shifter};
@@ -31,7 +31,7 @@ pub(super) struct Edit {
     /// The literal parsed alone, at its new place.
     literal: Node,
     /// The literal's value before and after the edit.
-    pub(super) values: (Arc<str>, Arc<str>),
+    pub(super) values: (SharedText, SharedText),
     shift: Shift,
 }
 
@@ -73,7 +73,7 @@ pub(super) fn edit(old: &ParsedPolicy, old_text: &str, new: &str, shift: Shift) 
     }
     let value = |n: &Node| match &n.kind {
         NodeKind::Str(l) => l.value.clone(),
-        _ => Arc::from(""),
+        _ => SharedText::from(""),
     };
     let values = (value(lit), value(&alone.root));
     let mut literal = alone.root;

@@ -5,5 +5,6 @@ pub mod env;
 pub mod policy;
 pub mod script;
 pub mod script_file;
+pub mod shared_text;
 pub mod word_text;
 pub mod yaml;

@@ -11,6 +11,7 @@ use pest_derive::Parser;
 use crate::check::catalog::{NESTING_TOO_DEEP, POLICY_SYNTAX};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
+use crate::syntax::shared_text::SharedText;
 
 #[derive(Parser)]
 #[grammar = "../grammar/policy.pest"]
@@ -65,9 +66,10 @@ pub struct Entry {
 /// A decoded string literal, with a map back to the source for spans inside it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StrLit {
-    /// The decoded text (shared: a script line's record holds the same text, and at 100,000
-    /// lines two copies were a tenth of the peak memory).
-    pub value: Arc<str>,
+    /// The decoded text (shared: a literal without escapes is a range of the policy's text,
+    /// and a script line's record holds the same text; at 100,000 lines a copy per literal
+    /// was a hundred thousand allocations).
+    pub value: SharedText,
     /// The quote character of the first literal (`'` or `"`).
     pub quote: char,
     /// How many adjacent literals were joined (`'a' 'b'` is 2).
@@ -131,15 +133,15 @@ impl Building {
         }
     }
 
-    /// The literal of one body without escapes, `body` at source offset `start` (nearly every
-    /// literal: its text is shared at once, without growing a `String` first).
-    pub(crate) fn one_run(quote: char, body: &str, start: usize) -> StrLit {
+    /// The literal of one body without escapes, bytes `body` of the source `text` (nearly
+    /// every literal: its text is that range of the source, shared, not copied).
+    pub(crate) fn one_run(quote: char, text: &Arc<str>, body: std::ops::Range<usize>) -> StrLit {
         let mut segments = Segments::default();
         if !body.is_empty() {
-            segments.push((0, start as u32));
+            segments.push((0, body.start as u32));
         }
         StrLit {
-            value: body.into(),
+            value: SharedText::slice(text, body),
             quote,
             literals: 1,
             segments,
@@ -252,6 +254,15 @@ pub struct ParsedPolicy {
 /// Parses policy text. Returns a tree (with [`NodeKind::Error`] where text did not parse)
 /// unless nothing at all could be recovered.
 pub fn parse_policy(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<ParsedPolicy> {
+    parse_shared(file, &Arc::from(text), diags)
+}
+
+/// [`parse_policy`] of a shared text, whose literals keep ranges of it instead of copies.
+pub(crate) fn parse_shared(
+    file: FileId,
+    text: &Arc<str>,
+    diags: &mut Diagnostics,
+) -> Option<ParsedPolicy> {
     // A clean document not nested too deep needs no other pass; the bracket scan runs only
     // when the fast path gives up.
     if let Some(parsed) = fast::parse(file, text) {

@@ -5,6 +5,8 @@
 //! whitespace puts them inside the rule). Anything else returns `None` and the grammar
 //! decides, with its error recovery. A differential test holds this parser to the grammar.
 
+use std::sync::Arc;
+
 use super::{
     decode_into, number, push_run, Building, Entry, Node, NodeKind, ParsedPolicy, StrLit, MAX_DEPTH,
 };
@@ -12,9 +14,10 @@ use crate::source::{FileId, Span};
 use crate::syntax::bytes::find_any;
 
 /// Parses `text` when it is a clean document; `None` sends it to the grammar.
-pub(super) fn parse(file: FileId, text: &str) -> Option<ParsedPolicy> {
+pub(super) fn parse(file: FileId, text: &Arc<str>) -> Option<ParsedPolicy> {
     let mut p = Fast {
         file,
+        shared: text,
         text,
         bytes: text.as_bytes(),
         at: 0,
@@ -37,6 +40,8 @@ pub(super) fn parse(file: FileId, text: &str) -> Option<ParsedPolicy> {
 
 struct Fast<'t> {
     file: FileId,
+    /// The text, shared with the literals that are ranges of it.
+    shared: &'t Arc<str>,
     text: &'t str,
     bytes: &'t [u8],
     at: usize,
@@ -107,7 +112,11 @@ impl Fast<'_> {
             if out.literals == 1 && !escaped && !joined {
                 // A lone literal without escapes (nearly every one): its text shared straight
                 // from its body, without growing a `String` first.
-                return Some(Building::one_run(quote as char, body, body_start));
+                return Some(Building::one_run(
+                    quote as char,
+                    self.shared,
+                    body_start..body_end,
+                ));
             }
             if escaped {
                 decode_into(body, body_start, &mut out);

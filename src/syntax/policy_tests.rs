@@ -92,7 +92,7 @@ mod fast_path {
 
     /// The fast path either declines or gives exactly the grammar's tree, with no finding.
     fn agrees(text: &str) -> bool {
-        let Some(quick) = fast::parse(FileId(0), text) else {
+        let Some(quick) = fast::parse(FileId(0), &std::sync::Arc::from(text)) else {
             return false;
         };
         let mut diags = Diagnostics::new();
