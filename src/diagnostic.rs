@@ -1,6 +1,13 @@
 //! Diagnostics: one data type for every finding, rendered only at the edge.
 
+use std::borrow::Cow;
+
 use crate::source::Span;
+
+/// A diagnostic's text: most labels, notes and helps are fixed sentences, held without a copy
+/// (a 100,000-line policy has tens of thousands of findings, and each copied three or four
+/// fixed sentences into allocations of their own; issue 13).
+pub type Text = Cow<'static, str>;
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -46,7 +53,7 @@ pub struct Label {
     /// Where.
     pub span: Span,
     /// What about it (may be empty).
-    pub message: String,
+    pub message: Text,
 }
 
 /// A machine-applicable fix: replace the text of `span` with `replacement`.
@@ -69,29 +76,29 @@ pub struct Diagnostic {
     /// Effective severity (the rule's default unless configuration changed it).
     pub severity: Severity,
     /// What is wrong, in the user's words.
-    pub message: String,
+    pub message: Text,
     /// The main place.
     pub primary: Label,
     /// Other places that explain it (the env line a value came from, ...).
     pub secondary: Vec<Label>,
     /// Extra facts.
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
     /// How to fix it, when known.
-    pub help: Option<String>,
+    pub help: Option<Text>,
     /// Fixes a tool can apply.
     pub suggestions: Vec<Suggestion>,
 }
 
 impl Diagnostic {
     /// A diagnostic of `rule` at `span`, with the rule's default severity.
-    pub fn new(rule: &'static Rule, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn new(rule: &'static Rule, span: Span, message: impl Into<Text>) -> Diagnostic {
         Diagnostic {
             rule,
             severity: rule.severity,
             message: message.into(),
             primary: Label {
                 span,
-                message: String::new(),
+                message: Cow::Borrowed(""),
             },
             secondary: Vec::new(),
             notes: Vec::new(),
@@ -101,13 +108,13 @@ impl Diagnostic {
     }
 
     /// Sets the primary label's text.
-    pub fn label(mut self, message: impl Into<String>) -> Diagnostic {
+    pub fn label(mut self, message: impl Into<Text>) -> Diagnostic {
         self.primary.message = message.into();
         self
     }
 
     /// Adds a secondary label.
-    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn with_secondary(mut self, span: Span, message: impl Into<Text>) -> Diagnostic {
         push_short(
             &mut self.secondary,
             Label {
@@ -119,13 +126,13 @@ impl Diagnostic {
     }
 
     /// Adds a note.
-    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+    pub fn note(mut self, note: impl Into<Text>) -> Diagnostic {
         push_short(&mut self.notes, note.into());
         self
     }
 
     /// Sets the help text.
-    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub fn help(mut self, help: impl Into<Text>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }

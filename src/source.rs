@@ -383,26 +383,37 @@ impl SourceMap {
     /// Overwrites the text of `span` with `*`, byte for byte, keeping line breaks: every span
     /// and line number stays valid (used to hide secret values from snippets).
     pub fn mask(&mut self, span: Span) {
-        let Some(file) = self.files.get_mut(span.file.0 as usize) else {
-            return;
-        };
-        let Some(covered) = file.text.get(span.range()) else {
-            return;
-        };
-        if !covered.is_ascii() {
-            file.blocks = OnceLock::new(); // multi-byte characters become one `*` per byte
+        self.mask_all([span]);
+    }
+
+    /// [`SourceMap::mask`] of every span, each file's text rebuilt once (parsed literals keep
+    /// sharing the text as it was).
+    pub fn mask_all(&mut self, spans: impl IntoIterator<Item = Span>) {
+        let mut spans: Vec<Span> = spans.into_iter().collect();
+        spans.sort_by_key(|s| s.file.0);
+        for same_file in spans.chunk_by(|a, b| a.file == b.file) {
+            let Some(file) = self.files.get_mut(same_file[0].file.0 as usize) else {
+                continue;
+            };
+            let mut text = file.text.to_string();
+            for span in same_file {
+                let Some(covered) = text.get(span.range()) else {
+                    continue;
+                };
+                if !covered.is_ascii() {
+                    file.blocks = OnceLock::new(); // multi-byte characters: one `*` per byte
+                }
+                let masked: String = covered
+                    .chars()
+                    .flat_map(|c| match c {
+                        '\n' | '\r' => vec![c],
+                        _ => vec!['*'; c.len_utf8()],
+                    })
+                    .collect();
+                text.replace_range(span.range(), &masked);
+            }
+            file.text = text.into();
         }
-        let masked: String = covered
-            .chars()
-            .flat_map(|c| match c {
-                '\n' | '\r' => vec![c],
-                _ => vec!['*'; c.len_utf8()],
-            })
-            .collect();
-        // Rebuilt: parsed literals keep sharing the text as it was.
-        let mut text = file.text.to_string();
-        text.replace_range(span.range(), &masked);
-        file.text = text.into();
     }
 
     /// All files with their ids.

@@ -68,7 +68,7 @@ pub(super) fn first_of_each(sorted: &[Diagnostic]) -> Vec<bool> {
 }
 
 fn key(d: &Diagnostic) -> (&'static str, &str) {
-    (d.rule.code, d.message.as_str())
+    (d.rule.code, &d.message)
 }
 
 #[cfg(test)]

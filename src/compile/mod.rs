@@ -401,7 +401,8 @@ pub(crate) fn finish(
     // this machine (its name); the node's path for it stays visible here.
     for d in &mut diagnostics {
         if let Some(node) = sources.get(d.primary.span.file).node_path() {
-            d.notes.push(format!("the node runs this file as `{node}`"));
+            d.notes
+                .push(format!("the node runs this file as `{node}`").into());
         }
     }
     let mut compilation = Compilation {

@@ -105,7 +105,7 @@ fn lsp_with(
                 message: if label.message.is_empty() {
                     "here".to_string()
                 } else {
-                    label.message.clone()
+                    label.message.to_string()
                 },
             })
         })

@@ -34,7 +34,7 @@ pub fn annotations(sources: &SourceMap, diags: &[Diagnostic], env_set: Option<&s
         if let Some(set) = env_set {
             title.push_str(&format!(" [{set}]"));
         }
-        let mut message = d.message.clone();
+        let mut message = d.message.to_string();
         if let Some(h) = &d.help {
             message.push_str(&format!("\nhelp: {h}"));
         }

@@ -231,7 +231,7 @@ fn rows<'a>(file: &SourceFile, labels: &[&(&'a Label, bool)]) -> Vec<Row<'a>> {
         };
         // A span that goes on past the window (or onto later lines) ends in `…`.
         let mark = row.window.mark(start, end.max(start));
-        row.marks.push((mark, label.message.as_str(), primary));
+        row.marks.push((mark, &label.message, primary));
     }
     rows
 }

@@ -146,7 +146,7 @@ pub fn sarif(runs: &[SarifInput], root: Option<&Path>) -> Json {
     let mut results = Vec::new();
     for run in runs {
         for d in run.diagnostics {
-            let mut message = d.message.clone();
+            let mut message = d.message.to_string();
             if let Some(h) = &d.help {
                 message.push_str(&format!(" (help: {h})"));
             }

@@ -26,6 +26,7 @@
 type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 use crate::compile::Compilation;
+use crate::diagnostic::Text;
 use crate::resolve::cast::{py_float, py_int};
 use crate::resolve::env_layers::EnvOrigin;
 use crate::resolve::reference::{references_in, resolve_word, Sigil};
@@ -149,10 +150,10 @@ pub(crate) fn hide_secrets(compilation: &mut Compilation, words: Option<&PolicyW
             let lines: Vec<&str> = touching(&regions, &labels)
                 .map(|i| raw[i].as_str())
                 .collect();
-            let mut hide = |text: &mut String| {
+            let mut hide = |text: &mut Text| {
                 masked.hide(&matcher, text);
                 if !lines.is_empty() {
-                    *text = matcher::mask_pieces(text, &lines);
+                    *text = matcher::mask_pieces(text, &lines).into();
                 }
             };
             hide(&mut d.message);
@@ -169,12 +170,16 @@ pub(crate) fn hide_secrets(compilation: &mut Compilation, words: Option<&PolicyW
                     && (lines.is_empty()
                         || matcher::mask_pieces(&s.replacement, &lines) == s.replacement)
             });
-            d.suggestions.iter_mut().for_each(|s| hide(&mut s.message));
+            for s in &mut d.suggestions {
+                let mut message = Text::from(std::mem::take(&mut s.message));
+                hide(&mut message);
+                s.message = message.into_owned();
+            }
         }
     }
-    for r in &regions {
-        compilation.sources.mask(r.value);
-    }
+    compilation
+        .sources
+        .mask_all(regions.iter().map(|r| r.value));
 }
 
 /// What [`Matcher::mask`] gave for texts already seen, for texts up to [`MaskCache::TEXT`]
@@ -190,26 +195,26 @@ impl MaskCache {
     const ENTRIES: usize = 4096;
 
     /// Masks `text` in place, as [`Matcher::hide`].
-    fn hide(&mut self, matcher: &Matcher, text: &mut String) {
+    fn hide(&mut self, matcher: &Matcher, text: &mut Text) {
         if text.len() > Self::TEXT {
             // Never cached: not hashed either.
             if let Some(masked) = matcher.mask(text) {
-                *text = masked;
+                *text = masked.into();
             }
             return;
         }
-        if let Some(known) = self.seen.get(text.as_str()) {
+        if let Some(known) = self.seen.get(&**text) {
             if let Some(masked) = known {
-                text.clone_from(masked);
+                *text = masked.clone().into();
             }
             return;
         }
         let masked = matcher.mask(text);
         if self.seen.len() < Self::ENTRIES {
-            self.seen.insert(text.clone(), masked.clone());
+            self.seen.insert(text.to_string(), masked.clone());
         }
         if let Some(masked) = masked {
-            *text = masked;
+            *text = masked.into();
         }
     }
 }
@@ -466,7 +471,7 @@ mod tests {
             &long,
             &long,
         ] {
-            let mut cached = text.to_string();
+            let mut cached = Text::from(text.to_string());
             cache.hide(&matcher, &mut cached);
             assert_eq!(cached, matcher.mask(text).unwrap_or(text.to_string()));
         }

@@ -154,7 +154,14 @@ impl EnvParser<'_, '_> {
         Span::new(self.file, start..end)
     }
 
-    fn error(&mut self, start: usize, end: usize, message: String, label: &str, help: &str) {
+    fn error(
+        &mut self,
+        start: usize,
+        end: usize,
+        message: String,
+        label: &'static str,
+        help: &'static str,
+    ) {
         let d = Diagnostic::new(&ENV_SYNTAX, self.span(start, end), message)
             .label(label)
             .help(help);

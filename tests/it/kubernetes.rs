@@ -473,7 +473,7 @@ fn legacy_layout_help(c: &Compilation) -> String {
         .iter()
         .find(|d| d.rule.code == "EL105")
         .expect("local-scripts-legacy-layout");
-    d.help.clone().unwrap_or_default()
+    d.help.as_deref().unwrap_or_default().to_string()
 }
 
 #[test]

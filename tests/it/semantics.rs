@@ -563,7 +563,7 @@ fn diagnostic_ignored_keys_name_the_key_that_is_read() {
     let helps: Vec<String> = c
         .diagnostics
         .iter()
-        .map(|d| d.help.clone().unwrap_or_default())
+        .map(|d| d.help.as_deref().unwrap_or_default().to_string())
         .collect();
     assert_eq!(codes(&c), ["EL306"; 5]);
     assert_eq!(

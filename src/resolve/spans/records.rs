@@ -42,6 +42,7 @@ spans_none!(
     char,
     str,
     std::sync::Arc<str>,
+    std::borrow::Cow<'static, str>,
     crate::syntax::shared_text::SharedText,
     serde_json::Number,
     crate::resolve::arg_value::Quantity,

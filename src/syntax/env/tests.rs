@@ -28,7 +28,7 @@ fn keys(file: &EnvFile) -> Vec<&str> {
 }
 
 fn messages(diags: &Diagnostics) -> Vec<String> {
-    diags.iter().map(|d| d.message.clone()).collect()
+    diags.iter().map(|d| d.message.to_string()).collect()
 }
 
 fn slice(text: &str, span: Span) -> &str {
