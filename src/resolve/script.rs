@@ -152,16 +152,18 @@ impl ScriptLine {
 
     /// Its words as the node's tokenizer splits them, with their place in the policy.
     pub fn words(&self) -> impl ExactSizeIterator<Item = WordRef<'_>> + Clone + '_ {
+        // The text read once, not per word (it is a range of the policy's text).
+        let text = self.text.as_str();
         (self.words.as_slice().iter())
             .enumerate()
-            .map(|(i, w)| self.word(i, w))
+            .map(move |(i, w)| self.word(text, i, w))
     }
 
-    /// The text and span of word `i` of this line.
+    /// The text and span of word `i` of this line, whose text is `line`.
     #[inline]
-    fn word(&self, i: usize, w: &LineWord) -> WordRef<'_> {
+    fn word<'a>(&'a self, line: &'a str, i: usize, w: &LineWord) -> WordRef<'a> {
         let text = match w.text() {
-            Some(range) => self.text.get(range).unwrap_or(""),
+            Some(range) => line.get(range).unwrap_or(""),
             None => (self.odd_words.as_deref())
                 .and_then(|odd| odd.get(w.to as usize))
                 .map_or("", |t| t.as_str()),

@@ -115,7 +115,10 @@ fn braced_default_and_alternative_values() {
 fn required_variable_missing_is_an_error() {
     let (env, d) = layers(&["E=\nA=${U:?set U first}\nB=${E:?}\nC=${E?}\n"]);
     assert_eq!(val(&env, "A"), "");
-    let m: Vec<_> = d.iter().map(|d| (d.severity, d.message.to_string())).collect();
+    let m: Vec<_> = d
+        .iter()
+        .map(|d| (d.severity, d.message.to_string()))
+        .collect();
     assert_eq!(
         m,
         [
