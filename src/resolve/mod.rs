@@ -11,7 +11,7 @@ pub mod engine;
 pub mod env_layers;
 pub mod line_values;
 pub mod policy;
-mod pooled;
+pub mod pooled;
 pub mod reference;
 pub mod scope;
 pub mod script;

@@ -1,21 +1,27 @@
-//! Slices of buffers shared by many records: the words of a 100,000-line policy's script
-//! lines were a hundred thousand small allocations, each freed on its own when the
-//! compilation was dropped (with glibc's allocator, a third of a long policy's compile time
+//! Slices of buffers shared by many records: the words and references of a 100,000-line
+//! policy's script lines were two hundred thousand small allocations, each freed on its own
+//! when the compilation was dropped (with glibc's allocator, a third of a long policy's compile time
 //! went to allocating and freeing the records' small blocks; issue 13). A run writes its
 //! lines' items into one buffer and hands each line a range of it; every few thousand items
 //! the buffer is frozen into one shared chunk, which the lines written since then point to.
 
 use std::sync::Arc;
 
-/// How many items a chunk holds before it is frozen (32 KB of words): small enough that a
-/// language server's records that outlive an edit pin little, large enough that a policy's
-/// lines share a few dozen allocations instead of one each.
+use crate::resolve::spans::{Shifter, Spans};
+use crate::source::Span;
+
+/// How many items a chunk holds before it is frozen (32 KB of words, 229 KB of references):
+/// small enough that a language server's records that outlive an edit pin little, large
+/// enough that a policy's lines share a few dozen allocations instead of one each. (Chunks of
+/// 32 KB whatever the item, tried with glibc, made dropping a 100,000-line compilation twice
+/// as slow as these: `benches/README.md`, sixth pass.)
 const CHUNK: usize = 4096;
 
-/// A record's items: a range of a shared chunk, or (`chunk` still `None`, while its run
-/// writes it) of the run's [`Pool`].
+/// A record's items (read it as a slice): a range of a chunk shared with the records written
+/// around it.
 #[derive(Clone)]
-pub(crate) struct Pooled<T> {
+pub struct Pooled<T> {
+    /// `None` while its run writes it (a range of the run's [`Pool`]), or when empty.
     chunk: Option<Arc<[T]>>,
     start: u32,
     len: u32,
@@ -32,9 +38,10 @@ impl<T> Default for Pooled<T> {
 }
 
 impl<T> Pooled<T> {
-    /// The items (none before the run froze them: records are read once their run is over).
+    /// The items.
     #[inline]
-    pub(crate) fn as_slice(&self) -> &[T] {
+    pub fn as_slice(&self) -> &[T] {
+        // None before the run froze them: records are read once their run is over.
         match &self.chunk {
             Some(chunk) => chunk
                 .get(self.start as usize..(self.start + self.len) as usize)
@@ -51,9 +58,60 @@ impl<T> Pooled<T> {
         self.chunk.is_none() && self.len > 0
     }
 
-    /// The address of its first item, for [`crate::prefetch`].
-    pub(crate) fn as_ptr(&self) -> *const T {
-        self.as_slice().as_ptr()
+    /// Its items, to change in place: this record's own copy once its chunk is shared (the
+    /// language server moves the spans of the records it reuses after an edit).
+    fn own_mut(&mut self) -> &mut [T]
+    where
+        T: Clone,
+    {
+        let (start, end) = (self.start as usize, (self.start + self.len) as usize);
+        let sole = self
+            .chunk
+            .as_mut()
+            .is_some_and(|c| Arc::get_mut(c).is_some());
+        if !sole {
+            let copy: Arc<[T]> = Arc::from(self.as_slice());
+            (self.start, self.chunk) = (0, Some(copy));
+        }
+        let (start, end) = match sole {
+            true => (start, end),
+            false => (0, self.len as usize),
+        };
+        match self.chunk.as_mut().and_then(Arc::get_mut) {
+            Some(items) => items.get_mut(start..end).unwrap_or(&mut []),
+            None => &mut [],
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Pooled<T> {
+    type Target = [T];
+    #[inline]
+    fn deref(&self) -> &[T] {
+        self.as_slice()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Pooled<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+/// Moves the spans of a record's items: a record whose spans move gets a chunk of its own
+/// first (copied once: later edits move that copy in place); the others keep sharing theirs.
+impl<T: Spans + Clone> Spans for Pooled<T> {
+    fn spans(&self, f: &mut dyn FnMut(&Span)) {
+        self.as_slice().iter().for_each(|t| t.spans(f));
+    }
+    fn shift(&mut self, by: &mut Shifter) {
+        let mut moves = false;
+        self.spans(&mut |s| moves |= by.moves(s));
+        if moves {
+            self.own_mut().iter_mut().for_each(|t| t.shift(by));
+        }
     }
 }
 
@@ -157,5 +215,38 @@ mod tests {
             .filter_map(|p| p.chunk.as_ref().map(|c| c.as_ptr()))
             .collect();
         assert!((2..100).contains(&chunks.len()), "{}", chunks.len());
+    }
+
+    #[test]
+    fn a_record_whose_spans_move_gets_its_own_copy_once() {
+        use crate::resolve::spans::Shift;
+        use crate::source::FileId;
+        let span = |at: u32| Span::new(FileId(0), at as usize..at as usize + 2);
+        let mut pool = Pool::default();
+        let mut records = vec![
+            pool.add([span(0), span(4)].into_iter()),
+            pool.add([span(20), span(30)].into_iter()),
+        ];
+        pool.freeze(&mut records, true, |p| p);
+        let shared = records[0].as_ptr();
+        // Three bytes inserted at 10: the first record's spans stay, the second's move.
+        let shift = Shift {
+            file: FileId(0),
+            from: 10,
+            old_end: 10,
+            new_end: 13,
+        };
+        for r in &mut records {
+            assert!(Shifter::apply(shift, r));
+        }
+        assert_eq!(records[0].as_slice(), [span(0), span(4)]);
+        assert_eq!(records[0].as_ptr(), shared, "unmoved: still shared");
+        assert_eq!(records[1].as_slice(), [span(23), span(33)]);
+        let own = records[1].as_ptr();
+        assert!(!std::ptr::eq(own, shared.wrapping_add(2)));
+        // Its own copy now: the next edit moves it in place.
+        assert!(Shifter::apply(shift, &mut records[1]));
+        assert_eq!(records[1].as_slice(), [span(26), span(36)]);
+        assert_eq!(records[1].as_ptr(), own);
     }
 }

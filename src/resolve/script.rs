@@ -91,8 +91,8 @@ pub struct ScriptLine {
     pub text: SharedText,
     /// What happens to it.
     pub outcome: LineOutcome,
-    /// Every reference in it.
-    pub refs: Box<[RefUse]>,
+    /// Every reference in it (in a chunk shared with the lines around it).
+    pub refs: Pooled<RefUse>,
     /// Its words as the node's tokenizer splits them, with their place in the policy (read
     /// them with [`ScriptLine::words`]: their text is kept as a range of [`Self::text`]),
     /// in a chunk shared with the lines around it.
@@ -251,7 +251,7 @@ fn offset_span(line: Span, base: u32, (start, end): (u32, u32)) -> Span {
 /// A word holds no span: where it is written is a distance from its line's span
 /// ([`ScriptLine::word_base`]), which moves with that span, or listed in the line
 /// ([`ScriptLine::word_spans`]).
-impl crate::resolve::spans::Spans for Pooled<LineWord> {
+impl crate::resolve::spans::Spans for LineWord {
     fn spans(&self, _: &mut dyn FnMut(&Span)) {}
     fn shift(&mut self, _: &mut crate::resolve::spans::Shifter) {}
 }
@@ -437,7 +437,7 @@ pub(super) fn run_line(
         &mut boot_text,
     );
     // Kept as long as the compilation: exact slices, no spare slots.
-    line.refs = lent.refs.drain(..).collect();
+    line.refs = lent.kept_refs.add(lent.refs.drain(..));
     line.boot_text = boot_text.map(Box::new);
     line
 }
@@ -450,8 +450,10 @@ pub(super) fn run_line(
 pub(super) struct Lent {
     words: Vec<Word>,
     refs: Vec<RefUse>,
-    /// The records' words, kept in chunks shared by many lines ([`Lent::settle`]).
+    /// The records' words and references, kept in chunks shared by many lines
+    /// ([`Lent::settle`]).
     kept: Pool<LineWord>,
+    kept_refs: Pool<RefUse>,
 }
 
 impl Lent {
@@ -459,6 +461,7 @@ impl Lent {
     /// chunk's worth is written (`all`: at the end of the run, whatever is written).
     pub(super) fn settle(&mut self, lines: &mut [ScriptLine], all: bool) {
         self.kept.freeze(lines, all, |line| &mut line.words);
+        self.kept_refs.freeze(lines, all, |line| &mut line.refs);
     }
 }
 
@@ -492,7 +495,7 @@ fn record_line(
             false => text.into(),
         },
         outcome: LineOutcome::Skipped,
-        refs: Box::default(),
+        refs: Pooled::default(),
         words: Pooled::default(),
         odd_words: None,
         word_base: 0,
@@ -512,6 +515,7 @@ fn record_line(
         words: lent_words,
         refs,
         kept,
+        ..
     } = lent;
     let tokens = match tokenize_into(text, lent_words) {
         Ok(t) => t,
@@ -821,10 +825,10 @@ mod record_sizes {
             size_of::<super::ScriptLine>(),
             size_of::<super::RefUse>(),
         ];
-        // LineWord, Arg, CommandUse, ScriptLine, RefUse. A record grew from 264 to 280 bytes
-        // when its words moved into shared chunks and its text became a range of the
-        // policy's: 16 bytes more per line, two allocations fewer.
-        let budget = [8, 112, 104, 280, 56];
+        // LineWord, Arg, CommandUse, ScriptLine, RefUse. A record grew from 264 to 288 bytes
+        // when its words and references moved into shared chunks and its text became a
+        // range of the policy's: 24 bytes more per line, three allocations fewer.
+        let budget = [8, 112, 104, 288, 56];
         assert!(
             sizes.iter().zip(budget).all(|(size, most)| *size <= most),
             "{sizes:?} > {budget:?}"

@@ -158,7 +158,8 @@ impl Shifter {
         s.ok
     }
 
-    fn moves(&self, s: &Span) -> bool {
+    /// True when `s` is moved (or cannot be).
+    pub(crate) fn moves(&self, s: &Span) -> bool {
         self.by.moves(s)
     }
 }
