@@ -9,6 +9,7 @@ use serde_json::{Map, Value as Json};
 use crate::edgelake::commands::{lookup, CommandSpec, Shape};
 use crate::resolve::arg_value::Quantity;
 use crate::resolve::line_values::WordValues;
+use crate::resolve::pooled::{Pool, Pooled};
 use crate::resolve::value::Variables;
 use crate::source::Span;
 use crate::syntax::script::{Quote, Word, WordText};
@@ -156,8 +157,9 @@ pub struct CommandUse {
     pub name: WordText,
     /// Where they are written.
     pub name_span: Span,
-    /// The where-clause (and positional) arguments, in order.
-    pub args: Box<[Arg]>,
+    /// The where-clause (and positional) arguments, in order (a script run keeps its lines'
+    /// arguments in chunks shared by many lines).
+    pub args: Pooled<Arg>,
     /// What the node will reject.
     pub problems: Box<[Problem]>,
     /// The `if` that guards it.
@@ -244,6 +246,32 @@ pub fn parse_command_with<'s>(
     guard: Guard,
     values: &mut WordValues<'s>,
 ) -> Option<CommandUse> {
+    let mut store = ArgStore::default();
+    let mut command = parse_command_in(words, vars, span_of, (guard, values), &mut store);
+    store
+        .pool
+        .freeze(std::slice::from_mut(&mut command), true, |c| {
+            c.as_mut().map(|c| &mut c.args)
+        });
+    command
+}
+
+/// Where a script run keeps its lines' arguments: a vector lent to each command's parse in
+/// turn, and the pool their records' arguments are kept in (frozen by the run).
+#[derive(Default)]
+pub(crate) struct ArgStore {
+    scratch: Vec<Arg>,
+    pub(crate) pool: Pool<Arg>,
+}
+
+/// [`parse_command_with`] keeping the arguments in `store`, pending until its pool is frozen.
+pub(crate) fn parse_command_in<'s>(
+    words: &[Word],
+    vars: &'s dyn Variables,
+    span_of: SpanOf,
+    (guard, values): (Guard, &mut WordValues<'s>),
+    store: &mut ArgStore,
+) -> Option<CommandUse> {
     let first = words.first()?;
     let mut words = words;
     let mut spec = None;
@@ -251,17 +279,23 @@ pub fn parse_command_with<'s>(
         let rhs = &words[2..];
         spec = lookup(rhs.iter().map(|w| w.text.as_str()));
         if rhs.len() < 2 || spec.is_none() {
-            return Some(assignment(words, &words[0], joined(rhs), span_of, guard));
+            return Some(assignment(
+                (words, &words[0]),
+                joined(rhs),
+                span_of,
+                guard,
+                &mut store.pool,
+            ));
         }
         // `x = <command>`: the command is parsed (what stores its result is the engine's).
         words = rhs;
     } else if words.len() == 4 && first.text == "set" && words[2].text == "=" {
         return Some(assignment(
-            &words[1..],
-            &words[1],
+            (&words[1..], &words[1]),
             words[3].text.clone(),
             span_of,
             guard,
+            &mut store.pool,
         ));
     }
     // `x = <command>` was looked up above.
@@ -292,7 +326,7 @@ pub fn parse_command_with<'s>(
         assignment: false,
         name: joined(name_words),
         name_span: span_of(name_range),
-        args: Box::default(),
+        args: Pooled::default(),
         problems: Box::default(),
         guard,
     };
@@ -306,13 +340,15 @@ pub fn parse_command_with<'s>(
         span_of,
         out: &mut out,
         values,
-        args: Vec::new(),
+        args: std::mem::take(&mut store.scratch),
         problems: Vec::new(),
     };
     parser.shape(rest);
-    // The record lives as long as the compilation: exact slices, no spare slots.
-    let (args, problems) = (parser.args, parser.problems);
-    out.args = args.into_boxed_slice();
+    // The record lives as long as the compilation: its arguments in the run's pool, its
+    // problems an exact slice.
+    let (mut args, problems) = (parser.args, parser.problems);
+    out.args = store.pool.add(args.drain(..));
+    store.scratch = args; // lent to the next command
     out.problems = problems.into_boxed_slice();
     Some(out)
 }
@@ -363,11 +399,11 @@ pub(crate) fn rhs_text(words: &[Word]) -> String {
 }
 
 fn assignment(
-    words: &[Word],
-    target: &Word,
+    (words, target): (&[Word], &Word),
     value: WordText,
     span_of: SpanOf,
     guard: Guard,
+    pool: &mut Pool<Arg>,
 ) -> CommandUse {
     let value_range = words.last().map_or(0..0, |w| w.range.clone());
     CommandUse {
@@ -375,14 +411,14 @@ fn assignment(
         assignment: true,
         name: target.text.clone(),
         name_span: span_of(target.range.clone()),
-        args: Box::new([Arg {
+        args: pool.add(std::iter::once(Arg {
             key: target.text.clone(),
             key_span: span_of(target.range.clone()),
             written: value,
             value_span: span_of(value_range),
             value: None,
             resolved: None,
-        }]),
+        })),
         problems: Box::default(),
         guard,
     }
@@ -396,7 +432,7 @@ pub(crate) struct Parser<'a, 'o> {
     pub(crate) out: &'o mut CommandUse,
     /// The line's words resolved so far.
     pub(crate) values: &'o mut WordValues<'a>,
-    /// The arguments and problems found so far (boxed into `out` at the end).
+    /// The arguments and problems found so far (kept into `out` at the end).
     pub(crate) args: Vec<Arg>,
     pub(crate) problems: Vec<Problem>,
 }

@@ -10,12 +10,17 @@ use std::sync::Arc;
 use crate::resolve::spans::{Shifter, Spans};
 use crate::source::Span;
 
-/// How many items a chunk holds before it is frozen (32 KB of words, 229 KB of references):
-/// small enough that a language server's records that outlive an edit pin little, large
-/// enough that a policy's lines share a few dozen allocations instead of one each. (Chunks of
-/// 32 KB whatever the item, tried with glibc, made dropping a 100,000-line compilation twice
-/// as slow as these: `benches/README.md`, sixth pass.)
-const CHUNK: usize = 4096;
+/// How many items a run's first chunk holds before it is frozen; each next chunk holds twice
+/// as many, up to [`MOST`]. A short policy's chunks stay small (chunks of hundreds of KB at
+/// once were mapped from the system and faulted in again at every compilation of a
+/// 1,000-line policy: 10% slower), a long one's lines share a few dozen chunks.
+const FIRST: usize = 64;
+
+/// The most items a chunk holds (32 KB of words, 229 KB of references): small enough that a
+/// language server's records that outlive an edit pin little. (Chunks of at most 32 KB
+/// whatever the item, tried with glibc, made dropping a 100,000-line compilation twice as slow
+/// as these: `benches/README.md`, sixth pass.)
+const MOST: usize = 4096;
 
 /// A record's items (read it as a slice): a range of a chunk shared with the records written
 /// around it.
@@ -132,6 +137,8 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Pooled<T> {
 pub(crate) struct Pool<T> {
     items: Vec<T>,
     first: usize,
+    /// How many items the next chunk holds.
+    chunk: usize,
 }
 
 impl<T> Default for Pool<T> {
@@ -139,13 +146,18 @@ impl<T> Default for Pool<T> {
         Pool {
             items: Vec::new(),
             first: 0,
+            chunk: FIRST,
         }
     }
 }
 
-impl<T: Clone> Pool<T> {
+impl<T> Pool<T> {
     /// Adds a record's items; its [`Pooled`] is pending until [`Pool::freeze`].
     pub(crate) fn add(&mut self, items: impl Iterator<Item = T>) -> Pooled<T> {
+        if self.items.is_empty() {
+            // Room for the chunk at once (the buffer is reused: it grows as the chunks do).
+            self.items.reserve(self.chunk);
+        }
         let start = self.items.len();
         self.items.extend(items);
         let len = self.items.len() - start;
@@ -166,25 +178,25 @@ impl<T: Clone> Pool<T> {
 
     /// Freezes the buffer once it holds a chunk's worth (`all`: whatever it holds) into one
     /// shared chunk for the pending records among `records[first..]`, the ones written since
-    /// the last freeze (`pooled` finds a record's items).
+    /// the last freeze (`pooled` finds a record's items, if it has any).
     pub(crate) fn freeze<R>(
         &mut self,
         records: &mut [R],
         all: bool,
-        pooled: impl Fn(&mut R) -> &mut Pooled<T>,
+        pooled: impl Fn(&mut R) -> Option<&mut Pooled<T>>,
     ) {
-        let ready = self.items.len() >= CHUNK || (all && !self.items.is_empty());
+        let ready = self.items.len() >= self.chunk || (all && !self.items.is_empty());
         if !ready {
             return;
         }
-        let chunk: Arc<[T]> = Arc::from(&self.items[..]);
+        self.chunk = (self.chunk * 2).min(MOST);
+        // Moved, not cloned (an argument holds texts of its own); the buffer keeps its room.
+        let chunk: Arc<[T]> = self.items.drain(..).collect();
         for record in records.iter_mut().skip(self.first) {
-            let p = pooled(record);
-            if p.pending() {
+            if let Some(p) = pooled(record).filter(|p| p.pending()) {
                 p.chunk = Some(Arc::clone(&chunk));
             }
         }
-        self.items.clear();
         self.first = records.len();
     }
 }
@@ -201,10 +213,10 @@ mod tests {
         for r in 0..3000u32 {
             let items: Vec<u32> = (0..r % 7).map(|i| r * 10 + i).collect();
             records.push(pool.add(items.iter().copied()));
-            pool.freeze(&mut records, false, |p| p);
+            pool.freeze(&mut records, false, |p| Some(p));
             expected.push(items);
         }
-        pool.freeze(&mut records, true, |p| p);
+        pool.freeze(&mut records, true, |p| Some(p));
         assert!(records.iter().all(|p| !p.pending()));
         for (p, items) in records.iter().zip(&expected) {
             assert_eq!(p.as_slice(), &items[..]);
@@ -227,7 +239,7 @@ mod tests {
             pool.add([span(0), span(4)].into_iter()),
             pool.add([span(20), span(30)].into_iter()),
         ];
-        pool.freeze(&mut records, true, |p| p);
+        pool.freeze(&mut records, true, |p| Some(p));
         let shared = records[0].as_ptr();
         // Three bytes inserted at 10: the first record's spans stay, the second's move.
         let shift = Shift {

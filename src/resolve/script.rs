@@ -8,7 +8,7 @@ use super::script_stops::report_stop;
 pub use super::script_stops::report_unexplained_stops;
 use crate::check::catalog::SCRIPT_SYNTAX;
 use crate::diagnostic::Diagnostic;
-use crate::resolve::command::{parse_command_with, CommandUse, Guard};
+use crate::resolve::command::{parse_command_in, ArgStore, CommandUse, Guard};
 use crate::resolve::condition::{evaluate, parse_if, Truth};
 use crate::resolve::engine::line::{substitute_changed, substitute_onto, Cmd};
 use crate::resolve::engine::merge::merge_emitted;
@@ -454,14 +454,20 @@ pub(super) struct Lent {
     /// ([`Lent::settle`]).
     kept: Pool<LineWord>,
     kept_refs: Pool<RefUse>,
+    /// The commands' arguments, kept the same way.
+    args: ArgStore,
 }
 
 impl Lent {
     /// Gives the lines recorded since the last call their words' shared chunk, once a
     /// chunk's worth is written (`all`: at the end of the run, whatever is written).
     pub(super) fn settle(&mut self, lines: &mut [ScriptLine], all: bool) {
-        self.kept.freeze(lines, all, |line| &mut line.words);
-        self.kept_refs.freeze(lines, all, |line| &mut line.refs);
+        self.kept.freeze(lines, all, |line| Some(&mut line.words));
+        self.kept_refs
+            .freeze(lines, all, |line| Some(&mut line.refs));
+        (self.args.pool).freeze(lines, all, |line| {
+            line.command.as_mut().map(|c| &mut c.args)
+        });
     }
 }
 
@@ -515,6 +521,7 @@ fn record_line(
         words: lent_words,
         refs,
         kept,
+        args,
         ..
     } = lent;
     let tokens = match tokenize_into(text, lent_words) {
@@ -544,7 +551,7 @@ fn record_line(
             words,
             &map,
             scope,
-            (refs, &mut line.command, boot_text),
+            (refs, &mut line.command, boot_text, args),
         ) {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -556,8 +563,13 @@ fn record_line(
     } else {
         record_refs(words, &map, scope, refs, |_| RefContext::Value);
         let mut values = WordValues::default();
-        line.command =
-            parse_command_with(words, scope, &|r| map.span(r), Guard::Always, &mut values);
+        line.command = parse_command_in(
+            words,
+            scope,
+            &|r| map.span(r),
+            (Guard::Always, &mut values),
+            args,
+        );
         match crate::resolve::assignment::effect(words, scope) {
             Some(crate::resolve::assignment::Effect::Fails { message, .. }) => {
                 LineOutcome::Fails(message.into())
@@ -690,10 +702,11 @@ fn describe_if(
     words: &[Word],
     map: &LineMap,
     scope: &Scope,
-    (refs, command, boot_text): (
+    (refs, command, boot_text, args): (
         &mut Vec<RefUse>,
         &mut Option<CommandUse>,
         &mut Option<String>,
+        &mut ArgStore,
     ),
 ) -> Result<LineOutcome, ScriptSyntaxError> {
     let parsed = parse_if(words)?;
@@ -727,15 +740,18 @@ fn describe_if(
         _ => String::new(),
     };
     let mut values = WordValues::default();
-    *command = parse_command_with(
+    *command = parse_command_in(
         then_words,
         scope,
         &|r| map.span(r),
-        Guard::If {
-            condition: condition_text.into(),
-            decided,
-        },
-        &mut values,
+        (
+            Guard::If {
+                condition: condition_text.into(),
+                decided,
+            },
+            &mut values,
+        ),
+        args,
     );
     // The `then` words' ranges start here in the line (they are not copied to rebase them).
     let offset = then_words.first().map_or(0, |w| w.range.start);
@@ -825,10 +841,11 @@ mod record_sizes {
             size_of::<super::ScriptLine>(),
             size_of::<super::RefUse>(),
         ];
-        // LineWord, Arg, CommandUse, ScriptLine, RefUse. A record grew from 264 to 288 bytes
-        // when its words and references moved into shared chunks and its text became a
-        // range of the policy's: 24 bytes more per line, three allocations fewer.
-        let budget = [8, 112, 104, 288, 56];
+        // LineWord, Arg, CommandUse, ScriptLine, RefUse. A record grew from 264 to 296 bytes
+        // (a command 104 -> 112) when its words, references and arguments moved into shared
+        // chunks and its text became a range of the policy's: 32 bytes more per line, up to
+        // four allocations fewer.
+        let budget = [8, 112, 112, 296, 56];
         assert!(
             sizes.iter().zip(budget).all(|(size, most)| *size <= most),
             "{sizes:?} > {budget:?}"
