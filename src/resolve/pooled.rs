@@ -112,6 +112,15 @@ impl<T: Spans + Clone> Spans for Pooled<T> {
         self.as_slice().iter().for_each(|t| t.spans(f));
     }
     fn shift(&mut self, by: &mut Shifter) {
+        let range = self.start as usize..(self.start + self.len) as usize;
+        // Its own chunk already (moved by an earlier edit): moved in place.
+        if let Some(items) = (self.chunk.as_mut())
+            .and_then(Arc::get_mut)
+            .and_then(|c| c.get_mut(range))
+        {
+            items.iter_mut().for_each(|t| t.shift(by));
+            return;
+        }
         let mut moves = false;
         self.spans(&mut |s| moves |= by.moves(s));
         if moves {
