@@ -4,9 +4,9 @@ use std::borrow::Cow;
 
 use crate::source::Span;
 
-/// A diagnostic's text: most labels, notes and helps are fixed sentences, held without a copy
-/// (a 100,000-line policy has tens of thousands of findings, and each copied three or four
-/// fixed sentences into allocations of their own; issue 13).
+/// A diagnostic's text (as its fields hold it): most labels, notes and helps are fixed
+/// sentences, held without a copy (a 100,000-line policy has tens of thousands of findings,
+/// and each copied three or four fixed sentences into allocations of their own; issue 13).
 pub type Text = Cow<'static, str>;
 
 /// How serious a finding is.
@@ -53,7 +53,7 @@ pub struct Label {
     /// Where.
     pub span: Span,
     /// What about it (may be empty).
-    pub message: Text,
+    pub message: Cow<'static, str>,
 }
 
 /// A machine-applicable fix: replace the text of `span` with `replacement`.
@@ -76,22 +76,26 @@ pub struct Diagnostic {
     /// Effective severity (the rule's default unless configuration changed it).
     pub severity: Severity,
     /// What is wrong, in the user's words.
-    pub message: Text,
+    pub message: Cow<'static, str>,
     /// The main place.
     pub primary: Label,
     /// Other places that explain it (the env line a value came from, ...).
     pub secondary: Vec<Label>,
     /// Extra facts.
-    pub notes: Vec<Text>,
+    pub notes: Vec<Cow<'static, str>>,
     /// How to fix it, when known.
-    pub help: Option<Text>,
+    pub help: Option<Cow<'static, str>>,
     /// Fixes a tool can apply.
     pub suggestions: Vec<Suggestion>,
 }
 
 impl Diagnostic {
     /// A diagnostic of `rule` at `span`, with the rule's default severity.
-    pub fn new(rule: &'static Rule, span: Span, message: impl Into<Text>) -> Diagnostic {
+    pub fn new(
+        rule: &'static Rule,
+        span: Span,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Diagnostic {
         Diagnostic {
             rule,
             severity: rule.severity,
@@ -108,13 +112,17 @@ impl Diagnostic {
     }
 
     /// Sets the primary label's text.
-    pub fn label(mut self, message: impl Into<Text>) -> Diagnostic {
+    pub fn label(mut self, message: impl Into<Cow<'static, str>>) -> Diagnostic {
         self.primary.message = message.into();
         self
     }
 
     /// Adds a secondary label.
-    pub fn with_secondary(mut self, span: Span, message: impl Into<Text>) -> Diagnostic {
+    pub fn with_secondary(
+        mut self,
+        span: Span,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Diagnostic {
         push_short(
             &mut self.secondary,
             Label {
@@ -126,13 +134,13 @@ impl Diagnostic {
     }
 
     /// Adds a note.
-    pub fn note(mut self, note: impl Into<Text>) -> Diagnostic {
+    pub fn note(mut self, note: impl Into<Cow<'static, str>>) -> Diagnostic {
         push_short(&mut self.notes, note.into());
         self
     }
 
     /// Sets the help text.
-    pub fn help(mut self, help: impl Into<Text>) -> Diagnostic {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }

@@ -521,6 +521,46 @@ mod tests {
         offset
     }
 
+    #[test]
+    fn masking_many_spans_at_once_is_masking_them_one_by_one() {
+        let texts = ["A=sécret\nB=two\n", "KEY=x\r\ny"];
+        let spans = |map: &mut SourceMap| {
+            let ids: Vec<FileId> = texts
+                .iter()
+                .map(|t| map.add(SourceFile::new("f", *t)))
+                .collect();
+            // Out of order, across files, overlapping, one empty and one past the end.
+            vec![
+                Span::new(ids[1], 4..8),
+                Span::new(ids[0], 2..9),
+                Span::new(ids[0], 5..12),
+                Span::new(ids[0], 3..3),
+                Span::new(ids[1], 9..40),
+            ]
+        };
+        let (mut one, mut all) = (SourceMap::new(), SourceMap::new());
+        for span in spans(&mut one) {
+            one.mask(span);
+        }
+        let listed = spans(&mut all);
+        // A literal parsed before masking keeps the text as it was.
+        let before = all.get(FileId(0)).shared_text().clone();
+        all.mask_all(listed);
+        for i in 0..2 {
+            assert_eq!(one.get(FileId(i)).text(), all.get(FileId(i)).text());
+        }
+        // One `*` per byte (`é` is two), line breaks kept, the span past the end ignored.
+        assert_eq!(all.get(FileId(0)).text(), "A=*******\n**two\n");
+        assert_eq!(all.get(FileId(1)).text(), "KEY=*\r\n*");
+        assert_eq!(&*before, texts[0]);
+        let at = all.get(FileId(0)).line_col(8);
+        assert_eq!(
+            (at.line, at.column),
+            (1, 9),
+            "columns count the masked bytes"
+        );
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
 
