@@ -13,6 +13,7 @@ use crate::resolve::pooled::{Pool, Pooled};
 use crate::resolve::value::Variables;
 use crate::source::Span;
 use crate::syntax::script::{Quote, Word, WordText};
+use crate::syntax::shared_text::SharedText;
 
 /// What kind of problem the node has with a command (each is reported by its own rule).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,8 +56,8 @@ pub enum Guard {
     Always,
     /// `if … then`: runs only when the condition (as written) holds.
     If {
-        /// The condition as written.
-        condition: Box<str>,
+        /// The condition as written (a range of the line's text).
+        condition: SharedText,
         /// `Some(true/false)` when decided with these env files, `None` when only the node knows.
         decided: Option<bool>,
     },

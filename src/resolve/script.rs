@@ -496,9 +496,10 @@ fn record_line(
     let mut line = ScriptLine {
         index,
         span,
+        // The policy's string, or the part of it the node reads: shared either way.
         text: match text.len() == raw.len() {
             true => lit.value.clone(),
-            false => text.into(),
+            false => lit.value.sub(offset..offset + text.len()),
         },
         outcome: LineOutcome::Skipped,
         refs: Pooled::default(),
@@ -547,7 +548,7 @@ fn record_line(
     };
     line.outcome = if words[0].text == "if" {
         match describe_if(
-            text,
+            (text, &line.text),
             words,
             &map,
             scope,
@@ -698,7 +699,7 @@ fn command_text<'s>(
 
 /// What an `if` line does, decided in `scope` without running it.
 fn describe_if(
-    text: &str,
+    (text, line_text): (&str, &SharedText),
     words: &[Word],
     map: &LineMap,
     scope: &Scope,
@@ -735,9 +736,10 @@ fn describe_if(
         Truth::False => Some(false),
         _ => None,
     };
+    // A range of the line's text, shared (not a copy per `if` line).
     let condition_text = match (condition_words.first(), condition_words.last()) {
-        (Some(a), Some(b)) => text[a.range.start..b.range.end].to_string(),
-        _ => String::new(),
+        (Some(a), Some(b)) => line_text.sub(a.range.start..b.range.end),
+        _ => SharedText::from(""),
     };
     let mut values = WordValues::default();
     *command = parse_command_in(
@@ -746,7 +748,7 @@ fn describe_if(
         &|r| map.span(r),
         (
             Guard::If {
-                condition: condition_text.into(),
+                condition: condition_text,
                 decided,
             },
             &mut values,
@@ -841,11 +843,11 @@ mod record_sizes {
             size_of::<super::ScriptLine>(),
             size_of::<super::RefUse>(),
         ];
-        // LineWord, Arg, CommandUse, ScriptLine, RefUse. A record grew from 264 to 296 bytes
-        // (a command 104 -> 112) when its words, references and arguments moved into shared
-        // chunks and its text became a range of the policy's: 32 bytes more per line, up to
-        // four allocations fewer.
-        let budget = [8, 112, 112, 296, 56];
+        // LineWord, Arg, CommandUse, ScriptLine, RefUse. A record grew from 264 to 304 bytes
+        // (a command 104 -> 120) when its words, references and arguments moved into shared
+        // chunks and its text and `if` condition became ranges of the policy's text: 40
+        // bytes more per line, up to five allocations fewer.
+        let budget = [8, 112, 120, 304, 56];
         assert!(
             sizes.iter().zip(budget).all(|(size, most)| *size <= most),
             "{sizes:?} > {budget:?}"

@@ -36,6 +36,16 @@ impl SharedText {
         }
     }
 
+    /// Bytes `range` of this text, sharing its buffer (a copy of what can be read when `range`
+    /// is not on character boundaries of the text).
+    pub(crate) fn sub(&self, range: std::ops::Range<usize>) -> SharedText {
+        let start = self.start as usize;
+        match self.as_str().get(range.clone()) {
+            Some(_) => SharedText::slice(&self.buf, start + range.start..start + range.end),
+            None => SharedText::from(""),
+        }
+    }
+
     /// The text as a `&str`.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -131,5 +141,12 @@ mod tests {
         assert_eq!(SharedText::slice(&buf, at + 1..at + 2), "");
         assert_eq!(SharedText::slice(&buf, 0..999), "");
         assert_eq!(SharedText::from("x".to_string()).to_string(), "x");
+        // A part of a part: the same buffer again.
+        let part = t.sub(1..5);
+        assert_eq!(part, "éll");
+        assert!(std::ptr::eq(part.as_ptr(), buf[at + 1..].as_ptr()));
+        assert_eq!(t.sub(2..3), "", "inside a character");
+        let whole = SharedText::from("abc");
+        assert_eq!(whole.sub(1..3), "bc");
     }
 }
