@@ -1,9 +1,9 @@
-//! Slices of buffers shared by many records: the words and references of a 100,000-line
-//! policy's script lines were two hundred thousand small allocations, each freed on its own
-//! when the compilation was dropped (with glibc's allocator, a third of a long policy's compile time
-//! went to allocating and freeing the records' small blocks; issue 13). A run writes its
-//! lines' items into one buffer and hands each line a range of it; every few thousand items
-//! the buffer is frozen into one shared chunk, which the lines written since then point to.
+//! Slices of buffers shared by many records: the words, references and command arguments of
+//! a 100,000-line policy's script lines were about three hundred thousand small allocations,
+//! each freed on its own when the compilation was dropped (with glibc's allocator, dropping a
+//! 100,000-line compilation took ~70 ms after a ~165 ms compile; issue 13). A run writes its
+//! lines' items into one buffer and hands each line a range of it; as the buffer fills, it is
+//! frozen into one shared chunk, which the lines written since then point to.
 
 use std::sync::Arc;
 
