@@ -395,24 +395,30 @@ impl SourceMap {
             let Some(file) = self.files.get_mut(same_file[0].file.0 as usize) else {
                 continue;
             };
-            let mut text = file.text.to_string();
+            let mut text = file.text.as_bytes().to_vec();
             for span in same_file {
-                let Some(covered) = text.get(span.range()) else {
-                    continue;
+                // On character boundaries of the text as masked so far, as `str::get` asks.
+                let boundary = |at: usize| match text.get(at) {
+                    Some(&b) => starts_char(b),
+                    None => at == text.len(),
                 };
+                let range = span.range();
+                if range.start > range.end || !boundary(range.start) || !boundary(range.end) {
+                    continue;
+                }
+                let covered = &mut text[range];
                 if !covered.is_ascii() {
                     file.blocks = OnceLock::new(); // multi-byte characters: one `*` per byte
                 }
-                let masked: String = covered
-                    .chars()
-                    .flat_map(|c| match c {
-                        '\n' | '\r' => vec![c],
-                        _ => vec!['*'; c.len_utf8()],
-                    })
-                    .collect();
-                text.replace_range(span.range(), &masked);
+                // Every byte of every character becomes `*`; line breaks stay.
+                for b in covered.iter_mut().filter(|b| !matches!(b, b'\n' | b'\r')) {
+                    *b = b'*';
+                }
             }
-            file.text = text.into();
+            // Whole characters became ASCII: still UTF-8 (else the text stays as it was).
+            if let Ok(masked) = String::from_utf8(text) {
+                file.text = masked.into();
+            }
         }
     }
 

@@ -383,11 +383,6 @@ pub(crate) fn joined(words: &[Word]) -> WordText {
     }
 }
 
-/// How many words are `=` (one where-clause pair each).
-fn count_eq(words: &[Word]) -> usize {
-    words.iter().filter(|w| w.text == "=").count()
-}
-
 pub(crate) fn rhs_text(words: &[Word]) -> String {
     let mut out = String::with_capacity(words.iter().map(|w| w.text.len() + 1).sum());
     for (i, w) in words.iter().enumerate() {
@@ -463,7 +458,6 @@ impl Parser<'_, '_> {
             Shape::Free | Shape::ControlFlow => {}
             Shape::Process => self.process(rest),
             Shape::Words { min, max } => {
-                self.args.reserve_exact(rest.len());
                 if rest.len() < min || rest.len() > max {
                     let range = rest
                         .first()
@@ -522,10 +516,6 @@ impl Parser<'_, '_> {
                 if rest.is_empty() && optional {
                     return;
                 }
-                // The positional words and one argument per `=` (the record keeps exactly
-                // these: no spare slots to give back).
-                self.args
-                    .reserve_exact(positional.min(rest.len()) + count_eq(rest));
                 for w in rest.iter().take(positional) {
                     self.push_arg(
                         "name".into(),
@@ -575,7 +565,6 @@ impl Parser<'_, '_> {
                     });
                     return;
                 };
-                self.args.reserve_exact(count_eq(&rest[..t]) + 1);
                 self.pairs(&rest[..t]);
                 self.missing();
                 let task_words = &rest[t + 1..];
@@ -661,7 +650,6 @@ impl Parser<'_, '_> {
             Some(_) => (Some(Typed::Written), None),
             None => (None, None),
         };
-        self.args.reserve_exact(1);
         self.push_arg("path".into(), range.clone(), written, range, value);
         if let Some(arg) = self.args.last_mut() {
             arg.resolved = resolved_arg;

@@ -48,9 +48,7 @@ impl<T> Pooled<T> {
     pub fn as_slice(&self) -> &[T] {
         // None before the run froze them: records are read once their run is over.
         match &self.chunk {
-            Some(chunk) => chunk
-                .get(self.start as usize..(self.start + self.len) as usize)
-                .unwrap_or(&[]),
+            Some(chunk) => chunk.get(self.range()).unwrap_or(&[]),
             None => {
                 debug_assert!(self.len == 0, "a record read before its run froze it");
                 &[]
@@ -58,32 +56,37 @@ impl<T> Pooled<T> {
         }
     }
 
+    /// Its range of its chunk (checked to fit in `u32` when the items were added).
+    #[inline]
+    fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
+
     /// Whether it waits for its run's [`Pool::freeze`].
     fn pending(&self) -> bool {
         self.chunk.is_none() && self.len > 0
     }
 
-    /// Its items, to change in place: this record's own copy once its chunk is shared (the
-    /// language server moves the spans of the records it reuses after an edit).
+    /// Whether no other record holds its chunk (its items can change in place).
+    fn sole(&mut self) -> bool {
+        self.chunk
+            .as_mut()
+            .is_some_and(|c| Arc::get_mut(c).is_some())
+    }
+
+    /// Its items, to change in place: first copied into a chunk of its own when its chunk is
+    /// shared (the language server moves the spans of the records it reuses after an edit).
     fn own_mut(&mut self) -> &mut [T]
     where
         T: Clone,
     {
-        let (start, end) = (self.start as usize, (self.start + self.len) as usize);
-        let sole = self
-            .chunk
-            .as_mut()
-            .is_some_and(|c| Arc::get_mut(c).is_some());
-        if !sole {
+        if !self.sole() {
             let copy: Arc<[T]> = Arc::from(self.as_slice());
             (self.start, self.chunk) = (0, Some(copy));
         }
-        let (start, end) = match sole {
-            true => (start, end),
-            false => (0, self.len as usize),
-        };
+        let range = self.range();
         match self.chunk.as_mut().and_then(Arc::get_mut) {
-            Some(items) => items.get_mut(start..end).unwrap_or(&mut []),
+            Some(items) => items.get_mut(range).unwrap_or(&mut []),
             None => &mut [],
         }
     }
@@ -112,20 +115,16 @@ impl<T: Spans + Clone> Spans for Pooled<T> {
         self.as_slice().iter().for_each(|t| t.spans(f));
     }
     fn shift(&mut self, by: &mut Shifter) {
-        let range = self.start as usize..(self.start + self.len) as usize;
-        // Its own chunk already (moved by an earlier edit): moved in place.
-        if let Some(items) = (self.chunk.as_mut())
-            .and_then(Arc::get_mut)
-            .and_then(|c| c.get_mut(range))
-        {
-            items.iter_mut().for_each(|t| t.shift(by));
-            return;
+        // A shared chunk is copied only for a record whose spans move; a record with its own
+        // chunk (moved by an earlier edit) is moved in place without asking.
+        if !self.sole() {
+            let mut moves = false;
+            self.spans(&mut |s| moves |= by.moves(s));
+            if !moves {
+                return;
+            }
         }
-        let mut moves = false;
-        self.spans(&mut |s| moves |= by.moves(s));
-        if moves {
-            self.own_mut().iter_mut().for_each(|t| t.shift(by));
-        }
+        self.own_mut().iter_mut().for_each(|t| t.shift(by));
     }
 }
 

@@ -452,17 +452,19 @@ pub(super) struct Lent {
     refs: Vec<RefUse>,
     /// The records' words and references, kept in chunks shared by many lines
     /// ([`Lent::settle`]).
-    kept: Pool<LineWord>,
+    kept_words: Pool<LineWord>,
     kept_refs: Pool<RefUse>,
     /// The commands' arguments, kept the same way.
     args: ArgStore,
 }
 
 impl Lent {
-    /// Gives the lines recorded since the last call their words' shared chunk, once a
-    /// chunk's worth is written (`all`: at the end of the run, whatever is written).
+    /// Gives the lines recorded since the last call the shared chunks of their words,
+    /// references and arguments, for each kind once a chunk's worth is written (`all`: at
+    /// the end of the run, whatever is written).
     pub(super) fn settle(&mut self, lines: &mut [ScriptLine], all: bool) {
-        self.kept.freeze(lines, all, |line| Some(&mut line.words));
+        self.kept_words
+            .freeze(lines, all, |line| Some(&mut line.words));
         self.kept_refs
             .freeze(lines, all, |line| Some(&mut line.refs));
         (self.args.pool).freeze(lines, all, |line| {
@@ -496,11 +498,8 @@ fn record_line(
     let mut line = ScriptLine {
         index,
         span,
-        // The policy's string, or the part of it the node reads: shared either way.
-        text: match text.len() == raw.len() {
-            true => lit.value.clone(),
-            false => lit.value.sub(offset..offset + text.len()),
-        },
+        // The part of the policy's string the node reads (nearly always all of it), shared.
+        text: lit.value.sub(offset..offset + text.len()),
         outcome: LineOutcome::Skipped,
         refs: Pooled::default(),
         words: Pooled::default(),
@@ -521,7 +520,7 @@ fn record_line(
     let Lent {
         words: lent_words,
         refs,
-        kept,
+        kept_words: kept,
         args,
         ..
     } = lent;
@@ -548,7 +547,7 @@ fn record_line(
     };
     line.outcome = if words[0].text == "if" {
         match describe_if(
-            (text, &line.text),
+            &line.text,
             words,
             &map,
             scope,
@@ -699,7 +698,7 @@ fn command_text<'s>(
 
 /// What an `if` line does, decided in `scope` without running it.
 fn describe_if(
-    (text, line_text): (&str, &SharedText),
+    line_text: &SharedText,
     words: &[Word],
     map: &LineMap,
     scope: &Scope,
@@ -710,6 +709,7 @@ fn describe_if(
         &mut ArgStore,
     ),
 ) -> Result<LineOutcome, ScriptSyntaxError> {
+    let text = line_text.as_str();
     let parsed = parse_if(words)?;
     let then_start = parsed.then.as_ref().map_or(words.len(), |r| r.start);
     let condition_end = then_start.saturating_sub(usize::from(parsed.then.is_some()));
