@@ -239,18 +239,62 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let word_chars = word.chars().count();
+    let word_sketch = Sketch::of(word);
+    nearest(
+        word,
+        &word_sketch,
+        candidates.into_iter().map(|c| (c, Sketch::of(c))),
+    )
+}
+
+/// Names to suggest from, read once for many [`Names::nearest`] questions: a generated env
+/// file asks for each of its (up to a million) keys among the hundreds of keys the scripts
+/// read. Sorted by length, so a question looks only at the names of about its word's length.
+pub(crate) struct Names<'a> {
+    by_length: Vec<(&'a str, Sketch)>,
+}
+
+impl<'a> Names<'a> {
+    pub(crate) fn new(names: impl IntoIterator<Item = &'a str>) -> Names<'a> {
+        let mut by_length: Vec<(&str, Sketch)> =
+            names.into_iter().map(|n| (n, Sketch::of(n))).collect();
+        by_length.sort_by_key(|(_, s)| s.chars);
+        Names { by_length }
+    }
+
+    /// [`did_you_mean`] among these names.
+    pub(crate) fn nearest(&self, word: &str) -> Option<&'a str> {
+        let sketch = Sketch::of(word);
+        let allowed = (sketch.chars / 5).max(1);
+        let from = self
+            .by_length
+            .partition_point(|(_, s)| s.chars + allowed < sketch.chars);
+        let to = self
+            .by_length
+            .partition_point(|(_, s)| s.chars <= sketch.chars + allowed);
+        nearest(word, &sketch, self.by_length[from..to.max(from)].iter().map(|(n, s)| (*n, *s)))
+    }
+}
+
+/// The closest candidate to `word` (see [`did_you_mean`]), each with its sketch.
+fn nearest<'a>(
+    word: &str,
+    word_sketch: &Sketch,
+    candidates: impl Iterator<Item = (&'a str, Sketch)>,
+) -> Option<&'a str> {
+    let word_chars = word_sketch.chars;
     let allowed = (word_chars / 5).max(1);
     let mut best: Option<(usize, f64, &str)> = None;
-    for candidate in candidates {
+    for (candidate, sketch) in candidates {
         if candidate == word {
             continue;
         }
-        // Cheap length filter first: the edit distance is at least the length difference.
-        if word_chars.abs_diff(candidate.chars().count()) > allowed {
-            continue;
-        }
-        if bag_distance(word, candidate) > allowed {
+        // Cheap bounds first: the edit distance is at least the length difference, and at
+        // least the number of distinct characters one word has that the other lacks.
+        if word_chars.abs_diff(sketch.chars) > allowed
+            || word_sketch.missing_from(&sketch) > allowed
+            || bag_distance(word, candidate) > allowed
+        {
             continue;
         }
         let distance = strsim::osa_distance(word, candidate);
@@ -269,6 +313,46 @@ pub fn did_you_mean<'a>(
         }
     }
     best.map(|(_, _, c)| c)
+}
+
+/// A word's length in characters and, for ASCII text, the set of its bytes: read in one pass.
+#[derive(Clone, Copy)]
+pub(crate) struct Sketch {
+    chars: usize,
+    /// Bit `b` set when byte `b` occurs (`None`: not ASCII, no set).
+    bytes: Option<u128>,
+}
+
+impl Sketch {
+    fn of(word: &str) -> Sketch {
+        let mut set = 0u128;
+        let mut high = 0u8;
+        for b in word.bytes() {
+            high |= b;
+            set |= 1u128 << (b & 0x7f);
+        }
+        if high < 0x80 {
+            Sketch {
+                chars: word.len(),
+                bytes: Some(set),
+            }
+        } else {
+            Sketch {
+                chars: word.chars().count(),
+                bytes: None,
+            }
+        }
+    }
+
+    /// A lower bound of the edit distance between the two words: the larger count of distinct
+    /// characters that one has and the other lacks (each needs an edit of its own; no bound
+    /// for text that is not ASCII).
+    fn missing_from(&self, other: &Sketch) -> usize {
+        match (self.bytes, other.bytes) {
+            (Some(a), Some(b)) => ((a & !b).count_ones().max((b & !a).count_ones())) as usize,
+            _ => 0,
+        }
+    }
 }
 
 /// A lower bound of the edit distance that costs one pass over each word: how many characters
@@ -297,7 +381,8 @@ fn bag_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{bag_distance, did_you_mean};
+    use super::{bag_distance, did_you_mean, Sketch};
+    use proptest::prelude::*;
 
     #[test]
     fn bag_distance_never_exceeds_the_edit_distance() {
@@ -311,6 +396,33 @@ mod tests {
             assert!(bag_distance(a, b) <= strsim::osa_distance(a, b), "{a} {b}");
         }
         assert_eq!(bag_distance("abc", "xyz"), 3);
+        assert_eq!(Sketch::of("abc").missing_from(&Sketch::of("xyzz")), 3);
+        assert_eq!(Sketch::of("KEY_12").missing_from(&Sketch::of("KEY_1")), 1);
+    }
+
+    proptest! {
+        /// The two cheap bounds `did_you_mean` skips candidates by never exceed the distance it
+        /// would compute (a bound above it would lose a suggestion).
+        #[test]
+        fn cheap_bounds_never_exceed_the_edit_distance(
+            a in "[a-dA-D_0-2é]{0,12}",
+            b in "[a-dA-D_0-2é]{0,12}",
+        ) {
+            let osa = strsim::osa_distance(&a, &b);
+            prop_assert!(Sketch::of(&a).missing_from(&Sketch::of(&b)) <= osa);
+            prop_assert!(bag_distance(&a, &b) <= osa);
+            prop_assert_eq!(Sketch::of(&a).chars, a.chars().count());
+        }
+
+        /// Asking [`Names`] gives what [`did_you_mean`] gives over the same names.
+        #[test]
+        fn names_suggest_as_did_you_mean_does(
+            word in "[a-c_0é]{0,11}",
+            names in proptest::collection::vec("[a-c_0é]{0,11}", 0..30),
+        ) {
+            let list = super::Names::new(names.iter().map(String::as_str));
+            prop_assert_eq!(list.nearest(&word), did_you_mean(&word, names.iter().map(String::as_str)));
+        }
     }
 
     #[test]

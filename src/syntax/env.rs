@@ -127,12 +127,23 @@ pub enum VarModifier {
 
 /// Parses one env file, reporting every problem into `diags` and keeping every good line.
 pub fn parse_env(file: FileId, text: &str, diags: &mut Diagnostics) -> EnvFile {
+    parse_with(file, text, diags, true)
+}
+
+/// [`parse_env`] through the grammar alone (the reference its fast path is tested against).
+#[cfg(test)]
+fn parse_env_with_grammar(file: FileId, text: &str, diags: &mut Diagnostics) -> EnvFile {
+    parse_with(file, text, diags, false)
+}
+
+fn parse_with(file: FileId, text: &str, diags: &mut Diagnostics, fast: bool) -> EnvFile {
     let mut p = EnvParser {
         file,
         text,
         diags,
         entries: Vec::new(),
-        first: HashMap::new(),
+        first: HashMap::default(),
+        fast,
     };
     p.run();
     EnvFile {
@@ -146,10 +157,14 @@ struct EnvParser<'t, 'd> {
     text: &'t str,
     diags: &'d mut Diagnostics,
     entries: Vec<EnvEntry>,
-    first: HashMap<String, Span>,
+    /// Where each key was first defined, by its text in the file (foldhash, and no copy of
+    /// the key: a generated file can hold a million of them).
+    first: HashMap<std::borrow::Cow<'t, str>, Span, foldhash::fast::RandomState>,
+    /// Plain `KEY=value` lines are read without the grammar ([`EnvParser::plain_statement`]).
+    fast: bool,
 }
 
-impl EnvParser<'_, '_> {
+impl<'t> EnvParser<'t, '_> {
     fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, start..end)
     }
@@ -176,6 +191,13 @@ impl EnvParser<'_, '_> {
         };
         let mut quote_end: Option<usize> = None;
         while pos < self.text.len() {
+            if self.fast {
+                if let Some(end) = self.plain_statement(pos, quote_end) {
+                    quote_end = None;
+                    pos = end;
+                    continue;
+                }
+            }
             let rest = &self.text[pos..];
             let next = match EnvGrammar::parse(R::next, rest) {
                 Ok(mut pairs) => pairs.next(),
@@ -210,6 +232,74 @@ impl EnvParser<'_, '_> {
                 line_end(self.text, pos) + 1
             };
         }
+    }
+
+    /// The grammar's `next` at `pos` for the line nearly every env file is made of, read
+    /// without the grammar (a pest parse per line was most of reading a generated file of a
+    /// million keys): a gap of ASCII blanks, line breaks and `#` comment lines, then a key of
+    /// ASCII letters, digits, `_`, `.` and `-` directly followed by `=` and an unquoted value
+    /// that does not start with a blank. Returns where the statement ends, or `None` (nothing
+    /// read or reported) when the text there is anything else, for the grammar to read. A
+    /// differential test holds it to the grammar's answers.
+    fn plain_statement(&mut self, pos: usize, quote_end: Option<usize>) -> Option<usize> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut i = pos;
+        loop {
+            match bytes.get(i) {
+                Some(b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) => i += 1,
+                Some(b'#') => i = line_end(text, i),
+                _ => break,
+            }
+        }
+        let start = i;
+        while bytes
+            .get(i)
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        {
+            i += 1;
+        }
+        if i == start || bytes.get(i) != Some(&b'=') {
+            return None;
+        }
+        let sep = (i, i + 1);
+        let value_start = i + 1;
+        // A blank (which the grammar skips, ASCII or not) or a quote: the grammar reads it.
+        if bytes
+            .get(value_start)
+            .is_some_and(|&b| b >= 0x80 || matches!(b, b' ' | b'\t' | b'\r' | 0x0B | 0x0C | b'\'' | b'"'))
+        {
+            return None;
+        }
+        // Text after a closing quote on its line is the grammar's to report.
+        if quote_end.is_some_and(|q| !text[q..start].contains('\n')) {
+            return None;
+        }
+        let end = line_end(text, value_start);
+        let name = self.check_key(start, &text[start..sep.0], Some(sep), false, start)?;
+        let (value, value_span) = self.unquoted(&text[value_start..end], value_start, sep.1);
+        self.push(EnvEntry {
+            key: name.0,
+            key_span: name.1,
+            value,
+            value_span,
+            quote: QuoteStyle::None,
+            exported: false,
+            inherit: false,
+        });
+        Some(end)
+    }
+
+    /// An unquoted value written `raw` from `start` (`after_sep`: right after the separator):
+    /// cut at ` #`, trimmed, interpolated.
+    fn unquoted(&mut self, raw: &str, start: usize, after_sep: usize) -> (Vec<ValuePart>, Span) {
+        let cut = raw.find(" #").map_or(raw, |i| &raw[..i]).trim_end();
+        let span = if cut.is_empty() {
+            self.span(after_sep, after_sep)
+        } else {
+            self.span(start, start + cut.len())
+        };
+        (self.template(cut, start, false), span)
     }
 
     /// Handles one statement whose pairs are relative to `base`; returns where a quoted value
@@ -373,14 +463,8 @@ impl EnvParser<'_, '_> {
                 (parts, QuoteStyle::Double, self.span(s, e))
             }
             _ => {
-                let raw = value.as_str();
-                let cut = raw.find(" #").map_or(raw, |i| &raw[..i]).trim_end();
-                let span = if cut.is_empty() {
-                    self.span(after_sep, after_sep)
-                } else {
-                    self.span(s, s + cut.len())
-                };
-                (self.template(cut, s, false), QuoteStyle::None, span)
+                let (parts, span) = self.unquoted(value.as_str(), s, after_sep);
+                (parts, QuoteStyle::None, span)
             }
         };
         self.push(EnvEntry {
@@ -397,7 +481,11 @@ impl EnvParser<'_, '_> {
 
     fn push(&mut self, entry: EnvEntry) {
         if !entry.inherit {
-            if let Some(&first) = self.first.get(&entry.key) {
+            // The key as written (its span is exactly the key; a copy if it ever is not).
+            let text: &'t str = self.text;
+            let written = text.get(entry.key_span.range()).filter(|k| *k == entry.key);
+            let key: &str = written.unwrap_or(&entry.key);
+            if let Some(&first) = self.first.get(key) {
                 let d = Diagnostic::new(
                     &ENV_DUPLICATE_KEY,
                     entry.key_span,
@@ -411,7 +499,8 @@ impl EnvParser<'_, '_> {
                 .help("delete the definition you do not want");
                 self.diags.push(d);
             } else {
-                self.first.insert(entry.key.clone(), entry.key_span);
+                let key = written.map_or_else(|| entry.key.clone().into(), Into::into);
+                self.first.insert(key, entry.key_span);
             }
         }
         self.entries.push(entry);

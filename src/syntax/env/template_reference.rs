@@ -122,7 +122,8 @@ fn current(body: &str, double: bool) -> Reading {
         text: body,
         diags: &mut diags,
         entries: Vec::new(),
-        first: HashMap::new(),
+        first: Default::default(),
+        fast: true,
     };
     let parts = p.template(body, 0, double);
     let errors = diags

@@ -395,3 +395,49 @@ fn random_inputs_never_panic() {
         }
     }
 }
+
+mod fast_path {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces env files are made of, plain and otherwise: the fast path must read the plain
+    /// lines as the grammar does and leave every other one to it.
+    const PIECES: &[&str] = &[
+        "KEY", "A_1", "b.c", "x-y", "export ", "export", "=", ":", "value", "v al", " #c", "#",
+        "# note", "\n", "\r\n", "\r", " ", "\t", "\u{0B}", "\u{A0}", "\u{85}", "'", "\"", "$",
+        "${A}", "${A:-d}", "$$", "{", "}", "\\", "é", "[i]", "\u{feff}", "", "K=", "K=v\n",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..24)
+            .prop_map(|pieces| pieces.concat())
+    }
+
+    fn both(text: &str) -> ((EnvFile, Diagnostics), (EnvFile, Diagnostics)) {
+        let mut fast = Diagnostics::new();
+        let f = parse_env(FileId(0), text, &mut fast);
+        let mut slow = Diagnostics::new();
+        let g = parse_env_with_grammar(FileId(0), text, &mut slow);
+        ((f, fast), (g, slow))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn reads_every_text_as_the_grammar_does(text in text()) {
+            let ((f, fd), (g, gd)) = both(&text);
+            prop_assert_eq!(f, g);
+            prop_assert_eq!(format!("{fd:?}"), format!("{gd:?}"));
+        }
+    }
+
+    #[test]
+    fn plain_lines_take_the_fast_path_and_read_as_the_grammar_does() {
+        let text = "# header\nA=1\n\nexport B=2\nC=x #c\nD=\nE=${A}b\nF='q'\nG = 3\nH=v\r\nA=9";
+        let ((f, fd), (g, gd)) = both(text);
+        assert_eq!(f, g);
+        assert_eq!(format!("{fd:?}"), format!("{gd:?}"));
+        assert_eq!(keys(&f), ["A", "B", "C", "D", "E", "F", "G", "H", "A"]);
+        assert_eq!(messages(&fd).len(), 1, "{:?}", messages(&fd)); // A defined twice
+    }
+}
