@@ -272,7 +272,13 @@ impl<'a> Names<'a> {
         let to = self
             .by_length
             .partition_point(|(_, s)| s.chars <= sketch.chars + allowed);
-        nearest(word, &sketch, self.by_length[from..to.max(from)].iter().map(|(n, s)| (*n, *s)))
+        nearest(
+            word,
+            &sketch,
+            self.by_length[from..to.max(from)]
+                .iter()
+                .map(|(n, s)| (*n, *s)),
+        )
     }
 }
 

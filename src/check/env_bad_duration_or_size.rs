@@ -23,7 +23,7 @@ pub fn check(ctx: &EnvContext, diags: &mut Diagnostics) {
     if ctx.profile != Profile::EdgeLake {
         return;
     }
-    for (entry, value) in ctx.literal_values() {
+    for (entry, value) in ctx.literal_values(|key| TYPED_KEYS.iter().any(|(k, _)| *k == key)) {
         let key = entry.key.as_str();
         let Some((_, ty)) = TYPED_KEYS.iter().find(|(k, _)| *k == key) else {
             continue;

@@ -23,7 +23,8 @@ pub fn check(ctx: &EnvContext, diags: &mut Diagnostics) {
     // Read once for all keys: a generated env file asks for each of its keys.
     let candidates = Names::new(profile::read_env_keys());
     for file in ctx.env_files {
-        let mut seen: HashSet<&str> = HashSet::default();
+        let mut seen: HashSet<&str> =
+            HashSet::with_capacity_and_hasher(file.entries.len(), Default::default());
         let mut budget = NoteBudget::new();
         for entry in &file.entries {
             let key = entry.key.as_str();

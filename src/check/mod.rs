@@ -292,14 +292,18 @@ impl NoteBudget {
 }
 
 impl EnvContext<'_> {
-    /// Every env entry with its value as written (references kept as `$NAME`), trimmed, for
-    /// the format checks; empty values and values that are references themselves are left out.
-    pub(crate) fn literal_values(
-        &self,
-    ) -> impl Iterator<Item = (&crate::syntax::env::EnvEntry, String)> {
+    /// Every env entry whose key is `wanted` with its value as written (references kept as
+    /// `$NAME`), trimmed, for the format checks; empty values and values that are references
+    /// themselves are left out. Only the wanted keys' values are written out (a generated file
+    /// can hold a million keys, of which the checks want a dozen).
+    pub(crate) fn literal_values<'c>(
+        &'c self,
+        wanted: impl Fn(&str) -> bool + 'c,
+    ) -> impl Iterator<Item = (&'c crate::syntax::env::EnvEntry, String)> + 'c {
         self.env_files
             .iter()
             .flat_map(|f| f.entries.iter())
+            .filter(move |entry| wanted(&entry.key))
             .filter_map(|entry| {
                 let value = entry_text(entry).trim().to_string();
                 let literal =

@@ -52,6 +52,29 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// Two sorted lists without repeats, merged into one.
+fn merged(a: Vec<String>, b: Vec<String>) -> Vec<String> {
+    if a.is_empty() {
+        return b;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        let next = match x.cmp(y) {
+            std::cmp::Ordering::Less => a.next(),
+            std::cmp::Ordering::Greater => b.next(),
+            std::cmp::Ordering::Equal => {
+                b.next();
+                a.next()
+            }
+        };
+        out.extend(next);
+    }
+    out.extend(a);
+    out.extend(b);
+    out
+}
+
 fn head(bytes: &[u8]) -> Option<[u8; MIN_ANYWHERE]> {
     bytes.get(..MIN_ANYWHERE)?.try_into().ok()
 }
@@ -61,6 +84,14 @@ impl Matcher {
     /// such as `NEBULA_NEW_KEYS=false` reveals nothing).
     pub fn new(secrets: impl IntoIterator<Item = String>) -> Matcher {
         let mut out = Matcher::default();
+        out.extend(secrets);
+        out
+    }
+
+    /// Adds `secrets` (as [`Matcher::new`] takes them): only they are sorted, then merged
+    /// with the secrets already held (a million secret keys are not sorted twice).
+    pub fn extend(&mut self, secrets: impl IntoIterator<Item = String>) {
+        let mut added = Vec::new();
         for s in secrets {
             let blank = s.trim().is_empty();
             let flag = s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false");
@@ -69,33 +100,34 @@ impl Matcher {
             }
             match head(s.as_bytes()) {
                 Some(h) => {
-                    set(&mut out.first_any, usize::from(h[0]));
-                    out.pairs.resize(1 << 10, 0);
-                    set(&mut out.pairs, usize::from(h[0]) << 8 | usize::from(h[1]));
-                    out.heads.insert(h);
-                    out.anywhere.push(s);
+                    set(&mut self.first_any, usize::from(h[0]));
+                    self.pairs.resize(1 << 10, 0);
+                    set(&mut self.pairs, usize::from(h[0]) << 8 | usize::from(h[1]));
+                    self.heads.insert(h);
+                    added.push(s);
                 }
                 None => {
                     if let Some(&b) = s.as_bytes().first() {
-                        set(&mut out.first_short, usize::from(b));
-                        set(&mut out.first_any, usize::from(b));
+                        set(&mut self.first_short, usize::from(b));
+                        set(&mut self.first_any, usize::from(b));
                     }
-                    out.short.insert(s);
+                    self.short.insert(s);
                 }
             }
         }
-        out.anywhere.sort_unstable();
-        out.anywhere.dedup();
+        added.sort_unstable();
+        added.dedup();
+        self.anywhere = merged(std::mem::take(&mut self.anywhere), added);
         let firsts: Vec<u8> = (0..=255u8)
-            .filter(|&b| has(&out.first_any, usize::from(b)))
+            .filter(|&b| has(&self.first_any, usize::from(b)))
             .collect();
-        if let [first, ..] = firsts[..] {
-            if firsts.len() <= 3 {
+        self.few_firsts = match firsts[..] {
+            [first, ..] if firsts.len() <= 3 => {
                 let pick = |i: usize| firsts.get(i).copied().unwrap_or(first);
-                out.few_firsts = Some([pick(0), pick(1), pick(2)]);
+                Some([pick(0), pick(1), pick(2)])
             }
-        }
-        out
+            _ => None,
+        };
     }
 
     /// True when there is nothing to mask.

@@ -102,7 +102,7 @@ impl PolicyWords {
 /// The policy's words are read from `words` when given (they must be [`PolicyWords::of`] the
 /// compilation's syntax tree), else from the tree.
 pub(crate) fn hide_secrets(compilation: &mut Compilation, words: Option<&PolicyWords>) {
-    let mut values = secret_value_list(compilation, words);
+    let mut matcher = secret_matcher(compilation, words);
     // The raw text of every secret key's line, and the written value of every secret env
     // definition (a multi-line value spans lines).
     let mut regions = env_lines::secret_lines(&compilation.sources);
@@ -135,10 +135,11 @@ pub(crate) fn hide_secrets(compilation: &mut Compilation, words: Option<&PolicyW
                 .to_string()
         })
         .collect();
+    let mut values = Vec::new();
     for text in &raw {
         add_forms(text.trim_matches(['"', '\'']), &mut values);
     }
-    let matcher = Matcher::new(values);
+    matcher.extend(values);
     if !matcher.is_empty() || !regions.is_empty() {
         // Thousands of findings share a few dozen texts (messages, notes, help): each distinct
         // text is scanned once, up to a bound on what is kept.
@@ -224,7 +225,7 @@ impl MaskCache {
 /// compilation whose secrets were already hidden. Used by the language server's hovers.
 #[cfg_attr(not(feature = "lsp"), allow(dead_code))]
 pub fn secret_values(compilation: &Compilation) -> Matcher {
-    Matcher::new(secret_value_list(compilation, None))
+    secret_matcher(compilation, None)
 }
 
 /// The indices of the regions a finding with these labels is about (same file, on the secret's
@@ -253,7 +254,7 @@ fn touching<'a>(
 
 /// Every secret value and its forms: secret env values (and the variables mapped from them),
 /// values built from them, and what policy words reading them resolve to.
-fn secret_value_list(compilation: &Compilation, words: Option<&PolicyWords>) -> Vec<String> {
+fn secret_matcher(compilation: &Compilation, words: Option<&PolicyWords>) -> Matcher {
     let scope = &compilation.scope;
     let env = scope.env_layers();
     let mut values = Vec::new();
@@ -273,7 +274,8 @@ fn secret_value_list(compilation: &Compilation, words: Option<&PolicyWords>) -> 
         }
     }
     // Values built from a secret (`${DB_PASSWD}x`, a mapping of such a key) are secrets too.
-    let base = Matcher::new(values.clone());
+    let mut matcher = Matcher::new(std::mem::take(&mut values));
+    let base = &matcher;
     if !base.is_empty() {
         for var in env.iter() {
             if !secret_env.contains(var.name.as_str()) && base.finds(&var.value) {
@@ -332,7 +334,8 @@ fn secret_value_list(compilation: &Compilation, words: Option<&PolicyWords>) -> 
         }
         (_, None) => {}
     }
-    values
+    matcher.extend(values);
+    matcher
 }
 
 /// The whitespace-separated words of `text` that hold a `!` or `$` (as
@@ -401,17 +404,34 @@ fn add_forms(value: &str, out: &mut Vec<String>) {
         }
     }
     let trimmed = value.trim();
-    let mut forms: Vec<String> = vec![value.to_string(), trimmed.to_string()];
-    forms.extend(py_int(value).map(|i| i.to_string()));
-    forms.extend(py_float(value).map(python_float_repr));
-    for text in [value, trimmed] {
-        let lower = text.to_lowercase();
-        forms.push(lower.replace(' ', "_"));
-        forms.push(lower);
+    let start = out.len();
+    // Each form once, and none copied or lower-cased when it is one already there (most
+    // values are their own trimmed, lower-case form).
+    let mut push = |form: std::borrow::Cow<str>| {
+        if !out[start..].iter().any(|f| **f == *form) {
+            out.push(form.into_owned());
+        }
+    };
+    push(value.into());
+    push(trimmed.into());
+    if let Some(i) = py_int(value) {
+        push(i.to_string().into());
     }
-    forms.sort_unstable();
-    forms.dedup();
-    out.extend(forms);
+    if let Some(f) = py_float(value) {
+        push(python_float_repr(f).into());
+    }
+    for text in [value, trimmed] {
+        let lower: std::borrow::Cow<str> =
+            if text.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+                text.to_lowercase().into()
+            } else {
+                text.into()
+            };
+        if lower.contains(' ') {
+            push(lower.replace(' ', "_").into());
+        }
+        push(lower);
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use pest::Parser as _;
 use crate::check::catalog::{ENV_DUPLICATE_KEY, ENV_SYNTAX};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::source::{FileId, Span};
+use crate::syntax::bytes::find_any;
 
 mod grammar {
     #[derive(pest_derive::Parser)]
@@ -192,8 +193,8 @@ impl<'t> EnvParser<'t, '_> {
         let mut quote_end: Option<usize> = None;
         while pos < self.text.len() {
             if self.fast {
-                if let Some(end) = self.plain_statement(pos, quote_end) {
-                    quote_end = None;
+                if let Some((end, closed)) = self.plain_statement(pos, quote_end) {
+                    quote_end = closed;
                     pos = end;
                     continue;
                 }
@@ -237,11 +238,16 @@ impl<'t> EnvParser<'t, '_> {
     /// The grammar's `next` at `pos` for the line nearly every env file is made of, read
     /// without the grammar (a pest parse per line was most of reading a generated file of a
     /// million keys): a gap of ASCII blanks, line breaks and `#` comment lines, then a key of
-    /// ASCII letters, digits, `_`, `.` and `-` directly followed by `=` and an unquoted value
-    /// that does not start with a blank. Returns where the statement ends, or `None` (nothing
-    /// read or reported) when the text there is anything else, for the grammar to read. A
-    /// differential test holds it to the grammar's answers.
-    fn plain_statement(&mut self, pos: usize, quote_end: Option<usize>) -> Option<usize> {
+    /// ASCII letters, digits, `_`, `.` and `-` directly followed by `=` and either an unquoted
+    /// value that does not start with a blank or a quoted one closed on its line with no `\`
+    /// before its closing quote. Returns where the statement ends and where its value's quote
+    /// closed, or `None` (nothing read or reported) when the text there is anything else, for
+    /// the grammar to read. A differential test holds it to the grammar's answers.
+    fn plain_statement(
+        &mut self,
+        pos: usize,
+        quote_end: Option<usize>,
+    ) -> Option<(usize, Option<usize>)> {
         let text = self.text;
         let bytes = text.as_bytes();
         let mut i = pos;
@@ -264,10 +270,10 @@ impl<'t> EnvParser<'t, '_> {
         }
         let sep = (i, i + 1);
         let value_start = i + 1;
-        // A blank (which the grammar skips, ASCII or not) or a quote: the grammar reads it.
+        // A blank (which the grammar skips, ASCII or not): the grammar reads it.
         if bytes
             .get(value_start)
-            .is_some_and(|&b| b >= 0x80 || matches!(b, b' ' | b'\t' | b'\r' | 0x0B | 0x0C | b'\'' | b'"'))
+            .is_some_and(|&b| b >= 0x80 || matches!(b, b' ' | b'\t' | b'\r' | 0x0B | 0x0C))
         {
             return None;
         }
@@ -275,19 +281,48 @@ impl<'t> EnvParser<'t, '_> {
         if quote_end.is_some_and(|q| !text[q..start].contains('\n')) {
             return None;
         }
-        let end = line_end(text, value_start);
+        let line_stop = line_end(text, value_start);
+        let quote = match bytes.get(value_start) {
+            Some(&q @ (b'"' | b'\'')) => {
+                // Closed on this line, no `\` before the close (else the grammar decides).
+                let body = value_start + 1;
+                let at = body + find_any(&bytes[body..line_stop], [q, b'\\', q])?;
+                if bytes[at] != q {
+                    return None;
+                }
+                Some((q, at))
+            }
+            _ => None,
+        };
         let name = self.check_key(start, &text[start..sep.0], Some(sep), false, start)?;
-        let (value, value_span) = self.unquoted(&text[value_start..end], value_start, sep.1);
+        let (value, value_span, style, end) = match quote {
+            None => {
+                let (parts, span) =
+                    self.unquoted(&text[value_start..line_stop], value_start, sep.1);
+                (parts, span, QuoteStyle::None, line_stop)
+            }
+            Some((q, close)) => {
+                let body = &text[value_start + 1..close];
+                let span = self.span(value_start, close + 1);
+                if q == b'"' {
+                    let parts = self.template(body, value_start + 1, true);
+                    (parts, span, QuoteStyle::Double, close + 1)
+                } else {
+                    let parts = vec![ValuePart::Literal(single_quoted(body))];
+                    (parts, span, QuoteStyle::Single, close + 1)
+                }
+            }
+        };
         self.push(EnvEntry {
             key: name.0,
             key_span: name.1,
             value,
             value_span,
-            quote: QuoteStyle::None,
+            quote: style,
             exported: false,
             inherit: false,
         });
-        Some(end)
+        Some((end, (style != QuoteStyle::None).then_some(end)))
     }
 
     /// An unquoted value written `raw` from `start` (`after_sep`: right after the separator):

@@ -433,11 +433,18 @@ mod fast_path {
 
     #[test]
     fn plain_lines_take_the_fast_path_and_read_as_the_grammar_does() {
-        let text = "# header\nA=1\n\nexport B=2\nC=x #c\nD=\nE=${A}b\nF='q'\nG = 3\nH=v\r\nA=9";
+        let text = "# header\nA=1\n\nexport B=2\nC=x #c\nD=\nE=${A}b\nF='q'\nG = 3\nH=v\r\n\
+                    Q=\"a $A b\" # c\nR='x' junk\nS=\"a\\\"b\"\nA=9";
         let ((f, fd), (g, gd)) = both(text);
         assert_eq!(f, g);
         assert_eq!(format!("{fd:?}"), format!("{gd:?}"));
-        assert_eq!(keys(&f), ["A", "B", "C", "D", "E", "F", "G", "H", "A"]);
-        assert_eq!(messages(&fd).len(), 1, "{:?}", messages(&fd)); // A defined twice
+        assert_eq!(
+            keys(&f),
+            ["A", "B", "C", "D", "E", "F", "G", "H", "Q", "R", "junk", "S", "A"]
+        );
+        assert_eq!(value(&f, "Q"), "a <A> b");
+        assert_eq!(value(&f, "S"), "a\"b");
+        // `junk` after the closing quote, and `A` defined twice.
+        assert_eq!(messages(&fd).len(), 2, "{:?}", messages(&fd));
     }
 }

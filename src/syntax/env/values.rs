@@ -8,7 +8,15 @@ use super::{EnvParser, ValuePart, VarModifier, MAX_NESTING};
 
 impl EnvParser<'_, '_> {
     /// Splits an unquoted (`double == false`) or double-quoted value body starting at `base`.
+    /// The parts are kept as long as the compilation, without spare room (a vector's first
+    /// growth leaves room for four parts, 288 bytes for the one nearly every value has).
     pub(super) fn template(&mut self, body: &str, base: usize, double: bool) -> Vec<ValuePart> {
+        let mut parts = self.template_parts(body, base, double);
+        parts.shrink_to_fit();
+        parts
+    }
+
+    fn template_parts(&mut self, body: &str, base: usize, double: bool) -> Vec<ValuePart> {
         let mut out = Parts::default();
         if nesting(body) > MAX_NESTING {
             self.error(
@@ -139,6 +147,9 @@ impl Parts {
         if let Some(ValuePart::Literal(last)) = self.0.last_mut() {
             last.push_str(text);
         } else {
+            if self.0.is_empty() {
+                self.0.reserve_exact(1); // most values are one literal
+            }
             self.0.push(ValuePart::Literal(text.to_string()));
         }
     }
