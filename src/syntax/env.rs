@@ -516,26 +516,30 @@ impl<'t> EnvParser<'t, '_> {
 
     fn push(&mut self, entry: EnvEntry) {
         if !entry.inherit {
-            // The key as written (its span is exactly the key; a copy if it ever is not).
+            // The key as written (its span is exactly the key; a copy if it ever is not),
+            // looked up and inserted in one probe.
             let text: &'t str = self.text;
             let written = text.get(entry.key_span.range()).filter(|k| *k == entry.key);
-            let key: &str = written.unwrap_or(&entry.key);
-            if let Some(&first) = self.first.get(key) {
-                let d = Diagnostic::new(
-                    &ENV_DUPLICATE_KEY,
-                    entry.key_span,
-                    format!(
-                        "`{}` is defined more than once in this file; the last one wins",
-                        entry.key
-                    ),
-                )
-                .label("this definition wins")
-                .with_secondary(first, "first defined here")
-                .help("delete the definition you do not want");
-                self.diags.push(d);
-            } else {
-                let key = written.map_or_else(|| entry.key.clone().into(), Into::into);
-                self.first.insert(key, entry.key_span);
+            let key = written.map_or_else(|| entry.key.clone().into(), Into::into);
+            match self.first.entry(key) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    let first = *first.get();
+                    let d = Diagnostic::new(
+                        &ENV_DUPLICATE_KEY,
+                        entry.key_span,
+                        format!(
+                            "`{}` is defined more than once in this file; the last one wins",
+                            entry.key
+                        ),
+                    )
+                    .label("this definition wins")
+                    .with_secondary(first, "first defined here")
+                    .help("delete the definition you do not want");
+                    self.diags.push(d);
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(entry.key_span);
+                }
             }
         }
         self.entries.push(entry);
