@@ -395,10 +395,13 @@ pub(crate) fn entry_text(entry: &crate::syntax::env::EnvEntry) -> String {
 }
 
 /// The variable names a reference could have meant.
-pub(crate) fn known_names(scope: &Scope) -> Vec<String> {
-    let mut names: Vec<String> = scope.iter().map(|v| v.name.clone()).collect();
-    names.extend(crate::edgelake::profile::defined_names().map(str::to_string));
-    names.sort();
-    names.dedup();
-    names
+pub(crate) fn known_names<'s>(scope: &'s Scope) -> Vec<&'s str> {
+    // Borrowed, not copied or sorted (they are read once per misspelt name): a name listed
+    // twice is harmless to the search for the closest, whose ties do not depend on order.
+    let profile = crate::edgelake::profile::defined_names().map(|n| -> &'s str { n });
+    scope
+        .iter()
+        .map(|v| v.name.as_str())
+        .chain(profile)
+        .collect()
 }

@@ -20,7 +20,7 @@ pub(crate) struct Suggestions<'a> {
     scope: &'a Scope,
     /// Sorting every known name costs O(n log n) in the env size; only a misspelt name needs
     /// them, so they are collected on first use (issue #6, `scaling/env` bench).
-    names: OnceCell<Vec<String>>,
+    names: OnceCell<Vec<&'a str>>,
     found: HashMap<String, Option<String>, foldhash::fast::FixedState>,
 }
 
@@ -42,7 +42,7 @@ impl<'a> Suggestions<'a> {
             .names
             .get_or_init(|| known_names(self.scope))
             .iter()
-            .map(String::as_str);
+            .copied();
         let best = did_you_mean(name, candidates).map(str::to_string);
         self.found.insert(name.to_string(), best.clone());
         best

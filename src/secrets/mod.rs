@@ -45,15 +45,20 @@ pub const MASK: &str = "***";
 
 /// True when an env key or variable name marks its value as secret.
 pub fn is_secret_name(name: &str) -> bool {
-    // Compared in place, ignoring ASCII case (asked for every variable: a copy each was
-    // noticeable with a million env keys).
+    // One pass, in place, ignoring ASCII case (asked for every variable, several times: a
+    // copy per call, then a search per word, were 5% of compiling a small policy).
     let name = name.as_bytes();
-    [&b"PASSW"[..], b"SECRET", b"KEY", b"TOKEN"]
-        .iter()
-        .any(|w| {
-            name.windows(w.len())
-                .any(|window| window.eq_ignore_ascii_case(w))
-        })
+    let at = |i: usize, word: &[u8]| {
+        name.get(i..i + word.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(word))
+    };
+    (0..name.len()).any(|i| match name[i].to_ascii_uppercase() {
+        b'P' => at(i, b"PASSW"),
+        b'S' => at(i, b"SECRET"),
+        b'K' => at(i, b"KEY"),
+        b'T' => at(i, b"TOKEN"),
+        _ => false,
+    })
 }
 
 /// Every whitespace word of a policy's strings (keys, values, bare references) that holds a
@@ -460,6 +465,16 @@ mod tests {
         }
         for name in ["ANYLOG_SERVER_PORT", "NODE_TYPE", "company_name"] {
             assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The in-place search says what upper-casing the name and searching it says.
+        #[test]
+        fn secret_names_as_the_upper_cased_search_finds_them(name in "[pPaAsSwWeEcCrRtTkKyYoOnN_é]{0,12}") {
+            let upper = name.to_ascii_uppercase();
+            let expected = ["PASSW", "SECRET", "KEY", "TOKEN"].iter().any(|w| upper.contains(w));
+            proptest::prop_assert_eq!(is_secret_name(&name), expected);
         }
     }
 

@@ -193,10 +193,16 @@ impl<'t> EnvParser<'t, '_> {
         let mut quote_end: Option<usize> = None;
         while pos < self.text.len() {
             if self.fast {
-                if let Some((end, closed)) = self.plain_statement(pos, quote_end) {
-                    quote_end = closed;
-                    pos = end;
-                    continue;
+                match self.plain_statement(pos, quote_end) {
+                    Ok((end, closed)) => {
+                        quote_end = closed;
+                        pos = end;
+                        continue;
+                    }
+                    Err(gap_end) => pos = gap_end,
+                }
+                if pos >= self.text.len() {
+                    break;
                 }
             }
             let rest = &self.text[pos..];
@@ -241,13 +247,15 @@ impl<'t> EnvParser<'t, '_> {
     /// ASCII letters, digits, `_`, `.` and `-` directly followed by `=` and either an unquoted
     /// value that does not start with a blank or a quoted one closed on its line with no `\`
     /// before its closing quote. Returns where the statement ends and where its value's quote
-    /// closed, or `None` (nothing read or reported) when the text there is anything else, for
-    /// the grammar to read. A differential test holds it to the grammar's answers.
+    /// closed, or (nothing read or reported) where the gap it skipped ends when the text there
+    /// is anything else, for the grammar to read from there (the gap is the grammar's too: a
+    /// long run of comments is not read twice). A differential test holds it to the grammar's
+    /// answers.
     fn plain_statement(
         &mut self,
         pos: usize,
         quote_end: Option<usize>,
-    ) -> Option<(usize, Option<usize>)> {
+    ) -> Result<(usize, Option<usize>), usize> {
         let text = self.text;
         let bytes = text.as_bytes();
         let mut i = pos;
@@ -266,7 +274,7 @@ impl<'t> EnvParser<'t, '_> {
             i += 1;
         }
         if i == start || bytes.get(i) != Some(&b'=') {
-            return None;
+            return Err(start);
         }
         let sep = (i, i + 1);
         let value_start = i + 1;
@@ -275,26 +283,29 @@ impl<'t> EnvParser<'t, '_> {
             .get(value_start)
             .is_some_and(|&b| b >= 0x80 || matches!(b, b' ' | b'\t' | b'\r' | 0x0B | 0x0C))
         {
-            return None;
+            return Err(start);
         }
         // Text after a closing quote on its line is the grammar's to report.
         if quote_end.is_some_and(|q| !text[q..start].contains('\n')) {
-            return None;
+            return Err(start);
         }
         let line_stop = line_end(text, value_start);
         let quote = match bytes.get(value_start) {
             Some(&q @ (b'"' | b'\'')) => {
                 // Closed on this line, no `\` before the close (else the grammar decides).
                 let body = value_start + 1;
-                let at = body + find_any(&bytes[body..line_stop], [q, b'\\', q])?;
+                let at = body + find_any(&bytes[body..line_stop], [q, b'\\', q]).ok_or(start)?;
                 if bytes[at] != q {
-                    return None;
+                    return Err(start);
                 }
                 Some((q, at))
             }
             _ => None,
         };
-        let name = self.check_key(start, &text[start..sep.0], Some(sep), false, start)?;
+        // A key of these bytes always passes (nothing is reported here).
+        let name = self
+            .check_key(start, &text[start..sep.0], Some(sep), false, start)
+            .ok_or(start)?;
         let (value, value_span, style, end) = match quote {
             None => {
                 let (parts, span) =
@@ -322,7 +333,7 @@ impl<'t> EnvParser<'t, '_> {
             exported: false,
             inherit: false,
         });
-        Some((end, (style != QuoteStyle::None).then_some(end)))
+        Ok((end, (style != QuoteStyle::None).then_some(end)))
     }
 
     /// An unquoted value written `raw` from `start` (`after_sep`: right after the separator):
