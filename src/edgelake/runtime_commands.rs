@@ -6,7 +6,9 @@
 //! This is the interpreter's own view, wider than the policy catalog in [`super::commands`]
 //! (which knows the where-keys of the commands policies use).
 
-use std::collections::HashMap;
+/// Maps hashed with foldhash (fixed seed): the table is built at every process start and read
+/// for every script line (SipHash was half of building it).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 use std::sync::OnceLock;
 
 const TABLE: &str = include_str!("runtime_methods.tsv");
@@ -37,10 +39,10 @@ fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
         let mut t = Table {
-            commands: HashMap::new(),
-            methods: HashMap::new(),
+            commands: HashMap::default(),
+            methods: HashMap::default(),
             max_words: super::dispatch::MAX_COMMAND_WORDS,
-            max_method_words: HashMap::new(),
+            max_method_words: HashMap::default(),
         };
         for (key, words_min) in super::dispatch::COMMAND_KEYS {
             let limits = Limits {
