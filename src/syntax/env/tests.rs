@@ -405,7 +405,8 @@ mod fast_path {
     const PIECES: &[&str] = &[
         "KEY", "A_1", "b.c", "x-y", "export ", "export", "=", ":", "value", "v al", " #c", "#",
         "# note", "\n", "\r\n", "\r", " ", "\t", "\u{0B}", "\u{A0}", "\u{85}", "'", "\"", "$",
-        "${A}", "${A:-d}", "$$", "{", "}", "\\", "é", "[i]", "\u{feff}", "", "K=", "K=v\n",
+        "${A}", "${A:-d}", "$$", "{", "}", "\\", "é", "[i]", "\u{feff}", "", "K=", "K=v\n", "9",
+        "_x", "${", "${9}",
     ];
 
     fn text() -> impl Strategy<Value = String> {

@@ -29,15 +29,12 @@ impl EnvParser<'_, '_> {
             out.lit(&normalize_newlines(body));
             return out.0;
         }
-        // No `$` (nor `\` in a double-quoted value): the grammar would read one literal (the
-        // differential test of `parse_env` holds this to the grammar too).
-        if self.fast && !body.contains('$') && !(double && body.contains('\\')) {
-            if double {
-                out.lit(&normalize_newlines(body));
-            } else {
-                out.lit(body);
+        // No `\`, and each `$` a `$$`, a `$NAME`, a closed `${NAME}` or a lone `$`: read here
+        // (the differential test of `parse_env` holds this to the grammar too).
+        if self.fast {
+            if let Some(parts) = self.plain_template(body, base, double) {
+                return parts.0;
             }
-            return out.0;
         }
         let rule = if double {
             R::dq_template
@@ -49,6 +46,79 @@ impl EnvParser<'_, '_> {
             Err(_) => out.lit(body),
         }
         out.0
+    }
+
+    /// The value grammar's reading of `body` when it holds no `\\` and its only `$` are `$$`,
+    /// `$NAME`, `${NAME}` closed, or a `$` starting none of these; `None` (nothing reported)
+    /// otherwise. Literal text between them is taken as the grammar's literal rules take it
+    /// (a double-quoted run with its `\r\n` made `\n`).
+    fn plain_template(&self, body: &str, base: usize, double: bool) -> Option<Parts> {
+        let bytes = body.as_bytes();
+        if bytes.contains(&b'\\') {
+            return None;
+        }
+        let mut out = Parts::default();
+        let mut run = 0; // where the pending literal text starts
+        let mut i = 0;
+        let lit = |out: &mut Parts, text: &str| {
+            if double {
+                out.lit(&normalize_newlines(text));
+            } else {
+                out.lit(text);
+            }
+        };
+        while let Some(at) = bytes[i..].iter().position(|&b| b == b'$').map(|p| i + p) {
+            lit(&mut out, &body[run..at]);
+            // Where a name starting at `from` ends (`None`: no name starts there).
+            let name_at = |from: usize| {
+                let starts = bytes
+                    .get(from)
+                    .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+                starts.then(|| {
+                    let rest = &bytes[from..];
+                    let len = rest
+                        .iter()
+                        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                        .unwrap_or(rest.len());
+                    from + len
+                })
+            };
+            i = match bytes.get(at + 1) {
+                Some(b'$') => {
+                    out.lit("$");
+                    at + 2
+                }
+                Some(b'{') => {
+                    let end = name_at(at + 2)?;
+                    if bytes.get(end) != Some(&b'}') {
+                        return None; // a modifier, or no closed reference: the grammar's
+                    }
+                    out.0.push(ValuePart::Var {
+                        name: body[at + 2..end].to_string(),
+                        span: self.span(base + at, base + end + 1),
+                        modifier: None,
+                    });
+                    end + 1
+                }
+                _ => match name_at(at + 1) {
+                    Some(end) => {
+                        out.0.push(ValuePart::Var {
+                            name: body[at + 1..end].to_string(),
+                            span: self.span(base + at, base + end),
+                            modifier: None,
+                        });
+                        end
+                    }
+                    None => {
+                        out.lit("$");
+                        at + 1
+                    }
+                },
+            };
+            run = i;
+        }
+        lit(&mut out, &body[run..]);
+        Some(out)
     }
 
     fn parts(&mut self, pairs: Pairs<'_, R>, base: usize, out: &mut Parts) {
