@@ -243,10 +243,10 @@ impl<'t> EnvParser<'t, '_> {
 
     /// The grammar's `next` at `pos` for the line nearly every env file is made of, read
     /// without the grammar (a pest parse per line was most of reading a generated file of a
-    /// million keys): a gap of ASCII blanks, line breaks and `#` comment lines, then a key of
-    /// ASCII letters, digits, `_`, `.` and `-` directly followed by `=` and either an unquoted
-    /// value that does not start with a blank or a quoted one closed on its line with no `\`
-    /// before its closing quote. Returns where the statement ends and where its value's quote
+    /// million keys): a gap of ASCII blanks, line breaks and `#` comment lines, then an optional
+    /// `export`, a key of ASCII letters, digits, `_`, `.` and `-`, `=` (blanks around it) and
+    /// either an unquoted value or a quoted one closed on its line with no `\` before its
+    /// closing quote. Returns where the statement ends and where its value's quote
     /// closed, or (nothing read or reported) where the gap it skipped ends when the text there
     /// is anything else, for the grammar to read from there (the gap is the grammar's too: a
     /// long run of comments is not read twice). A differential test holds it to the grammar's
@@ -267,22 +267,31 @@ impl<'t> EnvParser<'t, '_> {
             }
         }
         let start = i;
-        while bytes
-            .get(i)
-            .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-        {
-            i += 1;
+        let key_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+        let blank = |b: &u8| matches!(b, b' ' | b'\t');
+        let key_at = |from: usize| from + bytes[from..].iter().take_while(|b| key_byte(b)).count();
+        let mut key = (start, key_at(start));
+        // `export` and blanks before the key (`export=1` and `export KEY` are the grammar's).
+        let mut exported = false;
+        if &text[key.0..key.1] == "export" && bytes.get(key.1).is_some_and(blank) {
+            let from = key.1 + bytes[key.1..].iter().take_while(|b| blank(b)).count();
+            key = (from, key_at(from));
+            exported = true;
         }
-        if i == start || bytes.get(i) != Some(&b'=') {
+        // Blanks may stand between the key and `=`, and after `=` (the grammar's `BLANK*`).
+        i = key.1 + bytes[key.1..].iter().take_while(|b| blank(b)).count();
+        if key.0 == key.1 || bytes.get(i) != Some(&b'=') {
             return Err(start);
         }
         let sep = (i, i + 1);
-        let value_start = i + 1;
-        // A blank (which the grammar skips, ASCII or not): the grammar reads it.
-        if bytes
-            .get(value_start)
-            .is_some_and(|&b| b >= 0x80 || matches!(b, b' ' | b'\t' | b'\r' | 0x0B | 0x0C))
-        {
+        let value_start = sep.1
+            + bytes[sep.1..]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | 0x0B | 0x0C))
+                .count();
+        // A blank the grammar skips that is not ASCII (U+0085, U+00A0), or any other
+        // non-ASCII first byte: the grammar reads it.
+        if bytes.get(value_start).is_some_and(|&b| b >= 0x80) {
             return Err(start);
         }
         // Text after a closing quote on its line is the grammar's to report.
@@ -302,10 +311,8 @@ impl<'t> EnvParser<'t, '_> {
             }
             _ => None,
         };
-        // A key of these bytes always passes (nothing is reported here).
-        let name = self
-            .check_key(start, &text[start..sep.0], Some(sep), false, start)
-            .ok_or(start)?;
+        // A key of these bytes is a name as written (what `check_key` finds without a word).
+        let name = (text[key.0..key.1].to_string(), self.span(key.0, key.1));
         let (value, value_span, style, end) = match quote {
             None => {
                 let (parts, span) =
@@ -330,7 +337,7 @@ impl<'t> EnvParser<'t, '_> {
             value,
             value_span,
             quote: style,
-            exported: false,
+            exported,
             inherit: false,
         });
         Ok((end, (style != QuoteStyle::None).then_some(end)))
