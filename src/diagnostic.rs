@@ -255,6 +255,7 @@ pub(crate) struct Names<'a> {
 }
 
 impl<'a> Names<'a> {
+    /// The names to suggest from.
     pub(crate) fn new(names: impl IntoIterator<Item = &'a str>) -> Names<'a> {
         let mut by_length: Vec<(&str, Sketch)> =
             names.into_iter().map(|n| (n, Sketch::of(n))).collect();
@@ -323,7 +324,7 @@ fn nearest<'a>(
 
 /// A word's length in characters and, for ASCII text, the set of its bytes: read in one pass.
 #[derive(Clone, Copy)]
-pub(crate) struct Sketch {
+struct Sketch {
     chars: usize,
     /// Bit `b` set when byte `b` occurs (`None`: not ASCII, no set).
     bytes: Option<u128>,

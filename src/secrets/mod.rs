@@ -262,8 +262,8 @@ fn touching<'a>(
     found.into_iter()
 }
 
-/// Every secret value and its forms: secret env values (and the variables mapped from them),
-/// values built from them, and what policy words reading them resolve to.
+/// A matcher of every secret value and its forms: secret env values (and the variables mapped
+/// from them), values built from them, and what policy words reading them resolve to.
 fn secret_matcher(compilation: &Compilation, words: Option<&PolicyWords>) -> Matcher {
     let scope = &compilation.scope;
     let env = scope.env_layers();
