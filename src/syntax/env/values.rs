@@ -48,13 +48,14 @@ impl EnvParser<'_, '_> {
         out.0
     }
 
-    /// The value grammar's reading of `body` when it holds no `\\` and its only `$` are `$$`,
-    /// `$NAME`, `${NAME}` closed, or a `$` starting none of these; `None` (nothing reported)
-    /// otherwise. Literal text between them is taken as the grammar's literal rules take it
-    /// (a double-quoted run with its `\r\n` made `\n`).
+    /// The value grammar's reading of `body` when it holds no `\` (in double quotes) and its
+    /// only `$` are `$$`, `$NAME`, `${NAME}` closed, or a `$` starting none of these; `None`
+    /// (nothing reported) otherwise. Literal text between them is taken as the grammar's
+    /// literal rules take it (a double-quoted run with its `\r\n` made `\n`).
     fn plain_template(&self, body: &str, base: usize, double: bool) -> Option<Parts> {
         let bytes = body.as_bytes();
-        if bytes.contains(&b'\\') {
+        // A `\` is an escape only in double quotes (an unquoted value has none).
+        if double && bytes.contains(&b'\\') {
             return None;
         }
         let mut out = Parts::default();
@@ -67,22 +68,22 @@ impl EnvParser<'_, '_> {
                 out.lit(text);
             }
         };
+        // Where a name starting at `from` ends (`None`: no name starts there).
+        let name_at = |from: usize| {
+            let starts = bytes
+                .get(from)
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+            starts.then(|| {
+                let rest = &bytes[from..];
+                let len = rest
+                    .iter()
+                    .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                    .unwrap_or(rest.len());
+                from + len
+            })
+        };
         while let Some(at) = bytes[i..].iter().position(|&b| b == b'$').map(|p| i + p) {
             lit(&mut out, &body[run..at]);
-            // Where a name starting at `from` ends (`None`: no name starts there).
-            let name_at = |from: usize| {
-                let starts = bytes
-                    .get(from)
-                    .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
-                starts.then(|| {
-                    let rest = &bytes[from..];
-                    let len = rest
-                        .iter()
-                        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
-                        .unwrap_or(rest.len());
-                    from + len
-                })
-            };
             i = match bytes.get(at + 1) {
                 Some(b'$') => {
                     out.lit("$");
