@@ -430,6 +430,14 @@ mod fast_path {
             prop_assert_eq!(f, g);
             prop_assert_eq!(format!("{fd:?}"), format!("{gd:?}"));
         }
+
+        /// Any text at all, not only env-like pieces: the same entries and findings, no panic.
+        #[test]
+        fn reads_any_text_as_the_grammar_does(text in "(?s)[a-zA-Z_=\"'$#{} \t\r\n\\:.-]{0,40}|(?s).{0,40}") {
+            let ((f, fd), (g, gd)) = both(&text);
+            prop_assert_eq!(f, g);
+            prop_assert_eq!(format!("{fd:?}"), format!("{gd:?}"));
+        }
     }
 
     #[test]
