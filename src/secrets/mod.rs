@@ -135,15 +135,12 @@ pub(crate) fn hide_secrets(compilation: &mut Compilation, words: Option<&PolicyW
     }
     regions.sort_by_key(|r| (r.value.file, r.line_start, r.value.end));
     regions.dedup();
-    let raw: Vec<String> = regions
+    // Read in place (a generated env file of secret keys has a million such lines); the text
+    // is masked only once they are no longer read, below.
+    let sources = &compilation.sources;
+    let raw: Vec<&str> = regions
         .iter()
-        .map(|r| {
-            compilation
-                .sources
-                .get(r.value.file)
-                .slice(r.value)
-                .to_string()
-        })
+        .map(|r| sources.get(r.value.file).slice(r.value))
         .collect();
     let mut values = Vec::new();
     for text in &raw {
@@ -158,9 +155,7 @@ pub(crate) fn hide_secrets(compilation: &mut Compilation, words: Option<&PolicyW
             let labels: Vec<crate::source::Span> = std::iter::once(d.primary.span)
                 .chain(d.secondary.iter().map(|l| l.span))
                 .collect();
-            let lines: Vec<&str> = touching(&regions, &labels)
-                .map(|i| raw[i].as_str())
-                .collect();
+            let lines: Vec<&str> = touching(&regions, &labels).map(|i| raw[i]).collect();
             let mut hide = |text: &mut Text| {
                 masked.hide(&matcher, text);
                 if !lines.is_empty() {
