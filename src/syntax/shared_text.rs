@@ -2,8 +2,6 @@
 //! policy, which is a range of the policy's own text (a 100,000-line policy's script lines were
 //! a hundred thousand copies of their literals, each its own allocation; issue 13).
 
-use std::fmt;
-use std::ops::Deref;
 use std::sync::Arc;
 
 /// A string that is a range of a shared buffer (or a whole buffer of its own): cloning it
@@ -57,20 +55,6 @@ impl SharedText {
     }
 }
 
-impl Deref for SharedText {
-    type Target = str;
-    #[inline]
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl AsRef<str> for SharedText {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl From<&str> for SharedText {
     fn from(text: &str) -> SharedText {
         SharedText::from(Arc::<str>::from(text))
@@ -93,37 +77,7 @@ impl From<Arc<str>> for SharedText {
     }
 }
 
-impl PartialEq for SharedText {
-    fn eq(&self, other: &SharedText) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for SharedText {}
-
-impl PartialEq<str> for SharedText {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for SharedText {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl fmt::Debug for SharedText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl fmt::Display for SharedText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.as_str(), f)
-    }
-}
+reads_as_str!(SharedText);
 
 #[cfg(test)]
 mod tests {

@@ -3,9 +3,7 @@
 //! 100,000-line policy holds about a million words for as long as its compilation lives; a
 //! `String` each cost an allocation of at least 32 bytes besides its 24 (issue 13).
 
-use std::borrow::Borrow;
-use std::fmt;
-use std::ops::{Deref, Range};
+use std::ops::Range;
 
 /// Longest text kept inline, in bytes.
 const INLINE: usize = 22;
@@ -130,86 +128,7 @@ impl Default for WordText {
     }
 }
 
-impl Deref for WordText {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl AsRef<str> for WordText {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl Borrow<str> for WordText {
-    fn borrow(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl PartialEq for WordText {
-    fn eq(&self, other: &WordText) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for WordText {}
-
-impl std::hash::Hash for WordText {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
-    }
-}
-
-impl PartialEq<str> for WordText {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for WordText {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl PartialEq<String> for WordText {
-    fn eq(&self, other: &String) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<WordText> for str {
-    fn eq(&self, other: &WordText) -> bool {
-        self == other.as_str()
-    }
-}
-
-impl PartialEq<WordText> for &str {
-    fn eq(&self, other: &WordText) -> bool {
-        *self == other.as_str()
-    }
-}
-
-impl PartialEq<WordText> for String {
-    fn eq(&self, other: &WordText) -> bool {
-        self == other.as_str()
-    }
-}
-
-impl fmt::Debug for WordText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl fmt::Display for WordText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.as_str(), f)
-    }
-}
+reads_as_str!(WordText);
 
 #[cfg(test)]
 mod tests {
