@@ -23,12 +23,9 @@ pub fn check(ctx: &EnvContext, diags: &mut Diagnostics) {
     if ctx.profile != Profile::EdgeLake {
         return;
     }
-    for (entry, value) in ctx.literal_values(|key| TYPED_KEYS.iter().any(|(k, _)| *k == key)) {
+    for (entry, ty, value) in ctx.literal_values(TYPED_KEYS) {
         let key = entry.key.as_str();
-        let Some((_, ty)) = TYPED_KEYS.iter().find(|(k, _)| *k == key) else {
-            continue;
-        };
-        let Err(why) = type_value(&value, *ty) else {
+        let Err(why) = type_value(&value, ty) else {
             continue;
         };
         let (expected, help) = match ty {

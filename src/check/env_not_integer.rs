@@ -28,11 +28,8 @@ pub fn check(ctx: &EnvContext, diags: &mut Diagnostics) {
     if ctx.profile != Profile::EdgeLake {
         return;
     }
-    for (entry, value) in ctx.literal_values(|key| INTEGER_KEYS.iter().any(|(k, _)| *k == key)) {
+    for (entry, consequence, value) in ctx.literal_values(INTEGER_KEYS) {
         let key = entry.key.as_str();
-        let Some((_, consequence)) = INTEGER_KEYS.iter().find(|(k, _)| *k == key) else {
-            continue;
-        };
         if py_int(&value).is_some() {
             continue;
         }

@@ -292,23 +292,23 @@ impl NoteBudget {
 }
 
 impl EnvContext<'_> {
-    /// Every env entry whose key is `wanted` with its value as written (references kept as
-    /// `$NAME`), trimmed, for the format checks; empty values and values that are references
-    /// themselves are left out. Only the wanted keys' values are written out (a generated file
-    /// can hold a million keys, of which the checks want a dozen).
-    pub(crate) fn literal_values<'c>(
+    /// Every env entry whose key is in `keys`, with what `keys` holds for it and its value as
+    /// written (references kept as `$NAME`), trimmed, for the format checks; empty values and
+    /// values that are references themselves are left out. Only those keys' values are written
+    /// out (a generated file can hold a million keys, of which the checks want a dozen).
+    pub(crate) fn literal_values<'c, T: Copy>(
         &'c self,
-        wanted: impl Fn(&str) -> bool + 'c,
-    ) -> impl Iterator<Item = (&'c crate::syntax::env::EnvEntry, String)> + 'c {
+        keys: &'c [(&'static str, T)],
+    ) -> impl Iterator<Item = (&'c crate::syntax::env::EnvEntry, T, String)> + 'c {
         self.env_files
             .iter()
             .flat_map(|f| f.entries.iter())
-            .filter(move |entry| wanted(&entry.key))
-            .filter_map(|entry| {
+            .filter_map(move |entry| {
+                let (_, about) = keys.iter().find(|(k, _)| *k == entry.key)?;
                 let value = entry_text(entry).trim().to_string();
                 let literal =
                     !(value.is_empty() || value.starts_with('!') || value.starts_with('$'));
-                literal.then_some((entry, value))
+                literal.then_some((entry, *about, value))
             })
     }
 }
