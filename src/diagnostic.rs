@@ -266,7 +266,7 @@ impl<'a> Names<'a> {
     /// [`did_you_mean`] among these names.
     pub(crate) fn nearest(&self, word: &str) -> Option<&'a str> {
         let sketch = Sketch::of(word);
-        let allowed = (sketch.chars / 5).max(1);
+        let allowed = allowed_edits(sketch.chars);
         let from = self
             .by_length
             .partition_point(|(_, s)| s.chars + allowed < sketch.chars);
@@ -283,6 +283,11 @@ impl<'a> Names<'a> {
     }
 }
 
+/// The most edits a likely typo of a word of `chars` characters has: one per five characters.
+fn allowed_edits(chars: usize) -> usize {
+    (chars / 5).max(1)
+}
+
 /// The closest candidate to `word` (see [`did_you_mean`]), each with its sketch.
 fn nearest<'a>(
     word: &str,
@@ -290,7 +295,7 @@ fn nearest<'a>(
     candidates: impl Iterator<Item = (&'a str, Sketch)>,
 ) -> Option<&'a str> {
     let word_chars = word_sketch.chars;
-    let allowed = (word_chars / 5).max(1);
+    let allowed = allowed_edits(word_chars);
     let mut best: Option<(usize, f64, &str)> = None;
     for (candidate, sketch) in candidates {
         if candidate == word {

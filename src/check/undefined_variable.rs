@@ -18,8 +18,8 @@ use crate::syntax::policy::NodeKind;
 /// times (issue 13).
 pub(crate) struct Suggestions<'a> {
     scope: &'a Scope,
-    /// Sorting every known name costs O(n log n) in the env size; only a misspelt name needs
-    /// them, so they are collected on first use (issue #6, `scaling/env` bench).
+    /// Every known name, borrowed: only a misspelt name needs them, so they are collected on
+    /// first use (issue #6, `scaling/env` bench).
     names: OnceCell<Vec<&'a str>>,
     found: HashMap<String, Option<String>, foldhash::fast::FixedState>,
 }
