@@ -381,7 +381,8 @@ impl SourceMap {
     }
 
     /// Overwrites the text of `span` with `*`, byte for byte, keeping line breaks: every span
-    /// and line number stays valid (used to hide secret values from snippets).
+    /// and line number stays valid (used to hide secret values from snippets). Each call
+    /// rebuilds the file's text: to mask many spans, use [`SourceMap::mask_all`].
     pub fn mask(&mut self, span: Span) {
         self.mask_all([span]);
     }

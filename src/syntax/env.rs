@@ -2,7 +2,11 @@
 //!
 //! The statement structure and the value bodies are parsed by `grammar/env.pest`; this module
 //! drives that grammar one statement at a time so that a bad line is reported and skipped
-//! instead of hiding every line after it (compose itself refuses the whole file).
+//! instead of hiding every line after it (compose itself refuses the whole file). The lines
+//! nearly every file is made of (`KEY=value`, a one-line quoted value, plain `$NAME`
+//! references) are read by a byte-level fast path first ([`EnvParser::plain_statement`],
+//! `values::plain_template`); the grammar stays the reference, and differential tests hold
+//! the fast path to it.
 //!
 //! Deliberate differences from compose: a key with any inner whitespace (compose checks only
 //! the space character) is an error, `\r\n` inside a multi-line quoted value becomes `\n`, and
