@@ -110,9 +110,10 @@ pub fn dispatch(words: &[&str], total: usize) -> Option<Dispatch> {
     }
 }
 
-/// [`dispatch`] with each word given by `word(i)` as the node reads it (a leading `!name` is
-/// replaced by its value); `word` returning `None` (a value only the node knows) stops the
-/// lookup.
+/// The look-up of `process_cmd` (the growing prefix of up to the table's longest key that is a
+/// key and has enough words), with each word given by `word(i)` as the node reads it (a
+/// leading `!name` is replaced by its value); `word` returning `None` (a value only the node
+/// knows) stops the lookup.
 pub fn dispatch_with(
     count: usize,
     mut word: impl FnMut(usize) -> Option<String>,

@@ -200,7 +200,7 @@ impl MaskCache {
     const TEXT: usize = 1024;
     const ENTRIES: usize = 4096;
 
-    /// Masks `text` in place, as [`Matcher::hide`].
+    /// Masks `text` in place, as [`Matcher::mask`] does.
     fn hide(&mut self, matcher: &Matcher, text: &mut Text) {
         if text.len() > Self::TEXT {
             // Never cached: not hashed either.

@@ -4,7 +4,7 @@
 //! drives that grammar one statement at a time so that a bad line is reported and skipped
 //! instead of hiding every line after it (compose itself refuses the whole file). The lines
 //! nearly every file is made of (`KEY=value`, a one-line quoted value, plain `$NAME`
-//! references) are read by a byte-level fast path first ([`EnvParser::plain_statement`],
+//! references) are read by a byte-level fast path first (`EnvParser::plain_statement`,
 //! `values::plain_template`); the grammar stays the reference, and differential tests hold
 //! the fast path to it.
 //!
