@@ -1,5 +1,5 @@
-//! elpc benchmarks: `throughput`, `corpus_like`, `scaling`, `fleet`, `editor` (issues 6, 13)
-//! and `kubernetes` (issue 12).
+//! elpc benchmarks: `throughput`, `corpus_like`, `end_to_end`, `scaling`, `fleet`, `editor`
+//! (issues 6, 13) and `kubernetes` (issue 12).
 //!
 //! Criterion times each case; after each group a `report:` line gives the figures that matter
 //! as ratios to a baseline timed in the same run, interleaved with elpc so both see the same
@@ -7,16 +7,18 @@
 //! `benches/README.md` records the figures.
 
 use std::hint::black_box;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use elpc::render::human;
 use elpc::{compile, compile_deployment, ChartFiles, Input, Kubernetes, Options};
 
 mod support;
 use support::{
     corpus, corpus_script_lines, examples, floor_texts, human_bytes, interleaved, json_twin,
-    peak_bytes, synthetic_env, synthetic_policy, write_inputs, Case, CountingAlloc,
+    peak_bytes, run_process, synthetic_env, synthetic_policy, write_inputs, write_on_disk, Case,
+    CountingAlloc,
 };
 
 #[global_allocator]
@@ -154,6 +156,72 @@ fn corpus_like(c: &mut Criterion) {
             "report: corpus_like/{lines}: check (compile + human rendering) {:.1} ms = {:.1}x compile",
             check.as_secs_f64() * 1e3,
             check.as_secs_f64() / compile.as_secs_f64(),
+        );
+    }
+    g.finish();
+}
+
+/// The issue 13 measure: whole processes, as a user runs them. `elpc compile -q` of the
+/// corpus-like policies (1,000, 10,000 and 100,000 lines, with their env files) against a
+/// process that reads the same files as strict JSON and parses them with serde_json (this
+/// bench binary, re-run as [`support::json_floor_process`]). Both read their files, build their
+/// trees and leave them to the exit. Criterion times the wall clock; the report gives CPU time
+/// (user + system, the kernel's accounting) and wall time, medians of runs taken alternately.
+/// `ELPC_BENCH_ELPC=path` times another elpc binary instead of this build's.
+fn end_to_end(c: &mut Criterion) {
+    // `elpc compile` exits 1 when it reports an error (the corpus-like policies have some).
+    const ELPC_CODES: &[i32] = &[0, 1];
+    if !selected("end_to_end") {
+        return;
+    }
+    let script = corpus_script_lines();
+    let this = std::env::current_exe().expect("the bench binary's path");
+    // Another build can be timed in the same harness (an older commit, for a before/after).
+    let bin =
+        std::env::var_os("ELPC_BENCH_ELPC").unwrap_or_else(|| env!("CARGO_BIN_EXE_elpc").into());
+    println!("report: end_to_end: timing {}", Path::new(&bin).display());
+    let mut g = c.benchmark_group("end_to_end");
+    g.sample_size(10).warm_up_time(Duration::from_millis(500));
+    for lines in [1_000usize, 10_000, 100_000] {
+        let case = support::corpus_like(lines, &script);
+        let files = write_on_disk(&case, &lines.to_string());
+        let elpc = || {
+            let mut cmd = std::process::Command::new(&bin);
+            cmd.args(&files.elpc_args);
+            cmd
+        };
+        let floor = || {
+            let mut cmd = std::process::Command::new(&this);
+            cmd.env(support::FLOOR_PROCESS, "1").args(&files.twins);
+            cmd
+        };
+        g.throughput(Throughput::Bytes(case.bytes() as u64));
+        g.bench_function(BenchmarkId::new("elpc compile -q", lines), |b| {
+            b.iter(|| run_process(&mut elpc(), ELPC_CODES))
+        });
+        g.bench_function(BenchmarkId::new("serde_json floor process", lines), |b| {
+            b.iter(|| run_process(&mut floor(), &[0]))
+        });
+        let budget = Duration::from_secs(if lines >= 100_000 { 10 } else { 4 });
+        let (mut elpc_runs, mut floor_runs) = (Vec::new(), Vec::new());
+        let start = Instant::now();
+        while elpc_runs.len() < 5 || start.elapsed() < budget {
+            elpc_runs.push(run_process(&mut elpc(), ELPC_CODES));
+            floor_runs.push(run_process(&mut floor(), &[0]));
+        }
+        let median = |runs: &[(Duration, Duration)], cpu: bool| {
+            let mut times: Vec<Duration> =
+                runs.iter().map(|&(w, c)| if cpu { c } else { w }).collect();
+            support::median(&mut times).as_secs_f64() * 1e3
+        };
+        let (elpc_cpu, floor_cpu) = (median(&elpc_runs, true), median(&floor_runs, true));
+        let (elpc_wall, floor_wall) = (median(&elpc_runs, false), median(&floor_runs, false));
+        println!(
+            "report: end_to_end/{lines}: {} input, {} alternating runs each; elpc compile -q {elpc_cpu:.1} ms CPU ({elpc_wall:.1} ms wall); serde_json floor process {floor_cpu:.2} ms CPU ({floor_wall:.2} ms wall); elpc = {:.1}x floor CPU, {:.1}x wall (target <= 15x at 100,000 lines)",
+            human_bytes(case.bytes()),
+            elpc_runs.len(),
+            elpc_cpu / floor_cpu,
+            elpc_wall / floor_wall,
         );
     }
     g.finish();
@@ -498,6 +566,14 @@ fn kubernetes(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
-    targets = throughput, corpus_like, scaling, fleet, editor, kubernetes
+    targets = throughput, corpus_like, end_to_end, scaling, fleet, editor, kubernetes
 }
-criterion_main!(benches);
+
+fn main() {
+    // The end-to-end group runs this binary again as its serde_json floor process.
+    if std::env::var_os(support::FLOOR_PROCESS).is_some() {
+        support::json_floor_process();
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

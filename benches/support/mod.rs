@@ -3,6 +3,7 @@
 //! counter and an interleaved timer for ratios that survive a noisy machine.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
@@ -420,4 +421,105 @@ pub fn human_bytes(n: usize) -> String {
     } else {
         format!("{:.1} KiB", n as f64 / 1024.0)
     }
+}
+
+/// The variable that turns the bench binary into the serde_json floor process (see
+/// [`json_floor_process`]).
+pub const FLOOR_PROCESS: &str = "ELPC_BENCH_JSON_FLOOR";
+
+/// The floor of the end-to-end group as a process of its own: reads each file named on the
+/// command line and parses it with serde_json, as `elpc compile -q` reads and compiles its
+/// inputs. Like elpc, it leaves the parsed trees to the process's exit instead of freeing them.
+/// Exits 1 if a file does not read or parse (a floor that parsed nothing would flatter elpc).
+pub fn json_floor_process() -> ! {
+    for path in std::env::args_os().skip(1) {
+        let parsed = std::fs::read(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| {
+                serde_json::from_slice::<serde_json::Value>(&b).map_err(|e| e.to_string())
+            });
+        match parsed {
+            Ok(value) => std::mem::forget(black_box(value)),
+            Err(e) => {
+                eprintln!("{}: {e}", Path::new(&path).display());
+                std::process::exit(1);
+            }
+        }
+    }
+    std::process::exit(0)
+}
+
+/// A case written to disk for the end-to-end group: the `elpc compile -q` arguments (env
+/// files, then the policy) and the JSON twins the floor process parses.
+pub struct OnDisk {
+    /// `compile -q -e ENV... POLICY`.
+    pub elpc_args: Vec<std::ffi::OsString>,
+    /// The policy's and env files' JSON twins ([`floor_texts`]).
+    pub twins: Vec<PathBuf>,
+}
+
+/// Writes a case and its JSON twins under `target/bench-inputs/end_to_end/`.
+pub fn write_on_disk(case: &Case, label: &str) -> OnDisk {
+    let dir = root().join("target/bench-inputs/end_to_end").join(label);
+    std::fs::create_dir_all(&dir).expect("target/bench-inputs is writable");
+    let write = |name: String, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("target/bench-inputs is writable");
+        path
+    };
+    let mut elpc_args: Vec<std::ffi::OsString> = vec!["compile".into(), "-q".into()];
+    for (i, env) in case.env.iter().enumerate() {
+        elpc_args.push("-e".into());
+        elpc_args.push(write(format!("{i}.env"), &env.bytes).into());
+    }
+    elpc_args.push(write("policy.policy".into(), &case.policy.bytes).into());
+    let twins = floor_texts(case)
+        .iter()
+        .enumerate()
+        .map(|(i, t)| write(format!("twin-{i}.json"), t.as_bytes()))
+        .collect();
+    OnDisk { elpc_args, twins }
+}
+
+/// Runs a process to its end with its output discarded; returns its wall time and the CPU
+/// time (user + system) it used, from the kernel's accounting of waited-for children.
+/// Panics unless it exits with one of `codes`: a failing run would be timed as a fast one.
+pub fn run_process(cmd: &mut std::process::Command, codes: &[i32]) -> (Duration, Duration) {
+    let cpu_before = children_cpu();
+    let start = Instant::now();
+    let status = cmd
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("the process starts");
+    let wall = start.elapsed();
+    assert!(
+        status.code().is_some_and(|c| codes.contains(&c)),
+        "{cmd:?} failed: {status}"
+    );
+    let cpu = match (cpu_before, children_cpu()) {
+        (Some(before), Some(after)) => after.saturating_sub(before),
+        _ => wall,
+    };
+    (wall, cpu)
+}
+
+/// User + system CPU time of every child waited for so far.
+#[cfg(unix)]
+fn children_cpu() -> Option<Duration> {
+    // SAFETY: an all-zero rusage is a valid value, and getrusage only writes the struct it is
+    // given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) } != 0 {
+        return None;
+    }
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    Some(time(usage.ru_utime) + time(usage.ru_stime))
+}
+
+/// Without `getrusage`, wall time stands in for CPU time.
+#[cfg(not(unix))]
+fn children_cpu() -> Option<Duration> {
+    None
 }
