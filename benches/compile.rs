@@ -166,7 +166,8 @@ fn corpus_like(c: &mut Criterion) {
 /// process that reads the same files as strict JSON and parses them with serde_json (this
 /// bench binary, re-run as [`support::json_floor_process`]). Both read their files, build their
 /// trees and leave them to the exit. Criterion times the wall clock; the report gives CPU time
-/// (user + system, the kernel's accounting) and wall time, medians of runs taken alternately.
+/// (user + system, the kernel's accounting of each child) and wall time, medians of runs taken
+/// alternately, and each side's largest peak RSS.
 /// `ELPC_BENCH_ELPC=path` times another elpc binary instead of this build's.
 fn end_to_end(c: &mut Criterion) {
     // `elpc compile` exits 1 when it reports an error (the corpus-like policies have some).
@@ -209,15 +210,36 @@ fn end_to_end(c: &mut Criterion) {
             elpc_runs.push(run_process(&mut elpc(), ELPC_CODES));
             floor_runs.push(run_process(&mut floor(), &[0]));
         }
-        let median = |runs: &[(Duration, Duration)], cpu: bool| {
-            let mut times: Vec<Duration> =
-                runs.iter().map(|&(w, c)| if cpu { c } else { w }).collect();
+        let median = |runs: &[support::Run], cpu: bool| {
+            let mut times: Vec<Duration> = runs
+                .iter()
+                .map(|r| if cpu { r.cpu } else { r.wall })
+                .collect();
             support::median(&mut times).as_secs_f64() * 1e3
         };
         let (elpc_cpu, floor_cpu) = (median(&elpc_runs, true), median(&floor_runs, true));
         let (elpc_wall, floor_wall) = (median(&elpc_runs, false), median(&floor_runs, false));
+        let rss = |runs: &[support::Run], target: &str| match runs
+            .iter()
+            .map(|r| r.peak_rss)
+            .collect::<Option<Vec<u64>>>()
+        {
+            Some(peaks) => peaks.into_iter().max().map_or(String::new(), |peak| {
+                format!(
+                    "{} = {:.1}x input{target}",
+                    human_bytes(peak as usize),
+                    peak as f64 / case.bytes() as f64
+                )
+            }),
+            None => "not measurable (below the bench's own)".to_string(),
+        };
+        let rss = format!(
+            "; peak RSS elpc {}, floor {}",
+            rss(&elpc_runs, " (target <= 20x)"),
+            rss(&floor_runs, "")
+        );
         println!(
-            "report: end_to_end/{lines}: {} input, {} alternating runs each; elpc compile -q {elpc_cpu:.1} ms CPU ({elpc_wall:.1} ms wall); serde_json floor process {floor_cpu:.2} ms CPU ({floor_wall:.2} ms wall); elpc = {:.1}x floor CPU, {:.1}x wall (target <= 15x at 100,000 lines)",
+            "report: end_to_end/{lines}: {} input, {} alternating runs each; elpc compile -q {elpc_cpu:.1} ms CPU ({elpc_wall:.1} ms wall); serde_json floor process {floor_cpu:.2} ms CPU ({floor_wall:.2} ms wall); elpc = {:.1}x floor CPU, {:.1}x wall (target <= 15x at 100,000 lines){rss}",
             human_bytes(case.bytes()),
             elpc_runs.len(),
             elpc_cpu / floor_cpu,

@@ -481,45 +481,87 @@ pub fn write_on_disk(case: &Case, label: &str) -> OnDisk {
     OnDisk { elpc_args, twins }
 }
 
-/// Runs a process to its end with its output discarded; returns its wall time and the CPU
-/// time (user + system) it used, from the kernel's accounting of waited-for children.
-/// Panics unless it exits with one of `codes`: a failing run would be timed as a fast one.
-pub fn run_process(cmd: &mut std::process::Command, codes: &[i32]) -> (Duration, Duration) {
-    let cpu_before = children_cpu();
-    let start = Instant::now();
-    let status = cmd
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("the process starts");
-    let wall = start.elapsed();
-    assert!(
-        status.code().is_some_and(|c| codes.contains(&c)),
-        "{cmd:?} failed: {status}"
-    );
-    let cpu = match (cpu_before, children_cpu()) {
-        (Some(before), Some(after)) => after.saturating_sub(before),
-        _ => wall,
-    };
-    (wall, cpu)
+/// One process run: its wall time, CPU time (user + system) and peak resident memory.
+#[derive(Clone, Copy)]
+pub struct Run {
+    /// From spawning to reaping.
+    pub wall: Duration,
+    /// User + system CPU time, the kernel's accounting (wall time where there is none).
+    pub cpu: Duration,
+    /// Peak resident set size in bytes, where the platform reports it and it is the child's
+    /// own (above the bench's own peak, which a spawned child's count starts from).
+    pub peak_rss: Option<u64>,
 }
 
-/// User + system CPU time of every child waited for so far.
-#[cfg(unix)]
-fn children_cpu() -> Option<Duration> {
-    // SAFETY: an all-zero rusage is a valid value, and getrusage only writes the struct it is
-    // given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) } != 0 {
-        return None;
+/// Runs a process to its end with its output discarded and measures it ([`Run`]).
+/// Panics unless it exits with one of `codes`: a failing run would be timed as a fast one.
+pub fn run_process(cmd: &mut std::process::Command, codes: &[i32]) -> Run {
+    let start = Instant::now();
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("the process starts");
+    let (code, cpu, peak_rss) = reap(child);
+    let wall = start.elapsed();
+    assert!(
+        code.is_some_and(|c| codes.contains(&c)),
+        "{cmd:?} failed: exit code {code:?}"
+    );
+    Run {
+        wall,
+        cpu: cpu.unwrap_or(wall),
+        peak_rss,
     }
+}
+
+/// Waits for a child with `wait4`, which gives that child's own resource usage: its exit code,
+/// CPU time and peak RSS.
+#[cfg(unix)]
+fn reap(child: std::process::Child) -> (Option<i32>, Option<Duration>, Option<u64>) {
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value; wait4 writes only the status and the
+    // struct it is given. The child is reaped here, so `Child::wait` is never called after.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = loop {
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r != -1 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            break r;
+        }
+    };
+    assert_eq!(
+        reaped,
+        pid,
+        "wait4 failed: {}",
+        std::io::Error::last_os_error()
+    );
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     let time = |t: libc::timeval| {
         Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
     };
-    Some(time(usage.ru_utime) + time(usage.ru_stime))
+    // Linux reports ru_maxrss in KiB. A child spawned with vfork (as std does) starts its
+    // count from this process's own peak, so only a peak above ours is the child's own.
+    let rss = u64::try_from(usage.ru_maxrss)
+        .ok()
+        .filter(|&kib| kib > own_peak_rss_kib())
+        .map(|kib| kib * 1024);
+    (code, Some(time(usage.ru_utime) + time(usage.ru_stime)), rss)
 }
 
-/// Without `getrusage`, wall time stands in for CPU time.
+/// This process's own peak RSS in KiB.
+#[cfg(unix)]
+fn own_peak_rss_kib() -> u64 {
+    // SAFETY: as in `reap`.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return u64::MAX;
+    }
+    u64::try_from(usage.ru_maxrss).unwrap_or(u64::MAX)
+}
+
+/// Without `wait4`: the exit code only (wall time stands in for CPU time).
 #[cfg(not(unix))]
-fn children_cpu() -> Option<Duration> {
-    None
+fn reap(mut child: std::process::Child) -> (Option<i32>, Option<Duration>, Option<u64>) {
+    let status = child.wait().expect("the process is waited for");
+    (status.code(), None, None)
 }
