@@ -204,12 +204,12 @@ fn end_to_end(c: &mut Criterion) {
             b.iter(|| run_process(&mut floor(), &[0]))
         });
         let budget = Duration::from_secs(if lines >= 100_000 { 10 } else { 4 });
-        let (mut elpc_runs, mut floor_runs) = (Vec::new(), Vec::new());
-        let start = Instant::now();
-        while elpc_runs.len() < 5 || start.elapsed() < budget {
-            elpc_runs.push(run_process(&mut elpc(), ELPC_CODES));
-            floor_runs.push(run_process(&mut floor(), &[0]));
-        }
+        let (elpc_runs, floor_runs) = support::alternately(
+            budget,
+            5,
+            || run_process(&mut elpc(), ELPC_CODES),
+            || run_process(&mut floor(), &[0]),
+        );
         let median = |runs: &[support::Run], cpu: bool| {
             let mut times: Vec<Duration> = runs
                 .iter()

@@ -388,23 +388,36 @@ pub fn synthetic_env(keys: usize) -> String {
     text
 }
 
-/// Times `a` and `b` alternately (so both see the same machine load) until `budget` has
-/// passed, at least 3 rounds; returns the median time of each.
+/// Runs `a` and `b` alternately (so both see the same machine load) until `budget` has
+/// passed, at least `rounds` times each; returns what each run gave, in order.
+pub fn alternately<R>(
+    budget: Duration,
+    rounds: usize,
+    mut a: impl FnMut() -> R,
+    mut b: impl FnMut() -> R,
+) -> (Vec<R>, Vec<R>) {
+    let (mut ra, mut rb) = (Vec::new(), Vec::new());
+    let start = Instant::now();
+    while ra.len() < rounds || start.elapsed() < budget {
+        ra.push(a());
+        rb.push(b());
+    }
+    (ra, rb)
+}
+
+/// Times `a` and `b` alternately ([`alternately`]) until `budget` has passed, at least 3
+/// rounds; returns the median time of each.
 pub fn interleaved(
     budget: Duration,
     mut a: impl FnMut(),
     mut b: impl FnMut(),
 ) -> (Duration, Duration) {
-    let (mut ta, mut tb) = (Vec::new(), Vec::new());
-    let start = Instant::now();
-    while ta.len() < 3 || start.elapsed() < budget {
+    let timed = |f: &mut dyn FnMut()| {
         let t = Instant::now();
-        a();
-        ta.push(t.elapsed());
-        let t = Instant::now();
-        b();
-        tb.push(t.elapsed());
-    }
+        f();
+        t.elapsed()
+    };
+    let (mut ta, mut tb) = alternately(budget, 3, || timed(&mut a), || timed(&mut b));
     (median(&mut ta), median(&mut tb))
 }
 
